@@ -1,0 +1,64 @@
+"""The project's own exceptions and warnings.
+
+Every problem with user input is a :class:`ConfigError` (or a subclass): it names the field, the
+value and what is allowed, and, for files, where in the file. The CLI prints ``str(error)`` as one
+line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CisimError(Exception):
+    """Base class of every error cisim raises on purpose."""
+
+
+class ConfigError(CisimError, ValueError):
+    """A scenario, roster or experiment that cannot be accepted.
+
+    Parameters
+    ----------
+    field
+        Dotted name of the offending field (``"turnover"``, ``"sectors.public.authority"``).
+    value
+        The value that was given (``None`` when a field is missing).
+    allowed
+        What would have been accepted, in words (``"a number from 0 to 1"``).
+    where
+        Where the value came from (``"configs/x.toml, line 4"``, ``"roster.csv, row 3"``).
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, where: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.where = where
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        head = f"{self.where}: " if self.where else ""
+        return f"{head}{self.field} = {self.value!r} is not allowed: {self.allowed}"
+
+    def located(self, where: str) -> ConfigError:
+        """Return a copy of this error that says where the value came from."""
+        err = type(self).__new__(type(self))
+        ConfigError.__init__(err, self.field, self.value, self.allowed, where)
+        return err
+
+
+class FileFormatError(ConfigError):
+    """A file that cannot be read at all (malformed TOML or CSV, missing file)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        CisimError.__init__(self, f"{path}: {problem}")
+        self.field, self.value, self.allowed, self.where = "file", path, problem, None
+
+    def _message(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+class CisimWarning(UserWarning):
+    """A warning about something cisim did on the user's behalf."""

@@ -1,0 +1,123 @@
+"""Setback response: learning or blame.
+
+After a setback (a review falling short of aspiration) each active organisation attributes it to
+the situation (learning) or to a partner (blame). The chance of blame is
+
+    logistic(-3.2 + 8 climate + 4 (0.5 - trust) + 2 (0.5 - understanding) + 2 (0.5 - data_use)
+             + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
+             - 2 mediation - 1.5 prior_share - joint_problem_solving + mode)
+
+The *blame climate* is the collaboration's norm for responding to setbacks (Repenning & Sterman's
+self-confirming attribution, as a group norm): after every setback it moves a third of the way
+towards the share of members who blamed. Because blame is much likelier in a blame climate, the
+norm has two stable states, a learning culture and a blame culture, and an unstable point between
+them; a new collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its
+members happen to respond decide which culture it falls into, and every lever moves the boundary.
+pressure = aspiration + 0.8 resources + shortfall (grand expectations, money and visibility at
+stake); contest = authority_contest (0.5 + resources) (unclear decision rights with something to
+fight over); mediation = navigator attention times credibility; prior_share = share of the
+organisation's ties that are prior relationships.
+
+Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
+apportioning labor, and approach problems collectively") raises the learner's understanding, the
+collaboration's operational capacity, re-scopes the task to something achievable, pulls the climate towards learning, and gives
+every partner of a learner a good experience of it; the blame climate cools. Blame gives the blamer
+and the blamed a bad experience of each other (weight ``blame_severity``), third parties who hear
+of it (bystanders tied to either) a smaller one of them (``trust_spillover``), lowers operational capacity, pulls the climate towards blame,
+feeds governance conflict where authority is contested, and costs the navigator credibility.
+Because the climate and having been blamed both raise the chance of blame, blame confirms itself
+(Repenning & Sterman 2002).
+
+References: Pulido-Gómez, de Jong & Rivkin (JPART, doi:10.1093/jopart/muae026); Repenning &
+Sterman (2002), ASQ 47:265-295; He, von Krogh & Jonassen (2025); Ariño & de la Torre (1998).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cisim.state import Params, State, sigmoid
+from cisim.streams import Stream, uniform
+
+MODE_BLAME = np.array([-0.2, 0.2, 0.0])  # shared, lead organisation, administrative organisation
+BLAMED_DECAY = 0.8
+CLIMATE_START = 0.3  # an undecided norm, near the unstable point between the two cultures
+CLIMATE_RATE = 1.0 / 3.0  # how far the norm moves towards each setback's blame share
+
+
+def blame_probability(st: State, p: Params) -> np.ndarray:
+    """Chance that each organisation blames a partner for a setback, ``(R, N)``."""
+    live = st.live
+    trust_i = st.mean_out_trust(p.initial_trust)
+    ties = st.sum_by_src(live)
+    prior_share = st.sum_by_src(live & st.prior) / np.maximum(ties, 1.0)
+    pressure = st.aspiration_level + 0.8 * p.resources + st.shortfall
+    contest = p.authority_contest * (0.5 + p.resources)
+    mediation = st.attended * st.credibility[:, None]
+    x = (
+        -3.2
+        + 8.0 * st.blame_climate[:, None]
+        + 4.0 * (0.5 - trust_i)
+        + 2.0 * (0.5 - st.understanding)
+        + 2.0 * (0.5 - p.data_use)[:, None]
+        + 1.5 * (pressure - 0.5)[:, None]
+        + np.minimum(st.blamed, 2.0)
+        + 1.5 * contest[:, None]
+        - 2.0 * mediation
+        - 1.5 * prior_share
+        - 1.0 * p.joint_problem_solving[:, None]
+        + MODE_BLAME[st.governance][:, None]
+    )
+    return sigmoid(x)
+
+
+def setback_response(st: State, p: Params) -> None:
+    """Each member responds to this month's setback by learning or by blaming a partner."""
+    st.blamed = st.blamed * BLAMED_DECAY
+    responding = st.active & st.setback_now[:, None]
+    u = uniform(st.keys, Stream.ATTRIBUTION, st.month, st.slots)
+    blame = responding & (u < blame_probability(st, p))
+    learn = responding & ~blame
+    st.learned_now, st.blamed_now = learn, blame
+    _blame(st, p, blame)
+    _learn(st, p, learn)
+    n = np.maximum(st.n_active, 1)
+    b, l = blame.sum(axis=1), learn.sum(axis=1)
+    st.blame_now, st.learning_now = b, l
+    st.blame_total = st.blame_total + b
+    st.learning_total = st.learning_total + l
+    b_share, l_share = b / n, l / n
+    oc = st.operational_capacity
+    st.operational_capacity = np.clip(oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc, 0, 1)
+    st.task_scope = st.task_scope * (1.0 - 0.15 * l_share)
+    shift = np.where(st.setback_now, CLIMATE_RATE * (b_share - st.blame_climate), 0.0)
+    st.blame_climate = np.clip(st.blame_climate + shift, 0.0, 1.0)
+    contest = p.authority_contest * (0.5 + p.resources)
+    st.conflict = np.clip(st.conflict + 0.3 * b_share * contest * (1 - st.conflict), 0, 1)
+    st.credibility = st.credibility * (1.0 - 0.1 * b_share * (p.navigator > 0))
+
+
+def _blame(st: State, p: Params, blame: np.ndarray) -> None:
+    live = st.live
+    v = uniform(st.keys, Stream.BLAME_TARGET, st.month, st.src.shape[1])
+    target = st.pick_one_per_src(live & st.on_src(blame), (1.0 - st.trust) + 0.5 * v)
+    back = st.reverse(target)
+    severity = p.blame_severity[:, None]
+    st.experience = st.experience - severity * (target | back)
+    blamed_count = st.sum_by_dst(target)
+    involved = (blamed_count > 0) | blame
+    third = live & ~st.on_src(involved) & st.on_dst(involved)
+    st.experience = st.experience - np.where(third, p.trust_spillover[:, None] * severity, 0.0)
+    st.blamed = st.blamed + blamed_count
+    st.frustration = np.where(
+        blamed_count > 0, st.frustration + 0.1 * (1 - st.frustration), st.frustration
+    )
+    st.last_blame = np.where(target | back, st.month, st.last_blame)
+
+
+def _learn(st: State, p: Params, learn: np.ndarray) -> None:
+    st.understanding = np.where(
+        learn, st.understanding + 0.15 * (1 - st.understanding), st.understanding
+    )
+    seen = st.live & st.on_dst(learn)
+    st.experience = st.experience + np.where(seen, 1.0, 0.0)

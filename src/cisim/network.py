@@ -1,0 +1,126 @@
+"""The network of existing ties, generated per replicate with that replicate's own Generator.
+
+Topologies (``network``): ``small_world`` (Watts & Strogatz 1998: ring lattice of ``mean_degree``
+neighbours, a share ``rewiring`` of ties rewired), ``random`` (Erdős–Rényi G(n, m) with
+``m = n * mean_degree / 2``), ``clustered`` (ties within a sector preferred with weight
+``homophily``: silos), ``complete`` (everyone knows everyone), ``roster`` (the known
+relationships of a roster). A share ``dormant_ties`` per organisation of further pairs are
+*dormant*: potential ties a navigator can broker into being (Zellner et al. 2014, liaisons).
+
+Generators are written with numpy so that they take the replicate's Generator directly and scale to
+thousands of organisations; networkx is used to hand the result to Mesa.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Pairs = NDArray[np.int64]  # (m, 2), a < b
+
+
+def _canonical(pairs: Pairs) -> Pairs:
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    if len(pairs) == 0:
+        return pairs.reshape(0, 2)
+    return np.unique(pairs, axis=0)
+
+
+def complete(n: int) -> Pairs:
+    """All pairs."""
+    a, b = np.triu_indices(n, k=1)
+    return np.stack([a, b], axis=1).astype(np.int64)
+
+
+def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None = None) -> Pairs:
+    """``m`` distinct random pairs (fewer if the graph fills up), avoiding ``exclude``."""
+    max_pairs = n * (n - 1) // 2
+    taken = set() if exclude is None else {(int(a), int(b)) for a, b in exclude}
+    m = min(m, max_pairs - len(taken))
+    out: list[tuple[int, int]] = []
+    chosen = set(taken)
+    while len(out) < m:
+        need = m - len(out)
+        draw = rng.integers(0, n, size=(2 * need + 8, 2))
+        for a, b in draw:
+            if a == b:
+                continue
+            key = (int(min(a, b)), int(max(a, b)))
+            if key not in chosen:
+                chosen.add(key)
+                out.append(key)
+                if len(out) == m:
+                    break
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+
+def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Pairs:
+    """Watts–Strogatz: ring lattice with ``degree`` neighbours, each tie rewired with ``rewiring``."""
+    half = max(1, min(int(round(degree / 2)), (n - 1) // 2))
+    if n < 3:
+        return complete(n)
+    a = np.repeat(np.arange(n), half)
+    b = (a + np.tile(np.arange(1, half + 1), n)) % n
+    rewire = rng.random(len(a)) < rewiring
+    targets = rng.integers(0, n, size=len(a))
+    pairs = {(int(min(x, y)), int(max(x, y))) for x, y in zip(a, b, strict=True)}
+    for idx in np.flatnonzero(rewire):
+        x, old = int(a[idx]), int(b[idx])
+        new = int(targets[idx])
+        key_new = (min(x, new), max(x, new))
+        if new == x or key_new in pairs:
+            continue
+        pairs.discard((min(x, old), max(x, old)))
+        pairs.add(key_new)
+    return _canonical(np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2))
+
+
+def clustered(
+    n: int, degree: float, homophily: float, sector: NDArray[np.int8], rng: np.random.Generator
+) -> Pairs:
+    """Random ties, a share ``homophily`` of them drawn within sectors (silos)."""
+    m = int(round(n * degree / 2))
+    within = int(round(m * homophily))
+    by_sector = [np.flatnonzero(sector == s) for s in range(int(sector.max()) + 1)]
+    sizes = np.array([len(g) for g in by_sector], dtype=float)
+    cap = sizes * (sizes - 1) / 2
+    pairs: list[Pairs] = []
+    if within > 0 and cap.sum() > 0:
+        share = cap / cap.sum()
+        counts = rng.multinomial(within, share)
+        for group, count in zip(by_sector, counts, strict=True):
+            if count and len(group) > 1:
+                local = random_pairs(len(group), int(count), rng)
+                pairs.append(group[local])
+    found = _canonical(np.concatenate(pairs)) if pairs else np.zeros((0, 2), np.int64)
+    rest = random_pairs(n, m - len(found), rng, exclude=found)
+    return _canonical(np.concatenate([found, rest]))
+
+
+def generate(
+    topology: str,
+    n: int,
+    degree: float,
+    rewiring: float,
+    homophily: float,
+    sector: NDArray[np.int8],
+    rng: np.random.Generator,
+) -> Pairs:
+    """Undirected ties among ``n`` organisations for a generated topology."""
+    degree = min(degree, n - 1)
+    if topology == "complete":
+        return complete(n)
+    if topology == "random":
+        return _canonical(random_pairs(n, int(round(n * degree / 2)), rng))
+    if topology == "small_world":
+        return small_world(n, degree, rewiring, rng)
+    if topology == "clustered":
+        return clustered(n, degree, homophily, sector, rng)
+    raise ValueError(f"unknown generated topology {topology!r}")
+
+
+def dormant(n: int, per_org: float, existing: Pairs, rng: np.random.Generator) -> Pairs:
+    """Potential ties not yet formed, about ``per_org`` per organisation."""
+    m = int(round(n * per_org / 2))
+    return random_pairs(n, m, rng, exclude=existing) if m > 0 else np.zeros((0, 2), np.int64)

@@ -1,0 +1,143 @@
+"""``simulate``: many replicates of one scenario, as tidy tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cisim import engine
+from cisim.errors import ConfigError
+from cisim.metrics import REGISTRY
+from cisim.population import RunSpec, build_state
+from cisim.regimes import REGIMES, classify
+from cisim.scenario import Scenario
+
+DEFAULT_BATCH = 500
+
+
+@dataclass
+class Results:
+    """The outcome of :func:`simulate`.
+
+    Attributes
+    ----------
+    summary
+        One row per replicate: ``replicate``, ``seed``, ``regime`` and the per-run outcomes.
+    trajectories
+        Tidy: one row per replicate and month, one column per registered metric.
+    scenario, seed
+        What was run.
+    """
+
+    scenario: Scenario
+    seed: int
+    summary: pd.DataFrame
+    trajectories: pd.DataFrame
+    arrays: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+
+    def regime_shares(self) -> pd.Series:
+        """Share of replicates in each regime (all four listed)."""
+        counts = self.summary["regime"].value_counts()
+        return (counts.reindex(list(REGIMES), fill_value=0) / len(self.summary)).rename("share")
+
+    def __repr__(self) -> str:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in self.regime_shares().items())
+        return (
+            f"<Results {self.scenario.name!r}: {len(self.summary)} replicates, seed {self.seed}; "
+            f"{shares}>"
+        )
+
+
+def simulate(
+    scenario: Scenario,
+    replicates: int = 100,
+    seed: int = 0,
+    *,
+    first_replicate: int = 0,
+    batch_size: int | None = None,
+) -> Results:
+    """Run ``replicates`` replicates of ``scenario`` under root ``seed``.
+
+    Replicate ``k`` uses the streams of ``SeedSequence(seed, spawn_key=(k,))``: its results are the
+    same whatever ``replicates`` or ``batch_size`` is, and replicate ``k`` of two scenarios shares
+    its random draws (common random numbers).
+    """
+    _check_count("replicates", replicates, 1)
+    _check_count("seed", seed, 0)
+    _check_count("first_replicate", first_replicate, 0)
+    size = DEFAULT_BATCH if batch_size is None else batch_size
+    _check_count("batch_size", size, 1)
+    numbers = np.arange(first_replicate, first_replicate + replicates)
+    chunks = [numbers[i : i + size] for i in range(0, replicates, size)]
+    arrays: dict[str, list[np.ndarray]] = {name: [] for name in REGISTRY}
+    for chunk in chunks:
+        specs = [RunSpec(scenario, seed, int(k)) for k in chunk]
+        state, params = build_state(specs)
+        out = engine.run(state, params, scenario.horizon_months)
+        for name in REGISTRY:
+            arrays[name].append(out[name])
+    merged = {name: np.concatenate(parts, axis=1) for name, parts in arrays.items()}
+    summary = summarise(merged, scenario, seed, numbers)
+    return Results(scenario, seed, summary, tidy(merged, numbers), merged)
+
+
+def summarise(
+    arrays: dict[str, np.ndarray], scenario: Scenario, seed: int, replicates: np.ndarray
+) -> pd.DataFrame:
+    """Per-run outcomes from trajectories ``(months + 1, R)``."""
+    regime = classify(
+        arrays,
+        dissolution_share=scenario.dissolution_share,
+        regime_blame_share=scenario.regime_blame_share,
+        regime_min_progress=scenario.regime_min_progress,
+    )
+    learning = arrays["learning_responses"].sum(axis=0).astype(np.int64)
+    blame = arrays["blame_responses"].sum(axis=0).astype(np.int64)
+    responses = learning + blame
+    return pd.DataFrame(
+        {
+            "replicate": replicates.astype(np.int64),
+            "seed": np.full(len(replicates), seed, dtype=np.int64),
+            "regime": pd.Categorical(regime, categories=list(REGIMES)),
+            "progress": arrays["progress"][-1],
+            "final_trust": arrays["mean_trust"][-1],
+            "initial_trust": arrays["mean_trust"][0],
+            "final_understanding": arrays["shared_understanding"][-1],
+            "final_legitimacy": arrays["legitimacy"][-1],
+            "final_members": arrays["active_members"][-1].astype(np.int64),
+            "months_to_entry_point": _first_month(arrays["entry_found"] > 0),
+            "months_to_first_win": _first_month(arrays["wins"] > 0),
+            "learning_responses": learning,
+            "blame_responses": blame,
+            "blame_share": np.where(responses > 0, blame / np.maximum(responses, 1), np.nan),
+            "wins": arrays["wins"][-1].astype(np.int64),
+            "turnover_events": arrays["turnover_events"].sum(axis=0).astype(np.int64),
+            "peak_conflict": arrays["conflict"].max(axis=0),
+        }
+    )
+
+
+def tidy(arrays: dict[str, np.ndarray], replicates: np.ndarray) -> pd.DataFrame:
+    """One row per replicate and month, one column per metric."""
+    months, runs = next(iter(arrays.values())).shape
+    frame = {
+        "replicate": np.repeat(replicates.astype(np.int64), months),
+        "month": np.tile(np.arange(months, dtype=np.int64), runs),
+    }
+    for name, values in arrays.items():
+        frame[name] = values.T.reshape(-1)
+    return pd.DataFrame(frame)
+
+
+def _first_month(flag: np.ndarray) -> pd.arrays.IntegerArray:
+    """First month a flag is set, per run (``<NA>`` if never)."""
+    ever = flag.any(axis=0)
+    first = np.argmax(flag, axis=0).astype(np.int64)
+    return pd.arrays.IntegerArray(np.where(ever, first, 0), mask=~ever)
+
+
+def _check_count(name: str, value: object, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+        raise ConfigError(name, value, f"a whole number >= {least}")
