@@ -56,8 +56,8 @@ def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None
 
 
 def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Pairs:
-    """Watts–Strogatz: ring lattice with ``degree`` neighbours, each tie rewired with ``rewiring``."""
-    half = max(1, min(int(round(degree / 2)), (n - 1) // 2))
+    """Watts–Strogatz ring lattice of ``degree`` neighbours, each tie rewired with ``rewiring``."""
+    half = max(1, min(round(degree / 2), (n - 1) // 2))
     if n < 3:
         return complete(n)
     a = np.repeat(np.arange(n), half)
@@ -80,8 +80,8 @@ def clustered(
     n: int, degree: float, homophily: float, sector: NDArray[np.int8], rng: np.random.Generator
 ) -> Pairs:
     """Random ties, a share ``homophily`` of them drawn within sectors (silos)."""
-    m = int(round(n * degree / 2))
-    within = int(round(m * homophily))
+    m = round(n * degree / 2)
+    within = round(m * homophily)
     by_sector = [np.flatnonzero(sector == s) for s in range(int(sector.max()) + 1)]
     sizes = np.array([len(g) for g in by_sector], dtype=float)
     cap = sizes * (sizes - 1) / 2
@@ -112,7 +112,7 @@ def generate(
     if topology == "complete":
         return complete(n)
     if topology == "random":
-        return _canonical(random_pairs(n, int(round(n * degree / 2)), rng))
+        return _canonical(random_pairs(n, round(n * degree / 2), rng))
     if topology == "small_world":
         return small_world(n, degree, rewiring, rng)
     if topology == "clustered":
@@ -122,5 +122,5 @@ def generate(
 
 def dormant(n: int, per_org: float, existing: Pairs, rng: np.random.Generator) -> Pairs:
     """Potential ties not yet formed, about ``per_org`` per organisation."""
-    m = int(round(n * per_org / 2))
+    m = round(n * per_org / 2)
     return random_pairs(n, m, rng, exclude=existing) if m > 0 else np.zeros((0, 2), np.int64)

@@ -66,7 +66,7 @@ def sector_counts(mix: dict[str, float], n: int) -> NDArray[np.int64]:
 
 def _members_and_candidates(sc: Scenario) -> tuple[int, int]:
     n = sc.n_organisations
-    return n, int(round(sc.candidate_share * n))
+    return n, round(sc.candidate_share * n)
 
 
 def _sectors(sc: Scenario, rng: np.random.Generator) -> NDArray[np.int8]:

@@ -4,8 +4,8 @@ A roster is given inline in a scenario's TOML (``[[roster.organisations]]`` and
 ``[[roster.relationships]]``) or as CSV files named in ``[roster]``::
 
     [roster]
-    organisations = "cabinet.csv"        # columns: name, sector[, authority, capacity, alignment, turnover]
-    relationships = "relationships.csv"  # columns: source, target, trust[, prior, mutual]
+    organisations = "cabinet.csv"  # name, sector[, authority, capacity, alignment, turnover]
+    relationships = "relationships.csv"  # source, target, trust[, prior, mutual]
 
 Traits left empty take the scenario's (or its sector's) mean. A relationship sets the initial
 trust of ``source`` in ``target`` and, unless ``mutual`` is false, of ``target`` in ``source``;

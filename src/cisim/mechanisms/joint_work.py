@@ -12,9 +12,9 @@ authority of those who contribute ("the right people at the table"), synergy
 sectors), targeting ``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), money
 ``0.25 resources * operational_capacity`` (a grant is only as useful as the capacity to spend it)
 and mode a small effect of the governance mode. Every ``review_months`` the task is reviewed: its
-outcome ``y`` is the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*
-(progress grows by ``0.1 min(y, 1) (1 - progress)``: what the win achieved, partners share a good experience: small wins,
-and the next task is a little bigger); ``y < aspiration`` is a *setback*, to which partners respond
+outcome ``y`` is the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*:
+progress grows by ``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good
+experience (small wins), and the next task is a little bigger; ``y < aspiration`` is a *setback*, to which partners respond
 by learning or blame (:mod:`cisim.mechanisms.setback_response`). Aspirations adapt to performance
 (Cyert & March 1963; Greve 2003).
 

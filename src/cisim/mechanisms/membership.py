@@ -2,7 +2,8 @@
 
 An active organisation leaves with hazard
 
-    exit_base_rate * exp(2.5 (frustration - 0.5) + min(blamed, 1) - 3 (value - 0.3) - 2 (alignment - 0.5))
+    exit_base_rate * exp(2.5 (frustration - 0.5) + min(blamed, 1) - 3 (value - 0.3)
+                         - 2 (alignment - 0.5))
 
 (capped at 0.5), where value = (legitimacy + progress) / 2 is what the collaboration offers it.
 An outsider (candidate) joins with hazard ``join_base_rate * legitimacy``, a third of that before

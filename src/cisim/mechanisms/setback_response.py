@@ -19,12 +19,13 @@ fight over); mediation = navigator attention times credibility; prior_share = sh
 organisation's ties that are prior relationships.
 
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
-apportioning labor, and approach problems collectively") raises the learner's understanding, the
-collaboration's operational capacity, re-scopes the task to something achievable, pulls the climate towards learning, and gives
-every partner of a learner a good experience of it; the blame climate cools. Blame gives the blamer
-and the blamed a bad experience of each other (weight ``blame_severity``), third parties who hear
-of it (bystanders tied to either) a smaller one of them (``trust_spillover``), lowers operational capacity, pulls the climate towards blame,
-feeds governance conflict where authority is contested, and costs the navigator credibility.
+apportioning labor, and approach problems collectively") raises the learner's understanding and
+the collaboration's operational capacity, re-scopes the task to something achievable, pulls the
+climate towards learning, and gives every partner of a learner a good experience of it. Blame
+gives the blamer and the blamed a bad experience of each other (weight ``blame_severity``),
+bystanders tied to either a smaller one of them (``trust_spillover``), lowers operational
+capacity, pulls the climate towards blame, feeds governance conflict where authority is contested,
+and costs the navigator credibility.
 Because the climate and having been blamed both raise the chance of blame, blame confirms itself
 (Repenning & Sterman 2002).
 
@@ -82,11 +83,11 @@ def setback_response(st: State, p: Params) -> None:
     _blame(st, p, blame)
     _learn(st, p, learn)
     n = np.maximum(st.n_active, 1)
-    b, l = blame.sum(axis=1), learn.sum(axis=1)
-    st.blame_now, st.learning_now = b, l
-    st.blame_total = st.blame_total + b
-    st.learning_total = st.learning_total + l
-    b_share, l_share = b / n, l / n
+    n_blame, n_learn = blame.sum(axis=1), learn.sum(axis=1)
+    st.blame_now, st.learning_now = n_blame, n_learn
+    st.blame_total = st.blame_total + n_blame
+    st.learning_total = st.learning_total + n_learn
+    b_share, l_share = n_blame / n, n_learn / n
     oc = st.operational_capacity
     st.operational_capacity = np.clip(oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc, 0, 1)
     st.task_scope = st.task_scope * (1.0 - 0.15 * l_share)
