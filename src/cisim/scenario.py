@@ -16,7 +16,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import tomli_w
@@ -43,6 +42,36 @@ DEFAULT_SECTOR_MIX: dict[str, float] = {
 }
 
 _ABOUT_FIELDS = ("name", "description", "encodes", "assumes")
+
+
+class FrozenMap(Mapping[str, Any]):
+    """A read-only, hashable, picklable mapping (sector shares and per-sector overrides)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_data", dict(data))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._data, sort_keys=True, default=dict))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
 
 
 @dataclass(frozen=True, kw_only=True, eq=True)
@@ -284,7 +313,7 @@ def _check_sector_mix(mix: Any) -> Mapping[str, float]:
         out[sector] = float(share)
     if sum(out.values()) <= 0:
         raise ConfigError("sector_mix", mix, "at least one share above 0")
-    return MappingProxyType({s: out.get(s, 0.0) for s in SECTORS})
+    return FrozenMap({s: out.get(s, 0.0) for s in SECTORS})
 
 
 def _check_sectors(sectors: Any) -> Mapping[str, Mapping[str, float]]:
@@ -303,8 +332,8 @@ def _check_sectors(sectors: Any) -> Mapping[str, Mapping[str, float]]:
                     f"sectors.{sector}.{trait}", value, "a trait: " + ", ".join(SECTOR_TRAITS)
                 )
             checked[trait] = SPECS[trait].check(f"sectors.{sector}.{trait}", value)
-        out[sector] = MappingProxyType(checked)
-    return MappingProxyType(out)
+        out[sector] = FrozenMap(checked)
+    return FrozenMap(out)
 
 
 def _read_text(path: Path) -> str:

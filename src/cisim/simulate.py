@@ -66,6 +66,8 @@ def simulate(
     """
     _check_count("replicates", replicates, 1)
     _check_count("seed", seed, 0)
+    if seed >= 2**63:
+        raise ConfigError("seed", seed, "a whole number from 0 to 2**63 - 1")
     _check_count("first_replicate", first_replicate, 0)
     size = DEFAULT_BATCH if batch_size is None else batch_size
     _check_count("batch_size", size, 1)

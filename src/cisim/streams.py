@@ -52,6 +52,7 @@ class Stream(IntEnum):
     ADAPTATION = 11
     GOVERNANCE = 12
     BROKER_TIE = 13
+    SALIENCE = 14
 
 
 N_STREAMS = len(Stream)

@@ -5,7 +5,7 @@ capacity that rises with its trust in its partners, its alignment with the missi
 collaboration's recent performance against aspiration and its legitimacy, and falls with its
 frustration and with having been blamed. A representative still being onboarded commits less.
 
-    willingness = logistic(6 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
+    willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
                            + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2))
     contribution = capacity * willingness * (0.5 + 0.5 onboarding)
 
@@ -20,12 +20,15 @@ import numpy as np
 from cisim.state import Params, State, sigmoid
 
 
+TRUST_WEIGHT = 4.0
+
+
 def willingness(st: State, p: Params) -> np.ndarray:
     """Share of capacity each organisation is willing to commit, ``(R, N)``."""
     trust_i = st.mean_out_trust(p.initial_trust)
     gap = (st.performance - st.aspiration_level)[:, None]
     x = (
-        6.0 * (trust_i - 0.5)
+        TRUST_WEIGHT * (trust_i - 0.5)
         + 2.0 * (st.alignment - 0.5)
         + 2.0 * gap
         + 1.5 * (st.legitimacy[:, None] - 0.5)

@@ -30,7 +30,7 @@ import numpy as np
 from cisim.state import Params, State, diversity, row_mean
 from cisim.streams import Stream, normal
 
-MODE_EFFECT = np.array([1.0, 1.03, 1.02])  # shared, lead organisation, administrative organisation
+MODE_EFFECT = np.array([1.0, 1.02, 1.01])  # shared, lead organisation, administrative organisation
 PROGRESS_RATE = 0.1
 ASPIRATION_ADAPTATION = 0.2
 SCOPE_GROWTH = 1.1

@@ -3,12 +3,14 @@
 After a setback (a review falling short of aspiration) each active organisation attributes it to
 the situation (learning) or to a partner (blame). The chance of blame is
 
-    logistic(-3.2 + 8 climate + 4 (0.5 - trust) + 2 (0.5 - understanding) + 2 (0.5 - data_use)
+    logistic(-3.4 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
              + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
-             - 2 mediation - 1.5 prior_share - joint_problem_solving + mode)
+             - 2 mediation - 1.5 prior_share - joint_problem_solving + mode + salience)
 
+salience ~ N(0, 1) is drawn once per setback and shared by all members: setbacks differ in how
+public and how ambiguous they are (a failed ballot measure, a quietly missed milestone).
 The *blame climate* is the collaboration's norm for responding to setbacks (Repenning & Sterman's
-self-confirming attribution, as a group norm): after every setback it moves a third of the way
+self-confirming attribution, as a group norm): after every setback it moves half way
 towards the share of members who blamed. Because blame is much likelier in a blame climate, the
 norm has two stable states, a learning culture and a blame culture, and an unstable point between
 them; a new collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its
@@ -38,12 +40,17 @@ from __future__ import annotations
 import numpy as np
 
 from cisim.state import Params, State, sigmoid
-from cisim.streams import Stream, uniform
+from cisim.streams import Stream, normal, uniform
 
-MODE_BLAME = np.array([-0.2, 0.2, 0.0])  # shared, lead organisation, administrative organisation
+MODE_BLAME = np.array([-0.05, 0.05, 0.0])  # shared, lead organisation, administrative organisation
 BLAMED_DECAY = 0.8
+BLAME_BASE = -3.4  # logit of blame for an average member in a neutral climate, before the rest
+CLIMATE_WEIGHT = 8.0  # steep enough (> 4) for the norm to have two stable states
+SALIENCE_SD = 1.0  # how much setbacks differ in visibility and ambiguity (shared by all members)
+TRUST_TERM = 2.5
+UNDERSTANDING_TERM = 1.0
 CLIMATE_START = 0.3  # an undecided norm, near the unstable point between the two cultures
-CLIMATE_RATE = 1.0 / 3.0  # how far the norm moves towards each setback's blame share
+CLIMATE_RATE = 0.5  # how far the norm moves towards each setback's blame share
 
 
 def blame_probability(st: State, p: Params) -> np.ndarray:
@@ -56,10 +63,10 @@ def blame_probability(st: State, p: Params) -> np.ndarray:
     contest = p.authority_contest * (0.5 + p.resources)
     mediation = st.attended * st.credibility[:, None]
     x = (
-        -3.2
-        + 8.0 * st.blame_climate[:, None]
-        + 4.0 * (0.5 - trust_i)
-        + 2.0 * (0.5 - st.understanding)
+        BLAME_BASE
+        + CLIMATE_WEIGHT * st.blame_climate[:, None]
+        + TRUST_TERM * (0.5 - trust_i)
+        + UNDERSTANDING_TERM * (0.5 - st.understanding)
         + 2.0 * (0.5 - p.data_use)[:, None]
         + 1.5 * (pressure - 0.5)[:, None]
         + np.minimum(st.blamed, 2.0)
@@ -68,6 +75,7 @@ def blame_probability(st: State, p: Params) -> np.ndarray:
         - 1.5 * prior_share
         - 1.0 * p.joint_problem_solving[:, None]
         + MODE_BLAME[st.governance][:, None]
+        + SALIENCE_SD * normal(st.keys, Stream.SALIENCE, st.month)[:, None]
     )
     return sigmoid(x)
 
