@@ -1,0 +1,73 @@
+"""Shared test helpers: tiny hand-made states.
+
+``make_state`` builds a state of two or three organisations through the real initialisation
+(:func:`cisim.population.build_state`), so every field has a valid shape and dtype, on a scenario
+chosen to be *plain*: everyone is tied to everyone (``network="complete"``), no candidates, no
+dormant ties, no trait or trust spread (every trust is ``initial_trust``, every trait its mean),
+no turnover and no exits or joins. A test then sets the fields its behaviour needs directly::
+
+    st, p = make_state(n=3, initial_trust=0.5)
+    st.trust[0, tie(st, 0, 1)] = 0.9  # org 0's trust in org 1
+    turnover(st, p)
+
+``tie(st, i, j)`` is the slot of the directed tie ``i -> j`` (the same slot in every row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from cisim.population import RunSpec, build_state
+from cisim.scenario import Scenario
+from cisim.state import Params, State
+
+#: The plain scenario of a hand-made state (any of it can be overridden).
+PLAIN: dict[str, Any] = {
+    "candidate_share": 0.0,
+    "network": "complete",
+    "dormant_ties": 0.0,
+    "trait_spread": 0.0,
+    "trust_spread": 0.0,
+    "prior_ties": 0.0,
+    "turnover": 0.0,
+    "exit_base_rate": 0.0,
+    "join_base_rate": 0.0,
+    "horizon_months": 12,
+}
+
+
+def tiny_scenario(n: int = 3, **overrides: Any) -> Scenario:
+    """A plain scenario of ``n`` organisations with some parameters overridden."""
+    return Scenario(**{**PLAIN, "n_organisations": n, **overrides})
+
+
+def build(
+    n: int = 3, replicates: int = 1, seed: int = 0, **overrides: Any
+) -> tuple[State, Params]:
+    """State and parameters of ``replicates`` rows of the plain scenario (replicates 0, 1, ...)."""
+    sc = tiny_scenario(n, **overrides)
+    return build_state([RunSpec(sc, seed, k) for k in range(replicates)])
+
+
+def tie_slot(st: State, i: int, j: int, row: int = 0) -> int:
+    """Slot of the directed tie ``i -> j`` in ``row`` (raises if there is none)."""
+    hit = np.flatnonzero(st.exists[row] & (st.src[row] == i) & (st.dst[row] == j))
+    if len(hit) != 1:
+        raise LookupError(f"no tie {i} -> {j} in row {row}")
+    return int(hit[0])
+
+
+@pytest.fixture
+def make_state() -> Callable[..., tuple[State, Params]]:
+    """Factory ``make_state(n=3, replicates=1, seed=0, **scenario_overrides) -> (state, params)``."""
+    return build
+
+
+@pytest.fixture
+def tie() -> Callable[..., int]:
+    """``tie(st, i, j, row=0)``: the slot of the directed tie ``i -> j``."""
+    return tie_slot

@@ -1,0 +1,108 @@
+"""Contribution: conditional cooperation within each organisation's capacity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cisim.mechanisms.contribution import contribution
+from cisim.state import CANDIDATE, EXITED
+
+
+def _commit(make_state, setup=None, **overrides):
+    """Organisation 0's contribution in a plain three-organisation state."""
+    st, p = make_state(n=3, **overrides)
+    if setup is not None:
+        setup(st)
+    contribution(st, p)
+    return float(st.contribution[0, 0])
+
+
+def test_contribution__within_capacity(make_state):
+    st, p = make_state(n=3, replicates=3)
+    st.capacity[:] = [[0.0, 0.4, 1.0]]
+    for trust in (0.0, 0.5, 1.0):
+        st.trust[:] = trust
+        contribution(st, p)
+        assert (st.contribution >= 0).all()
+        assert (st.contribution <= st.capacity).all()
+        assert (st.contribution[:, 0] == 0).all()
+        assert (st.contribution[:, 1:] > 0).all()
+
+
+def test_contribution__only_active_members_contribute(make_state):
+    st, p = make_state(n=3)
+    st.status[0, 1], st.status[0, 2] = CANDIDATE, EXITED
+    st.contribution[:] = 0.7
+    contribution(st, p)
+    assert st.contribution[0, 0] > 0
+    assert (st.contribution[0, 1:] == 0).all()
+
+
+def test_contribution__dissolved_collaboration_contributes_nothing(make_state):
+    st, p = make_state(n=3, replicates=2)
+    st.alive[1] = False
+    contribution(st, p)
+    assert (st.contribution[0] > 0).all()
+    assert (st.contribution[1] == 0).all()
+
+
+def test_contribution__grows_with_trust_in_partners(make_state):
+    assert _commit(make_state, initial_trust=0.8) > _commit(make_state, initial_trust=0.2)
+
+
+def test_contribution__grows_with_alignment(make_state):
+    assert _commit(make_state, alignment=0.9) > _commit(make_state, alignment=0.1)
+
+
+def test_contribution__grows_with_performance_against_aspiration(make_state):
+    def doing_well(st):
+        st.performance[:] = st.aspiration_level + 0.3
+
+    def doing_badly(st):
+        st.performance[:] = st.aspiration_level - 0.3
+
+    assert _commit(make_state, doing_well) > _commit(make_state, doing_badly)
+
+
+def test_contribution__grows_with_legitimacy(make_state):
+    def legit(value):
+        def setup(st):
+            st.legitimacy[:] = value
+
+        return setup
+
+    assert _commit(make_state, legit(0.9)) > _commit(make_state, legit(0.1))
+
+
+def test_contribution__falls_with_frustration_and_blame(make_state):
+    plain = _commit(make_state)
+
+    def frustrated(st):
+        st.frustration[:] = 0.8
+
+    def blamed(st):
+        st.blamed[:] = 1.0
+
+    assert _commit(make_state, frustrated) < plain
+    assert _commit(make_state, blamed) < plain
+
+
+def test_contribution__newcomer_commits_less(make_state):
+    def newcomer(st):
+        st.onboarding[0, 0] = 0.0
+
+    assert _commit(make_state, newcomer) < _commit(make_state)
+
+
+def test_contribution__grows_with_capacity(make_state):
+    assert _commit(make_state, capacity=0.9) > _commit(make_state, capacity=0.3)
+
+
+def test_contribution__depends_on_own_trust_not_partners(make_state, tie):
+    st, p = make_state(n=3)
+    st.trust[0, [tie(st, 1, 0), tie(st, 2, 0)]] = 0.0  # partners distrust org 0
+    contribution(st, p)
+    alone, ap = make_state(n=3)
+    contribution(alone, ap)
+    assert np.isclose(st.contribution[0, 0], alone.contribution[0, 0])
+    assert st.contribution[0, 1] < alone.contribution[0, 1]
