@@ -45,9 +45,7 @@ def tiny_scenario(n: int = 3, **overrides: Any) -> Scenario:
     return Scenario(**{**PLAIN, "n_organisations": n, **overrides})
 
 
-def build(
-    n: int = 3, replicates: int = 1, seed: int = 0, **overrides: Any
-) -> tuple[State, Params]:
+def build(n: int = 3, replicates: int = 1, seed: int = 0, **overrides: Any) -> tuple[State, Params]:
     """State and parameters of ``replicates`` rows of the plain scenario (replicates 0, 1, ...)."""
     sc = tiny_scenario(n, **overrides)
     return build_state([RunSpec(sc, seed, k) for k in range(replicates)])
@@ -63,7 +61,7 @@ def tie_slot(st: State, i: int, j: int, row: int = 0) -> int:
 
 @pytest.fixture
 def make_state() -> Callable[..., tuple[State, Params]]:
-    """Factory ``make_state(n=3, replicates=1, seed=0, **scenario_overrides) -> (state, params)``."""
+    """``make_state(n=3, replicates=1, seed=0, **scenario_overrides) -> (state, params)``."""
     return build
 
 

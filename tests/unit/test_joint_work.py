@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from cisim.mechanisms.contribution import contribution
 from cisim.mechanisms.joint_work import joint_work, task_output
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from cisim.mechanisms.turnover import turnover
@@ -41,7 +43,7 @@ def test_turnover__leavers_grow_with_the_hazard(make_state):
         st.month = 7
         turnover(st, p)
         left.append(st.left_now.copy())
-    for fewer, more in zip(left, left[1:], strict=False):
+    for fewer, more in itertools.pairwise(left):
         assert (more | ~fewer).all()
         assert more.sum() > fewer.sum()
 
@@ -119,7 +121,7 @@ def test_turnover__onboarding_completes_within_onboarding_months(make_state):
         st.month = month
         turnover(st, p)
         path.append(st.onboarding[0, 0])
-    assert all(a < b for a, b in zip(path[:4], path[1:4], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(path[:4]))
     assert path[3] < 1.0
     assert path[5] == 1.0
 
