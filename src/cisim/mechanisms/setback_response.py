@@ -82,7 +82,7 @@ def blame_probability(st: State, p: Params) -> np.ndarray:
 
 def setback_response(st: State, p: Params) -> None:
     """Each member responds to this month's setback by learning or by blaming a partner."""
-    st.blamed = st.blamed * BLAMED_DECAY
+    st.blamed = np.where(st.alive[:, None], st.blamed * BLAMED_DECAY, st.blamed)
     responding = st.active & st.setback_now[:, None]
     u = uniform(st.keys, Stream.ATTRIBUTION, st.month, st.slots)
     blame = responding & (u < blame_probability(st, p))
@@ -99,7 +99,7 @@ def setback_response(st: State, p: Params) -> None:
     oc = st.operational_capacity
     st.operational_capacity = np.clip(oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc, 0, 1)
     st.task_scope = st.task_scope * (1.0 - 0.15 * l_share)
-    shift = np.where(st.setback_now, CLIMATE_RATE * (b_share - st.blame_climate), 0.0)
+    shift = np.where(st.setback_now & st.alive, CLIMATE_RATE * (b_share - st.blame_climate), 0.0)
     st.blame_climate = np.clip(st.blame_climate + shift, 0.0, 1.0)
     contest = p.authority_contest * (0.5 + p.resources)
     st.conflict = np.clip(st.conflict + 0.3 * b_share * contest * (1 - st.conflict), 0, 1)
