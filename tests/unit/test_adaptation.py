@@ -1,0 +1,112 @@
+"""Adaptation: stuck collaborations may change governance and task; conflict flares or fades."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cisim.mechanisms.adaptation import adaptation, stuck
+
+
+def _stuck(make_state, replicates=60, **overrides):
+    """Collaborations after two setbacks in a row, with an entry point, at peace."""
+    settings = {"entry_point": "designed", "adaptability": 1.0, "authority_contest": 0.0}
+    st, p = make_state(n=3, replicates=replicates, **{**settings, **overrides})
+    st.setbacks_in_row[:] = 2
+    st.frustration[:] = 0.5
+    st.blame_climate[:] = 0.6
+    st.conflict[:] = 0.2
+    st.month = 5
+    return st, p
+
+
+def test_adaptation__stuck_after_setbacks_conflict_or_long_talk(make_state):
+    st, _p = make_state(n=3, replicates=4, entry_point="search")
+    st.month = 13
+    assert not stuck(st).any()
+    st.setbacks_in_row[0] = 2
+    st.conflict[1] = 0.5
+    st.frustration[2] = 0.8  # a year of frustrated talk without an entry point
+    assert stuck(st).tolist() == [True, True, True, False]
+    st.month = 6
+    assert stuck(st).tolist() == [True, True, False, False]
+    st.alive[:] = False
+    assert not stuck(st).any()
+
+
+def test_adaptation__not_stuck_keeps_its_governance(make_state):
+    st, p = _stuck(make_state)
+    st.setbacks_in_row[:] = 0
+    governance = st.governance.copy()
+    adaptation(st, p)
+    assert np.array_equal(st.governance, governance)
+    assert (st.governance_changes == 0).all()
+
+
+def test_adaptation__without_adaptability_nothing_changes(make_state):
+    st, p = _stuck(make_state, adaptability=0.0)
+    adaptation(st, p)
+    assert (st.governance_changes == 0).all()
+    assert (st.setbacks_in_row == 2).all()
+
+
+def test_adaptation__adapting_changes_mode_and_task_and_cools(make_state):
+    st, p = _stuck(make_state)
+    before = {
+        k: getattr(st, k).copy()
+        for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
+    }
+    adaptation(st, p)
+    adapted = st.governance_changes == 1
+    assert 0 < adapted.sum() < st.replicates  # a chance, not a certainty
+    assert (st.governance[adapted] != before["governance"][adapted]).all()
+    assert (st.governance[~adapted] == before["governance"][~adapted]).all()
+    assert np.isin(st.governance, [0, 1, 2]).all()
+    assert (st.setbacks_in_row[adapted] == 0).all()
+    assert (st.setbacks_in_row[~adapted] == 2).all()
+    for k in ("conflict", "task_scope", "blame_climate"):
+        assert (getattr(st, k)[adapted] < before[k][adapted]).all(), k
+        assert (getattr(st, k)[adapted] < getattr(st, k)[~adapted].min()).all(), k
+    assert (st.frustration[adapted] < 0.5).all()
+    assert (st.frustration[~adapted] == 0.5).all()
+
+
+def test_adaptation__more_adaptable_adapts_more_often(make_state):
+    counts = []
+    for adaptability in (0.2, 0.6, 1.0):
+        st, p = _stuck(make_state, replicates=200, adaptability=adaptability)
+        adaptation(st, p)
+        counts.append(st.governance_changes.copy())
+    # common random numbers: whoever adapts at a lower adaptability adapts at a higher one
+    assert (counts[1] >= counts[0]).all() and (counts[2] >= counts[1]).all()
+    assert counts[0].sum() < counts[1].sum() < counts[2].sum()
+
+
+def test_adaptation__conflict_flares_where_money_meets_contested_authority(make_state):
+    st, p = make_state(n=3, authority_contest=1.0, resources=1.0)
+    st.conflict[:] = 0.0
+    for month in range(1, 13):
+        st.month = month
+        adaptation(st, p)
+    assert 0.0 < st.conflict[0] <= 1.0
+
+
+def test_adaptation__conflict_fades_otherwise(make_state):
+    st, p = make_state(n=3, authority_contest=0.0, resources=1.0)
+    st.conflict[:] = 0.3
+    st.month = 1
+    adaptation(st, p)
+    assert 0.0 <= st.conflict[0] < 0.3
+
+
+def test_adaptation__dissolved_collaboration_is_frozen(make_state):
+    st, p = _stuck(make_state, replicates=40, authority_contest=1.0, resources=1.0)
+    st.alive[20:] = False
+    before = {
+        k: getattr(st, k).copy()
+        for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
+    }
+    adaptation(st, p)
+    assert (st.governance_changes[20:] == 0).all()
+    assert st.governance_changes[:20].any()
+    for k, value in before.items():
+        assert np.array_equal(getattr(st, k)[20:], value[20:]), k

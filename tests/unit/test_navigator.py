@@ -1,0 +1,166 @@
+"""Navigators: limited attention, to the neediest first; repair, pace, brokering."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cisim.mechanisms.navigator import navigator, need
+from cisim.state import CANDIDATE, EXITED
+
+
+def _navigated(make_state, **overrides):
+    settings = {
+        "n": 3,
+        "navigator": 1,
+        "navigator_capacity": 1,
+        "navigator_credibility": 1.0,
+        **overrides,
+    }
+    st, p = make_state(**settings)
+    st.month = 1
+    return st, p
+
+
+def test_navigator__none_does_nothing(make_state):
+    st, p = make_state(n=3, navigator=0)
+    st.frustration[:] = 0.5
+    st.onboarding[:] = 0.0
+    navigator(st, p)
+    assert not st.attended.any()
+    assert (st.navigator_activity == 0).all()
+    assert (st.experience == 0).all()
+    assert (st.frustration == 0.5).all()
+    assert (st.credibility == 0).all()
+
+
+def test_navigator__attention_goes_to_the_neediest_first(make_state):
+    for neediest, setup in (
+        (2, lambda st: st.onboarding.__setitem__((0, 2), 0.0)),  # a new representative
+        (1, lambda st: st.blamed.__setitem__((0, 1), 1.5)),  # recently blamed
+        (0, lambda st: st.frustration.__setitem__((0, 0), 0.9)),  # frustrated
+    ):
+        st, p = _navigated(make_state)
+        setup(st)
+        navigator(st, p)
+        assert np.flatnonzero(st.attended[0]).tolist() == [neediest]
+        assert st.navigator_activity[0] == 1
+
+
+def test_navigator__low_trust_members_need_it_more(make_state, tie):
+    st, p = _navigated(make_state)
+    st.trust[0, [tie(st, 1, 0), tie(st, 1, 2)]] = 0.1
+    navigator(st, p)
+    assert np.flatnonzero(st.attended[0]).tolist() == [1]
+
+
+def test_navigator__need_ranks_by_documented_drivers(make_state):
+    st, p = _navigated(make_state)
+    plain = need(st, p)[0, 0]
+    for field, value in (("onboarding", 0.0), ("blamed", 1.0), ("frustration", 1.0)):
+        st, p = _navigated(make_state)
+        getattr(st, field)[0, 0] = value
+        assert need(st, p)[0, 0] > plain
+
+
+def test_navigator__attention_is_limited_by_capacity_and_credibility(make_state):
+    for navs, capacity, credibility, expected in (
+        (1, 1, 1.0, 1),
+        (1, 2, 1.0, 2),
+        (2, 1, 1.0, 2),
+        (1, 50, 1.0, 4),  # never more than the active members
+        (1, 2, 0.0, 0),  # no credibility, no attention
+    ):
+        st, p = _navigated(
+            make_state,
+            n=4,
+            navigator=navs,
+            navigator_capacity=capacity,
+            navigator_credibility=max(credibility, 0.5),
+        )
+        st.credibility[:] = credibility
+        navigator(st, p)
+        assert st.attended.sum() == expected
+        assert st.navigator_activity[0] == expected
+
+
+def test_navigator__attends_only_active_members(make_state):
+    st, p = _navigated(make_state, navigator_capacity=10)
+    st.status[0, 1], st.status[0, 2] = CANDIDATE, EXITED
+    navigator(st, p)
+    assert st.attended[0].tolist() == [True, False, False]
+
+
+def test_navigator__repairs_ties_and_eases_frustration(make_state, tie):
+    st, p = _navigated(make_state)
+    st.onboarding[0, 0] = 0.0
+    st.frustration[:] = 0.5
+    navigator(st, p)
+    touched = [tie(st, 0, 1), tie(st, 1, 0), tie(st, 0, 2), tie(st, 2, 0)]
+    assert (st.experience[0, touched] > 0).all()
+    assert (st.experience[0, [tie(st, 1, 2), tie(st, 2, 1)]] == 0).all()
+    assert st.frustration[0, 0] < 0.5
+    assert (st.frustration[0, 1:] == 0.5).all()
+
+
+def test_navigator__credibility_recovers_towards_initial(make_state):
+    st, p = _navigated(make_state, navigator_credibility=0.8)
+    st.credibility[:] = 0.4
+    navigator(st, p)
+    assert 0.4 < st.credibility[0] < 0.8
+
+
+def test_navigator__brokers_dormant_ties_into_live_ones(make_state):
+    # four organisations, two ties, every other pair dormant; everyone is attended
+    st, p = make_state(
+        n=4,
+        replicates=10,
+        network="random",
+        mean_degree=1.0,
+        dormant_ties=2.0,
+        navigator=2,
+        navigator_capacity=2,
+    )
+    dormant0 = st.dormant.copy()
+    assert dormant0.any()
+    live0 = st.live.copy()
+    for month in range(1, 13):
+        st.month = month
+        before = st.dormant.copy()
+        navigator(st, p)
+        woken = before & ~st.dormant
+        assert np.array_equal(woken, st.reverse(woken))  # both directions at once
+        assert (woken.sum(axis=1) <= 2 * st.attended.sum(axis=1)).all()  # one per broker
+        assert (st.on_src(st.attended) | st.on_dst(st.attended))[woken].all()
+        assert (st.on_src(st.active) & st.on_dst(st.active))[woken].all()
+    assert (st.dormant <= dormant0).all()
+    assert (st.live >= live0).all()
+    assert st.live.sum() > live0.sum()
+
+
+def test_navigator__brokers_only_for_attended_members(make_state):
+    st, p = make_state(
+        n=4,
+        replicates=10,
+        network="random",
+        mean_degree=1.0,
+        dormant_ties=2.0,
+        navigator=0,
+    )
+    dormant = st.dormant.copy()
+    for month in range(1, 25):
+        st.month = month
+        navigator(st, p)
+    assert np.array_equal(st.dormant, dormant)
+
+
+def test_navigator__dissolved_collaboration_is_frozen(make_state):
+    st, p = _navigated(make_state, replicates=2)
+    st.alive[1] = False
+    st.credibility[:] = 0.6
+    st.frustration[:] = 0.5
+    navigator(st, p)
+    assert st.attended[0].any() and not st.attended[1].any()
+    assert st.navigator_activity[1] == 0
+    assert st.credibility[1] == 0.6
+    assert (st.frustration[1] == 0.5).all()
+    assert (st.experience[1] == 0).all()
