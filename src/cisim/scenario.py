@@ -349,12 +349,34 @@ def _read_text(path: Path) -> str:
         raise FileFormatError(str(path), f"cannot be read ({exc.strerror})") from None
 
 
+_TOML_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+_TOML_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
 def _line_of(text: str, dotted: str) -> int | None:
-    """Line number where a (possibly dotted) key is set in TOML text, if it can be found."""
-    parts = dotted.split(".")
-    key = re.escape(parts[-1])
-    pattern = re.compile(rf"^\s*(\"?{key}\"?)\s*=|^\s*\[+\s*{re.escape(dotted)}\s*\]+")
+    """Line number where a (possibly dotted) key is set in TOML text, if it can be found.
+
+    The key is looked up by its full path (``[sectors.public]`` then ``turnover = ...``, or
+    ``sectors.public.turnover = ...``), so a top-level ``turnover`` does not shadow it.
+    """
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_path(header.group(1))
+            if table == dotted:
+                return number
+            continue
+        assign = _TOML_ASSIGN.match(line)
+        if assign and ".".join(filter(None, (table, _toml_path(assign.group(1))))) == dotted:
+            return number
+    key = re.escape(dotted.split(".")[-1])
+    pattern = re.compile(rf"^\s*(\"?{key}\"?)\s*=")  # fallback: e.g. inside an inline table
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.search(line):
             return number
     return None
+
+
+def _toml_path(key: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in key.split("."))
