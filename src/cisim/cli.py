@@ -391,7 +391,7 @@ def _months_cell(row: pd.Series, event: str) -> str:
     median, reached = row[f"median_months_to_{event}"], row[f"share_{event}"]
     if math.isnan(median):
         return "never"
-    return f"{median:.0f}" + ("" if reached == 1 else f" ({reached:.0%} of runs)")
+    return f"{median:.0f}" + ("" if reached == 1 else f" ({percent(reached)} of runs)")
 
 
 def format_comparison(table: pd.DataFrame) -> str:

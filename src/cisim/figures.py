@@ -33,7 +33,7 @@ REGIME_COLOURS: dict[str, str] = {
     "dissolved": "#6a3d9a",
 }
 REGIME_LABELS: dict[str, str] = {regime: regime.replace("_", " ") for regime in REGIMES}
-_SCENARIO_COLOURS = ("#1f77b4", "#e377c2", "#8c564b", "#17becf", "#bcbd22", "#393b79", "#d4a017")
+_SCENARIO_COLOURS = ("#1f77b4", "#e377c2", "#8c564b", "#222222", "#bcbd22", "#17becf", "#d4a017")
 
 
 @dataclass(frozen=True)
