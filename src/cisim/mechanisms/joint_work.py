@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.state import Params, State, diversity, row_mean
+from cisim.state import Params, State, diversity, row_mean, row_sum
 from cisim.streams import Stream, normal
 
 MODE_EFFECT = np.array([1.0, 1.02, 1.01])  # shared, lead organisation, administrative organisation
@@ -43,7 +43,7 @@ def task_output(st: State, p: Params) -> np.ndarray:
     effort = row_mean(st.contribution, act) / np.maximum(row_mean(st.capacity, act), 1e-9)
     weight = np.where(act, st.contribution, 0.0)
     effective = st.authority * (0.5 + 0.5 * st.onboarding)
-    present = (effective * weight).sum(axis=1) / np.maximum(weight.sum(axis=1), 1e-12)
+    present = row_sum(effective * weight) / np.maximum(row_sum(weight), 1e-12)
     base = (
         0.35 * effort
         + 0.2 * present
