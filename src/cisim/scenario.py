@@ -134,7 +134,7 @@ class Scenario:
     onboarding_months: float = 6.0
     review_months: int = 3
     outcome_noise: float = 0.15
-    entry_base_rate: float = 0.06
+    entry_base_rate: float = 0.025
     exit_base_rate: float = 0.004
     join_base_rate: float = 0.02
     # regime rule

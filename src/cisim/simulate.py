@@ -85,6 +85,50 @@ def simulate(
     return Results(scenario, seed, summary, tidy(merged, numbers), merged)
 
 
+def simulate_runs(specs: list[RunSpec], *, batch_size: int = DEFAULT_BATCH) -> pd.DataFrame:
+    """Run many different runs (scenario, seed, replicate) and return their summaries.
+
+    Rows of a batch may hold different scenarios (one batch can hold many points of a design);
+    runs are grouped by horizon, since a batch advances in lockstep. The result has one row per
+    run, in the order given, with the run's scenario digest in ``scenario``.
+    """
+    frames: list[pd.DataFrame] = []
+    order: list[int] = []
+    by_horizon: dict[int, list[int]] = {}
+    for i, spec in enumerate(specs):
+        by_horizon.setdefault(spec.scenario.horizon_months, []).append(i)
+    for horizon, indices in by_horizon.items():
+        for start in range(0, len(indices), batch_size):
+            chunk = indices[start : start + batch_size]
+            batch = [specs[i] for i in chunk]
+            state, params = build_state(batch)
+            arrays = engine.run(state, params, horizon)
+            frames.append(_summarise_runs(arrays, batch))
+            order.extend(chunk)
+    out = pd.concat(frames, ignore_index=True)
+    out.index = pd.Index(order)
+    return out.sort_index()
+
+
+def _summarise_runs(arrays: dict[str, np.ndarray], specs: list[RunSpec]) -> pd.DataFrame:
+    def col(name: str) -> np.ndarray:
+        return np.array([getattr(s.scenario, name) for s in specs], dtype=float)
+
+    frame = _outcomes(
+        arrays,
+        classify(
+            arrays,
+            dissolution_share=col("dissolution_share"),
+            regime_blame_share=col("regime_blame_share"),
+            regime_min_progress=col("regime_min_progress"),
+        ),
+    )
+    frame.insert(0, "scenario", [s.scenario.digest for s in specs])
+    frame.insert(1, "seed", np.array([s.seed for s in specs], dtype=np.int64))
+    frame.insert(2, "replicate", np.array([s.replicate for s in specs], dtype=np.int64))
+    return frame
+
+
 def summarise(
     arrays: dict[str, np.ndarray], scenario: Scenario, seed: int, replicates: np.ndarray
 ) -> pd.DataFrame:
@@ -95,13 +139,19 @@ def summarise(
         regime_blame_share=scenario.regime_blame_share,
         regime_min_progress=scenario.regime_min_progress,
     )
+    frame = _outcomes(arrays, regime)
+    frame.insert(0, "replicate", replicates.astype(np.int64))
+    frame.insert(1, "seed", np.full(len(replicates), seed, dtype=np.int64))
+    return frame
+
+
+def _outcomes(arrays: dict[str, np.ndarray], regime: np.ndarray) -> pd.DataFrame:
+    """The per-run outcome columns, from trajectories ``(months + 1, R)`` and regimes."""
     learning = arrays["learning_responses"].sum(axis=0).astype(np.int64)
     blame = arrays["blame_responses"].sum(axis=0).astype(np.int64)
     responses = learning + blame
     return pd.DataFrame(
         {
-            "replicate": replicates.astype(np.int64),
-            "seed": np.full(len(replicates), seed, dtype=np.int64),
             "regime": pd.Categorical(regime, categories=list(REGIMES)),
             "progress": arrays["progress"][-1],
             "final_trust": arrays["mean_trust"][-1],

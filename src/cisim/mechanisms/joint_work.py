@@ -10,7 +10,7 @@ where effort is the share of members' capacity committed, authority_present the 
 authority of those who contribute ("the right people at the table"), synergy
 ``1 + 0.6 joint_problem_solving * diversity`` (work done jointly, drawing on complementary
 sectors), targeting ``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), money
-``0.25 resources * operational_capacity`` (a grant is only as useful as the capacity to spend it)
+``0.6 resources * operational_capacity`` (a grant is only as useful as the capacity to spend it)
 and mode a small effect of the governance mode. Every ``review_months`` the task is reviewed: its
 outcome ``y`` is the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*:
 progress grows by ``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good
@@ -53,7 +53,7 @@ def task_output(st: State, p: Params) -> np.ndarray:
     synergy = 1.0 + 0.6 * p.joint_problem_solving * diversity(st.sector, act)
     targeting = 0.8 + 0.4 * p.data_use * (0.5 + 0.5 * st.knowledge)
     community_time = 1.0 - 0.15 * p.community_engagement
-    money = 0.25 * p.resources * st.operational_capacity
+    money = 0.6 * p.resources * st.operational_capacity
     out = (base * synergy * targeting * community_time + money) * (1.0 - 0.5 * st.conflict)
     return np.asarray(out * MODE_EFFECT[st.governance], dtype=np.float64)
 

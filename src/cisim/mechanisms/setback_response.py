@@ -3,8 +3,8 @@
 After a setback (a review falling short of aspiration) each active organisation attributes it to
 the situation (learning) or to a partner (blame). The chance of blame is
 
-    logistic(-3.4 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
-             + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
+    logistic(-2.75 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
+             - 2 (knowledge - 0.2) + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
              - 2 mediation - 1.5 prior_share - joint_problem_solving + mode + salience)
 
 salience ~ N(0, 1) is drawn once per setback and shared by all members: setbacks differ in how
@@ -15,9 +15,10 @@ towards the share of members who blamed. Because blame is much likelier in a bla
 norm has two stable states, a learning culture and a blame culture, and an unstable point between
 them; a new collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its
 members happen to respond decide which culture it falls into, and every lever moves the boundary.
-pressure = aspiration + 0.8 resources + shortfall (grand expectations, money and visibility at
-stake); contest = authority_contest (0.5 + resources) (unclear decision rights with something to
-fight over); mediation = navigator attention times credibility; prior_share = share of the
+pressure = aspiration + 0.1 resources + shortfall (grand expectations, money and visibility at
+stake); contest = authority_contest (0.25 + 1.5 resources) (unclear decision rights, and something
+to fight over: Hartford's "dark side of having resources"); knowledge = knowledge of what works,
+built by community engagement and data (causes are less ambiguous); mediation = navigator attention times credibility; prior_share = share of the
 organisation's ties that are prior relationships.
 
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
@@ -44,13 +45,19 @@ from cisim.streams import Stream, normal, uniform
 
 MODE_BLAME = np.array([-0.05, 0.05, 0.0])  # shared, lead organisation, administrative organisation
 BLAMED_DECAY = 0.8
-BLAME_BASE = -3.4  # logit of blame for an average member in a neutral climate, before the rest
+BLAME_BASE = -2.75  # logit of blame for an average member in a neutral climate, before the rest
 CLIMATE_WEIGHT = 8.0  # steep enough (> 4) for the norm to have two stable states
 SALIENCE_SD = 1.0  # how much setbacks differ in visibility and ambiguity (shared by all members)
 TRUST_TERM = 2.5
 UNDERSTANDING_TERM = 1.0
+KNOWLEDGE_TERM = 2.0  # knowing what works makes a setback's causes less ambiguous
 CLIMATE_START = 0.3  # an undecided norm, near the unstable point between the two cultures
 CLIMATE_RATE = 0.5  # how far the norm moves towards each setback's blame share
+
+
+def contest_stakes(p: Params) -> np.ndarray:
+    """How much there is to fight over: contested decision rights, worse with money at stake."""
+    return np.asarray(p.authority_contest * (0.25 + 1.5 * p.resources), dtype=np.float64)
 
 
 def blame_probability(st: State, p: Params) -> np.ndarray:
@@ -59,8 +66,8 @@ def blame_probability(st: State, p: Params) -> np.ndarray:
     trust_i = st.mean_out_trust(p.initial_trust)
     ties = st.sum_by_src(live)
     prior_share = st.sum_by_src(live & st.prior) / np.maximum(ties, 1.0)
-    pressure = st.aspiration_level + 0.8 * p.resources + st.shortfall
-    contest = p.authority_contest * (0.5 + p.resources)
+    pressure = st.aspiration_level + 0.1 * p.resources + st.shortfall
+    contest = contest_stakes(p)
     mediation = st.attended * st.credibility[:, None]
     x = (
         BLAME_BASE
@@ -68,6 +75,7 @@ def blame_probability(st: State, p: Params) -> np.ndarray:
         + TRUST_TERM * (0.5 - trust_i)
         + UNDERSTANDING_TERM * (0.5 - st.understanding)
         + 2.0 * (0.5 - p.data_use)[:, None]
+        - KNOWLEDGE_TERM * (st.knowledge - 0.2)[:, None]
         + 1.5 * (pressure - 0.5)[:, None]
         + np.minimum(st.blamed, 2.0)
         + 1.5 * contest[:, None]
@@ -101,7 +109,7 @@ def setback_response(st: State, p: Params) -> None:
     st.task_scope = st.task_scope * (1.0 - 0.15 * l_share)
     shift = np.where(st.setback_now & st.alive, CLIMATE_RATE * (b_share - st.blame_climate), 0.0)
     st.blame_climate = np.clip(st.blame_climate + shift, 0.0, 1.0)
-    contest = p.authority_contest * (0.5 + p.resources)
+    contest = contest_stakes(p)
     st.conflict = np.clip(st.conflict + 0.3 * b_share * contest * (1 - st.conflict), 0, 1)
     st.credibility = st.credibility * (1.0 - 0.1 * b_share * (p.navigator > 0))
 
