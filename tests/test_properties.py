@@ -19,7 +19,7 @@ from cisim.population import RunSpec, build_state
 from cisim.regimes import REGIMES
 from cisim.state import ABSENT, ACTIVE, CANDIDATE, EXITED
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
 NULLABLE = frozenset({"months_to_entry_point", "months_to_first_win", "blame_share"})
 GENERATED = ("small_world", "random", "clustered", "complete")
 #: Fields drawn separately (small populations, short horizons) or not at all.
@@ -41,7 +41,6 @@ def scenarios(draw) -> cisim.Scenario:
     kw["n_organisations"] = draw(st.integers(2, 30))
     kw["horizon_months"] = draw(st.integers(1, 36))
     kw["network"] = draw(st.sampled_from(GENERATED))
-    kw["candidate_share"] = draw(st.floats(0.0, 1.0))  # keep the padding small
     shares = draw(st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5))
     if sum(shares) > 0:
         kw["sector_mix"] = dict(zip(SECTORS, shares, strict=True))

@@ -118,7 +118,9 @@ def midrun(months: int, seed: int) -> tuple[State, Params]:
     return st, p
 
 
-@pytest.fixture(scope="module", params=[(2, 11), (9, 3)], ids=["month2", "month9"])
+@pytest.fixture(
+    scope="module", params=[(2, 11), (9, 3), (30, 7)], ids=["month2", "month9", "month30"]
+)
 def base_state(request) -> tuple[State, Params]:
     return midrun(*request.param)
 

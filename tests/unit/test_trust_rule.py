@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cisim.mechanisms.trust import asymmetric_update
 
 BUILD, EROSION = 0.05, 0.15  # the scenario defaults (erosion 3x build)
-SETTINGS = settings(max_examples=200, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 unit = st.floats(0.0, 1.0)
 rate = st.floats(0.0, 1.0)
