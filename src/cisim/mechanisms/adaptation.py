@@ -2,9 +2,9 @@
 
 A collaboration is *stuck* after two setbacks in a row, in open conflict (> 0.4), or after a year
 of frustrated talk without an entry point. A stuck collaboration adapts with monthly chance
-``0.3 adaptability``: it changes its governance mode (shared, lead organisation, administrative
-organisation), which halves the conflict, re-scopes the task (x 0.8), cools the blame climate and
-the members' frustration. Formal structure itself has only small effects (joint work, setback
+``0.6 adaptability``: it changes its governance mode (shared, lead organisation, administrative
+organisation), which halves the conflict, re-scopes the task (x 0.8), halves the blame climate (a fresh start)
+and cools the members' frustration. Formal structure itself has only small effects (joint work, setback
 response): what matters is the ability to change it.
 
 Conflict over governance flares where money meets contested decision rights (Hartford: a $28m grant
@@ -21,7 +21,8 @@ import numpy as np
 from cisim.state import Params, State, row_mean
 from cisim.streams import Stream, uniform
 
-ADAPT_RATE = 0.3
+ADAPT_RATE = 0.6
+CLIMATE_RESET = 0.5  # adapting opens a fresh start: the blame climate halves
 
 
 def stuck(st: State) -> np.ndarray:
@@ -39,7 +40,7 @@ def adaptation(st: State, p: Params) -> None:
     st.governance_changes = st.governance_changes + adapt
     st.conflict = np.where(adapt, 0.5 * st.conflict, st.conflict)
     st.task_scope = np.where(adapt & st.entry_found, 0.8 * st.task_scope, st.task_scope)
-    st.blame_climate = np.where(adapt, 0.7 * st.blame_climate, st.blame_climate)
+    st.blame_climate = np.where(adapt, CLIMATE_RESET * st.blame_climate, st.blame_climate)
     st.setbacks_in_row = np.where(adapt, 0, st.setbacks_in_row)
     st.frustration = np.where(adapt[:, None], 0.8 * st.frustration, st.frustration)
     flare = 0.02 * p.authority_contest * p.resources * (1 - st.conflict) - 0.01 * st.conflict

@@ -41,4 +41,7 @@ def willingness(st: State, p: Params) -> np.ndarray:
 def contribution(st: State, p: Params) -> None:
     """Each active organisation commits part of its capacity."""
     share = willingness(st, p) * (0.5 + 0.5 * st.onboarding)
-    st.contribution = np.where(st.active, st.capacity * share, 0.0)
+    frozen = ~st.alive[:, None]
+    st.contribution = np.where(
+        st.active, st.capacity * share, np.where(frozen, st.contribution, 0.0)
+    )

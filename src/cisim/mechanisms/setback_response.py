@@ -3,7 +3,7 @@
 After a setback (a review falling short of aspiration) each active organisation attributes it to
 the situation (learning) or to a partner (blame). The chance of blame is
 
-    logistic(-2.75 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
+    logistic(-2.3 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
              - 2 (knowledge - 0.2) + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
              - 2 mediation - 1.5 prior_share - joint_problem_solving + mode + salience)
 
@@ -45,7 +45,7 @@ from cisim.streams import Stream, normal, uniform
 
 MODE_BLAME = np.array([-0.05, 0.05, 0.0])  # shared, lead organisation, administrative organisation
 BLAMED_DECAY = 0.8
-BLAME_BASE = -2.75  # logit of blame for an average member in a neutral climate, before the rest
+BLAME_BASE = -2.3  # logit of blame for an average member in a neutral climate, before the rest
 CLIMATE_WEIGHT = 8.0  # steep enough (> 4) for the norm to have two stable states
 SALIENCE_SD = 1.0  # how much setbacks differ in visibility and ambiguity (shared by all members)
 TRUST_TERM = 2.5
