@@ -1,0 +1,76 @@
+"""The ten patterns of docs/ODD.md ("Purpose and patterns"), as statistical tests.
+
+Each test runs the pattern's measurement from :mod:`cisim.validation` with the same seed and
+replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
+that every comparison's 95 % interval lies on the claimed side. Paired comparisons use common
+random numbers. If a pattern stops emerging, the mechanisms need work, never a weaker test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cisim import validation
+from cisim.validation import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
+
+pytestmark = pytest.mark.slow
+
+
+def _assert_holds(pattern: Pattern) -> None:
+    failures = [
+        f"{c.label}: {c.estimate:.4f} (must lie {'above' if c.direction > 0 else 'below'} "
+        f"{c.bound:g})"
+        for c in pattern.comparisons
+        if not c.holds
+    ]
+    assert not failures, f"pattern {pattern.number} ({pattern.title}) fails: " + "; ".join(
+        failures
+    )
+
+
+def _measure(fn: object) -> Pattern:
+    return fn(DEFAULT_REPLICATES, DEFAULT_SEED)  # type: ignore[operator, no-any-return]
+
+
+def test_pattern_01__two_regimes_from_one_condition_and_early_events_decide() -> None:
+    _assert_holds(_measure(validation.pattern_01))
+
+
+def test_pattern_02__each_of_the_five_key_actions_raises_learning_journeys() -> None:
+    pattern = _measure(validation.pattern_02)
+    assert len(pattern.comparisons) == 5
+    _assert_holds(pattern)
+
+
+def test_pattern_03__turnover_lowers_learning_and_understanding_falls_then_is_rebuilt() -> None:
+    _assert_holds(_measure(validation.pattern_03))
+
+
+def test_pattern_04__without_entry_point_most_stall_with_one_first_win_sooner() -> None:
+    _assert_holds(_measure(validation.pattern_04))
+
+
+def test_pattern_05__diversity_trust_agency_outwardness_shorten_the_search() -> None:
+    pattern = _measure(validation.pattern_05)
+    assert len(pattern.comparisons) == 5
+    _assert_holds(pattern)
+
+
+def test_pattern_06__balanced_experiences_leave_trust_lower() -> None:
+    _assert_holds(_measure(validation.pattern_06))
+
+
+def test_pattern_07__early_wins_predict_later_trust() -> None:
+    _assert_holds(_measure(validation.pattern_07))
+
+
+def test_pattern_08__governance_mode_predicts_less_than_adaptability_and_actions() -> None:
+    _assert_holds(_measure(validation.pattern_08))
+
+
+def test_pattern_09__grand_expectations_raise_blame_games() -> None:
+    _assert_holds(_measure(validation.pattern_09))
+
+
+def test_pattern_10__a_large_grant_with_low_trust_and_contest_buys_no_success() -> None:
+    _assert_holds(_measure(validation.pattern_10))
