@@ -9,6 +9,7 @@ candidates are absent, tie slots beyond its ties are empty.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +25,9 @@ from cisim.state import (
     CANDIDATE,
     ENTRY_POINTS,
     GOVERNANCE_MODES,
+    B,
+    F,
+    I,
     Params,
     State,
 )
@@ -193,113 +197,143 @@ def build_run(spec: RunSpec) -> _Run:
 def build_params(specs: list[RunSpec]) -> Params:
     """Scenario parameters broadcast to one value per row."""
 
-    def col(name: str, dtype: type = float) -> NDArray[np.float64]:
-        return np.array([getattr(s.scenario, name) for s in specs], dtype=dtype)
+    def real(name: str) -> F:
+        return np.array(_values(specs, name), dtype=np.float64)
 
-    def code(name: str, choices: tuple[str, ...]) -> NDArray[np.int64]:
-        return np.array([choices.index(getattr(s.scenario, name)) for s in specs], dtype=np.int64)
+    def whole(name: str) -> I:
+        return np.array(_values(specs, name), dtype=np.int64)
+
+    def code(name: str, choices: tuple[str, ...]) -> I:
+        return np.array([choices.index(v) for v in _values(specs, name)], dtype=np.int64)
 
     return Params(
-        n_organisations=col("n_organisations", np.int64),
+        n_organisations=whole("n_organisations"),
         authority_self_assigned=code("authority_source", AUTHORITY_SOURCES) == 1,
-        navigator=col("navigator", np.int64),
-        navigator_capacity=col("navigator_capacity", np.int64),
-        navigator_credibility=col("navigator_credibility"),
+        navigator=whole("navigator"),
+        navigator_capacity=whole("navigator_capacity"),
+        navigator_credibility=real("navigator_credibility"),
         entry_point=code("entry_point", ENTRY_POINTS),
-        community_engagement=col("community_engagement"),
-        data_use=col("data_use"),
-        joint_problem_solving=col("joint_problem_solving"),
-        aspiration=col("aspiration"),
-        resources=col("resources"),
-        authority_contest=col("authority_contest"),
-        adaptability=col("adaptability"),
-        initial_trust=col("initial_trust"),
-        trust_build_rate=col("trust_build_rate"),
-        trust_erosion_rate=col("trust_erosion_rate"),
-        trust_spillover=col("trust_spillover"),
-        reputation_weight=col("reputation_weight"),
-        blame_severity=col("blame_severity"),
-        institutional_memory=col("institutional_memory"),
-        institutional_trust_rate=col("institutional_trust_rate"),
-        onboarding_months=col("onboarding_months"),
-        review_months=col("review_months", np.int64),
-        outcome_noise=col("outcome_noise"),
-        entry_base_rate=col("entry_base_rate"),
-        exit_base_rate=col("exit_base_rate"),
-        join_base_rate=col("join_base_rate"),
-        dissolution_share=col("dissolution_share"),
+        community_engagement=real("community_engagement"),
+        data_use=real("data_use"),
+        joint_problem_solving=real("joint_problem_solving"),
+        aspiration=real("aspiration"),
+        resources=real("resources"),
+        authority_contest=real("authority_contest"),
+        adaptability=real("adaptability"),
+        initial_trust=real("initial_trust"),
+        trust_build_rate=real("trust_build_rate"),
+        trust_erosion_rate=real("trust_erosion_rate"),
+        trust_spillover=real("trust_spillover"),
+        reputation_weight=real("reputation_weight"),
+        blame_severity=real("blame_severity"),
+        institutional_memory=real("institutional_memory"),
+        institutional_trust_rate=real("institutional_trust_rate"),
+        onboarding_months=real("onboarding_months"),
+        review_months=whole("review_months"),
+        outcome_noise=real("outcome_noise"),
+        entry_base_rate=real("entry_base_rate"),
+        exit_base_rate=real("exit_base_rate"),
+        join_base_rate=real("join_base_rate"),
+        dissolution_share=real("dissolution_share"),
     )
+
+
+def _values(specs: list[RunSpec], name: str) -> list[Any]:
+    """The value of scenario parameter ``name`` in each run."""
+    return [getattr(s.scenario, name) for s in specs]
+
+
+@dataclass
+class _Padded:
+    """A batch's organisations and ties, padded to ``N`` and ``E`` slots per row.
+
+    Tie ``k`` of a run (its live ties, then its dormant ones) takes slots ``2k`` (``a -> b``) and
+    ``2k + 1`` (``b -> a``), so every slot's reverse is its neighbour (``rev = slot ^ 1``).
+    """
+
+    sector: NDArray[np.int8]  # (R, N)
+    status: NDArray[np.int8]  # (R, N)
+    traits: F  # (4, R, N): authority, capacity, alignment, turnover
+    src: I  # (R, E)
+    dst: I
+    rev: I
+    exists: B
+    dormant: B
+    trust: F
+    prior: B
+
+    @classmethod
+    def empty(cls, rows: int, slots: int, tie_slots: int) -> _Padded:
+        """Absent organisations and empty tie slots."""
+        orgs, ties = (rows, slots), (rows, tie_slots)
+        return cls(
+            sector=np.zeros(orgs, dtype=np.int8),
+            status=np.full(orgs, ABSENT, dtype=np.int8),
+            traits=np.zeros((len(SECTOR_TRAITS), *orgs)),
+            src=np.zeros(ties, dtype=np.int64),
+            dst=np.zeros(ties, dtype=np.int64),
+            rev=np.tile(np.arange(tie_slots, dtype=np.int64) ^ 1, (rows, 1)),
+            exists=np.zeros(ties, dtype=bool),
+            dormant=np.zeros(ties, dtype=bool),
+            trust=np.zeros(ties),
+            prior=np.zeros(ties, dtype=bool),
+        )
+
+    @classmethod
+    def of(cls, runs: list[_Run]) -> _Padded:
+        """The runs, one per row, padded to the largest."""
+        slots = max(len(r.sector) for r in runs)
+        tie_slots = max(2, *(2 * (len(r.pairs) + len(r.dormant)) for r in runs))
+        padded = cls.empty(len(runs), slots, tie_slots)
+        for row, run in enumerate(runs):
+            padded.fill(row, run)
+        return padded
+
+    def fill(self, r: int, run: _Run) -> None:
+        """Write one run's organisations and ties into row ``r``."""
+        n = len(run.sector)
+        self.sector[r, :n], self.status[r, :n] = run.sector, run.status
+        self.traits[:, r, :n] = run.traits
+        every = np.concatenate([run.pairs, run.dormant])
+        forward, backward = slice(0, 2 * len(every), 2), slice(1, 2 * len(every), 2)
+        self.src[r, forward], self.dst[r, forward] = every[:, 0], every[:, 1]
+        self.src[r, backward], self.dst[r, backward] = every[:, 1], every[:, 0]
+        self.trust[r, forward], self.trust[r, backward] = run.trust_ab, run.trust_ba
+        self.prior[r, forward] = self.prior[r, backward] = run.prior
+        self.exists[r, : 2 * len(every)] = True
+        self.dormant[r, 2 * len(run.pairs) : 2 * len(every)] = True
 
 
 def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
     """The initial state and parameters of a batch of runs."""
-    runs = [build_run(s) for s in specs]
     params = build_params(specs)
-    R = len(runs)
-    N = max(len(r.sector) for r in runs)
-    E = max(2 * (len(r.pairs) + len(r.dormant)) for r in runs)
-    E = max(E, 2)
-
-    def org(fill: float | int, dtype: type) -> NDArray[np.generic]:
-        return np.full((R, N), fill, dtype=dtype)
-
-    def tie(fill: float | int, dtype: type) -> NDArray[np.generic]:
-        return np.full((R, E), fill, dtype=dtype)
-
-    sector, status = org(0, np.int8), org(ABSENT, np.int8)
-    traits = np.zeros((4, R, N))
-    src, dst, rev = tie(0, np.int64), tie(0, np.int64), tie(0, np.int64)
-    rev[:] = np.arange(E) ^ 1
-    exists, dormant, prior = tie(False, bool), tie(False, bool), tie(False, bool)
-    trust = tie(0.0, float)
-    for r, run in enumerate(runs):
-        n = len(run.sector)
-        sector[r, :n], status[r, :n] = run.sector, run.status
-        traits[:, r, :n] = run.traits
-        every = np.concatenate([run.pairs, run.dormant])
-        m = len(every)
-        src[r, 0 : 2 * m : 2], dst[r, 0 : 2 * m : 2] = every[:, 0], every[:, 1]
-        src[r, 1 : 2 * m : 2], dst[r, 1 : 2 * m : 2] = every[:, 1], every[:, 0]
-        trust[r, 0 : 2 * m : 2], trust[r, 1 : 2 * m : 2] = run.trust_ab, run.trust_ba
-        prior[r, 0 : 2 * m : 2] = prior[r, 1 : 2 * m : 2] = run.prior
-        exists[r, : 2 * m] = True
-        dormant[r, 2 * len(run.pairs) : 2 * m] = True
-    return _assemble(
-        specs, params, sector, status, traits, src, dst, rev, exists, dormant, trust, prior
-    ), params
+    padded = _Padded.of([build_run(s) for s in specs])
+    return _assemble(specs, params, padded), params
 
 
-def _assemble(
-    specs: list[RunSpec],
-    p: Params,
-    sector: NDArray[np.int8],
-    status: NDArray[np.int8],
-    traits: NDArray[np.float64],
-    src: NDArray[np.int64],
-    dst: NDArray[np.int64],
-    rev: NDArray[np.int64],
-    exists: NDArray[np.bool_],
-    dormant: NDArray[np.bool_],
-    trust: NDArray[np.float64],
-    prior: NDArray[np.bool_],
-) -> State:
+def _keys(specs: list[RunSpec]) -> NDArray[np.uint64]:
+    """Counter-based stream keys of each run, ``(R, streams, 2)``."""
+    if len({s.seed for s in specs}) == 1:
+        return stream_keys(specs[0].seed, np.array([s.replicate for s in specs]))
+    return np.concatenate([stream_keys(s.seed, np.array([s.replicate])) for s in specs], axis=0)
+
+
+def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
+    """The initial state: the padded organisations and ties, everything else at its start."""
+    status, traits, trust = padded.status, padded.traits, padded.trust
     R, N = status.shape
-    E = src.shape[1]
-    seeds = {s.seed for s in specs}
-    if len(seeds) == 1:
-        keys = stream_keys(specs[0].seed, np.array([s.replicate for s in specs]))
-    else:
-        keys = np.concatenate([stream_keys(s.seed, np.array([s.replicate])) for s in specs], axis=0)
+    E = trust.shape[1]
     designed = p.entry_point == ENTRY_POINTS.index("designed")
     governance = np.array(
-        [GOVERNANCE_MODES.index(s.scenario.governance_mode) for s in specs], dtype=np.int64
+        [GOVERNANCE_MODES.index(mode) for mode in _values(specs, "governance_mode")],
+        dtype=np.int64,
     )
     members = (status == ACTIVE).sum(axis=1).astype(np.int64)
     zeros_r, zeros_rn = np.zeros(R), np.zeros((R, N))
     return State(
-        keys=keys,
+        keys=_keys(specs),
         month=0,
-        sector=sector,
+        sector=padded.sector,
         status=status,
         authority=traits[0],
         capacity=traits[1],
@@ -316,14 +350,14 @@ def _assemble(
         learned_now=np.zeros((R, N), bool),
         blamed_now=np.zeros((R, N), bool),
         left_now=np.zeros((R, N), bool),
-        src=src,
-        dst=dst,
-        rev=rev,
-        exists=exists,
-        dormant=dormant,
+        src=padded.src,
+        dst=padded.dst,
+        rev=padded.rev,
+        exists=padded.exists,
+        dormant=padded.dormant,
         trust=trust,
         institutional_trust=trust.copy(),
-        prior=prior,
+        prior=padded.prior,
         experience=np.zeros((R, E)),
         last_blame=np.full((R, E), -1, dtype=np.int64),
         alive=np.ones(R, bool),
@@ -338,7 +372,7 @@ def _assemble(
         performance=0.25 + 0.4 * p.aspiration,
         shortfall=zeros_r.copy(),
         progress=zeros_r.copy(),
-        legitimacy=0.5 + 0.1 * ~p.authority_self_assigned,
+        legitimacy=0.5 + np.where(p.authority_self_assigned, 0.0, 0.1),  # granted: +0.1
         support=0.2 + 0.3 * p.community_engagement,
         knowledge=np.full(R, 0.2),
         operational_capacity=np.full(R, 0.3),

@@ -231,7 +231,7 @@ class State:
 
     def take(self, rows: I) -> State:
         """A copy of a subset of replicate rows."""
-        data = {}
+        data: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray):
