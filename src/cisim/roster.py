@@ -164,7 +164,7 @@ def _read_csv(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None:
                 raise FileFormatError(str(path), "is empty: it needs a header row")
-            rows = []
+            rows: list[tuple[str, Mapping[str, Any]]] = []
             for row in reader:
                 if None in row:
                     raise FileFormatError(
