@@ -17,12 +17,29 @@ from cisim.state import State, row_mean
 
 @dataclass(frozen=True)
 class Metric:
-    """One monthly measure."""
+    """One monthly measure.
+
+    Attributes
+    ----------
+    name
+        The metric's column name in the trajectories.
+    construct
+        What it measures, in the model's terms.
+    lo, hi
+        Its range. ``hi`` is ``None`` for a count with no fixed upper bound: its bound depends on
+        the run and on what ``unit`` counts (``organisations``: the organisation slots;
+        ``count`` of wins: at most one per review, so the months; ``ties``: the directed ties
+        among ``N`` members, ``N (N - 1)``).
+    unit
+        The unit of its values.
+    fn
+        The measure: a state to one value per replicate row, ``(R,)``.
+    """
 
     name: str
     construct: str
     lo: float
-    hi: float | None  # None: bounded by the number of organisation slots
+    hi: float | None  # None: a count with no fixed upper bound (see unit)
     unit: str
     fn: Callable[[State], np.ndarray]
 
