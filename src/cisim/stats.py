@@ -33,14 +33,20 @@ class Estimate:
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> Estimate:
-    """Wilson score interval for a proportion (Wilson 1927)."""
+    """Wilson score interval for a proportion (Wilson 1927).
+
+    The interval of no successes starts at exactly 0 and that of all successes ends at exactly 1
+    (in floating point ``centre - half`` can miss 0 by a rounding error).
+    """
     if n <= 0:
         return Estimate(float("nan"), 0.0, 1.0)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes == 0 else max(0.0, float(centre - half))
+    high = 1.0 if successes == n else min(1.0, float(centre + half))
+    return Estimate(p, low, high)
 
 
 def mean_ci(values: ArrayLike, z: float = Z95) -> Estimate:
