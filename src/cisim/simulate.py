@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,6 +109,69 @@ def simulate_runs(specs: list[RunSpec], *, batch_size: int = DEFAULT_BATCH) -> p
     out = pd.concat(frames, ignore_index=True)
     out.index = pd.Index(order)
     return out.sort_index()
+
+
+def simulate_runs_with_trajectories(
+    specs: list[RunSpec],
+    metrics: Sequence[str],
+    *,
+    batch_size: int = DEFAULT_BATCH,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Like :func:`simulate_runs`, and also the runs' monthly trajectories of some metrics.
+
+    Parameters
+    ----------
+    specs
+        The runs; they may hold different scenarios and horizons.
+    metrics
+        Names from :data:`cisim.metrics.REGISTRY` to return month by month (may be empty).
+    batch_size
+        Runs advanced together in one array batch.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        As :func:`simulate_runs`: one row per run, in the order given.
+    trajectories : pandas.DataFrame
+        Tidy: ``run`` (the position in ``specs``), ``month`` (0 to the run's horizon) and one
+        float64 column per metric, sorted by run then month.
+    """
+    unknown = [m for m in metrics if m not in REGISTRY]
+    if unknown:
+        raise ConfigError("metrics", unknown[0], "a metric: " + ", ".join(REGISTRY))
+    summaries: list[pd.DataFrame] = []
+    tracks: list[pd.DataFrame] = []
+    order: list[int] = []
+    by_horizon: dict[int, list[int]] = {}
+    for i, spec in enumerate(specs):
+        by_horizon.setdefault(spec.scenario.horizon_months, []).append(i)
+    for horizon, indices in by_horizon.items():
+        for start in range(0, len(indices), batch_size):
+            chunk = indices[start : start + batch_size]
+            batch = [specs[i] for i in chunk]
+            state, params = build_state(batch)
+            arrays = engine.run(state, params, horizon)
+            summaries.append(_summarise_runs(arrays, batch))
+            tracks.append(_track(arrays, metrics, np.asarray(chunk, dtype=np.int64), horizon))
+            order.extend(chunk)
+    summary = pd.concat(summaries, ignore_index=True)
+    summary.index = pd.Index(order)
+    track = pd.concat(tracks, ignore_index=True).rename(columns={"replicate": "run"})
+    track = track.sort_values(["run", "month"], kind="stable", ignore_index=True)
+    return summary.sort_index(), track
+
+
+def _track(
+    arrays: dict[str, np.ndarray], metrics: Sequence[str], runs: np.ndarray, horizon: int
+) -> pd.DataFrame:
+    """One row per run and month: ``run``, ``month`` and the chosen metrics."""
+    frame: dict[str, np.ndarray] = {
+        "run": np.repeat(runs, horizon + 1),
+        "month": np.tile(np.arange(horizon + 1, dtype=np.int64), len(runs)),
+    }
+    for name in metrics:
+        frame[name] = arrays[name].T.reshape(-1)
+    return pd.DataFrame(frame)
 
 
 def _summarise_runs(arrays: dict[str, np.ndarray], specs: list[RunSpec]) -> pd.DataFrame:
