@@ -380,7 +380,7 @@ def pattern_09(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         9,
         "Grand expectations",
         "Grand expectations early raise the share of blame games.",
-        "Repenning & Sterman (2002); seed 000 (the level of intervention); Hartford case",
+        'seed 002 ("avoid setting grand expectations early on"); Repenning & Sterman (2002); seed 000 (the level of intervention)',
         f"Aspiration 0.3 → 0.8, {replicates} paired replicates; paired difference of the "
         "blame-game indicator.",
         [Comparison("Δ share of blame games (aspiration 0.3 → 0.8)", effect, +1)],

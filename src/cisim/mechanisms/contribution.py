@@ -10,7 +10,7 @@ frustration and with having been blamed. A representative still being onboarded 
     contribution = capacity * willingness * (0.5 + 0.5 onboarding)
 
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
-seed 002 ("loyalty to own department").
+seed 003 ("loyalty to own department").
 """
 
 from __future__ import annotations

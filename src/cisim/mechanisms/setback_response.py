@@ -15,7 +15,8 @@ towards the share of members who blamed. Because blame is much likelier in a bla
 norm has two stable states, a learning culture and a blame culture, and an unstable point between
 them; a new collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its
 members happen to respond decide which culture it falls into, and every lever moves the boundary.
-pressure = aspiration + 0.1 resources + shortfall (grand expectations, money and visibility at
+pressure = aspiration_level + 0.1 resources + shortfall (grand expectations: the current aspiration
+level, which starts at 0.25 + 0.4 aspiration and then follows performance; money and visibility at
 stake); contest = authority_contest (0.25 + 1.5 resources) (unclear decision rights, and something
 to fight over: Hartford's "dark side of having resources"); knowledge = knowledge of what works,
 built by community engagement and data (causes are less ambiguous); mediation = navigator attention times credibility; prior_share = share of the
@@ -120,7 +121,8 @@ def _blame(st: State, p: Params, blame: np.ndarray) -> None:
     target = st.pick_one_per_src(live & st.on_src(blame), (1.0 - st.trust) + 0.5 * v)
     back = st.reverse(target)
     severity = p.blame_severity[:, None]
-    st.experience = st.experience - severity * (target | back)
+    hits = target.astype(np.float64) + back  # mutual blame in one month counts twice
+    st.experience = st.experience - severity * hits
     blamed_count = st.sum_by_dst(target)
     involved = (blamed_count > 0) | blame
     third = live & ~st.on_src(involved) & st.on_dst(involved)

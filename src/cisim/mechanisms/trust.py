@@ -1,7 +1,7 @@
 """Trust update: asymmetric, experience-driven, and travelling along the network.
 
 Each month every live tie ``i -> j`` collects experiences from the other mechanisms (a shared win
-+1, learning together +0.5, a navigator's repair, blame ``-blame_severity``, hearing of blame
++1, a partner who learned from a setback +1, a navigator's repair, blame ``-blame_severity``, hearing of blame
 ``-trust_spillover * blame_severity``) plus reciprocity: ``0.3 (commit_j - trust_ij)``, how much
 ``j`` actually committed of its capacity against what ``i`` expected. The summed experience ``e``
 moves trust asymmetrically (Slovic 1993; Pant & Yu 2025):
@@ -11,7 +11,7 @@ moves trust asymmetrically (Slovic 1993; Pant & Yu 2025):
 
 so trust is built slowly and destroyed quickly, and as many good as bad experiences leave it lower
 than it started. Then trust travels: it moves a share ``reputation_weight`` towards the target's
-reputation, the mean trust its other partners place in it.
+reputation, the mean trust over all live ties into it (this tie included).
 
 References: Slovic (1993), Risk Analysis 13(6); Poortinga & Pidgeon (2004); Pant & Yu (2025),
 arXiv:2510.24909 (lambda+ = 0.10, lambda- = 0.30); Vangen & Huxham (2003); Burt & Knez (1995) on
