@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -111,6 +112,11 @@ def write_table(frame: pd.DataFrame, directory: Path, stem: str, *, csv: bool = 
 def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as indented JSON with a final newline."""
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def safe_name(name: str) -> str:
+    """A scenario name usable as a directory name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip(".") or "scenario"
 
 
 # ---- helpers ---------------------------------------------------------------------------------
