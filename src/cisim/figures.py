@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from cisim.regimes import REGIMES
+from cisim.stats import wilson
 
 DPI = 120
 ROLLING_MONTHS = 12
@@ -272,12 +273,10 @@ def _boundary_whiskers(
     ax: Axes, positions: np.ndarray, shares: np.ndarray, counts: np.ndarray
 ) -> None:
     """Whiskers at the inner boundaries between regimes (cumulative shares strictly in (0, 1))."""
-    from scipy.stats import binomtest
-
     for y, row, n in zip(positions, shares, counts, strict=True):
         edges = np.unique(np.round(np.cumsum(row)[:-1], 12))
         for edge in edges[(edges > 0) & (edges < 1)]:
-            ci = binomtest(round(edge * n), n).proportion_ci(0.95, method="wilson")
+            ci = wilson(round(edge * n), int(n))
             ax.errorbar(
                 edge,
                 y,
