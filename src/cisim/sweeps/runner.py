@@ -1,0 +1,344 @@
+"""Running a sweep through any :class:`concurrent.futures.Executor`.
+
+:func:`run_sweep` builds the design, opens the sweep directory (resuming it if it holds the same
+experiment), and sends the unfinished tasks to an executor, at most a few per worker at a time;
+each result is written as it arrives, so memory stays flat however many runs there are. The
+executor can be :class:`SerialExecutor` (inline), a process pool (the default, one process per
+core) or a Dask cluster (:func:`open_executor` with ``dask="local"`` or an address). Results depend
+only on the experiment: every executor writes the same tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from cisim.sweeps.designs import design_table, point_values
+from cisim.sweeps.experiment import Experiment
+from cisim.sweeps.store import SweepError, SweepStore, open_store
+from cisim.sweeps.tasks import Task, TaskResult, iter_tasks, run_task
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 2
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl-C; its finished runs are kept (the message says how to resume)."""
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What one call of :func:`run_sweep` did.
+
+    Attributes
+    ----------
+    path
+        The sweep directory.
+    runs, tasks
+        The sweep's size.
+    runs_before
+        Runs already finished when this session started (kept from an earlier one).
+    runs_now
+        Runs this session ran.
+    redone
+        Damaged shards found and run again.
+    seconds
+        Wall time of this session.
+    """
+
+    path: Path
+    runs: int
+    tasks: int
+    runs_before: int
+    runs_now: int
+    redone: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Runs per second in this session."""
+        return self.runs_now / self.seconds if self.seconds > 0 else float("nan")
+
+
+# ---- executors -------------------------------------------------------------------------------
+class SerialExecutor(Executor):
+    """An executor that runs each task inline when it is submitted (no parallelism)."""
+
+    def __init__(self) -> None:
+        self._shutdown = False
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """Run ``fn(*args, **kwargs)`` now; return a finished future."""
+        if self._shutdown:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Refuse further tasks."""
+        self._shutdown = True
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it stops the sweep cleanly)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started with ``spawn`` (safe with threads and Jupyter)."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_sigint,
+    )
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool, shut down at the end; stopped at once (workers ended) on an error."""
+    pool = process_pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what waits and end the workers (finished shards are already on disk)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        process.terminate()
+
+
+@contextlib.contextmanager
+def open_executor(
+    workers: int | None = None, dask: str | None = None
+) -> Iterator[tuple[Executor, int]]:
+    """An executor and its number of workers, closed afterwards.
+
+    Parameters
+    ----------
+    workers
+        Processes (default: every core). One worker and no Dask means :class:`SerialExecutor`.
+    dask
+        ``"local"`` starts a Dask ``LocalCluster`` of ``workers`` processes on 127.0.0.1 for the
+        run; any other value is the address of a running Dask scheduler.
+    """
+    n = workers or os.cpu_count() or 1
+    if dask is None:
+        if n == 1:
+            yield SerialExecutor(), 1
+            return
+        with _pool(n) as pool:
+            yield pool, n
+        return
+    with _dask_executor(dask, n) as (executor, size):
+        yield executor, size
+
+
+@contextlib.contextmanager
+def _dask_executor(address: str, workers: int) -> Iterator[tuple[Executor, int]]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError(
+            "--dask needs Dask: pip install 'cisim[dask]' (dask[distributed])"
+        ) from None
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            stack.enter_context(cluster)
+            client = stack.enter_context(Client(cluster))
+        else:
+            client = stack.enter_context(_connect(Client, address))
+        size = max(1, sum(client.nthreads().values()))
+        yield client.get_executor(pure=False), size
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    try:
+        return client_type(address, timeout="20s")
+    except OSError as exc:
+        raise SweepError(f"cannot reach the Dask scheduler at {address!r} ({exc})") from None
+
+
+# ---- running ---------------------------------------------------------------------------------
+def run_sweep(
+    experiment: Experiment | str | Path,
+    out: str | Path,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    *,
+    command: str | None = None,
+) -> SweepSummary:
+    """Run (or resume) an experiment's sweep into ``out``.
+
+    Parameters
+    ----------
+    experiment
+        An :class:`Experiment`, or the path of an experiment file.
+    out
+        The sweep directory (created, or resumed when it holds the same experiment).
+    executor
+        Where tasks run. ``None``: a process pool of ``workers`` processes, closed at the end.
+        A given executor is used as it is and left open.
+    workers
+        Worker count: the pool's size, and with a given executor the number of tasks kept in
+        flight is ``2 * workers`` (default: the executor's ``_max_workers`` or the cores).
+    progress
+        Show a progress bar (runs done, rate, ETA) on a terminal.
+    command
+        The command line, for the manifest.
+
+    Raises
+    ------
+    SweepInterrupted
+        On Ctrl-C, after the finished tasks are written (run again to resume).
+    SweepError
+        If the directory is in use or holds another sweep, or a worker died.
+    """
+    if not isinstance(experiment, Experiment):
+        experiment = Experiment.from_toml(experiment)
+    start = time.perf_counter()
+    design = design_table(experiment)
+    with open_store(out, experiment, design, command=command) as store:
+        before = store.runs_done
+        tasks = iter_tasks(experiment, point_values(design), skip=store.done)
+        with _executor(executor, workers) as (pool, size):
+            _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+        return SweepSummary(
+            path=Path(out),
+            runs=store.manifest["runs"],
+            tasks=store.manifest["tasks"],
+            runs_before=before,
+            runs_now=store.runs_done - before,
+            redone=store.redone,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@contextlib.contextmanager
+def _executor(executor: Executor | None, workers: int | None) -> Iterator[tuple[Executor, int]]:
+    if executor is None:
+        with open_executor(workers) as pair:
+            yield pair
+        return
+    size = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    yield executor, int(size)
+
+
+def _run_tasks(
+    store: SweepStore, tasks: Iterable[Task], executor: Executor, limit: int, progress: bool
+) -> None:
+    total, done_runs = store.manifest["runs"], store.runs_done
+    with _progress_bar(total, done_runs, store.experiment.name, progress) as bar:
+
+        def record(result: TaskResult) -> None:
+            store.write(result)
+            store.done = store.done | {result.index}
+            bar(result.runs.num_rows)
+
+        try:
+            drain(executor, run_task, tasks, record, limit=limit)
+        except KeyboardInterrupt:
+            store.finish(complete=False)
+            raise SweepInterrupted(_resume_hint(store)) from None
+        except BrokenProcessPool as exc:
+            store.finish(complete=False)
+            raise SweepError(f"a worker process died ({exc}); {_resume_hint(store)}") from None
+        except Exception as exc:
+            store.finish(complete=False)
+            if type(exc).__name__ == "KilledWorker":
+                raise SweepError(f"Dask lost its workers ({exc}); {_resume_hint(store)}") from None
+            raise
+    store.finish(complete=len(store.done) == store.manifest["tasks"])
+
+
+def _resume_hint(store: SweepStore) -> str:
+    return (
+        f"{store.runs_done:,} of {store.manifest['runs']:,} runs are kept in {store.path}; "
+        "run the same command again to resume"
+    )
+
+
+def drain[T](
+    executor: Executor,
+    fn: Callable[[Any], T],
+    items: Iterable[Any],
+    on_result: Callable[[T], None],
+    *,
+    limit: int,
+) -> None:
+    """Submit ``fn(item)`` for every item with at most ``limit`` futures pending at a time.
+
+    Each result is handed to ``on_result`` as soon as its future finishes (in completion order).
+    If anything goes wrong (an exception, Ctrl-C) the pending futures are cancelled and the
+    exception propagates; results already handed over stay handed over.
+    """
+    pending: set[Future[T]] = set()
+    try:
+        for item in items:
+            while len(pending) >= max(1, limit):
+                pending = _collect(pending, on_result)
+            pending.add(executor.submit(fn, item))
+        while pending:
+            pending = _collect(pending, on_result)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _collect[T](pending: set[Future[T]], on_result: Callable[[T], None]) -> set[Future[T]]:
+    """Wait for at least one future; hand over the finished ones; return those still pending."""
+    done, still = wait(pending, return_when=FIRST_COMPLETED)
+    for future in done:
+        on_result(future.result())
+    return set(still)
+
+
+@contextlib.contextmanager
+def _progress_bar(
+    total: int, initial: int, name: str, enabled: bool
+) -> Iterator[Callable[[int], None]]:
+    """A tqdm bar of runs (done/total, runs/s, ETA) on a terminal; a no-op elsewhere."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(
+        total=total, initial=initial, unit="run", desc=name, dynamic_ncols=True, smoothing=0.1
+    ) as bar:
+        yield bar.update
