@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,20 +95,10 @@ def simulate_runs(specs: list[RunSpec], *, batch_size: int = DEFAULT_BATCH) -> p
     """
     frames: list[pd.DataFrame] = []
     order: list[int] = []
-    by_horizon: dict[int, list[int]] = {}
-    for i, spec in enumerate(specs):
-        by_horizon.setdefault(spec.scenario.horizon_months, []).append(i)
-    for horizon, indices in by_horizon.items():
-        for start in range(0, len(indices), batch_size):
-            chunk = indices[start : start + batch_size]
-            batch = [specs[i] for i in chunk]
-            state, params = build_state(batch)
-            arrays = engine.run(state, params, horizon)
-            frames.append(_summarise_runs(arrays, batch))
-            order.extend(chunk)
-    out = pd.concat(frames, ignore_index=True)
-    out.index = pd.Index(order)
-    return out.sort_index()
+    for chunk, batch, arrays, _ in _run_batches(specs, batch_size):
+        frames.append(_summarise_runs(arrays, batch))
+        order.extend(chunk)
+    return _in_given_order(frames, order)
 
 
 def simulate_runs_with_trajectories(
@@ -142,6 +132,22 @@ def simulate_runs_with_trajectories(
     summaries: list[pd.DataFrame] = []
     tracks: list[pd.DataFrame] = []
     order: list[int] = []
+    for chunk, batch, arrays, horizon in _run_batches(specs, batch_size):
+        summaries.append(_summarise_runs(arrays, batch))
+        tracks.append(_track(arrays, metrics, np.asarray(chunk, dtype=np.int64), horizon))
+        order.extend(chunk)
+    track = pd.concat(tracks, ignore_index=True).rename(columns={"replicate": "run"})
+    track = track.sort_values(["run", "month"], kind="stable", ignore_index=True)
+    return _in_given_order(summaries, order), track
+
+
+def _run_batches(
+    specs: list[RunSpec], batch_size: int
+) -> Iterator[tuple[list[int], list[RunSpec], dict[str, np.ndarray], int]]:
+    """Run the specs grouped by horizon, ``batch_size`` at a time.
+
+    Yields each batch's positions in ``specs``, its specs, its trajectories and its horizon.
+    """
     by_horizon: dict[int, list[int]] = {}
     for i, spec in enumerate(specs):
         by_horizon.setdefault(spec.scenario.horizon_months, []).append(i)
@@ -150,15 +156,14 @@ def simulate_runs_with_trajectories(
             chunk = indices[start : start + batch_size]
             batch = [specs[i] for i in chunk]
             state, params = build_state(batch)
-            arrays = engine.run(state, params, horizon)
-            summaries.append(_summarise_runs(arrays, batch))
-            tracks.append(_track(arrays, metrics, np.asarray(chunk, dtype=np.int64), horizon))
-            order.extend(chunk)
-    summary = pd.concat(summaries, ignore_index=True)
-    summary.index = pd.Index(order)
-    track = pd.concat(tracks, ignore_index=True).rename(columns={"replicate": "run"})
-    track = track.sort_values(["run", "month"], kind="stable", ignore_index=True)
-    return summary.sort_index(), track
+            yield chunk, batch, engine.run(state, params, horizon), horizon
+
+
+def _in_given_order(frames: list[pd.DataFrame], order: list[int]) -> pd.DataFrame:
+    """Per-batch summaries stacked and put back in the order the runs were given."""
+    out = pd.concat(frames, ignore_index=True)
+    out.index = pd.Index(order)
+    return out.sort_index()
 
 
 def _track(
