@@ -380,7 +380,8 @@ def pattern_09(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         9,
         "Grand expectations",
         "Grand expectations early raise the share of blame games.",
-        'seed 002 ("avoid setting grand expectations early on"); Repenning & Sterman (2002); seed 000 (the level of intervention)',
+        'seed 002 ("avoid setting grand expectations early on"); Repenning & Sterman (2002); '
+        "seed 000 (the level of intervention)",
         f"Aspiration 0.3 → 0.8, {replicates} paired replicates; paired difference of the "
         "blame-game indicator.",
         [Comparison("Δ share of blame games (aspiration 0.3 → 0.8)", effect, +1)],
@@ -570,9 +571,9 @@ def _fig_turnover(res: Results) -> Figure:
     run = int(np.argmax(events.sum(axis=0) * (res.summary["regime"] == LJ).to_numpy()))
     ax.plot(u[:, run], color="#1f5f8b", label="shared understanding")
     for t in np.flatnonzero(events[:, run] > 0):
-        ax.axvline(t, color="#d9482b", alpha=0.35, lw=1)
+        ax.axvline(float(t), color="#d9482b", alpha=0.35, lw=1)
     ax.set(
-        title=f"One run: understanding falls when a representative leaves (red) and is rebuilt",
+        title="One run: understanding falls when a representative leaves (red) and is rebuilt",
         xlabel="month",
         ylabel="shared understanding",
     )
@@ -629,7 +630,7 @@ def _fig_structure(
 ) -> Figure:
     fig = Figure(figsize=(9, 3.4))
     axes = fig.subplots(1, 3, sharey=True)
-    groups = [
+    groups: list[tuple[str, np.ndarray, list[str] | list[int]]] = [
         ("governance mode", mode, ["shared", "lead_organisation", "administrative_organisation"]),
         ("adaptability tertile", adapt, [0, 1, 2]),
         ("five-actions tertile", actions, [0, 1, 2]),

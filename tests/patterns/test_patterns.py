@@ -23,9 +23,7 @@ def _assert_holds(pattern: Pattern) -> None:
         for c in pattern.comparisons
         if not c.holds
     ]
-    assert not failures, f"pattern {pattern.number} ({pattern.title}) fails: " + "; ".join(
-        failures
-    )
+    assert not failures, f"pattern {pattern.number} ({pattern.title}) fails: " + "; ".join(failures)
 
 
 def _measure(fn: object) -> Pattern:

@@ -1,11 +1,11 @@
 """Adaptation of governance and task, and the dynamics of governance conflict.
 
-A collaboration is *stuck* after two setbacks in a row, in open conflict (> 0.4), or after a year
-of frustrated talk without an entry point. A stuck collaboration adapts with monthly chance
-``0.6 adaptability``: it changes its governance mode (shared, lead organisation, administrative
-organisation), which halves the conflict, re-scopes the task (x 0.8), halves the blame climate (a fresh start)
-and cools the members' frustration. Formal structure itself has only small effects (joint work, setback
-response): what matters is the ability to change it.
+A collaboration is *stuck* after two setbacks in a row, in open conflict (> 0.4), or after a year of
+frustrated talk without an entry point. A stuck collaboration adapts with monthly chance ``0.6
+adaptability``: it changes its governance mode (shared, lead organisation, administrative
+organisation), which halves the conflict, re-scopes the task (x 0.8), halves the blame climate (a
+fresh start) and cools the members' frustration. Formal structure itself has only small effects
+(joint work, setback response): what matters is the ability to change it.
 
 Conflict over governance flares where money meets contested decision rights (Hartford: a $28m grant
 and a fight over the governance structure) and fades slowly otherwise; blame feeds it too.

@@ -19,7 +19,6 @@ import numpy as np
 
 from cisim.state import Params, State, sigmoid
 
-
 TRUST_WEIGHT = 4.0
 
 

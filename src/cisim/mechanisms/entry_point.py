@@ -51,7 +51,7 @@ def entry_hazard(st: State, p: Params) -> np.ndarray:
 
 
 def entry_point(st: State, p: Params) -> None:
-    """Search for an entry point; while searching, talk builds a little understanding and frustration."""
+    """Search for an entry point; meanwhile talk builds a little understanding and frustration."""
     searching = st.alive & ~st.entry_found
     u = uniform(st.keys, Stream.ENTRY_POINT, st.month)
     found = searching & (u < entry_hazard(st, p))

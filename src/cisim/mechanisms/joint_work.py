@@ -6,17 +6,17 @@ Once an entry point is found the collaboration works on a joint task. Each month
         * (1 - 0.5 conflict) * mode
     base = 0.35 effort + 0.2 authority_present + 0.25 understanding + 0.2 operational_capacity
 
-where effort is the share of members' capacity committed, authority_present the effective
-authority of those who contribute ("the right people at the table"), synergy
-``1 + 0.6 joint_problem_solving * diversity`` (work done jointly, drawing on complementary
-sectors), targeting ``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), money
-``0.6 resources * operational_capacity`` (a grant is only as useful as the capacity to spend it)
-and mode a small effect of the governance mode. Every ``review_months`` the task is reviewed: its
-outcome ``y`` is the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*:
-progress grows by ``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good
-experience (small wins), and the next task is a little bigger; ``y < aspiration`` is a *setback*, to which partners respond
-by learning or blame (:mod:`cisim.mechanisms.setback_response`). Aspirations adapt to performance
-(Cyert & March 1963; Greve 2003).
+where effort is the share of members' capacity committed, authority_present the effective authority
+of those who contribute ("the right people at the table"), synergy ``1 + 0.6 joint_problem_solving *
+diversity`` (work done jointly, drawing on complementary sectors), targeting ``0.8 + 0.4 data_use
+(0.5 + 0.5 knowledge)`` (data-informed targeting), money ``0.6 resources * operational_capacity`` (a
+grant is only as useful as the capacity to spend it) and mode a small effect of the governance mode.
+Every ``review_months`` the task is reviewed: its outcome ``y`` is the mean of S plus noise (less
+with better data). ``y >= task_scope`` is a *win*: progress grows by ``0.1 min(y, 1) (1 -
+progress)`` (what the win achieved), partners share a good experience (small wins), and the next
+task is a little bigger; ``y < aspiration`` is a *setback*, to which partners respond by learning or
+blame (:mod:`cisim.mechanisms.setback_response`). Aspirations adapt to performance (Cyert & March
+1963; Greve 2003).
 
 References: Ansell & Gash (2008) and Vangen & Huxham (2003) (small wins); Moore (1995) and the
 strategic triangle of seed 003 (public value, legitimacy, operational capacity); Kania & Kramer

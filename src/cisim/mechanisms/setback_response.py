@@ -1,40 +1,39 @@
 """Setback response: learning or blame.
 
-After a setback (a review falling short of aspiration) each active organisation attributes it to
-the situation (learning) or to a partner (blame). The chance of blame is
+After a setback (a review falling short of aspiration) each active organisation attributes it to the
+situation (learning) or to a partner (blame). The chance of blame is
 
     logistic(-2.3 + 8 climate + 2.5 (0.5 - trust) + (0.5 - understanding) + 2 (0.5 - data_use)
              - 2 (knowledge - 0.2) + 1.5 (pressure - 0.5) + min(blamed, 2) + 1.5 contest
              - 2 mediation - 1.5 prior_share - joint_problem_solving + mode + salience)
 
 salience ~ N(0, 1) is drawn once per setback and shared by all members: setbacks differ in how
-public and how ambiguous they are (a failed ballot measure, a quietly missed milestone).
-The *blame climate* is the collaboration's norm for responding to setbacks (Repenning & Sterman's
-self-confirming attribution, as a group norm): after every setback it moves half way
-towards the share of members who blamed. Because blame is much likelier in a blame climate, the
-norm has two stable states, a learning culture and a blame culture, and an unstable point between
-them; a new collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its
-members happen to respond decide which culture it falls into, and every lever moves the boundary.
-pressure = aspiration_level + 0.1 resources + shortfall (grand expectations: the current aspiration
-level, which starts at 0.25 + 0.4 aspiration and then follows performance; money and visibility at
-stake); contest = authority_contest (0.25 + 1.5 resources) (unclear decision rights, and something
-to fight over: Hartford's "dark side of having resources"); knowledge = knowledge of what works,
-built by community engagement and data (causes are less ambiguous); mediation = navigator attention times credibility; prior_share = share of the
-organisation's ties that are prior relationships.
+public and how ambiguous they are (a failed ballot measure, a quietly missed milestone). The *blame
+climate* is the collaboration's norm for responding to setbacks (Repenning & Sterman's self-
+confirming attribution, as a group norm): after every setback it moves half way towards the share of
+members who blamed. Because blame is much likelier in a blame climate, the norm has two stable
+states, a learning culture and a blame culture, and an unstable point between them; a new
+collaboration starts at ``CLIMATE_START``, undecided, so its first setbacks and how its members
+happen to respond decide which culture it falls into, and every lever moves the boundary. pressure =
+aspiration_level + 0.1 resources + shortfall (grand expectations: the current aspiration level,
+which starts at 0.25 + 0.4 aspiration and then follows performance; money and visibility at stake);
+contest = authority_contest (0.25 + 1.5 resources) (unclear decision rights, and something to fight
+over: Hartford's "dark side of having resources"); knowledge = knowledge of what works, built by
+community engagement and data (causes are less ambiguous); mediation = navigator attention times
+credibility; prior_share = share of the organisation's ties that are prior relationships.
 
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
-apportioning labor, and approach problems collectively") raises the learner's understanding and
-the collaboration's operational capacity, re-scopes the task to something achievable, pulls the
-climate towards learning, and gives every partner of a learner a good experience of it. Blame
-gives the blamer and the blamed a bad experience of each other (weight ``blame_severity``),
-bystanders tied to either a smaller one of them (``trust_spillover``), lowers operational
-capacity, pulls the climate towards blame, feeds governance conflict where authority is contested,
-and costs the navigator credibility.
-Because the climate and having been blamed both raise the chance of blame, blame confirms itself
-(Repenning & Sterman 2002).
+apportioning labor, and approach problems collectively") raises the learner's understanding and the
+collaboration's operational capacity, re-scopes the task to something achievable, pulls the climate
+towards learning, and gives every partner of a learner a good experience of it. Blame gives the
+blamer and the blamed a bad experience of each other (weight ``blame_severity``), bystanders tied to
+either a smaller one of them (``trust_spillover``), lowers operational capacity, pulls the climate
+towards blame, feeds governance conflict where authority is contested, and costs the navigator
+credibility. Because the climate and having been blamed both raise the chance of blame, blame
+confirms itself (Repenning & Sterman 2002).
 
-References: Pulido-Gómez, de Jong & Rivkin (JPART, doi:10.1093/jopart/muae026); Repenning &
-Sterman (2002), ASQ 47:265-295; He, von Krogh & Jonassen (2025); Ariño & de la Torre (1998).
+References: Pulido-Gómez, de Jong & Rivkin (JPART, doi:10.1093/jopart/muae026); Repenning & Sterman
+(2002), ASQ 47:265-295; He, von Krogh & Jonassen (2025); Ariño & de la Torre (1998).
 """
 
 from __future__ import annotations

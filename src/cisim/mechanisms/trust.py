@@ -1,10 +1,10 @@
 """Trust update: asymmetric, experience-driven, and travelling along the network.
 
 Each month every live tie ``i -> j`` collects experiences from the other mechanisms (a shared win
-+1, a partner who learned from a setback +1, a navigator's repair, blame ``-blame_severity``, hearing of blame
-``-trust_spillover * blame_severity``) plus reciprocity: ``0.3 (commit_j - trust_ij)``, how much
-``j`` actually committed of its capacity against what ``i`` expected. The summed experience ``e``
-moves trust asymmetrically (Slovic 1993; Pant & Yu 2025):
++1, a partner who learned from a setback +1, a navigator's repair, blame ``-blame_severity``,
+hearing of blame ``-trust_spillover * blame_severity``) plus reciprocity: ``0.3 (commit_j -
+trust_ij)``, how much ``j`` actually committed of its capacity against what ``i`` expected. The
+summed experience ``e`` moves trust asymmetrically (Slovic 1993; Pant & Yu 2025):
 
     e > 0:  trust += trust_build_rate * e * (1 - trust)
     e < 0:  trust += trust_erosion_rate * e * trust        (erosion 3x build by default)
@@ -28,7 +28,10 @@ RECIPROCITY_WEIGHT = 0.3
 
 
 def asymmetric_update(
-    trust: np.ndarray, experience: np.ndarray, build: np.ndarray, erosion: np.ndarray
+    trust: np.ndarray,
+    experience: np.ndarray,
+    build: np.ndarray | float,
+    erosion: np.ndarray | float,
 ) -> np.ndarray:
     """Trust after summed experience ``experience`` (broadcasting ``build`` and ``erosion``)."""
     delta = np.where(
