@@ -1,0 +1,45 @@
+"""Analyses of a sweep: regime shares, paired effects, trajectories, survival, early signs, phase
+diagrams, Sobol and Morris sensitivity, and scenario discovery.
+
+Each analysis is a plain function of the sweep's tables (``design``, ``runs``, ``trajectories``;
+see :mod:`cisim.analysis.tables`) returning a DataFrame or a small result object, with a
+``*_figure`` function drawing it. :func:`analyze` runs every analysis that applies to a design and
+writes the tables and figures; :func:`summarise_text` prints its key numbers.
+"""
+
+from __future__ import annotations
+
+from cisim.analysis.analyze import AnalysisOptions, analyze, summarise_text
+from cisim.analysis.discovery import PrimResult, discover, prim
+from cisim.analysis.early import early_prediction, warning_list
+from cisim.analysis.effects import condition_effects, paired_effects
+from cisim.analysis.phase import phase_table
+from cisim.analysis.sensitivity import SensitivityResult, morris_indices, sobol_indices
+from cisim.analysis.shares import regime_shares
+from cisim.analysis.survival import kaplan_meier, survival_curves
+from cisim.analysis.tables import OUTCOMES, SweepMeta
+from cisim.analysis.trajectories import event_timing, regime_trajectories
+
+__all__ = [
+    "OUTCOMES",
+    "AnalysisOptions",
+    "PrimResult",
+    "SensitivityResult",
+    "SweepMeta",
+    "analyze",
+    "condition_effects",
+    "discover",
+    "early_prediction",
+    "event_timing",
+    "kaplan_meier",
+    "morris_indices",
+    "paired_effects",
+    "phase_table",
+    "prim",
+    "regime_shares",
+    "regime_trajectories",
+    "sobol_indices",
+    "summarise_text",
+    "survival_curves",
+    "warning_list",
+]

@@ -1,0 +1,512 @@
+"""``analyze``: every analysis that applies to a sweep, written as CSV tables and PNG figures.
+
+What runs depends on the design (:class:`~cisim.analysis.tables.SweepMeta` ``kind``):
+
+============================  =========  ===  =====  ======
+analysis                      factorial  lhs  sobol  morris
+============================  =========  ===  =====  ======
+regime shares per condition   yes        .    .      .
+paired effects of each lever  yes        .    .      .
+named conditions vs reference if a ``condition`` column
+phase diagram                 >= 2 numeric varied parameters
+trajectories by regime        yes        yes  yes    yes
+months to entry point / win   yes        yes  yes    yes
+survival (Kaplan-Meier)       yes        yes  yes    yes
+early prediction, warnings    yes        yes  yes    yes
+scenario discovery (PRIM)     >= 1 varied parameter
+Sobol indices + convergence   .          .    yes    .
+Morris screening              .          .    .      yes
+============================  =========  ===  =====  ======
+
+Every analysis also works alone on the same tables (see the modules of :mod:`cisim.analysis`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from cisim.analysis import discovery, early, effects, phase, sensitivity, shares, survival
+from cisim.analysis import trajectories as trajectory_analysis
+from cisim.analysis.style import save
+from cisim.analysis.tables import (
+    EFFECT_OUTCOMES,
+    LJ,
+    SweepMeta,
+    TrajectoryArrays,
+    condition_columns,
+    outcome,
+    parameters_of,
+    trajectory_arrays,
+)
+from cisim.regimes import REGIMES
+from cisim.stats import wilson
+
+SUMMARY_FILE = "analysis.json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisOptions:
+    """Settings of :func:`analyze` (defaults suit a sweep of a few thousand runs).
+
+    Attributes
+    ----------
+    sensitivity_outcomes
+        Outcomes whose point means get Sobol or Morris indices.
+    bootstrap, num_resamples
+        Outer (replicate) and inner (SALib) bootstrap resamples of the sensitivity indices.
+    convergence_bootstrap
+        Outer resamples for each step of the Sobol convergence table.
+    early_months, folds
+        Months observed for early prediction, and cross-validation folds.
+    metrics
+        Metrics of the trajectories by regime.
+    seed
+        Seed of every resampling.
+    """
+
+    sensitivity_outcomes: tuple[str, ...] = (LJ, "progress")
+    bootstrap: int = 100
+    num_resamples: int = 100
+    convergence_bootstrap: int = 30
+    early_months: tuple[int, ...] = early.HORIZONS
+    folds: int = 5
+    metrics: tuple[str, ...] = trajectory_analysis.DEFAULT_METRICS
+    seed: int = 0
+
+
+@dataclass
+class _Context:
+    """What every step reads (the tables) and writes (files and the summary)."""
+
+    design: pd.DataFrame
+    runs: pd.DataFrame
+    arrays: TrajectoryArrays | None
+    meta: SweepMeta
+    out: Path
+    options: AnalysisOptions
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str, frame: pd.DataFrame) -> None:
+        path = self.out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        self.summary["tables"][name] = path.name
+
+    def figure(self, name: str, fig: Figure) -> None:
+        save(fig, self.out / f"{name}.png")
+        self.summary["figures"][name] = f"{name}.png"
+
+    def skip(self, name: str, reason: str) -> None:
+        self.summary["skipped"][name] = reason
+
+    @property
+    def regimes(self) -> bool:
+        """Whether the runs have regimes (a cisim sweep, not a test function)."""
+        return "regime" in self.runs.columns
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcomes for effects: the registered ones with regimes, else the numeric columns."""
+        if self.regimes:
+            return list(EFFECT_OUTCOMES)
+        return [c for c in self.runs.columns if c not in ("point", "replicate", "seed")]
+
+
+def analyze(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    trajectories: pd.DataFrame | None,
+    meta: Mapping[str, Any] | SweepMeta,
+    out: Path,
+    options: AnalysisOptions | None = None,
+) -> dict[str, Any]:
+    """Run every analysis that applies to the sweep; write tables, figures and a JSON summary.
+
+    Parameters
+    ----------
+    design, runs, trajectories
+        The sweep's tables (:mod:`cisim.analysis.tables`); ``trajectories`` may be ``None`` (the
+        analyses over time are then skipped).
+    meta
+        The sweep's metadata (a mapping as written by the sweep runner, or a
+        :class:`~cisim.analysis.tables.SweepMeta`).
+    out
+        Directory for ``<analysis>.csv``, ``<analysis>.png`` and ``analysis.json`` (created).
+    options
+        Settings; see :class:`AnalysisOptions`.
+
+    Returns
+    -------
+    dict
+        A JSON-ready summary: the sweep (``kind``, ``points``, ``runs``, ...), ``overall``
+        regime shares, one entry per analysis with its key numbers, ``tables`` and ``figures``
+        (file names inside ``out``), ``skipped`` analyses with the reason, and ``warnings``.
+    """
+    info = (
+        meta if isinstance(meta, SweepMeta) else SweepMeta.from_mapping(meta, design, trajectories)
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    design = design.drop(columns=["digest"], errors="ignore")
+    arrays = _arrays(trajectories) if "regime" in runs.columns else None
+    ctx = _Context(design, runs, arrays, info, out, options or AnalysisOptions())
+    ctx.summary = _header(ctx)
+    for step in _STEPS:
+        step(ctx)
+    (out / SUMMARY_FILE).write_text(json.dumps(ctx.summary, indent=2, default=_json_default))
+    return ctx.summary
+
+
+def _arrays(trajectories: pd.DataFrame | None) -> TrajectoryArrays | None:
+    if trajectories is None or trajectories.empty:
+        return None
+    wanted = {*trajectory_analysis.DEFAULT_METRICS, *early.FEATURE_METRICS, "active_members"}
+    metrics = [c for c in trajectories.columns if c in wanted]
+    return trajectory_arrays(trajectories, metrics)
+
+
+def _header(ctx: _Context) -> dict[str, Any]:
+    runs, meta = ctx.runs, ctx.meta
+    overall = {}
+    regime = runs["regime"].astype(str) if ctx.regimes else pd.Series(dtype=str)
+    for name in REGIMES if ctx.regimes else ():
+        est = wilson(int((regime == name).sum()), len(runs))
+        overall[name] = {"share": est.value, "low": est.low, "high": est.high}
+    return {
+        "kind": meta.kind,
+        "parameters": list(meta.parameters),
+        "points": int(ctx.design["point"].nunique()),
+        "runs": len(runs),
+        "replicates": int(runs["replicate"].nunique()),
+        "horizon": meta.horizon,
+        "overall": overall,
+        "tables": {},
+        "figures": {},
+        "skipped": {},
+        "warnings": [],
+    }
+
+
+# ---- the steps -------------------------------------------------------------------------------
+def _shares(ctx: _Context) -> None:
+    if not ctx.regimes or (ctx.meta.kind != "factorial" and "condition" not in ctx.design):
+        return
+    by = condition_columns(ctx.design)
+    table = shares.regime_shares(ctx.design, ctx.runs, by=by)
+    ctx.table("regime_shares", table)
+    conditions = len(table) // len(REGIMES)
+    if conditions <= shares.MAX_BARS:
+        ctx.figure("regime_shares", shares.shares_figure(table, by))
+    ctx.summary["shares"] = {"by": by, "conditions": conditions}
+
+
+def _effects(ctx: _Context) -> None:
+    if ctx.meta.kind != "factorial" or not parameters_of(ctx.design):
+        return
+    table = effects.paired_effects(
+        ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
+    )
+    ctx.table("paired_effects", table)
+    ctx.figure("paired_effects", effects.effects_figure(table, ctx.outcomes[:3]))
+    lj = table[table["outcome"] == ctx.outcomes[0]].assign(size=lambda t: t["effect"].abs())
+    ctx.summary["effects"] = _records(lj.sort_values("size", ascending=False).drop(columns="size"))
+    ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
+
+
+def _conditions(ctx: _Context) -> None:
+    if "condition" not in ctx.design.columns or ctx.design["condition"].nunique() < 2:
+        return
+    table = effects.condition_effects(
+        ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
+    )
+    ctx.table("condition_effects", table)
+    ctx.figure("condition_effects", effects.effects_figure(table, ctx.outcomes[:3]))
+    ctx.summary["condition_effects"] = _records(table[table["outcome"] == ctx.outcomes[0]])
+    ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
+
+
+def _phase(ctx: _Context) -> None:
+    if not ctx.regimes or ctx.meta.kind not in ("factorial", "lhs"):
+        return
+    axes = phase.choose_axes(ctx.design, ctx.runs)
+    if axes is None:
+        ctx.skip("phase", "fewer than two numeric varied parameters")
+        return
+    x, y, facet = axes
+    table = phase.phase_table(ctx.design, ctx.runs, x, y, facet=facet)
+    ctx.table("phase", table)
+    ctx.figure("phase", phase.phase_figure(table, x, y, facet=facet))
+    ctx.summary["phase"] = {"x": x, "y": y, "facet": facet}
+
+
+def _trajectories(ctx: _Context) -> None:
+    if not ctx.regimes:
+        return
+    timing = trajectory_analysis.event_timing(ctx.runs)
+    ctx.table("event_timing", timing)
+    ctx.figure("event_timing", trajectory_analysis.timing_figure(timing))
+    ctx.summary["event_timing"] = _records(timing)
+    if ctx.arrays is None:
+        ctx.skip("trajectories", "no trajectories")
+        return
+    table = trajectory_analysis.regime_trajectories(ctx.runs, ctx.arrays, ctx.options.metrics)
+    ctx.table("regime_trajectories", table)
+    ctx.figure("regime_trajectories", trajectory_analysis.trajectories_figure(table))
+
+
+def _survival(ctx: _Context) -> None:
+    if not ctx.regimes:
+        return
+    by = condition_columns(ctx.design) if ctx.meta.kind == "factorial" else []
+    if by and ctx.design[by].drop_duplicates().shape[0] > survival.MAX_CURVES:
+        by = []
+    table = survival.survival_curves(
+        ctx.runs,
+        ctx.arrays,
+        horizon=ctx.meta.horizon,
+        design=ctx.design,
+        by=by,
+        dissolution_share=float(ctx.meta.extra.get("dissolution_share", 0.5)),
+    )
+    ctx.table("survival", table)
+    if table["events"].sum() == 0:
+        ctx.skip("survival figure", "no collaboration dissolved")
+    else:
+        ctx.figure("survival", survival.survival_figure(table, by))
+    final = table[table["month"] == ctx.meta.horizon]
+    ctx.summary["survival"] = {"by": by, "at_horizon": _records(final)}
+
+
+def _early(ctx: _Context) -> None:
+    if not ctx.regimes:
+        return
+    if ctx.arrays is None:
+        ctx.skip("early", "no trajectories")
+        return
+    if not _both_classes(ctx.runs):
+        ctx.skip("early", "every run has the same learning-journey outcome")
+        return
+    o = ctx.options
+    prediction = early.early_prediction(
+        ctx.runs, ctx.arrays, months=o.early_months, folds=o.folds, seed=o.seed
+    )
+    months = min(early.WARNING_MONTHS, int(ctx.arrays.months.max()))
+    signs = early.warning_list(ctx.runs, ctx.arrays, months=months)
+    ctx.table("early_prediction", prediction)
+    ctx.table("warning_list", signs)
+    ctx.figure("early_signs", early.early_figure(prediction, signs))
+    ctx.summary["early"] = {
+        "prediction": _records(prediction),
+        "warning_months": months,
+        "warning_list": _records(
+            signs[["feature", "sign", "auc", "discrimination", "direction", "advice"]]
+        ),
+    }
+
+
+def _discovery(ctx: _Context) -> None:
+    if not ctx.regimes or not parameters_of(ctx.design):
+        return
+    if not _both_classes(ctx.runs):
+        ctx.skip("discovery", "every run has the same learning-journey outcome")
+        return
+    result = discovery.discover(ctx.design, ctx.runs)
+    ctx.table("prim_trajectory", result.trajectory)
+    ctx.table("prim_box", result.box)
+    ctx.figure("prim", discovery.prim_figure(result))
+    ctx.summary["discovery"] = result.summary()
+
+
+def _sobol(ctx: _Context) -> None:
+    if ctx.meta.kind != "sobol" or ctx.meta.problem is None:
+        return
+    o, results = ctx.options, {}
+    for name in _sensitivity_outcomes(ctx):
+        kw: dict[str, Any] = {"outcome_name": name, "horizon": ctx.meta.horizon, "seed": o.seed}
+        kw["calc_second_order"] = ctx.meta.calc_second_order
+        result = sensitivity.sobol_indices(
+            ctx.runs, ctx.meta.problem, bootstrap=o.bootstrap, num_resamples=o.num_resamples, **kw
+        )
+        conv = sensitivity.sobol_convergence(
+            ctx.runs, ctx.meta.problem, bootstrap=o.convergence_bootstrap, **kw
+        )
+        ctx.table(f"sobol_{name}", result.indices)
+        ctx.table(f"sobol_convergence_{name}", conv)
+        ctx.figure(f"sobol_{name}", sensitivity.sobol_figure(result))
+        ctx.figure(f"sobol_convergence_{name}", sensitivity.convergence_figure(conv, name))
+        ctx.summary["warnings"].extend(result.warnings)
+        results[name] = result.summary()
+    ctx.summary["sobol"] = results
+
+
+def _morris(ctx: _Context) -> None:
+    if ctx.meta.kind != "morris" or ctx.meta.problem is None:
+        return
+    o, results = ctx.options, {}
+    for name in _sensitivity_outcomes(ctx):
+        result = sensitivity.morris_indices(
+            ctx.design,
+            ctx.runs,
+            ctx.meta.problem,
+            outcome_name=name,
+            horizon=ctx.meta.horizon,
+            num_levels=ctx.meta.num_levels,
+            bootstrap=o.bootstrap,
+            seed=o.seed,
+            sample=ctx.meta.extra.get("salib_sample"),
+        )
+        ctx.table(f"morris_{name}", result.indices)
+        ctx.figure(f"morris_{name}", sensitivity.morris_figure(result))
+        ctx.summary["warnings"].extend(result.warnings)
+        results[name] = result.summary()
+    ctx.summary["morris"] = results
+
+
+_STEPS: tuple[Callable[[_Context], None], ...] = (
+    _shares,
+    _effects,
+    _conditions,
+    _phase,
+    _trajectories,
+    _survival,
+    _early,
+    _discovery,
+    _sobol,
+    _morris,
+)
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+def _sensitivity_outcomes(ctx: _Context) -> list[str]:
+    """The configured outcomes the runs table can give (``regime`` outcomes or columns)."""
+    wanted = ctx.options.sensitivity_outcomes
+    found = [n for n in wanted if (n in REGIMES and ctx.regimes) or n in ctx.runs.columns]
+    return found or ctx.outcomes
+
+
+def _outcome_info(name: str) -> dict[str, str]:
+    info = outcome(name)
+    return {"name": name, "label": info.label, "unit": info.unit}
+
+
+def _both_classes(runs: pd.DataFrame) -> bool:
+    lj = runs["regime"].astype(str) == LJ
+    return bool(lj.any() and not lj.all())
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _json_default(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, np.ndarray | frozenset | set | tuple):
+        return [_json_default(v) for v in value]
+    if value is pd.NA:
+        return None
+    return value
+
+
+# ---- text ------------------------------------------------------------------------------------
+def summarise_text(results: Mapping[str, Any]) -> str:
+    """The key numbers of :func:`analyze`'s summary, as lines for a terminal."""
+    parts = [_text_header, _text_effects, _text_early, _text_sensitivity, _text_discovery]
+    lines = [line for part in parts for line in part(results)]
+    lines.extend(f"warning: {w}" for w in results.get("warnings", []))
+    return "\n".join(lines)
+
+
+def _pct(entry: Mapping[str, Any]) -> str:
+    return f"{entry['share']:.0%} [{entry['low']:.0%}, {entry['high']:.0%}]"
+
+
+def _text_header(r: Mapping[str, Any]) -> list[str]:
+    head = (
+        f"{r['kind']} design: {r['points']} points, {r['runs']} runs "
+        f"({r['replicates']} replicates), {r['horizon']} months"
+    )
+    regimes = ", ".join(
+        f"{name.replace('_', ' ')} {_pct(entry)}" for name, entry in r["overall"].items()
+    )
+    return [head, f"regimes overall (95% interval): {regimes}"] if regimes else [head]
+
+
+def _text_effects(r: Mapping[str, Any]) -> list[str]:
+    info = r.get("effects_outcome", {})
+    points = info.get("unit") == "share"  # changes in a share: percentage points
+    lines = [
+        f"  {row['parameter']} {row['low_level']} -> {row['high_level']}: {_interval(row, points)}"
+        for row in r.get("effects", [])[:5]
+    ]
+    lines += [
+        f"  {row['comparison']}: {_interval(row, points)}" for row in r.get("condition_effects", [])
+    ]
+    head = f"paired effects (95% interval) on {info.get('label', '')}:"
+    return [head, *lines] if lines else []
+
+
+def _interval(row: Mapping[str, Any], points: bool) -> str:
+    def fmt(value: float | None) -> str:
+        if value is None:
+            return "n/a"
+        return f"{100 * value:+.1f} pp" if points else f"{value:+.3g}"
+
+    return f"{fmt(row['effect'])} [{fmt(row['low'])}, {fmt(row['high'])}]"
+
+
+def _text_early(r: Mapping[str, Any]) -> list[str]:
+    if "early" not in r:
+        return []
+    aucs = ", ".join(
+        f"{row['months']} months {row['auc']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"
+        for row in r["early"]["prediction"]
+    )
+    lines = [f"early prediction of a learning journey (cross-validated AUC): {aucs}"]
+    lines.append(f"warning list (month {r['early']['warning_months']}):")
+    lines.extend(
+        f"  {i}. {row['advice']} (AUC {row['discrimination']:.2f})"
+        for i, row in enumerate(r["early"]["warning_list"][:5], start=1)
+    )
+    return lines
+
+
+def _text_sensitivity(r: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for method, keys in (("sobol", ("S1", "ST")), ("morris", ("mu_star", "sigma"))):
+        for name, result in r.get(method, {}).items():
+            lines.append(f"{method} indices of {name} (noise share {_share(result)}):")
+            for row in result["indices"]:
+                values = "  ".join(_index(row, key) for key in keys)
+                lines.append(f"  {row['parameter']}: {values}")
+    return lines
+
+
+def _share(result: Mapping[str, Any]) -> str:
+    value = result.get("noise_share")
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _index(row: Mapping[str, Any], key: str) -> str:
+    low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
+    interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+    return f"{key} {row[key]:.3f}{interval}"
+
+
+def _text_discovery(r: Mapping[str, Any]) -> list[str]:
+    d = r.get("discovery")
+    if not d:
+        return []
+    where = "; ".join(d["restrictions"]) or "no restriction"
+    return [
+        f"scenario discovery (PRIM): {where}: coverage {d['coverage']:.0%}, density "
+        f"{d['density']:.0%} (base rate {d['base_rate']:.0%})"
+    ]

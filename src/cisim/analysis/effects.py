@@ -1,0 +1,331 @@
+"""Paired effects of each lever, using common random numbers.
+
+Method
+------
+In a factorial sweep, replicate ``k`` of every point runs on the same random numbers (common random
+numbers, CRN): the same representatives leave in the same months, the same reviews go well or
+badly. The effect of moving parameter ``p`` from level ``a`` to level ``b`` is estimated from pairs
+that differ only in ``p``:
+
+1. for each *cell* ``c`` (a combination of the other parameters' levels) and each replicate ``k``,
+   the difference ``d_ck = y(p=b, c, k) - y(p=a, c, k)``;
+2. the cell differences of one replicate are averaged, ``d_k = mean_c d_ck``: the effect in
+   world ``k``, averaged over the other parameters (the main effect);
+3. the effect is ``mean_k d_k`` with the paired-difference standard error ``sd(d_k) / sqrt(R)``
+   and a normal 95 % interval (:func:`cisim.stats.mean_ci`).
+
+The replicate is the pairing unit: the cells of one replicate share their random numbers, so their
+differences are correlated, and treating the ``R`` replicate means as the independent units is what
+makes the standard error honest (Law 2015, sec. 11.2 on CRN; Kleijnen 2008, ch. 3). The variance of
+``d_k`` excludes the luck the paired runs share, so the intervals are much narrower than those of
+two independent samples.
+
+Outcomes are per-run numbers (:data:`cisim.analysis.tables.OUTCOMES`): the learning-journey and
+blame-game indicators (their effects are changes in the share of runs, in points of probability),
+final progress, final trust and months to the first win (runs without a win counted at the
+horizon + 1, which makes the effect a difference of censored means, a lower bound in size).
+
+For designs whose points are named conditions (``condition`` column, e.g. the five actions
+one at a time and all together), :func:`condition_effects` compares each condition with the
+reference condition in the same paired way, and the all-together condition with the sum of the
+one-at-a-time effects (their interaction).
+
+References
+----------
+Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.
+Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. Springer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from cisim.analysis.style import INTERVAL, caption, tidy_axes
+from cisim.analysis.tables import (
+    EFFECT_OUTCOMES,
+    LJ,
+    join_design,
+    ordered_levels,
+    outcome,
+    outcome_values,
+    parameters_of,
+    replicate_matrix,
+)
+from cisim.errors import ConfigError
+from cisim.stats import Estimate, mean_ci
+
+CONTRASTS = ("adjacent", "first")
+TOGETHER_NAMES = ("all", "all_actions", "all_five", "together", "all_together", "combined")
+
+
+def paired_effects(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    *,
+    horizon: int,
+    outcomes: Sequence[str] = EFFECT_OUTCOMES,
+    parameters: Sequence[str] | None = None,
+    contrast: str = "adjacent",
+) -> pd.DataFrame:
+    """Paired main effects of each varied parameter (see the module docstring for the method).
+
+    Parameters
+    ----------
+    design, runs
+        The sweep's tables; replicate ``k`` of every point shares its random numbers.
+    horizon
+        Months simulated (to censor months-to-event outcomes at ``horizon + 1``).
+    outcomes
+        Outcome names (:data:`~cisim.analysis.tables.OUTCOMES` or numeric columns of ``runs``).
+    parameters
+        The levers to assess (default: every varied design parameter).
+    contrast
+        ``"adjacent"``: each level against the one below it; ``"first"``: each level against the
+        first (lowest) level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter, contrast and outcome: ``parameter``, ``low_level`` and
+        ``high_level`` (as text), ``outcome``, ``mean_low`` and ``mean_high`` (the outcome's mean at
+        each level), ``effect`` (mean paired difference high - low), ``low`` and ``high`` (its 95 %
+        interval), ``cells`` (combinations of the other parameters paired), ``replicates`` (the
+        pairing units).
+    """
+    if contrast not in CONTRASTS:
+        raise ConfigError("contrast", contrast, f"one of {', '.join(CONTRASTS)}")
+    params = list(parameters) if parameters is not None else parameters_of(design)
+    points = int(design["point"].max()) + 1
+    matrices = {
+        name: replicate_matrix(runs, outcome_values(runs, name, horizon), points)
+        for name in outcomes
+    }
+    rows: list[dict[str, Any]] = []
+    for param in params:
+        for low, high, pairs in _contrasts(design, param, params, contrast):
+            for name, matrix in matrices.items():
+                rows.append(_effect_row(param, low, high, name, matrix, pairs))
+    return pd.DataFrame(rows)
+
+
+def _contrasts(
+    design: pd.DataFrame, param: str, params: Sequence[str], contrast: str
+) -> list[tuple[Any, Any, np.ndarray]]:
+    """``(low level, high level, (cells, 2) point pairs)`` for each contrast of ``param``."""
+    levels = ordered_levels(design[param])
+    others = [p for p in params if p != param]
+    if contrast == "adjacent":
+        steps = list(pairwise(levels))
+    else:
+        steps = [(levels[0], level) for level in levels[1:]]
+    return [(a, b, _point_pairs(design, param, others, a, b)) for a, b in steps]
+
+
+def _point_pairs(design: pd.DataFrame, param: str, others: list[str], a: Any, b: Any) -> np.ndarray:
+    """Pairs of points (``param == a``, ``param == b``) that agree on every other parameter."""
+    left = design.loc[design[param] == a, ["point", *others]]
+    right = design.loc[design[param] == b, ["point", *others]]
+    if others:
+        merged = left.merge(right, on=others, suffixes=("_a", "_b"))
+    else:
+        merged = left.merge(right, how="cross", suffixes=("_a", "_b"))
+    return merged[["point_a", "point_b"]].to_numpy(dtype=np.int64)
+
+
+def _effect_row(
+    param: str, low: Any, high: Any, name: str, matrix: np.ndarray, pairs: np.ndarray
+) -> dict[str, Any]:
+    per_replicate = _replicate_means(matrix[pairs[:, 1]] - matrix[pairs[:, 0]])
+    est = mean_ci(per_replicate)
+    return {
+        "parameter": param,
+        "low_level": level_text(low),
+        "high_level": level_text(high),
+        "outcome": name,
+        "mean_low": _mean(matrix[pairs[:, 0]]),
+        "mean_high": _mean(matrix[pairs[:, 1]]),
+        "effect": est.value,
+        "low": est.low,
+        "high": est.high,
+        "cells": len(pairs),
+        "replicates": int(np.isfinite(per_replicate).sum()),
+    }
+
+
+def level_text(value: Any) -> str:
+    """A level as text: whole numbers without a decimal point, others in short form."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+def _replicate_means(diffs: np.ndarray) -> np.ndarray:
+    """Mean over cells (rows) of each replicate's differences, ignoring missing ones."""
+    ok = np.isfinite(diffs)
+    count = ok.sum(axis=0)
+    total = np.where(ok, diffs, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else float("nan")
+
+
+# ---- named conditions: one at a time and all together ----------------------------------------
+def condition_effects(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    *,
+    horizon: int,
+    outcomes: Sequence[str] = EFFECT_OUTCOMES,
+    reference: str | None = None,
+    together: str | None = None,
+) -> pd.DataFrame:
+    """Paired effects of named conditions against a reference, and all-together against the sum.
+
+    Parameters
+    ----------
+    design, runs
+        The sweep's tables; the design has a ``condition`` column naming its points.
+    horizon
+        Months simulated (censoring of months-to-event outcomes).
+    outcomes
+        Outcome names.
+    reference
+        The condition the others are compared with: ``baseline`` if there is one, else the first.
+    together
+        The condition combining all the others (its effect is compared with the sum of the
+        one-at-a-time effects). Default: a condition named ``all``, ``together``, ``combined``
+        (or starting with ``all_``), if exactly one is; none otherwise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per comparison and outcome: ``comparison`` (``"<condition> vs <reference>"``,
+        ``"sum of one at a time"``, or ``"together minus sum"``: the interaction), ``condition``,
+        ``outcome``, ``effect``, ``low``, ``high`` and ``replicates``. Each is a mean over
+        replicates of a per-replicate paired quantity, with the paired-difference interval.
+    """
+    frame = join_design(design, runs)
+    names = [str(c) for c in pd.unique(design["condition"])]
+    ref = reference if reference is not None else ("baseline" if "baseline" in names else names[0])
+    both = together if together is not None else _detect_together(names, ref)
+    for given, label in ((ref, "reference"), (both, "together")):
+        if given is not None and given not in names:
+            raise ConfigError(label, given, f"one of the conditions {', '.join(names)}")
+    singles = [n for n in names if n not in (ref, both)]
+    rows: list[dict[str, Any]] = []
+    for name in outcomes:
+        per_condition = _condition_matrix(frame, outcome_values(frame, name, horizon), names)
+        rows.extend(_condition_rows(per_condition, name, ref, singles, both))
+    return pd.DataFrame(rows)
+
+
+def _detect_together(names: Sequence[str], reference: str) -> str | None:
+    found = [
+        n for n in names if n != reference and (n.lower() in TOGETHER_NAMES or n.startswith("all_"))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _condition_matrix(
+    frame: pd.DataFrame, values: np.ndarray, names: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """condition -> per-replicate outcome (averaged over the condition's points, if several)."""
+    table = pd.DataFrame(
+        {"condition": frame["condition"].astype(str), "replicate": frame["replicate"], "y": values}
+    )
+    wide = table.pivot_table(index="replicate", columns="condition", values="y", aggfunc="mean")
+    wide = wide.reindex(columns=list(names))
+    return {n: wide[n].to_numpy(dtype=float) for n in names}
+
+
+def _condition_rows(
+    y: dict[str, np.ndarray], name: str, ref: str, singles: list[str], together: str | None
+) -> list[dict[str, Any]]:
+    rows = [
+        _row(f"{c} vs {ref}", c, name, y[c] - y[ref])
+        for c in [*singles, *([together] if together else [])]
+    ]
+    if together is not None and singles:
+        summed = np.sum([y[c] - y[ref] for c in singles], axis=0)
+        rows.append(_row("sum of one at a time", "sum", name, summed))
+        rows.append(_row("together minus sum", together, name, (y[together] - y[ref]) - summed))
+    return rows
+
+
+def _row(comparison: str, condition: str, name: str, diffs: np.ndarray) -> dict[str, Any]:
+    est: Estimate = mean_ci(diffs)
+    return {
+        "comparison": comparison,
+        "condition": condition,
+        "outcome": name,
+        "effect": est.value,
+        "low": est.low,
+        "high": est.high,
+        "replicates": int(np.isfinite(diffs).sum()),
+    }
+
+
+# ---- figure ----------------------------------------------------------------------------------
+def effects_figure(
+    table: pd.DataFrame, outcomes: Sequence[str] = (LJ, "blame_game", "progress")
+) -> Figure:
+    """Forest plot: each contrast's paired effect with its 95 % interval, one panel per outcome.
+
+    ``table`` is the output of :func:`paired_effects` (rows labelled ``parameter: a → b``) or of
+    :func:`condition_effects` (rows labelled by ``comparison``).
+    """
+    shown = [o for o in outcomes if o in set(table["outcome"])]
+    first = table[table["outcome"] == shown[0]]
+    labels = _contrast_labels(first)
+    fig = Figure(figsize=(3.6 * len(shown) + 2.4, 1.4 + 0.38 * len(labels)), layout="constrained")
+    axes = fig.subplots(1, len(shown), sharey=True, squeeze=False)[0]
+    positions = np.arange(len(labels))[::-1]
+    for ax, name in zip(axes, shown, strict=True):
+        part = table[table["outcome"] == name]
+        ax.errorbar(
+            part["effect"],
+            positions,
+            xerr=[part["effect"] - part["low"], part["high"] - part["effect"]],
+            fmt="o",
+            color=INTERVAL,
+            ecolor=INTERVAL,
+            capsize=3,
+            markersize=4,
+        )
+        ax.axvline(0.0, color="#999999", linewidth=1.0, zorder=0)
+        ax.set_title(outcome(name).label, fontsize=10)
+        ax.set_xlabel(_effect_unit(name))
+        tidy_axes(ax, grid="x")
+    axes[0].set_yticks(positions, labels)
+    fig.suptitle("Paired effects of each lever (common random numbers)", fontweight="bold")
+    caption(fig, "Dots: mean paired difference over replicates; whiskers: 95% interval.")
+    return fig
+
+
+def _contrast_labels(part: pd.DataFrame) -> list[str]:
+    if "comparison" in part.columns:
+        return part["comparison"].astype(str).tolist()
+    return [
+        f"{p}: {a} → {b}"
+        for p, a, b in zip(part["parameter"], part["low_level"], part["high_level"], strict=True)
+    ]
+
+
+def _effect_unit(name: str) -> str:
+    unit = outcome(name).unit
+    if unit == "share":
+        return "change in share of runs"
+    if unit == "months":
+        return "change in months"
+    return f"change ({unit})" if unit else "change"

@@ -1,0 +1,537 @@
+"""Global sensitivity analysis (Sobol and Morris) that respects stochastic outputs.
+
+SALib assumes a deterministic model: one ``Y`` per sample row. cisim is stochastic: a design point
+run ``R`` times gives ``R`` different outcomes. This module owns the replicates:
+
+Output per design point
+    The quantity analysed is the *expected* outcome at a point, estimated by the mean over its
+    replicates: for the learning-journey indicator, ``P(learning journey | parameters)``; for
+    progress, its mean. These point means go to SALib in its sample order (Marrel et al. 2012 and
+    Hart et al. 2017 on sensitivity of the mean of a stochastic simulator).
+
+Two-level bootstrap for intervals
+    For ``b = 1..B``: resample the replicates (the ``R`` replicate numbers drawn with replacement;
+    by default the same draw at every point, which keeps the common random numbers of the design
+    intact) and average them into point means ``Y_b``; run SALib's estimator on ``Y_b`` with its own
+    bootstrap over base samples (``num_resamples``, kept with ``keep_resamples``). The interval is
+    the 2.5-97.5 percentile of all ``B x num_resamples`` draws: it holds both the simulation noise
+    (outer level) and the finite design (inner level). SALib's own normal-theory ``conf`` (design
+    only) and the spread of the outer estimates (``*_noise_sd``, noise only) are reported too.
+
+Noise share
+    ``(s^2 / R) / var(point means)``: the part of the variance SALib sees that is replicate noise,
+    not the parameters. ``s^2`` is the within-point variance, or under common random numbers the
+    point-by-replicate interaction variance (luck shared by every point shifts all means alike and
+    changes no index). With noise share ``eta``, first-order indices shrink towards
+    ``S1 (1 - eta)`` and total-order ones grow towards ``ST (1 - eta) + eta``. A share above
+    :data:`NOISE_WARNING` earns a warning: add replicates.
+
+Convergence
+    Sobol samples are nested: with ``calc_second_order=False`` SALib lays out ``D + 2`` rows per
+    base sample (A, the ``D`` cross rows AB_i, B), so the first ``n (D + 2)`` points are the design
+    of ``n`` base samples. Indices on ``N/8, N/4, N/2, N`` show whether they have settled.
+
+Morris
+    Elementary effects on the point means (SALib's ``morris.analyze``; mu, mu*, sigma; Campolongo
+    et al. 2007), with the outer replicate bootstrap for intervals of mu* and sigma.
+
+References
+----------
+Saltelli, A., et al. (2010). Variance based sensitivity analysis of model output. Computer Physics
+Communications 181(2), 259-270. doi:10.1016/j.cpc.2009.09.018
+Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical models and their
+Monte Carlo estimates. Mathematics and Computers in Simulation 55, 271-280.
+Morris, M. D. (1991). Factorial sampling plans for preliminary computational experiments.
+Technometrics 33(2), 161-174.
+Campolongo, F., Cariboni, J., & Saltelli, A. (2007). An effective screening design for
+sensitivity analysis of large models. Environmental Modelling & Software 22(10), 1509-1518.
+Marrel, A., Iooss, B., Da Veiga, S., & Ribatet, M. (2012). Global sensitivity analysis of
+stochastic computer models with joint metamodels. Statistics and Computing 22, 833-847.
+Hart, J. L., Alexanderian, A., & Gremaud, P. A. (2017). Efficient computation of Sobol' indices
+for stochastic models. SIAM/ASA J. Uncertainty Quantification 5(1), 1514-1530.
+Herman, J., & Usher, W. (2017). SALib: an open-source Python library for sensitivity analysis.
+Journal of Open Source Software 2(9), 97. doi:10.21105/joss.00097
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from SALib.analyze import morris as salib_morris
+from SALib.analyze import sobol as salib_sobol
+
+from cisim.analysis.style import INTERVAL, caption, tidy_axes
+from cisim.analysis.tables import LJ, outcome, outcome_values, replicate_matrix, require
+from cisim.errors import ConfigError
+
+NOISE_WARNING = 0.1
+FRACTIONS: tuple[float, ...] = (1 / 8, 1 / 4, 1 / 2, 1.0)
+_S1_COLOUR, _ST_COLOUR = "#4c72b0", "#dd8452"
+
+
+# ---- point means and their replicate bootstrap -----------------------------------------------
+def point_matrix(
+    runs: pd.DataFrame, points: int, *, outcome_name: str = LJ, horizon: int = 120
+) -> np.ndarray:
+    """The outcome arranged ``(points, replicates)`` (NaN where a run is missing)."""
+    require(runs, ["point", "replicate"], "runs")
+    return replicate_matrix(runs, outcome_values(runs, outcome_name, horizon), points)
+
+
+def row_means(matrix: np.ndarray) -> np.ndarray:
+    """Mean over replicates of each point, ignoring missing runs (NaN if a point has none)."""
+    ok = np.isfinite(matrix)
+    count = ok.sum(axis=1)
+    total = np.where(ok, matrix, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def noise_share(matrix: np.ndarray, *, shared: bool = True) -> float:
+    """Share of the variance of the point means that is replicate noise (NaN if ``R < 2``).
+
+    ``(s^2 / R) / var_p(mean_p)``. With common random numbers (``shared``) and every run present,
+    ``s^2`` is the point-by-replicate interaction variance of a two-way layout,
+    ``sum (y_pk - mean_p - mean_k + mean)^2 / ((P - 1)(R - 1))``: the luck a replicate brings to
+    every point alike shifts all point means together and changes no index, so only the
+    point-specific part counts. Otherwise ``s^2`` is the mean within-point variance.
+    """
+    ok = np.isfinite(matrix)
+    n = ok.sum(axis=1)
+    if matrix.shape[1] < 2 or (n < 2).all():
+        return float("nan")
+    means = row_means(matrix)
+    total = float(np.var(means[np.isfinite(means)], ddof=1))
+    if total <= 0:
+        return float("nan")
+    if shared and ok.all():
+        resid = matrix - means[:, None] - matrix.mean(axis=0)[None, :] + matrix.mean()
+        noise = float((resid**2).sum()) / ((matrix.shape[0] - 1) * (matrix.shape[1] - 1))
+        return noise / matrix.shape[1] / total
+    dev = np.where(ok, matrix - means[:, None], 0.0)
+    within = (dev**2).sum(axis=1) / np.maximum(n - 1, 1)
+    return float(np.mean((within / np.maximum(n, 1))[n >= 2])) / total
+
+
+def resampled_means(matrix: np.ndarray, rng: np.random.Generator, *, shared: bool) -> np.ndarray:
+    """Point means after drawing the replicates with replacement.
+
+    ``shared``: one draw of replicate numbers for every point (keeps common random numbers);
+    otherwise an independent draw per point.
+    """
+    points, reps = matrix.shape
+    if shared:
+        return row_means(matrix[:, rng.integers(0, reps, reps)])
+    idx = rng.integers(0, reps, (points, reps))
+    return row_means(np.take_along_axis(matrix, idx, axis=1))
+
+
+def _noise_warning(share: float, outcome_name: str) -> list[str]:
+    if np.isfinite(share) and share > NOISE_WARNING:
+        return [
+            f"replicate noise is {share:.0%} of the variance of the point means of "
+            f"{outcome_name}: first-order indices are biased down and total-order up; "
+            "add replicates per point"
+        ]
+    return []
+
+
+def _seeds(seed: int, count: int) -> np.ndarray:
+    """Positive seeds for SALib (which ignores a seed of 0)."""
+    return np.random.default_rng(seed).integers(1, 2**31 - 1, count)
+
+
+# ---- Sobol -----------------------------------------------------------------------------------
+@dataclass
+class SensitivityResult:
+    """Indices with intervals, and what to know about them.
+
+    Attributes
+    ----------
+    method
+        ``"sobol"`` or ``"morris"``.
+    outcome
+        The outcome analysed (its point means).
+    indices
+        One row per parameter (columns per method; see :func:`sobol_indices` and
+        :func:`morris_indices`).
+    noise_share
+        Share of the variance of the point means due to replicate noise (NaN: one replicate).
+    base_samples, replicates
+        SALib base samples (Sobol) or trajectories (Morris), and replicates per point.
+    warnings
+        Messages about the reliability of the indices.
+    """
+
+    method: str
+    outcome: str
+    indices: pd.DataFrame
+    noise_share: float
+    base_samples: int
+    replicates: int
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {
+            "method": self.method,
+            "outcome": self.outcome,
+            "noise_share": _plain(self.noise_share),
+            "base_samples": self.base_samples,
+            "replicates": self.replicates,
+            "warnings": list(self.warnings),
+            "indices": [
+                {k: _plain(v) for k, v in row.items()}
+                for row in self.indices.to_dict(orient="records")
+            ],
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _block(problem: Mapping[str, Any], calc_second_order: bool) -> int:
+    d = len(problem["names"])
+    return 2 * d + 2 if calc_second_order else d + 2
+
+
+def _salib_sobol(
+    problem: Mapping[str, Any], y: np.ndarray, *, second: bool, resamples: int, seed: int
+) -> dict[str, np.ndarray]:
+    """SALib's first- and total-order indices of ``y``, with its bootstrap draws."""
+    d = len(problem["names"])
+    if not np.all(np.isfinite(y)) or np.ptp(y) <= 0:
+        zeros = np.zeros(d)
+        return {"S1": zeros, "ST": zeros, "S1_conf": zeros, "ST_conf": zeros} | {
+            "S1_conf_all": np.zeros((resamples, d)),
+            "ST_conf_all": np.zeros((resamples, d)),
+        }
+    si = salib_sobol.analyze(
+        dict(problem),
+        np.asarray(y, dtype=float),
+        calc_second_order=second,
+        num_resamples=resamples,
+        keep_resamples=True,
+        seed=int(seed),
+    )
+    return {k: np.asarray(si[k]) for k in ("S1", "ST", "S1_conf", "ST_conf")} | {
+        "S1_conf_all": np.asarray(si["S1_conf_all"]),
+        "ST_conf_all": np.asarray(si["ST_conf_all"]),
+    }
+
+
+def sobol_indices(
+    runs: pd.DataFrame,
+    problem: Mapping[str, Any],
+    *,
+    outcome_name: str = LJ,
+    horizon: int = 120,
+    calc_second_order: bool = False,
+    bootstrap: int = 100,
+    num_resamples: int = 100,
+    seed: int = 0,
+    shared_replicates: bool = True,
+) -> SensitivityResult:
+    """Sobol first- and total-order indices of the point means, with two-level bootstrap intervals.
+
+    Parameters
+    ----------
+    runs
+        The runs table of a Sobol design: ``point`` numbers follow SALib's sample order.
+    problem
+        SALib's problem dict (``names``, ``bounds``).
+    outcome_name
+        The outcome whose point means are analysed (default: the learning-journey indicator,
+        whose point mean is P(learning journey)); any numeric column of ``runs`` works.
+    horizon
+        Months simulated (censoring of months-to-event outcomes).
+    calc_second_order
+        Whether the design was sampled with second-order blocks.
+    bootstrap
+        Outer resamples of the replicates (1 or fewer, or a single replicate: SALib's bootstrap
+        only).
+    num_resamples
+        SALib's inner bootstrap resamples per outer resample.
+    seed
+        Seed of both bootstrap levels.
+    shared_replicates
+        Resample the same replicate numbers at every point (keeps common random numbers).
+
+    Returns
+    -------
+    SensitivityResult
+        ``indices`` columns: ``parameter``; for ``S1`` and ``ST``: the estimate on all replicates,
+        ``*_conf`` (SALib's 95 % half-width on all replicates), ``*_low`` and ``*_high`` (two-level
+        percentile interval) and ``*_noise_sd`` (spread due to replicate noise only).
+    """
+    block = _block(problem, calc_second_order)
+    points = int(runs["point"].max()) + 1
+    if points % block:
+        allowed = f"a multiple of {block} points (SALib's Sobol layout for {problem['names']})"
+        raise ConfigError("design points", points, allowed)
+    matrix = point_matrix(runs, points, outcome_name=outcome_name, horizon=horizon)
+    seeds = _seeds(seed, bootstrap + 1)
+
+    def analyse(y: np.ndarray, s: int) -> dict[str, np.ndarray]:
+        return _salib_sobol(problem, y, second=calc_second_order, resamples=num_resamples, seed=s)
+
+    full = analyse(row_means(matrix), int(seeds[0]))
+    draws = _outer(matrix, bootstrap, seed, shared_replicates, analyse, seeds[1:])
+    table = pd.DataFrame({"parameter": list(problem["names"])})
+    for name in ("S1", "ST"):
+        pooled = np.concatenate([d[f"{name}_conf_all"] for d in draws])
+        outer = np.array([d[name] for d in draws])
+        table[name] = full[name]
+        table[f"{name}_conf"] = full[f"{name}_conf"]
+        table[f"{name}_low"], table[f"{name}_high"] = np.percentile(pooled, [2.5, 97.5], axis=0)
+        table[f"{name}_noise_sd"] = outer.std(axis=0, ddof=1) if len(outer) > 1 else 0.0
+    share = noise_share(matrix, shared=shared_replicates)
+    return SensitivityResult(
+        "sobol",
+        outcome_name,
+        table,
+        share,
+        points // block,
+        matrix.shape[1],
+        _noise_warning(share, outcome_name),
+    )
+
+
+def _outer(
+    matrix: np.ndarray,
+    bootstrap: int,
+    seed: int,
+    shared: bool,
+    analyse: Callable[[np.ndarray, int], dict[str, np.ndarray]],
+    seeds: np.ndarray,
+) -> list[dict[str, np.ndarray]]:
+    """``analyse(Y_b, seed_b)`` for each outer resample of the replicates."""
+    if bootstrap <= 1 or matrix.shape[1] < 2:
+        return [analyse(row_means(matrix), int(seeds[0]))]
+    rng = np.random.default_rng(seed)
+    return [
+        analyse(resampled_means(matrix, rng, shared=shared), int(seeds[b]))
+        for b in range(bootstrap)
+    ]
+
+
+def sobol_convergence(
+    runs: pd.DataFrame,
+    problem: Mapping[str, Any],
+    *,
+    fractions: Sequence[float] = FRACTIONS,
+    **options: Any,
+) -> pd.DataFrame:
+    """Sobol indices on the first ``fraction x N`` base samples (the design is nested).
+
+    ``options`` are passed to :func:`sobol_indices`. Returns a tidy table: ``base_samples``,
+    ``parameter``, ``index`` (``S1`` or ``ST``), ``value``, ``low``, ``high``.
+    """
+    block = _block(problem, bool(options.get("calc_second_order", False)))
+    total = (int(runs["point"].max()) + 1) // block
+    rows = []
+    for n in sorted({max(2, round(f * total)) for f in fractions}):
+        part = runs[runs["point"] < n * block]
+        result = sobol_indices(part, problem, **options)
+        for row in result.indices.itertuples(index=False):
+            for name in ("S1", "ST"):
+                rows.append(
+                    {"base_samples": n, "parameter": row.parameter, "index": name}
+                    | {
+                        "value": getattr(row, name),
+                        "low": getattr(row, f"{name}_low"),
+                        "high": getattr(row, f"{name}_high"),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+# ---- Morris ----------------------------------------------------------------------------------
+def _salib_morris(
+    problem: Mapping[str, Any], x: np.ndarray, y: np.ndarray, *, levels: int, seed: int
+) -> dict[str, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant effects: sigma of one value
+        mi = salib_morris.analyze(
+            dict(problem), x, np.asarray(y, float), num_levels=levels, seed=int(seed)
+        )
+    return {k: np.asarray(mi[k], dtype=float) for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
+
+
+def morris_indices(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    problem: Mapping[str, Any],
+    *,
+    outcome_name: str = LJ,
+    horizon: int = 120,
+    num_levels: int = 4,
+    bootstrap: int = 100,
+    seed: int = 0,
+    shared_replicates: bool = True,
+    sample: np.ndarray | None = None,
+) -> SensitivityResult:
+    """Morris mu, mu* and sigma of the point means, with replicate-bootstrap intervals.
+
+    Parameters
+    ----------
+    design
+        The Morris design (``point`` and one column per name of ``problem``), in SALib's order.
+    runs, problem, outcome_name, horizon, bootstrap, seed, shared_replicates
+        As in :func:`sobol_indices`.
+    num_levels
+        The Morris grid levels the design was sampled with.
+    sample
+        SALib's raw sample matrix ``(points, D)`` in point order, if the design's columns were
+        rounded (integer parameters); default: the design's columns.
+
+    Returns
+    -------
+    SensitivityResult
+        ``indices`` columns: ``parameter``, ``mu``, ``mu_star``, ``mu_star_conf`` (SALib's, over
+        trajectories), ``mu_star_low``/``mu_star_high`` and ``sigma``, ``sigma_low``/
+        ``sigma_high`` (percentile intervals over replicate resamples).
+    """
+    names = list(problem["names"])
+    require(design, ["point", *names], "design")
+    x = (
+        design.sort_values("point")[names].to_numpy(dtype=float)
+        if sample is None
+        else np.asarray(sample, dtype=float)
+    )
+    matrix = point_matrix(runs, len(x), outcome_name=outcome_name, horizon=horizon)
+    seeds = _seeds(seed, bootstrap + 1)
+
+    def analyse(y: np.ndarray, s: int) -> dict[str, np.ndarray]:
+        return _salib_morris(problem, x, y, levels=num_levels, seed=s)
+
+    full = analyse(row_means(matrix), int(seeds[0]))
+    draws = _outer(matrix, bootstrap, seed, shared_replicates, analyse, seeds[1:])
+    table = pd.DataFrame({"parameter": names, "mu": full["mu"], "mu_star": full["mu_star"]})
+    table["mu_star_conf"] = full["mu_star_conf"]
+    for name in ("mu_star", "sigma"):
+        outer = np.array([d[name] for d in draws])
+        if name == "sigma":
+            table["sigma"] = full["sigma"]
+        table[f"{name}_low"], table[f"{name}_high"] = np.percentile(outer, [2.5, 97.5], axis=0)
+    share = noise_share(matrix, shared=shared_replicates)
+    trajectories = len(x) // (len(names) + 1)
+    return SensitivityResult(
+        "morris",
+        outcome_name,
+        table,
+        share,
+        trajectories,
+        matrix.shape[1],
+        _noise_warning(share, outcome_name),
+    )
+
+
+# ---- figures ---------------------------------------------------------------------------------
+def sobol_figure(result: SensitivityResult) -> Figure:
+    """Bars of first- and total-order indices per parameter with two-level 95 % intervals."""
+    table = result.indices
+    fig = Figure(figsize=(max(6.0, 1.1 * len(table) + 3.0), 4.4), layout="constrained")
+    ax = fig.subplots()
+    pos = np.arange(len(table))
+    for offset, name, colour, label in (
+        (-0.2, "S1", _S1_COLOUR, "first order S1 (alone)"),
+        (0.2, "ST", _ST_COLOUR, "total order ST (with interactions)"),
+    ):
+        values = table[name].to_numpy()
+        err = [values - table[f"{name}_low"], table[f"{name}_high"] - values]
+        ax.bar(pos + offset, values, width=0.38, color=colour, label=label)
+        ax.errorbar(
+            pos + offset, values, yerr=np.maximum(err, 0), fmt="none", ecolor=INTERVAL, capsize=3
+        )
+    ax.set_xticks(pos, [p.replace("_", " ") for p in table["parameter"]], rotation=30, ha="right")
+    ax.set_ylabel("share of output variance")
+    ax.set_ylim(min(0.0, ax.get_ylim()[0]), max(1.0, ax.get_ylim()[1]))
+    ax.axhline(0, color="#999999", linewidth=0.8)
+    ax.legend(frameon=False)
+    tidy_axes(ax, grid="y")
+    fig.suptitle(f"Sobol indices of {outcome(result.outcome).label}", fontweight="bold")
+    caption(fig, _sensitivity_caption(result, "whiskers: 95% two-level bootstrap interval"))
+    return fig
+
+
+def _sensitivity_caption(result: SensitivityResult, what: str) -> str:
+    noise = "n/a" if not np.isfinite(result.noise_share) else f"{result.noise_share:.1%}"
+    return (
+        f"Point means over {result.replicates} replicates; {what};\n"
+        f"replicate noise share of the variance of the point means: {noise}."
+    )
+
+
+def convergence_figure(table: pd.DataFrame, outcome_name: str = LJ) -> Figure:
+    """Indices against the number of base samples (log scale), one panel for S1 and one for ST."""
+    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, name in zip(axes, ("S1", "ST"), strict=True):
+        part = table[table["index"] == name]
+        for i, (param, rows) in enumerate(part.groupby("parameter", sort=False)):
+            colour = f"C{i % 10}"
+            ax.plot(rows["base_samples"], rows["value"], "o-", color=colour, label=str(param))
+            ax.fill_between(
+                rows["base_samples"],
+                rows["low"],
+                rows["high"],
+                color=colour,
+                alpha=0.12,
+                linewidth=0,
+            )
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("base samples N (design points = N x (D + 2))")
+        ax.set_title("first order S1" if name == "S1" else "total order ST", fontsize=10)
+        tidy_axes(ax)
+    axes[0].set_ylabel("index (share of variance)")
+    axes[1].legend(frameon=False, title="parameter", loc="best")
+    fig.suptitle(
+        f"Convergence of the Sobol indices of {outcome(outcome_name).label}", fontweight="bold"
+    )
+    caption(fig, "Estimates on nested prefixes of the Sobol design; bands: 95% intervals.")
+    return fig
+
+
+def morris_figure(result: SensitivityResult) -> Figure:
+    """mu* against sigma, with replicate-bootstrap intervals, one labelled point per parameter."""
+    table = result.indices
+    fig = Figure(figsize=(6.8, 5.2), layout="constrained")
+    ax = fig.subplots()
+    xerr = [table["mu_star"] - table["mu_star_low"], table["mu_star_high"] - table["mu_star"]]
+    yerr = [table["sigma"] - table["sigma_low"], table["sigma_high"] - table["sigma"]]
+    ax.errorbar(
+        table["mu_star"],
+        table["sigma"],
+        xerr=np.maximum(xerr, 0),
+        yerr=np.maximum(yerr, 0),
+        fmt="o",
+        color=INTERVAL,
+        capsize=3,
+    )
+    for row in table.itertuples(index=False):
+        ax.annotate(
+            str(row.parameter).replace("_", " "),
+            (row.mu_star, row.sigma),
+            textcoords="offset points",
+            xytext=(5, 4),
+            fontsize=8,
+        )
+    ax.set_xlabel("mu* (mean absolute elementary effect)")
+    ax.set_ylabel("sigma (spread of elementary effects: interactions, non-linearity)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    tidy_axes(ax)
+    fig.suptitle(f"Morris screening of {outcome(result.outcome).label}", fontweight="bold")
+    caption(fig, _sensitivity_caption(result, "whiskers: 95% replicate-bootstrap interval"))
+    return fig
