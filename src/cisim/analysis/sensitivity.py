@@ -14,17 +14,28 @@ Two-level bootstrap for intervals
     by default the same draw at every point, which keeps the common random numbers of the design
     intact) and average them into point means ``Y_b``; run SALib's estimator on ``Y_b`` with its own
     bootstrap over base samples (``num_resamples``, kept with ``keep_resamples``). The interval is
-    the 2.5-97.5 percentile of all ``B x num_resamples`` draws: it holds both the simulation noise
-    (outer level) and the finite design (inner level). SALib's own normal-theory ``conf`` (design
-    only) and the spread of the outer estimates (``*_noise_sd``, noise only) are reported too.
+    the 2.5-97.5 percentile range of all ``B x num_resamples`` draws, centred on the estimate
+    (its median moved to the estimate: resampled replicates carry the original noise plus the
+    resampling's own, which shifts the resampled indices; cf. Efron & Tibshirani 1993, ch. 10 on
+    bootstrap bias). It holds both the simulation noise (outer level) and the finite design
+    (inner level); since the inner resampling of rows also sees the noise, it errs on the wide
+    side. SALib's own normal-theory ``conf`` (design only) and the spread of the outer estimates
+    (``*_noise_sd``, noise only) are reported too.
 
-Noise share
-    ``(s^2 / R) / var(point means)``: the part of the variance SALib sees that is replicate noise,
-    not the parameters. ``s^2`` is the within-point variance, or under common random numbers the
-    point-by-replicate interaction variance (luck shared by every point shifts all means alike and
-    changes no index). With noise share ``eta``, first-order indices shrink towards
-    ``S1 (1 - eta)`` and total-order ones grow towards ``ST (1 - eta) + eta``. A share above
-    :data:`NOISE_WARNING` earns a warning: add replicates.
+Noise share and its bias
+    ``eta = (s^2 / R) / var(point means)``: the part of the variance SALib sees that is replicate
+    noise, not the parameters. ``s^2`` is the within-point variance, or under common random
+    numbers the point-by-replicate interaction variance (luck shared by every point shifts all
+    means alike and changes no index). Noise of share ``eta`` (independent between points) adds
+    to the variance in the denominators of both estimators and to the squared differences in the
+    numerator of the total-order one (Saltelli et al. 2010, eqs. (b) and (f)), so that
+    ``E[S1_hat] ~ S1 (1 - eta)`` and ``E[ST_hat] ~ ST (1 - eta) + eta``. By default the indices
+    are adjusted, ``S1 = S1_hat / (1 - eta)`` and ``ST = (ST_hat - eta) / (1 - eta)``, with the
+    ``eta`` of each bootstrap resample, so the intervals carry its uncertainty too; SALib's
+    unadjusted estimates are reported as ``S1_raw`` and ``ST_raw``. A share above
+    :data:`NOISE_WARNING` earns a warning (add replicates); above :data:`MAX_ADJUSTED` nothing is
+    adjusted. With one replicate per point the noise cannot be measured and the indices are
+    those of one noisy realisation.
 
 Convergence
     Sobol samples are nested: with ``calc_second_order=False`` SALib lays out ``D + 2`` rows per
@@ -33,7 +44,8 @@ Convergence
 
 Morris
     Elementary effects on the point means (SALib's ``morris.analyze``; mu, mu*, sigma; Campolongo
-    et al. 2007), with the outer replicate bootstrap for intervals of mu* and sigma.
+    et al. 2007), with the outer replicate bootstrap for intervals of mu* and sigma. Noise in the
+    point means inflates mu* (a mean of absolute values) and sigma; it is reported, not adjusted.
 
 References
 ----------
@@ -49,6 +61,7 @@ Marrel, A., Iooss, B., Da Veiga, S., & Ribatet, M. (2012). Global sensitivity an
 stochastic computer models with joint metamodels. Statistics and Computing 22, 833-847.
 Hart, J. L., Alexanderian, A., & Gremaud, P. A. (2017). Efficient computation of Sobol' indices
 for stochastic models. SIAM/ASA J. Uncertainty Quantification 5(1), 1514-1530.
+Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
 Herman, J., & Usher, W. (2017). SALib: an open-source Python library for sensitivity analysis.
 Journal of Open Source Software 2(9), 97. doi:10.21105/joss.00097
 """
@@ -71,6 +84,7 @@ from cisim.analysis.tables import LJ, outcome, outcome_values, replicate_matrix,
 from cisim.errors import ConfigError
 
 NOISE_WARNING = 0.1
+MAX_ADJUSTED = 0.5  # above this noise share the bias adjustment is not trusted (nor applied)
 FRACTIONS: tuple[float, ...] = (1 / 8, 1 / 4, 1 / 2, 1.0)
 _S1_COLOUR, _ST_COLOUR = "#4c72b0", "#dd8452"
 
@@ -118,25 +132,23 @@ def noise_share(matrix: np.ndarray, *, shared: bool = True) -> float:
     return float(np.mean((within / np.maximum(n, 1))[n >= 2])) / total
 
 
-def resampled_means(matrix: np.ndarray, rng: np.random.Generator, *, shared: bool) -> np.ndarray:
-    """Point means after drawing the replicates with replacement.
+def resample(matrix: np.ndarray, rng: np.random.Generator, *, shared: bool) -> np.ndarray:
+    """The ``(points, replicates)`` outcomes with the replicates drawn with replacement.
 
     ``shared``: one draw of replicate numbers for every point (keeps common random numbers);
     otherwise an independent draw per point.
     """
     points, reps = matrix.shape
     if shared:
-        return row_means(matrix[:, rng.integers(0, reps, reps)])
-    idx = rng.integers(0, reps, (points, reps))
-    return row_means(np.take_along_axis(matrix, idx, axis=1))
+        return matrix[:, rng.integers(0, reps, reps)]
+    return np.take_along_axis(matrix, rng.integers(0, reps, (points, reps)), axis=1)
 
 
-def _noise_warning(share: float, outcome_name: str) -> list[str]:
+def _noise_warning(share: float, outcome_name: str, effect: str) -> list[str]:
     if np.isfinite(share) and share > NOISE_WARNING:
         return [
             f"replicate noise is {share:.0%} of the variance of the point means of "
-            f"{outcome_name}: first-order indices are biased down and total-order up; "
-            "add replicates per point"
+            f"{outcome_name}: {effect}; add replicates per point"
         ]
     return []
 
@@ -241,6 +253,7 @@ def sobol_indices(
     num_resamples: int = 100,
     seed: int = 0,
     shared_replicates: bool = True,
+    adjust_noise: bool = True,
 ) -> SensitivityResult:
     """Sobol first- and total-order indices of the point means, with two-level bootstrap intervals.
 
@@ -266,13 +279,18 @@ def sobol_indices(
         Seed of both bootstrap levels.
     shared_replicates
         Resample the same replicate numbers at every point (keeps common random numbers).
+    adjust_noise
+        Remove the bias replicate noise puts into the indices (see the module docstring): with
+        noise share ``eta`` of each (re)sample, ``S1 / (1 - eta)`` and ``(ST - eta) / (1 - eta)``.
+        Not applied when ``eta`` is unknown (one replicate) or above :data:`MAX_ADJUSTED`.
 
     Returns
     -------
     SensitivityResult
-        ``indices`` columns: ``parameter``; for ``S1`` and ``ST``: the estimate on all replicates,
-        ``*_conf`` (SALib's 95 % half-width on all replicates), ``*_low`` and ``*_high`` (two-level
-        percentile interval) and ``*_noise_sd`` (spread due to replicate noise only).
+        ``indices`` columns: ``parameter``; for ``S1`` and ``ST``: the estimate on all replicates
+        (noise-adjusted if asked), ``*_raw`` (SALib's estimate on the point means, unadjusted),
+        ``*_conf`` (SALib's 95 % half-width), ``*_low`` and ``*_high`` (two-level percentile
+        interval) and ``*_noise_sd`` (spread due to replicate noise only).
     """
     block = _block(problem, calc_second_order)
     points = int(runs["point"].max()) + 1
@@ -282,18 +300,25 @@ def sobol_indices(
     matrix = point_matrix(runs, points, outcome_name=outcome_name, horizon=horizon)
     seeds = _seeds(seed, bootstrap + 1)
 
-    def analyse(y: np.ndarray, s: int) -> dict[str, np.ndarray]:
+    def raw(m: np.ndarray, s: int) -> dict[str, np.ndarray]:
+        y = row_means(m)
         return _salib_sobol(problem, y, second=calc_second_order, resamples=num_resamples, seed=s)
 
-    full = analyse(row_means(matrix), int(seeds[0]))
+    def analyse(m: np.ndarray, s: int) -> dict[str, np.ndarray]:
+        eta = noise_share(m, shared=shared_replicates) if adjust_noise else float("nan")
+        return _adjusted(raw(m, s), eta)
+
+    unadjusted = raw(matrix, int(seeds[0]))
+    full = analyse(matrix, int(seeds[0]))
     draws = _outer(matrix, bootstrap, seed, shared_replicates, analyse, seeds[1:])
     table = pd.DataFrame({"parameter": list(problem["names"])})
     for name in ("S1", "ST"):
         pooled = np.concatenate([d[f"{name}_conf_all"] for d in draws])
         outer = np.array([d[name] for d in draws])
         table[name] = full[name]
+        table[f"{name}_raw"] = unadjusted[name]
         table[f"{name}_conf"] = full[f"{name}_conf"]
-        table[f"{name}_low"], table[f"{name}_high"] = np.percentile(pooled, [2.5, 97.5], axis=0)
+        table[f"{name}_low"], table[f"{name}_high"] = _centred_interval(full[name], pooled)
         table[f"{name}_noise_sd"] = outer.std(axis=0, ddof=1) if len(outer) > 1 else 0.0
     share = noise_share(matrix, shared=shared_replicates)
     return SensitivityResult(
@@ -303,8 +328,21 @@ def sobol_indices(
         share,
         points // block,
         matrix.shape[1],
-        _noise_warning(share, outcome_name),
+        _noise_warning(share, outcome_name, _sobol_effect(share, adjust_noise)),
     )
+
+
+def _centred_interval(estimate: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 2.5-97.5 % percentiles of ``draws`` (resamples, D), moved so their median is the
+    estimate: resampling replicates adds noise of its own, which shifts the resampled indices."""
+    low, mid, high = np.percentile(draws, [2.5, 50, 97.5], axis=0)
+    return estimate + (low - mid), estimate + (high - mid)
+
+
+def _sobol_effect(share: float, adjusted: bool) -> str:
+    if adjusted and share <= MAX_ADJUSTED:
+        return "the indices are adjusted for its bias, but are less certain"
+    return "first-order indices are biased down and total-order up (not adjusted)"
 
 
 def _outer(
@@ -315,14 +353,24 @@ def _outer(
     analyse: Callable[[np.ndarray, int], dict[str, np.ndarray]],
     seeds: np.ndarray,
 ) -> list[dict[str, np.ndarray]]:
-    """``analyse(Y_b, seed_b)`` for each outer resample of the replicates."""
+    """``analyse(matrix_b, seed_b)`` for each outer resample of the replicates."""
     if bootstrap <= 1 or matrix.shape[1] < 2:
-        return [analyse(row_means(matrix), int(seeds[0]))]
+        return [analyse(matrix, int(seeds[0]))]
     rng = np.random.default_rng(seed)
-    return [
-        analyse(resampled_means(matrix, rng, shared=shared), int(seeds[b]))
-        for b in range(bootstrap)
-    ]
+    return [analyse(resample(matrix, rng, shared=shared), int(seeds[b])) for b in range(bootstrap)]
+
+
+def _adjusted(result: dict[str, np.ndarray], eta: float) -> dict[str, np.ndarray]:
+    """Indices with the bias of a noise share ``eta`` removed (unchanged if it is unknown)."""
+    if not np.isfinite(eta) or eta <= 0 or eta > MAX_ADJUSTED:
+        return result
+    keep = 1.0 - eta
+    out = dict(result)
+    for key in ("S1", "S1_conf", "S1_conf_all", "ST_conf"):
+        out[key] = result[key] / keep
+    out["ST"] = (result["ST"] - eta) / keep
+    out["ST_conf_all"] = (result["ST_conf_all"] - eta) / keep
+    return out
 
 
 def sobol_convergence(
@@ -412,10 +460,10 @@ def morris_indices(
     matrix = point_matrix(runs, len(x), outcome_name=outcome_name, horizon=horizon)
     seeds = _seeds(seed, bootstrap + 1)
 
-    def analyse(y: np.ndarray, s: int) -> dict[str, np.ndarray]:
-        return _salib_morris(problem, x, y, levels=num_levels, seed=s)
+    def analyse(m: np.ndarray, s: int) -> dict[str, np.ndarray]:
+        return _salib_morris(problem, x, row_means(m), levels=num_levels, seed=s)
 
-    full = analyse(row_means(matrix), int(seeds[0]))
+    full = analyse(matrix, int(seeds[0]))
     draws = _outer(matrix, bootstrap, seed, shared_replicates, analyse, seeds[1:])
     table = pd.DataFrame({"parameter": names, "mu": full["mu"], "mu_star": full["mu_star"]})
     table["mu_star_conf"] = full["mu_star_conf"]
@@ -433,7 +481,7 @@ def morris_indices(
         share,
         trajectories,
         matrix.shape[1],
-        _noise_warning(share, outcome_name),
+        _noise_warning(share, outcome_name, "mu* and sigma are biased up by it"),
     )
 
 

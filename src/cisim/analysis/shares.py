@@ -6,14 +6,18 @@ share of runs ending in each regime is a binomial proportion over the condition'
 interval is Wilson's score interval (Wilson 1927; recommended over the Wald interval by Brown, Cai
 & DasGupta 2001), computed by :func:`cisim.stats.wilson`.
 
-Runs of one point are independent replicates, so the binomial model holds within a point. Pooling
-points into a coarser condition (``by`` naming fewer columns than vary) averages over the other
-parameters: the interval is then that of the pooled share, treating runs as exchangeable.
+Runs of one point are independent replicates, so the binomial model holds within a point. A
+coarser condition (``by`` naming fewer columns than vary) pools several points, averaging over the
+other parameters; under common random numbers its runs with the same replicate number share their
+luck and are not independent. The interval then uses Kish's effective sample size
+``n / deff``, with the design effect ``deff`` of clustering by replicate: the variance of the
+replicates' mean shares over the binomial variance, floored at 1 (Kish 1965, sec. 8.2).
 
 References
 ----------
 Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
 JASA 22(158), 209-212.
+Kish, L. (1965). Survey Sampling. Wiley.
 Brown, L. D., Cai, T. T., & DasGupta, A. (2001). Interval estimation for a binomial proportion.
 Statistical Science 16(2), 101-133.
 """
@@ -22,13 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis.tables import condition_columns, join_design
 from cisim.figures import regime_shares_figure
 from cisim.regimes import REGIMES
-from cisim.stats import wilson
+from cisim.stats import Estimate, wilson
 
 MAX_BARS = 30  # more conditions than this do not fit one readable bar chart
 
@@ -65,13 +70,35 @@ def regime_shares(
         label = dict(zip(keys, values, strict=True))
         n = len(group)
         for name in regimes:
-            count = int((regime.loc[group.index] == name).sum())
-            est = wilson(count, n)
+            hit = np.asarray(regime.loc[group.index] == name)
+            est = pooled_wilson(hit, group["replicate"].to_numpy())
             rows.append(
-                {**label, "regime": name, "runs": n, "count": count, "share": est.value}
+                {**label, "regime": name, "runs": n, "count": int(hit.sum()), "share": est.value}
                 | {"low": est.low, "high": est.high}
             )
     return pd.DataFrame(rows)
+
+
+def pooled_wilson(hit: np.ndarray, replicate: np.ndarray) -> Estimate:
+    """Wilson interval of a share, on the effective sample size when replicates repeat.
+
+    With one run per replicate this is :func:`cisim.stats.wilson`. When several runs share a
+    replicate number (several points pooled under common random numbers), ``n`` becomes
+    ``n / deff``, ``deff = max(1, var(mean of each replicate) / R / (p (1 - p) / n))``; with no
+    successes (or no failures) the ``R`` replicates count as ``R`` runs.
+    """
+    n, count = len(hit), int(hit.sum())
+    reps, inverse = np.unique(replicate, return_inverse=True)
+    if len(reps) == n:
+        return wilson(count, n)
+    if count in (0, n):  # no spread to measure deff by: as if every replicate were one run
+        return wilson(len(reps) if count else 0, len(reps))
+    per_replicate = np.bincount(inverse, weights=hit) / np.bincount(inverse)
+    p = count / n
+    deff = max(1.0, float(per_replicate.var()) / len(reps) / (p * (1 - p) / n))
+    n_eff = max(1, round(n / deff))
+    est = wilson(round(p * n_eff), n_eff)
+    return Estimate(p, est.low, est.high)
 
 
 def wide_shares(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

@@ -371,4 +371,5 @@ def align_runs(runs: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     The result's ``row`` column gives each run's position in ``keys`` (its trajectory row).
     """
     positions = keys.assign(row=np.arange(len(keys)))
-    return runs.merge(positions, on=list(KEYS), how="inner").reset_index(drop=True)
+    joined = runs.merge(positions, on=list(KEYS), how="inner")
+    return joined.sort_values("row", kind="stable").reset_index(drop=True)

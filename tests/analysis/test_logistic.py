@@ -1,0 +1,67 @@
+"""Ridge logistic regression, AUC and folds (NumPy and SciPy only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import mannwhitneyu
+
+from cisim.analysis.logistic import (
+    auc,
+    auc_interval,
+    cross_validated_scores,
+    fit_logistic,
+    fold_ids,
+)
+
+
+def test_auc__equals_the_mann_whitney_probability_with_ties() -> None:
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 5, 300).astype(float)  # many ties
+    y = rng.random(300) < 0.4
+    u = mannwhitneyu(scores[y], scores[~y]).statistic
+    assert auc(scores, y) == pytest.approx(u / (y.sum() * (~y).sum()))
+    assert np.isnan(auc(scores, np.ones(300, bool)))
+
+
+def test_logistic__recovers_known_coefficients_with_a_weak_penalty() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1, (20_000, 2))
+    eta = -0.5 + 1.5 * x[:, 0] - 1.0 * x[:, 1]
+    y = (rng.random(20_000) < 1 / (1 + np.exp(-eta))).astype(float)
+    model = fit_logistic(x, y, l2=1e-6)
+    scale = model.standardiser.scale
+    slopes = model.coef[1:] / scale  # back to the raw features
+    assert slopes == pytest.approx([1.5, -1.0], abs=0.06)
+
+
+def test_logistic__separable_data_give_finite_coefficients() -> None:
+    x = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    model = fit_logistic(x, y, l2=1.0)
+    assert np.all(np.isfinite(model.coef))
+    assert model.predict(x).tolist() == sorted(model.predict(x).tolist())
+
+
+def test_logistic__missing_and_constant_features_are_harmless() -> None:
+    x = np.array([[1.0, 5.0], [np.nan, 5.0], [3.0, 5.0], [4.0, 5.0]])
+    model = fit_logistic(x, np.array([0.0, 0.0, 1.0, 1.0]))
+    assert np.all(np.isfinite(model.predict(x)))
+
+
+def test_folds__stratified_and_grouped() -> None:
+    y = np.r_[np.ones(20), np.zeros(80)].astype(bool)
+    folds = fold_ids(y, 5, seed=0)
+    assert [int(y[folds == f].sum()) for f in range(5)] == [4] * 5
+    groups = np.tile(np.arange(10), 10)
+    grouped = fold_ids(y, 5, seed=0, groups=groups)
+    for g in range(10):
+        assert len(set(grouped[groups == g])) == 1
+
+
+def test_cross_validation__noise_gives_auc_near_one_half() -> None:
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(600, 5)), rng.random(600) < 0.3
+    scores = cross_validated_scores(x, y, folds=5, seed=0)
+    est = auc_interval(scores, y, seed=0)
+    assert est.low < 0.5 < est.high

@@ -1,0 +1,87 @@
+"""Kaplan-Meier survival of collaborations, and the month each dissolved."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import cisim
+from cisim.analysis.survival import (
+    dissolution_months,
+    kaplan_meier,
+    survival_curves,
+    survival_figure,
+)
+
+
+def test_kaplan_meier__hand_computed_example() -> None:
+    # four runs: dissolve in months 2 and 3, one censored at 3, one dissolves in month 5
+    curve = kaplan_meier(np.array([2, 3, 3, 5]), np.array([1, 1, 0, 1], bool), horizon=6)
+    s = curve.set_index("month")["survival"]
+    assert s[0] == s[1] == 1.0
+    assert s[2] == pytest.approx(3 / 4)
+    assert s[3] == pytest.approx(3 / 4 * 2 / 3)
+    assert s[4] == pytest.approx(0.5)
+    assert s[5] == 0.0 and s[6] == 0.0
+    assert curve.set_index("month")["at_risk"].tolist() == [4, 4, 4, 3, 1, 1, 0]
+
+
+def test_kaplan_meier__interval_brackets_the_estimate() -> None:
+    rng = np.random.default_rng(0)
+    t = rng.integers(1, 60, 200)
+    events = rng.random(200) < 0.6
+    curve = kaplan_meier(np.where(events, t, 60), events, horizon=60)
+    assert (curve["low"] <= curve["survival"] + 1e-12).all()
+    assert (curve["high"] >= curve["survival"] - 1e-12).all()
+    assert ((curve["low"] >= 0) & (curve["high"] <= 1)).all()
+    assert (np.diff(curve["survival"]) <= 0).all()
+
+
+def test_dissolution__read_from_a_column_when_recorded() -> None:
+    runs = pd.DataFrame(
+        {"point": [0, 0], "replicate": [0, 1], "regime": ["dissolved", "stalled"]}
+        | {"dissolved_month": pd.array([7, pd.NA], dtype="Int64")}
+    )
+    months = dissolution_months(runs)
+    assert months[0] == 7 and np.isnan(months[1])
+
+
+def test_dissolution__from_the_trajectories_below_the_threshold() -> None:
+    members = [10, 10, 9, 7, 5, 4, 4]  # threshold max(2, ceil(0.5 * 10)) = 5: below at month 5
+    traj = pd.DataFrame({"point": 0, "replicate": 0, "month": range(7), "active_members": members})
+    runs = pd.DataFrame({"point": [0], "replicate": [0], "regime": ["dissolved"]})
+    assert dissolution_months(runs, traj)[0] == 5
+    design = pd.DataFrame({"point": [0], "dissolution_share": [0.75]})  # threshold 8: month 3
+    assert dissolution_months(runs, traj, design=design)[0] == 3
+
+
+def test_survival__real_runs_match_the_dissolved_regime() -> None:
+    scenario = cisim.Scenario.preset("baseline").replace(
+        horizon_months=36, exit_base_rate=0.03, join_base_rate=0.0
+    )
+    result = cisim.simulate(scenario, replicates=60, seed=4)
+    runs, traj = result.summary.assign(point=0), result.trajectories.assign(point=0)
+    months = dissolution_months(runs, traj)
+    dissolved = np.asarray(runs["regime"] == "dissolved")
+    assert dissolved.any()
+    assert np.isfinite(months[dissolved]).all() and np.isnan(months[~dissolved]).all()
+    curve = survival_curves(runs, traj, horizon=36)
+    assert curve["survival"].iloc[-1] == pytest.approx(1 - dissolved.mean())
+    assert isinstance(survival_figure(curve), Figure)
+
+
+def test_survival__one_curve_per_condition() -> None:
+    runs = pd.DataFrame(
+        {"point": [0, 0, 1, 1], "replicate": [0, 1, 0, 1], "regime": ["dissolved", "stalled"] * 2}
+        | {"dissolved_month": pd.array([3, pd.NA, 5, pd.NA], dtype="Int64")}
+    )
+    design = pd.DataFrame({"point": [0, 1], "navigator": [0, 1]})
+    curves = survival_curves(runs, None, horizon=10, design=design, by=["navigator"])
+    assert list(curves.columns[:2]) == ["navigator", "month"]
+    final = curves[curves["month"] == 10].set_index("navigator")["survival"]
+    assert final.tolist() == [0.5, 0.5]
+    at4 = curves[curves["month"] == 4].set_index("navigator")["survival"]
+    assert at4.tolist() == [0.5, 1.0]
+    assert isinstance(survival_figure(curves, ["navigator"]), Figure)
