@@ -1,0 +1,185 @@
+"""The shipped experiment files (experiments/*.toml) name real parameters with valid levels.
+
+Independently of the sweep runner, each file is parsed with :mod:`tomllib`; every key of
+``[levers]``, ``[uncertainties]`` and ``[constants]`` must be a scenario field, and every level
+(or both ends of every range) must build a valid scenario on the file's base. When the sweep
+package is there, each file must also load as a :class:`cisim.sweeps.experiment.Experiment`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cisim.parameters import SPECS
+from cisim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ROOT / "experiments"
+FILES = sorted(EXPERIMENTS.glob("*.toml"))
+IDS = [p.stem for p in FILES]
+
+#: The studies the README describes; each must ship.
+STUDIES = (
+    "five_actions",
+    "learning_vs_blame",
+    "phase_trust_turnover",
+    "resources",
+    "sensitivity",
+    "sensitivity_screening",
+)
+#: The five key actions of Pulido-Gómez, de Jong & Rivkin (2025).
+KEY_ACTIONS = (
+    "prior_ties",
+    "navigator",
+    "community_engagement",
+    "data_use",
+    "joint_problem_solving",
+)
+FIELDS = frozenset(f.name for f in fields(Scenario))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _base(data: dict[str, Any], path: Path) -> Scenario:
+    ref = data["base"]
+    if ref.endswith(".toml"):
+        return Scenario.from_toml(path.parent / ref)
+    return Scenario.preset(ref)
+
+
+def _values(spec: Any) -> list[Any]:
+    """The values a factor takes: its levels, or both ends of its range."""
+    if isinstance(spec, list):
+        return spec
+    if set(spec) == {"levels"}:
+        return list(spec["levels"])
+    assert set(spec) == {"low", "high"}, spec
+    assert spec["low"] < spec["high"], spec
+    return [spec["low"], spec["high"]]
+
+
+def _factors(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data.get("levers", {}), **data.get("uncertainties", {})}
+
+
+def test_experiments__every_study_ships() -> None:
+    assert sorted(IDS) == sorted(STUDIES)
+    assert (EXPERIMENTS / "README.md").is_file()
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_experiment_file__keys_are_scenario_fields(path: Path) -> None:
+    data = _load(path)
+    assert data["name"] == path.stem
+    for table in ("levers", "uncertainties", "constants"):
+        unknown = sorted(set(data.get(table, {})) - FIELDS)
+        assert not unknown, f"{path.name} [{table}]: not scenario fields: {unknown}"
+    names = [*data.get("levers", {}), *data.get("uncertainties", {}), *data.get("constants", {})]
+    assert len(names) == len(set(names)), f"{path.name}: a parameter in two tables"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_experiment_file__every_level_builds_a_valid_scenario(path: Path) -> None:
+    data = _load(path)
+    base = _base(data, path).replace(**data.get("constants", {}))
+    for name, spec in _factors(data).items():
+        values = _values(spec)
+        assert len(values) == len(set(values)) >= 2, f"{name}: {values}"
+        for value in values:
+            scenario = base.replace(**{name: value})  # raises ConfigError if invalid
+            assert getattr(scenario, name) == value
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_experiment_file__header_and_documented_settings(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    data = _load(path)
+    assert text.startswith("# "), f"{path.name}: starts with a header comment"
+    header = text.split("\nname = ", 1)[0]
+    assert "Question." in header and "Design." in header
+    assert data["question"].endswith("?") and data["description"]
+    assert data["constants"]["horizon_months"] == 120
+    if data["design"] == "factorial":
+        assert "samples" not in data and data["replicates"] >= 200
+    else:
+        assert all(
+            isinstance(s, dict) and set(s) == {"low", "high"} for s in _factors(data).values()
+        )
+
+
+def test_learning_vs_blame__the_flagship_design() -> None:
+    data = _load(EXPERIMENTS / "learning_vs_blame.toml")
+    assert (data["base"], data["design"], data["seed"]) == ("baseline", "factorial", 2026)
+    assert data["replicates"] >= 200
+    assert _factors(data) == {
+        "entry_point": ["search", "designed"],
+        "navigator": [0, 1],
+        "turnover": [0.01, 0.02, 0.04, 0.06],
+    }
+
+
+def test_five_actions__full_two_level_factorial_of_the_key_actions() -> None:
+    data = _load(EXPERIMENTS / "five_actions.toml")
+    factors = _factors(data)
+    assert sorted(factors) == sorted(KEY_ACTIONS)
+    assert factors["navigator"] == [0, 1]
+    assert all(factors[a] == [0.0, 0.6] for a in KEY_ACTIONS if a != "navigator")
+    assert data["design"] == "factorial" and data["replicates"] == 200
+
+
+def test_sensitivity__sobol_and_morris_share_their_parameters() -> None:
+    sobol = _load(EXPERIMENTS / "sensitivity.toml")
+    morris = _load(EXPERIMENTS / "sensitivity_screening.toml")
+    assert (sobol["design"], sobol["samples"], sobol["replicates"]) == ("sobol", 1024, 5)
+    assert (morris["design"], morris["samples"], morris["replicates"]) == ("morris", 50, 10)
+    assert sobol["samples"] & (sobol["samples"] - 1) == 0  # a power of two
+    assert _factors(sobol) == _factors(morris)
+    assert sobol["levers"] == morris["levers"] and sobol["uncertainties"] == morris["uncertainties"]
+    numeric = [n for n in _factors(sobol) if SPECS[n].kind in ("int", "float")]
+    assert len(numeric) == len(_factors(sobol)) >= 10
+
+
+def test_phase_and_resources__grids() -> None:
+    phase = _factors(_load(EXPERIMENTS / "phase_trust_turnover.toml"))
+    assert phase["initial_trust"] == pytest.approx([0.2 + 0.1 * i for i in range(7)])
+    assert phase["turnover"] == pytest.approx([0.02 * i for i in range(5)])
+    assert phase["navigator"] == [0, 1]
+    grant = _factors(_load(EXPERIMENTS / "resources.toml"))
+    assert grant == {
+        "resources": [0.0, 0.3, 0.6, 0.9],
+        "initial_trust": [0.35, 0.5, 0.65],
+        "authority_contest": [0.0, 0.4, 0.8],
+    }
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_experiment_file__loads_as_an_experiment(path: Path) -> None:
+    try:
+        from cisim.sweeps.experiment import Experiment
+    except ImportError:
+        pytest.skip("cisim.sweeps.experiment is not available")
+    experiment = Experiment.from_toml(path)
+    data = _load(path)
+    assert experiment.name == path.stem
+    assert (experiment.design, experiment.replicates, experiment.seed) == (
+        data["design"],
+        data["replicates"],
+        data["seed"],
+    )
+    assert [f.name for f in experiment.factors] == list(_factors(data))
+
+
+def test_readme__describes_every_study_and_leaves_findings_to_the_analysis() -> None:
+    text = (EXPERIMENTS / "README.md").read_text(encoding="utf-8")
+    for stem in STUDIES:
+        assert f"`{stem}.toml`" in text, stem
+    assert text.count("to be filled from `cisim analyze`") == len(STUDIES)
+    assert text.count("**Question:**") == text.count("**Design:**") == len(STUDIES) - 1
