@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import tomllib
 import warnings
 from pathlib import Path
 
@@ -303,18 +302,15 @@ def test_docs__ema_snippet_runs_and_gives_what_the_text_says(capsys) -> None:
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=[p.stem for p in EXPERIMENTS])
-def test_experiment_files__convert_to_ema_models(path) -> None:
-    # the recipe of docs/interop.md, "Which to use": an experiment file's tables as they are
-    with path.open("rb") as file:
-        study = tomllib.load(file)
-    model = ema.ema_model(
-        base=study["base"],
-        uncertainties=study["uncertainties"],
-        levers=study.get("levers", {}),
-        constants=study.get("constants", {}),
-        replications=study["replicates"],
-        seed=study["seed"],
-    )
+def test_docs__experiment_file_snippet_converts_every_shipped_file(path, monkeypatch) -> None:
+    code = _snippet("<!-- snippet: experiment-file")
+    assert '"experiments/sensitivity.toml"' in code
+    code = code.replace('"experiments/sensitivity.toml"', repr(f"experiments/{path.name}"))
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {"__name__": "interop_doc"}
+    exec(compile(code, str(DOC), "exec"), namespace)
+    model, study = namespace["model"], namespace["study"]
     names = [p.name for p in model.uncertainties] + [p.name for p in model.levers]
-    assert names == [*study["uncertainties"], *study.get("levers", {})]
+    assert names == [*study.get("uncertainties", {}), *study.get("levers", {})]
+    assert [c.name for c in model.constants] == list(study["constants"])
     assert len(model.replications) == study["replicates"]
