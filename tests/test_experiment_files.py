@@ -183,3 +183,23 @@ def test_readme__describes_every_study_and_leaves_findings_to_the_analysis() -> 
         assert f"`{stem}.toml`" in text, stem
     assert text.count("to be filled from `cisim analyze`") == len(STUDIES)
     assert text.count("**Question:**") == text.count("**Design:**") == len(STUDIES) - 1
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_experiment_file__runs_shrunk_through_the_sweep_runner(path: Path, tmp_path: Path) -> None:
+    # the shipped design with 2 replicates, 12 months and (sampling designs) a small sample
+    try:
+        from cisim.sweeps.designs import n_points
+        from cisim.sweeps.experiment import Experiment
+        from cisim.sweeps.runner import SerialExecutor, run_sweep
+    except ImportError:
+        pytest.skip("the sweep runner is not available")
+    data = _load(path)
+    data.update(replicates=2, constants={**data["constants"], "horizon_months": 12})
+    if data["design"] != "factorial":
+        data["samples"] = 4
+    experiment = Experiment.from_dict(data, base_dir=path.parent)
+    summary = run_sweep(
+        experiment, tmp_path / "sweep", executor=SerialExecutor(), workers=1, progress=False
+    )
+    assert summary.runs == n_points(experiment) * 2
