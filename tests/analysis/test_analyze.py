@@ -61,7 +61,7 @@ def test_analyze__named_conditions_and_missing_trajectories(tmp_path: Path) -> N
     comparisons = {row["comparison"] for row in summary["condition_effects"]}
     assert "together minus sum" in comparisons
     assert summary["skipped"]["early"] == "no trajectories"
-    assert "regime_shares" in summary["tables"]
+    assert "regime_shares" in summary["tables"] and "paired_effects" not in summary["tables"]
     assert "navigator vs baseline" in summarise_text(summary)
 
 

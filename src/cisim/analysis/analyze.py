@@ -207,8 +207,8 @@ def _shares(ctx: _Context) -> None:
 
 
 def _effects(ctx: _Context) -> None:
-    if ctx.meta.kind != "factorial" or not parameters_of(ctx.design):
-        return
+    if ctx.meta.kind != "factorial" or "condition" in ctx.design or not parameters_of(ctx.design):
+        return  # named conditions are compared by _conditions
     table = effects.paired_effects(
         ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
     )

@@ -22,11 +22,13 @@ mass
     the share of all runs in the box.
 
 A box is chosen on the trajectory: the one with the highest coverage among those reaching a
-target density, or by default the one maximising coverage x density. Optional *pasting*
-(Friedman & Fisher 1999, sec. 4.2) then widens it again while the density rises. For each
-restricted parameter the quasi-p-value (Bryant & Lempert 2010) is the one-sided binomial
-probability of the box's learning journeys if that restriction were dropped: small values say the
-restriction matters.
+target density, or by default the one with the best balance of the two: the highest harmonic
+mean ``2 coverage density / (coverage + density)`` (the F1 score, coverage being recall and
+density precision), which, unlike their product, does not settle for the near-whole box when
+learning journeys are common. Optional *pasting* (Friedman & Fisher 1999, sec. 4.2) then widens
+it again while the density rises. For each restricted parameter the quasi-p-value (Bryant &
+Lempert 2010) is the one-sided binomial probability of the box's learning journeys if that
+restriction were dropped: small values say the restriction matters.
 
 The runs, not the design points, are the observations: each run carries its point's parameters,
 so a box's density is its share of learning journeys over all replicates inside it.
@@ -201,7 +203,7 @@ def prim(
         Widen the chosen box again while that raises its density.
     min_density
         Choose the box with the highest coverage among those with at least this density (default:
-        the box maximising coverage x density).
+        the box with the highest harmonic mean of coverage and density).
     """
     if objective not in OBJECTIVES:
         raise ConfigError("objective", objective, f"one of {', '.join(OBJECTIVES)}")
@@ -273,7 +275,9 @@ def _choose(data: _Data, path: list[_Box], min_density: float | None) -> int:
         ok = [i for i, s in enumerate(stats) if s[1] >= min_density]
         if ok:
             return max(ok, key=lambda i: (stats[i][0], -i))
-    return int(np.argmax([cov * den for cov, den, _ in stats]))
+    return int(
+        np.argmax([2 * cov * den / (cov + den) if cov + den > 0 else 0 for cov, den, _ in stats])
+    )
 
 
 def _stats(data: _Data, inside: np.ndarray) -> tuple[float, float, float]:

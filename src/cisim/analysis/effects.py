@@ -124,7 +124,8 @@ def _contrasts(
         steps = list(pairwise(levels))
     else:
         steps = [(levels[0], level) for level in levels[1:]]
-    return [(a, b, _point_pairs(design, param, others, a, b)) for a, b in steps]
+    contrasts = [(a, b, _point_pairs(design, param, others, a, b)) for a, b in steps]
+    return [c for c in contrasts if len(c[2])]  # levels never paired are not compared
 
 
 def _point_pairs(design: pd.DataFrame, param: str, others: list[str], a: Any, b: Any) -> np.ndarray:

@@ -47,6 +47,8 @@ Morris
     et al. 2007), with the outer replicate bootstrap for intervals of mu* and sigma. Noise in the
     point means inflates mu* (a mean of absolute values) and sigma; it is reported, not adjusted.
 
+See ``docs/sensitivity.md`` for the same in prose, with the checks on the Ishigami function.
+
 References
 ----------
 Saltelli, A., et al. (2010). Variance based sensitivity analysis of model output. Computer Physics
@@ -86,7 +88,7 @@ from cisim.errors import ConfigError
 NOISE_WARNING = 0.1
 MAX_ADJUSTED = 0.5  # above this noise share the bias adjustment is not trusted (nor applied)
 FRACTIONS: tuple[float, ...] = (1 / 8, 1 / 4, 1 / 2, 1.0)
-_S1_COLOUR, _ST_COLOUR = "#4c72b0", "#dd8452"
+_S1_COLOUR, _ST_COLOUR = "#2c5d9e", "#9ecae1"
 
 
 # ---- point means and their replicate bootstrap -----------------------------------------------
@@ -575,11 +577,17 @@ def morris_figure(result: SensitivityResult) -> Figure:
             xytext=(5, 4),
             fontsize=8,
         )
+    top_x = float(np.nanmax(table["mu_star_high"])) * 1.15 or 1.0
+    top_y = float(np.nanmax(table["sigma_high"])) * 1.15 or 1.0
+    edge = max(top_x, top_y)
+    ax.plot([0, edge], [0, edge], color="#999999", linestyle="--", linewidth=1, label="sigma = mu*")
+    ax.set_xlim(0, top_x)
+    ax.set_ylim(0, top_y)
+    ax.legend(frameon=False, loc="upper left")
     ax.set_xlabel("mu* (mean absolute elementary effect)")
-    ax.set_ylabel("sigma (spread of elementary effects: interactions, non-linearity)")
-    ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel("sigma (spread of elementary effects)")
     tidy_axes(ax)
     fig.suptitle(f"Morris screening of {outcome(result.outcome).label}", fontweight="bold")
-    caption(fig, _sensitivity_caption(result, "whiskers: 95% replicate-bootstrap interval"))
+    what = "whiskers: 95% replicate-bootstrap interval; above the line: non-linear or interacting"
+    caption(fig, _sensitivity_caption(result, what))
     return fig
