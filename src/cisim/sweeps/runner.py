@@ -79,6 +79,7 @@ class SerialExecutor(Executor):
 
     def __init__(self) -> None:
         self._shutdown = False
+        self._max_workers = 1
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run ``fn(*args, **kwargs)`` now; return a finished future."""
@@ -304,7 +305,7 @@ def drain[T](
 
     Each result is handed to ``on_result`` as soon as its future finishes (in completion order).
     If anything goes wrong (an exception, Ctrl-C) the pending futures are cancelled and the
-    exception propagates; results already handed over stay handed over.
+    exception propagates; on Ctrl-C the results that had finished are handed over first.
     """
     pending: set[Future[T]] = set()
     try:
@@ -314,10 +315,25 @@ def drain[T](
             pending.add(executor.submit(fn, item))
         while pending:
             pending = _collect(pending, on_result)
-    except BaseException:
-        for future in pending:
-            future.cancel()
+    except KeyboardInterrupt:
+        _cancel(pending)
+        _salvage(pending, on_result)
         raise
+    except BaseException:
+        _cancel(pending)
+        raise
+
+
+def _cancel(pending: set[Future[Any]]) -> None:
+    for future in pending:
+        future.cancel()
+
+
+def _salvage[T](pending: set[Future[T]], on_result: Callable[[T], None]) -> None:
+    """Hand over the results that finished anyway (so an interrupt loses no finished work)."""
+    for future in pending:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            on_result(future.result())
 
 
 def _collect[T](pending: set[Future[T]], on_result: Callable[[T], None]) -> set[Future[T]]:
