@@ -100,6 +100,24 @@ def test_sweep__dask_local_cluster_gives_the_serial_tables(
     assert_same_sweep(tmp_path / "dask", serial_sweep)
 
 
+def test_sweep__dask_scheduler_address_gives_the_serial_tables(
+    lhs_file: Path, serial_sweep: Path, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    with cluster, open_executor(dask=cluster.scheduler_address) as (executor, workers):
+        assert workers == 2
+        run_sweep(lhs_file, tmp_path / "dask", executor=executor, workers=workers, progress=False)
+    assert_same_sweep(tmp_path / "dask", serial_sweep)
+
+
 def test_sweep__task_size_does_not_change_the_runs(
     lhs_file: Path, serial_sweep: Path, tmp_path: Path
 ) -> None:

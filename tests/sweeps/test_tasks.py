@@ -18,7 +18,7 @@ from .conftest import DESIGNS, ISHIGAMI, WriteExperiment
 
 
 def _tasks(ex: Experiment, skip: frozenset[int] = frozenset()) -> list:
-    return list(iter_tasks(ex, point_values(design_table(ex)), skip))
+    return list(iter_tasks(ex, design_table(ex), skip))
 
 
 def test_tasks__cover_every_run_once_in_point_major_order(

@@ -63,6 +63,8 @@ TOP_KEYS: tuple[str, ...] = (
     "uncertainties",
 )
 MAX_SEED = 2**63 - 1
+#: Words about the base scenario that do not change a run (left out of the fingerprint).
+_ABOUT = frozenset({"name", "description", "encodes", "assumes"})
 
 Check = Callable[[str, Any], Any]
 
@@ -249,7 +251,7 @@ class Experiment:
         return {
             "cisim": __version__,
             "model": self.model,
-            "settings": self.settings,
+            "settings": {k: v for k, v in self.settings.items() if k not in _ABOUT},
             "design": self.design,
             "samples": self.samples,
             "replicates": self.replicates,

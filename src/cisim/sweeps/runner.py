@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from cisim.sweeps.designs import design_table, point_values
+from cisim.sweeps.designs import design_table
 from cisim.sweeps.experiment import Experiment
 from cisim.sweeps.store import SweepError, SweepStore, open_store
 from cisim.sweeps.tasks import Task, TaskResult, iter_tasks, run_task
@@ -235,7 +235,7 @@ def run_sweep(
     design = design_table(experiment)
     with open_store(out, experiment, design, command=command) as store:
         before = store.runs_done
-        tasks = iter_tasks(experiment, point_values(design), skip=store.done)
+        tasks = iter_tasks(experiment, design, skip=store.done)
         with _executor(executor, workers) as (pool, size):
             _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
         return SweepSummary(

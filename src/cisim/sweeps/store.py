@@ -184,7 +184,7 @@ def open_store(
         _write_manifest(directory, manifest)
         _write_inputs(directory, experiment, design)
         store = SweepStore(directory, experiment, manifest)
-        store.done, store.redone = _scan(directory, experiment, manifest)
+        store.done, store.redone = _scan(directory, experiment, design, manifest)
         yield store
 
 
@@ -283,14 +283,14 @@ def _with_digests(experiment: Experiment, design: pd.DataFrame) -> pa.Table:
 
 # ---- resuming --------------------------------------------------------------------------------
 def _scan(
-    directory: Path, experiment: Experiment, manifest: dict[str, Any]
+    directory: Path, experiment: Experiment, design: pd.DataFrame, manifest: dict[str, Any]
 ) -> tuple[frozenset[int], int]:
     """Finished tasks (shards that read back whole) and how many damaged ones were removed."""
     _remove_temporaries(directory)
     done: set[int] = set()
     damaged = 0
     for index, path in _shards(directory / RUNS):
-        if index < manifest["tasks"] and _valid(directory, experiment, manifest, index):
+        if index < manifest["tasks"] and _valid(directory, experiment, design, manifest, index):
             done.add(index)
         else:
             path.unlink()
@@ -316,7 +316,14 @@ def _shards(directory: Path) -> list[tuple[int, Path]]:
     return sorted(out)
 
 
-def _valid(directory: Path, experiment: Experiment, manifest: dict[str, Any], index: int) -> bool:
+def _valid(
+    directory: Path,
+    experiment: Experiment,
+    design: pd.DataFrame,
+    manifest: dict[str, Any],
+    index: int,
+) -> bool:
+    """Whether task ``index``'s shards read back with exactly the runs (and rows) expected."""
     first, stop = _task_bounds(manifest, index)
     reps = manifest["replicates"]
     try:
@@ -327,7 +334,7 @@ def _valid(directory: Path, experiment: Experiment, manifest: dict[str, Any], in
         if not experiment.trajectories:
             return True
         meta = pq.read_metadata(directory / TRAJECTORIES / shard_name(index))
-        return meta.num_rows == _trajectory_rows(experiment, directory, first, stop)
+        return meta.num_rows == _trajectory_rows(experiment, design, first, stop)
     except (OSError, pa.ArrowException, KeyError):
         return False
 
@@ -337,12 +344,12 @@ def _task_bounds(manifest: dict[str, Any], index: int) -> tuple[int, int]:
     return index * size, min((index + 1) * size, manifest["runs"])
 
 
-def _trajectory_rows(experiment: Experiment, directory: Path, first: int, stop: int) -> int:
+def _trajectory_rows(experiment: Experiment, design: pd.DataFrame, first: int, stop: int) -> int:
     reps = experiment.replicates
-    design = pd.read_parquet(directory / DESIGN).iloc[first // reps : (stop - 1) // reps + 1]
+    rows_of_task = design.iloc[first // reps : (stop - 1) // reps + 1]
     model, settings = experiment.sweep_model, experiment.settings
     rows = 0
-    for offset, values in enumerate(point_values(design)):
+    for offset, values in enumerate(point_values(rows_of_task)):
         point = first // reps + offset
         count = min(stop, (point + 1) * reps) - max(first, point * reps)
         rows += count * (model.months(settings, values) + 1)

@@ -11,7 +11,7 @@ array batches of the engine, not one by one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from cisim.sweeps.designs import point_values
 from cisim.sweeps.experiment import Experiment
 from cisim.sweeps.models import MODELS, Batch
 
@@ -94,7 +95,7 @@ def n_tasks(n_runs: int, size: int) -> int:
 
 
 def iter_tasks(
-    experiment: Experiment, values: Sequence[dict[str, Any]], skip: frozenset[int] = frozenset()
+    experiment: Experiment, design: pd.DataFrame, skip: frozenset[int] = frozenset()
 ) -> Iterator[Task]:
     """The experiment's tasks in order, built as they are needed (memory stays flat).
 
@@ -102,23 +103,24 @@ def iter_tasks(
     ----------
     experiment
         The experiment.
-    values
-        Each design point's values (:func:`cisim.sweeps.designs.point_values`).
+    design
+        Its design table (:func:`cisim.sweeps.designs.design_table`); a task takes the rows of
+        its own points only.
     skip
         Task numbers to leave out (finished in an earlier session).
     """
     size, reps = experiment.task_size, experiment.replicates
-    total = len(values) * reps
+    total = len(design) * reps
     for index in range(n_tasks(total, size)):
         if index in skip:
             continue
         first, stop = index * size, min((index + 1) * size, total)
-        points = range(first // reps, (stop - 1) // reps + 1)
+        lo, hi = first // reps, (stop - 1) // reps + 1
         yield Task(
             index=index,
             model=experiment.model,
             settings=experiment.settings,
-            values={p: values[p] for p in points},
+            values=dict(zip(range(lo, hi), point_values(design.iloc[lo:hi]), strict=True)),
             first=first,
             stop=stop,
             replicates=reps,
