@@ -138,7 +138,7 @@ class PrimResult:
     ----------
     trajectory
         One row per box: ``step``, ``coverage``, ``density``, ``mass``, ``runs``, ``restricted``
-        (how many parameters it restricts).
+        (how many parameters it restricts) and ``box`` (its limits in words).
     boxes
         The boxes of the trajectory, as ``{parameter: (low, high) or frozenset of levels}``.
     chosen
@@ -332,6 +332,7 @@ def _result(data: _Data, path: list[_Box], chosen: int, final: _Box) -> PrimResu
         rows.append(
             {"step": step, "coverage": cov, "density": den, "mass": mass}
             | {"runs": int(box.inside(data).sum()), "restricted": len(_restricted(data, box))}
+            | {"box": _box_text(data, box)}
         )
     coverage, density, mass = _stats(data, final.inside(data))
     return PrimResult(
@@ -368,23 +369,30 @@ def _limits(data: _Data, box: _Box) -> dict[str, Limit]:
 
 
 def _box_table(data: _Data, box: _Box) -> pd.DataFrame:
+    rows = [
+        {"parameter": data.names[d], "quasi_p": _quasi_p(data, box, d)} | row
+        for d, row in _restriction_rows(data, box)
+    ]
+    columns = ["parameter", "kind", "low", "high", "full_low", "full_high", "quasi_p"]
+    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+    return table.sort_values("quasi_p", kind="stable").reset_index(drop=True)
+
+
+def _restriction_rows(data: _Data, box: _Box) -> list[tuple[int, dict[str, Any]]]:
+    """Each restricted dimension and its limits (with the full range, or all levels)."""
     whole = _Box.whole(data)
-    inside = box.inside(data)
     rows = []
     for d in _restricted(data, box):
-        row: dict[str, Any] = {"parameter": data.names[d], "quasi_p": _quasi_p(data, box, d)}
         allowed, levels = box.allowed[d], data.levels[d]
+        row: dict[str, Any] = {"parameter": data.names[d]}
         if allowed is None or levels is None:
             row |= {"kind": "numeric", "low": box.lo[d], "high": box.hi[d]}
             row |= {"full_low": whole.lo[d], "full_high": whole.hi[d]}
         else:
             row |= {"kind": "categorical", "levels": sorted(map(str, (levels[c] for c in allowed)))}
             row |= {"full_levels": sorted(map(str, levels))}
-        rows.append(row)
-    columns = ["parameter", "kind", "low", "high", "full_low", "full_high", "quasi_p"]
-    table = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
-    table.attrs["runs"] = int(inside.sum())
-    return table.sort_values("quasi_p", kind="stable").reset_index(drop=True)
+        rows.append((d, row))
+    return rows
 
 
 def _quasi_p(data: _Data, box: _Box, d: int) -> float:
@@ -396,12 +404,23 @@ def _quasi_p(data: _Data, box: _Box, d: int) -> float:
     return float(binom.sf(hits - 1, n, p0))
 
 
+def _box_text(data: _Data, box: _Box) -> str:
+    """A box in words: ``a >= 0.2; b <= 0.6; g in {x, y}`` (empty for the whole space)."""
+    return "; ".join(_restriction_text(row) for _, row in _restriction_rows(data, box))
+
+
 def _restriction_text(row: dict[Any, Any]) -> str:
+    name = row["parameter"]
     if row.get("kind") == "categorical":
-        return f"{row['parameter']} in {{{', '.join(row['levels'])}}}"
-    if row["low"] == row["high"]:
-        return f"{row['parameter']} = {row['low']:.3g}"
-    return f"{row['low']:.3g} <= {row['parameter']} <= {row['high']:.3g}"
+        return f"{name} in {{{', '.join(row['levels'])}}}"
+    low, high = row["low"], row["high"]
+    if low == high:
+        return f"{name} = {low:.3g}"
+    if low <= row.get("full_low", -np.inf):
+        return f"{name} <= {high:.3g}"
+    if high >= row.get("full_high", np.inf):
+        return f"{name} >= {low:.3g}"
+    return f"{low:.3g} <= {name} <= {high:.3g}"
 
 
 # ---- from the sweep's tables ------------------------------------------------------------------
