@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cisim import validation
 
 
+@pytest.mark.slow
 def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) -> None:
     patterns = [fn(40, 7) for fn in validation.PATTERNS]
     validation.write_document(patterns, tmp_path, replicates=40, seed=7, seconds=1.0)
