@@ -57,7 +57,10 @@ def test_analyze__named_conditions_and_missing_trajectories(tmp_path: Path) -> N
     design = pd.DataFrame({"point": range(4), "condition": names, "navigator": [0, 1, 0, 1]})
     lift = {"baseline": 0.0, "navigator": 0.1, "data_use": 0.15, "all": 0.3}
     runs = crn_runs(design, lambda row: 0.2 + lift[row.condition], 100)
+    runs = runs.drop(columns="final_trust")  # an experiment may keep only some outcomes
     summary = analyze(design, runs, None, {"kind": "factorial", "horizon": 60}, tmp_path, FAST)
+    table = pd.read_csv(tmp_path / "condition_effects.csv")
+    assert "final_trust" not in set(table["outcome"]) and "progress" in set(table["outcome"])
     comparisons = {row["comparison"] for row in summary["condition_effects"]}
     assert "together minus sum" in comparisons
     assert summary["skipped"]["early"] == "no trajectories"

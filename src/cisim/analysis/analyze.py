@@ -115,8 +115,9 @@ class _Context:
     def outcomes(self) -> list[str]:
         """Outcomes for effects: the registered ones with regimes, else the numeric columns."""
         if self.regimes:
-            return list(EFFECT_OUTCOMES)
-        return [c for c in self.runs.columns if c not in ("point", "replicate", "seed")]
+            return [o for o in EFFECT_OUTCOMES if o in REGIMES or o in self.runs.columns]
+        columns = [c for c in self.runs.columns if c not in ("point", "replicate", "seed")]
+        return [c for c in columns if pd.api.types.is_numeric_dtype(self.runs[c])]
 
 
 def analyze(
