@@ -507,12 +507,12 @@ def _draw_box(ax: Axes, result: PrimResult) -> None:
                 marker="o",
                 markersize=9,
             )
-            ax.text(1.06, y, f"{row['low']:.3g} to {row['high']:.3g}", va="center", fontsize=8)
+            ax.text(1.06, y, _restriction_text(row), va="center", fontsize=8)
         else:
             ax.text(0.0, y, "levels: " + ", ".join(row["levels"]), va="center", fontsize=8)
     labels = [f"{p} (p={q:.2g})" for p, q in zip(box["parameter"], box["quasi_p"], strict=True)]
     ax.set_yticks(positions, labels)
-    ax.set_xlim(-0.05, 1.35)
+    ax.set_xlim(-0.05, 1.6)
     ax.set_ylim(-0.8, max(len(box), 1) - 0.2)
     ax.set_xticks([0, 0.5, 1], ["min", "middle", "max"])
     ax.set_xlabel("range kept, within the sampled range of each parameter")
