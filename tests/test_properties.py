@@ -20,7 +20,9 @@ from cisim.regimes import REGIMES
 from cisim.state import ABSENT, ACTIVE, CANDIDATE, EXITED
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
-NULLABLE = frozenset({"months_to_entry_point", "months_to_first_win", "blame_share"})
+NULLABLE = frozenset(
+    {"months_to_entry_point", "months_to_first_win", "dissolved_month", "blame_share"}
+)
 GENERATED = ("small_world", "random", "clustered", "complete")
 #: Fields drawn separately (small populations, short horizons) or not at all.
 SPECIAL = frozenset({"n_organisations", "horizon_months", "network", "sector_mix", "sectors"})

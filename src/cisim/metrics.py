@@ -209,6 +209,14 @@ _METRICS: tuple[Metric, ...] = (
         "code",
         lambda st: st.governance.astype(float),
     ),
+    Metric(
+        "running",
+        "the collaboration is still running (1) or has dissolved (0)",
+        0,
+        1,
+        "0/1",
+        lambda st: st.alive.astype(float),
+    ),
 )
 
 #: name -> Metric, in display order.

@@ -236,6 +236,7 @@ def _outcomes(arrays: dict[str, np.ndarray], regime: np.ndarray) -> pd.DataFrame
             "wins": arrays["wins"][-1].astype(np.int64),
             "turnover_events": arrays["turnover_events"].sum(axis=0).astype(np.int64),
             "peak_conflict": arrays["conflict"].max(axis=0),
+            "dissolved_month": _first_month(arrays["running"] < 1),
         }
     )
 
