@@ -492,6 +492,19 @@ def _draw_trajectory(ax: Axes, result: PrimResult, regime: str) -> None:
 
 def _draw_box(ax: Axes, result: PrimResult) -> None:
     box = result.box
+    if box.empty:  # the chosen box is the whole space: say so instead of an empty panel
+        ax.text(
+            0.5,
+            0.5,
+            "no restriction:\nthe chosen box is the whole sampled space",
+            ha="center",
+            va="center",
+            fontsize=10,
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        ax.set_title("The chosen box", fontsize=10)
+        return
     positions = np.arange(len(box))[::-1]
     for y, row in zip(positions, box.to_dict("records"), strict=True):
         if row["kind"] == "numeric":
