@@ -1,4 +1,5 @@
-"""The ``cisim`` command line: run a scenario, list presets, check a config, run the main study.
+"""The ``cisim`` command line: run a scenario, list presets, check a config, compare presets, and
+sweep, analyse and report an experiment.
 
 ::
 
@@ -6,6 +7,9 @@
     cisim presets
     cisim validate CONFIG
     cisim study [--replicates N] [--seed S] [--out DIR] [--scenarios NAME_OR_TOML ...]
+    cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS|local] [--no-progress]
+    cisim analyze DIR [--out DIR/analysis]
+    cisim report DIR [--out DIR/report.html]
 
 Bad input (a :class:`~cisim.errors.CisimError` or a bad option) prints one line,
 ``cisim: error: ...``, on stderr and exits with code 2; nothing is left behind, because every
@@ -13,12 +17,15 @@ output directory is written by :func:`cisim.io.atomic_directory`. Unexpected err
 (set ``CISIM_DEBUG=1`` for the traceback), an interrupt with 130.
 
 This module parses and dispatches; the tables, texts and manifest come from :mod:`cisim.report`,
-files are written by :mod:`cisim.io` and figures drawn by :mod:`cisim.figures`.
+files are written by :mod:`cisim.io` and figures drawn by :mod:`cisim.figures`. ``sweep`` is
+:mod:`cisim.sweeps.cli`; ``analyze`` runs :func:`cisim.analysis.analyze` on a finished sweep and
+``report`` turns its results into one HTML file (:mod:`cisim.analysis.report`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import sys
@@ -26,7 +33,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pandas as pd
 
@@ -36,10 +43,15 @@ from cisim.errors import CisimError, ConfigError
 from cisim.io import atomic_directory, check_target, safe_name, write_json, write_table
 from cisim.scenario import PRESET_NAMES, Scenario
 from cisim.simulate import Results, simulate
+from cisim.sweeps import cli as sweep_cli
+
+if TYPE_CHECKING:
+    from cisim.sweeps.store import SweepResults
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
 STUDY_OUTPUTS = ("presets", "figures", "comparison.csv", "comparison.md", "report.md")
+ANALYSIS_DIR, REPORT_FILE, SUMMARY_FILE = "analysis", "report.html", "analysis.json"
 
 
 class UsageError(CisimError):
@@ -115,10 +127,13 @@ def _count(least: int) -> Callable[[str], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``cisim`` argument parser with its four subcommands."""
+    """The ``cisim`` argument parser with its seven subcommands."""
     parser = _Parser(prog="cisim", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"cisim {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = cast(  # subparsers are _Parsers too; register() takes the base type
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
+    )
     run = commands.add_parser("run", help="simulate one scenario and write its results")
     run.add_argument("config", metavar="CONFIG_OR_PRESET", help="a preset name or a .toml file")
     _add_common(run, replicates=200, seed=0, out="results/<scenario name>")
@@ -138,7 +153,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenarios to compare (default: every preset)",
     )
     study.set_defaults(handler=study_command)
+    sweep_cli.register(commands)
+    _add_sweep_readers(commands)
     return parser
+
+
+def _add_sweep_readers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``analyze`` and ``report`` subcommands (both read a finished sweep)."""
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse a finished sweep: tables, figures and a summary",
+        description="Run every analysis that applies to the sweep in DIR; print the key numbers "
+        "and write CSV tables, PNG figures and analysis.json.",
+    )
+    analyze.add_argument("directory", metavar="DIR", type=Path, help="a 'cisim sweep --out' DIR")
+    analyze.add_argument(
+        "--out", "-o", type=Path, default=None, help="output directory (default DIR/analysis)"
+    )
+    analyze.set_defaults(handler=analyze_command)
+    report_ = commands.add_parser(
+        "report",
+        help="write a sweep's report: one self-contained HTML file",
+        description="Write one HTML file (figures embedded) with the headline answer, the "
+        "evidence and the methods; analyse the sweep first if DIR/analysis is missing or older "
+        "than the results.",
+    )
+    report_.add_argument("directory", metavar="DIR", type=Path, help="a 'cisim sweep --out' DIR")
+    report_.add_argument(
+        "--out", "-o", type=Path, default=None, help="the HTML file (default DIR/report.html)"
+    )
+    report_.set_defaults(handler=report_command)
 
 
 def _add_common(parser: argparse.ArgumentParser, *, replicates: int, seed: int, out: str) -> None:
@@ -282,8 +326,127 @@ def write_comparison(table: pd.DataFrame, results: list[Results], directory: Pat
     save(scenario_trajectories_figure(paths), figures / "trajectories.png")
 
 
-def _progress(message: str) -> None:
-    print(f"cisim study: {message}", file=sys.stderr, flush=True)
+def _progress(message: str, command: str = "study") -> None:
+    print(f"cisim {command}: {message}", file=sys.stderr, flush=True)
+
+
+# ---- cisim analyze / report ------------------------------------------------------------------
+def analyze_command(args: argparse.Namespace) -> int:
+    """Analyse a finished sweep; print the key numbers; write the analysis directory."""
+    from cisim.analysis import summarise_text
+
+    clock = report.Clock.start()
+    sweep = load_sweep(args.directory)
+    out = args.out if args.out is not None else args.directory / ANALYSIS_DIR
+    summary = run_analysis(sweep, out, args.command_line, "analyze")
+    print(summarise_text(summary))
+    print(f"wrote {out}/ in {clock.seconds():.1f} s")
+    return EXIT_OK
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
+    from cisim.analysis.report import ReportSource, headline, write_report
+
+    clock = report.Clock.start()
+    sweep = load_sweep(args.directory)
+    path = args.out if args.out is not None else args.directory / REPORT_FILE
+    if path.is_dir():
+        raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
+    analysis = args.directory / ANALYSIS_DIR
+    if analysis_is_current(sweep, analysis):
+        summary = json.loads((analysis / SUMMARY_FILE).read_text(encoding="utf-8"))
+    else:
+        _progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
+        summary = run_analysis(sweep, analysis, args.command_line, "report")
+    source = ReportSource.from_sweep(sweep)
+    written = write_report(source, summary, analysis, path)
+    print("\n".join(headline(source, summary, analysis)))
+    print(
+        f"wrote {path} ({written.figures} figures, {written.size / 1e6:.1f} MB; PNGs and CSV "
+        f"tables in {analysis}/) in {clock.seconds():.1f} s"
+    )
+    return EXIT_OK
+
+
+def load_sweep(directory: Path) -> SweepResults:
+    """A finished sweep, or a one-line :class:`~cisim.sweeps.SweepError` saying what to do."""
+    from cisim.sweeps import SweepError, load
+
+    if not directory.is_dir():
+        raise SweepError(
+            f"{directory} is not a directory; give the --out directory of 'cisim sweep'"
+        )
+    try:
+        sweep = load(directory, allow_incomplete=True)
+    except SweepError as exc:
+        if (directory / "manifest.json").is_file():
+            raise
+        raise SweepError(f"{exc}; run 'cisim sweep EXPERIMENT --out {directory}' first") from None
+    if not sweep.complete:
+        raise SweepError(
+            f"{directory} holds {len(sweep.runs):,} of {sweep.manifest['runs']:,} runs: the "
+            f"sweep is incomplete; finish it with: {_resume_command(sweep)}"
+        )
+    return sweep
+
+
+def _resume_command(sweep: SweepResults) -> str:
+    """``cisim sweep FILE --out DIR`` for the sweep's experiment file and this directory."""
+    source = (sweep.manifest.get("experiment") or {}).get("file") or "EXPERIMENT"
+    return shlex.join(["cisim", "sweep", str(source), "--out", str(sweep.path)])
+
+
+def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dict[str, Any]:
+    """Analyse ``sweep`` into ``out`` (replaced only when complete); return the summary."""
+    from cisim.analysis import SweepMeta, analyze
+
+    clock = report.Clock.start()
+    check_target(out)
+    trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
+    meta = SweepMeta.from_sweep(sweep)
+    with atomic_directory(out) as temp:
+        summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
+        record = {"path": str(sweep.path), "runs": len(sweep.runs)}
+        record["fingerprint"] = sweep.manifest.get("fingerprint")
+        ex = sweep.experiment
+        manifest = report.manifest(
+            clock, command=command, seed=ex.seed, replicates=ex.replicates, sweep=record
+        )
+        write_json(manifest, temp / "manifest.json")
+    _progress(f"analysed {len(sweep.runs):,} runs in {clock.seconds():.1f} s", name)
+    return summary
+
+
+def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
+    """Whether ``analysis`` holds this cisim's analysis of this sweep, newer than its results.
+
+    "This cisim": the same version and git commit (so an update re-analyses).
+    """
+    summary, record = analysis / SUMMARY_FILE, analysis / "manifest.json"
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        written = summary.stat().st_mtime
+    except (OSError, ValueError):
+        return False
+    of = data.get("sweep") if isinstance(data, dict) else None
+    same = (
+        isinstance(of, dict)
+        and data.get("cisim_version") == __version__
+        and data.get("git_commit") == report.git_commit()
+        and of.get("fingerprint") == sweep.manifest.get("fingerprint")
+        and of.get("runs") == len(sweep.runs)
+    )
+    return same and written >= _results_time(sweep.path)
+
+
+def _results_time(directory: Path) -> float:
+    """When the sweep's results last changed (design and shards, not the manifest)."""
+    files = [directory / "design.parquet"]
+    for sub in ("runs", "trajectories"):
+        if (directory / sub).is_dir():
+            files.extend((directory / sub).glob("task-*.parquet"))
+    return max((f.stat().st_mtime for f in files if f.exists()), default=0.0)
 
 
 # ---- manifest --------------------------------------------------------------------------------

@@ -1,0 +1,297 @@
+"""``cisim sweep``, ``analyze`` and ``report`` end to end through :func:`cisim.cli.main`.
+
+A tiny factorial (navigator x turnover, 30 replicates of 24 months) is swept serially once per
+module; the tests read its analysis and report. The report must be one self-contained HTML file:
+figures embedded as PNG data URIs, no script, no external address, every text escaped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cisim import cli
+from cisim.analysis.report import ReportSource, headline, plain, warning_phrase
+
+QUESTION = "Does a navigator <b>help</b> & how much does turnover hurt?"
+TINY = f"""
+name = "tiny"
+question = "{QUESTION}"
+description = "A tiny factorial for the tests"
+base = "baseline"
+design = "factorial"
+replicates = 30
+seed = 1
+
+[constants]
+horizon_months = 24
+
+[levers]
+navigator = [0, 1]
+
+[uncertainties]
+turnover = [0.01, 0.05]
+"""
+ISHIGAMI = """
+name = "ishigami"
+question = "Which input of the Ishigami function matters most?"
+model = "ishigami"
+design = "sobol"
+samples = 16
+replicates = 2
+seed = 3
+
+[constants]
+noise = 0.5
+
+[uncertainties]
+x1 = { low = -3.141592653589793, high = 3.141592653589793 }
+x2 = { low = -3.141592653589793, high = 3.141592653589793 }
+x3 = { low = -3.141592653589793, high = 3.141592653589793 }
+"""
+#: Figure of the analysis -> the report section that shows it.
+SECTION_OF = {
+    "regime_shares": "shares",
+    "paired_effects": "effects",
+    "condition_effects": "conditions",
+    "phase": "phase",
+    "regime_trajectories": "trajectories",
+    "event_timing": "timing",
+    "survival": "survival",
+    "early_signs": "early",
+    "prim": "discovery",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one ``cisim`` call returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def cisim(*argv: str | Path) -> Call:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(a) for a in argv])
+    return Call(code, out.getvalue(), err.getvalue())
+
+
+def sweep(text: str, root: Path, name: str) -> Path:
+    experiment = root / f"{name}.toml"
+    experiment.write_text(text, encoding="utf-8")
+    out = root / name
+    done = cisim("sweep", experiment, "--out", out, "--workers", "1", "--no-progress")
+    assert done.code == 0, done.err
+    return out
+
+
+def assert_one_line_error(call: Call, *needles: str) -> str:
+    lines = call.err.splitlines()
+    assert call.code == 2, call.err
+    assert len(lines) == 1, call.err
+    assert lines[0].startswith("cisim: error: ")
+    assert "Traceback" not in call.err + call.out
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def assert_self_contained(text: str) -> None:
+    assert text.startswith("<!DOCTYPE html>")
+    assert 'src="http' not in text and "src='http" not in text
+    assert "<script" not in text.lower() and "<link" not in text.lower()
+    assert "url(" not in text  # no fonts or images fetched from the style sheet
+    images = re.findall(r"<img [^>]*>", text)
+    assert images
+    assert all('src="data:image/png;base64,' in img for img in images)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Call, Call]:
+    """The tiny sweep, then ``cisim analyze`` and ``cisim report`` on it."""
+    directory = sweep(TINY, tmp_path_factory.mktemp("tiny"), "sweep")
+    analyzed = cisim("analyze", directory)
+    reported = cisim("report", directory)
+    return directory, analyzed, reported
+
+
+# ---- cisim analyze -----------------------------------------------------------------------------
+def test_analyze__prints_the_key_numbers_and_writes_the_analysis(
+    tiny: tuple[Path, Call, Call],
+) -> None:
+    directory, analyzed, _ = tiny
+    assert analyzed.code == 0, analyzed.err
+    assert analyzed.out.startswith("factorial design: 4 points, 120 runs (30 replicates)")
+    assert "paired effects" in analyzed.out and f"wrote {directory / 'analysis'}/" in analyzed.out
+    summary = json.loads((directory / "analysis" / "analysis.json").read_text())
+    assert summary["runs"] == 120 and summary["kind"] == "factorial"
+    for name in summary["figures"].values():
+        assert (directory / "analysis" / name).read_bytes()[:4] == b"\x89PNG"
+    for name in summary["tables"].values():
+        assert (directory / "analysis" / name).stat().st_size > 0
+    record = json.loads((directory / "analysis" / "manifest.json").read_text())
+    assert record["sweep"]["runs"] == 120 and record["command"].startswith("cisim analyze ")
+
+
+def test_analyze__out_elsewhere_and_again_replaces_it(
+    tiny: tuple[Path, Call, Call], tmp_path: Path
+) -> None:
+    directory, _, _ = tiny
+    out = tmp_path / "elsewhere"
+    for _ in range(2):
+        done = cisim("analyze", directory, "--out", out)
+        assert done.code == 0, done.err
+    assert json.loads((out / "analysis.json").read_text())["runs"] == 120
+    assert [p.name for p in tmp_path.iterdir()] == ["elsewhere"]  # no temporary left behind
+
+
+def test_analyze__a_directory_without_a_sweep_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a sweep")
+    line = assert_one_line_error(cisim("analyze", tmp_path), "holds no sweep", "cisim sweep")
+    assert str(tmp_path) in line
+    assert_one_line_error(cisim("analyze", tmp_path / "missing"), "not a directory")
+    assert_one_line_error(cisim("report", tmp_path), "holds no sweep")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_analyze__an_incomplete_sweep_says_how_to_finish_it(
+    tiny: tuple[Path, Call, Call], tmp_path: Path
+) -> None:
+    directory, _, _ = tiny
+    copy = tmp_path / "partial"
+    shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("analysis", "report.html"))
+    shard = sorted((copy / "runs").glob("task-*.parquet"))[-1]
+    shard.unlink()
+    line = assert_one_line_error(cisim("analyze", copy), "incomplete", "of 120 runs")
+    assert f"finish it with: cisim sweep {tiny[0].parent / 'sweep.toml'} --out {copy}" in line
+    assert_one_line_error(cisim("report", copy), "incomplete")
+    assert not (copy / "analysis").exists() and not (copy / "report.html").exists()
+
+
+# ---- cisim report ------------------------------------------------------------------------------
+def test_report__is_one_self_contained_html_file(tiny: tuple[Path, Call, Call]) -> None:
+    directory, _, reported = tiny
+    assert reported.code == 0, reported.err
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(text)
+    summary = json.loads((directory / "analysis" / "analysis.json").read_text())
+    assert len(re.findall(r"<img ", text)) == len(summary["figures"])
+    assert f"wrote {directory / 'report.html'} ({len(summary['figures'])} figures" in reported.out
+
+
+def test_report__opens_with_the_escaped_question_and_the_headline(
+    tiny: tuple[Path, Call, Call],
+) -> None:
+    directory, _, reported = tiny
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    escaped = "Does a navigator &lt;b&gt;help&lt;/b&gt; &amp; how much does turnover hurt?"
+    assert f"<title>{escaped}</title>" in text and f"<h1>{escaped}</h1>" in text
+    assert "<b>help</b>" not in text
+    assert text.index('id="headline"') < text.index('id="shares"') < text.index('id="methods"')
+    assert "Overall." in reported.out and "What moves the odds most." in reported.out
+
+
+def test_report__has_a_section_for_every_figure_then_methods_and_the_file(
+    tiny: tuple[Path, Call, Call],
+) -> None:
+    directory, _, _ = tiny
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((directory / "analysis" / "analysis.json").read_text())
+    assert {"regime_shares", "paired_effects", "early_signs"} <= set(summary["figures"])
+    for figure in summary["figures"]:
+        assert f'<section id="{SECTION_OF[figure]}">' in text, figure
+    for anchor in ("methods", "experiment"):
+        assert f'<section id="{anchor}">' in text
+    figures = re.findall(r'<figure id="figure-(\d+)"', text)
+    assert figures == [str(i) for i in range(1, len(figures) + 1)]  # numbered in order
+    assert "turnover = [0.01, 0.05]" in text  # the experiment file, verbatim
+    assert "common random numbers" in text and "Wilson" in text
+    assert 'class="num"' in text or "class=num" in text
+
+
+def test_report__headline_names_the_factor_with_the_largest_effect(
+    tiny: tuple[Path, Call, Call],
+) -> None:
+    directory, _, reported = tiny
+    effects = pd.read_csv(directory / "analysis" / "paired_effects.csv")
+    lj = effects[effects["outcome"] == "learning_journey"]
+    top = lj.loc[lj["effect"].abs().idxmax()]
+    line = next(s for s in reported.out.splitlines() if s.startswith("What moves the odds"))
+    low, high = (f"{float(top[k]):g}" for k in ("low_level", "high_level"))
+    first = line.split(";")[0].lower()
+    assert f"moving {top['parameter']} from {low} to {high}" in first
+    assert f"{abs(100 * top['effect']):.1f} points" in first
+
+
+def test_report__reuses_a_current_analysis_and_redoes_a_stale_one(
+    tiny: tuple[Path, Call, Call], tmp_path: Path
+) -> None:
+    directory, _, _ = tiny
+    again = cisim("report", directory, "--out", tmp_path / "again.html")
+    assert again.code == 0 and "analysing" not in again.err
+    assert (tmp_path / "again.html").is_file()
+    copy = tmp_path / "copy"
+    shutil.copytree(directory, copy)
+    future = (copy / "analysis" / "analysis.json").stat().st_mtime + 60
+    shard = sorted((copy / "runs").glob("task-*.parquet"))[0]
+    os.utime(shard, (future, future))  # results newer than their analysis
+    stale = cisim("report", copy)
+    assert stale.code == 0, stale.err
+    assert "analysing 120 runs first" in stale.err
+
+
+def test_report__refuses_a_directory_as_its_output(tiny: tuple[Path, Call, Call]) -> None:
+    directory, _, _ = tiny
+    assert_one_line_error(cisim("report", directory, "--out", directory), "is a directory")
+
+
+def test_report__warning_phrase_names_the_side_that_warns() -> None:
+    row = {"sign": "blame share", "feature": "blame_share_so_far", "threshold": 0.5}
+    falls = warning_phrase(row | {"share_below": 0.6, "share_above": 0.1})
+    assert falls.startswith("blame share above 0.5: 10% of such runs")
+    assert "60% of the rest" in falls
+    rises = warning_phrase(row | {"share_below": 0.2, "share_above": 0.5})
+    assert rises.startswith("blame share at or below 0.5: 20%")
+    binary = {"sign": "entry found", "feature": "entry_found", "threshold": 0.0}
+    no_entry = warning_phrase(binary | {"share_below": 0.05, "share_above": 0.4})
+    assert no_entry.startswith("entry found: no: 5% became learning journeys, against 40%")
+
+
+def test_report__without_any_analysis_still_says_what_was_run(tmp_path: Path) -> None:
+    source = ReportSource(name="empty", question="Anything?")
+    summary = {"runs": 10, "points": 2, "replicates": 5, "overall": {}}
+    lines = headline(source, summary, tmp_path)
+    assert lines == ["What was run. 10 runs (2 design points × 5 replicates)."]
+    assert plain("**a** b") == "a b"
+
+
+# ---- cisim sweep through cisim.cli ---------------------------------------------------------------
+def test_sweep__is_a_cisim_command_with_uniform_usage_errors(tmp_path: Path) -> None:
+    assert cisim("sweep", "--help").code == 0
+    assert_one_line_error(cisim("sweep", tmp_path / "x.toml"), "--out")
+    assert_one_line_error(cisim("sweep", tmp_path / "x.toml", "--out", tmp_path / "o"), "x.toml")
+
+
+# ---- a Sobol sweep -------------------------------------------------------------------------------
+def test_report__sobol_sweep_has_the_sensitivity_section(tmp_path: Path) -> None:
+    directory = sweep(ISHIGAMI, tmp_path, "ishigami")
+    reported = cisim("report", directory)
+    assert reported.code == 0, reported.err
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(text)
+    assert '<section id="sobol">' in text and "first-order S1" in text
+    assert '<section id="shares">' not in text  # the test function has no regimes
+    assert "What drives the variance." in reported.out
+    assert "Which input of the Ishigami function matters most?" in text
