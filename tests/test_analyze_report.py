@@ -295,3 +295,16 @@ def test_report__sobol_sweep_has_the_sensitivity_section(tmp_path: Path) -> None
     assert '<section id="shares">' not in text  # the test function has no regimes
     assert "What drives the variance." in reported.out
     assert "Which input of the Ishigami function matters most?" in text
+
+
+def test_sweep__resumes_past_a_leftover_analysis_directory(
+    tiny: tuple[Path, Call, Call], tmp_path: Path
+) -> None:
+    """A killed ``cisim analyze`` leaves DIR/.analysis.tmp-*; ``cisim sweep`` again must work."""
+    directory, _, _ = tiny
+    copy = tmp_path / "copy"
+    shutil.copytree(directory, copy)
+    (copy / ".analysis.tmp-killed").mkdir()
+    again = cisim("sweep", tiny[0].parent / "sweep.toml", "--out", copy, "-w", "1", "--no-progress")
+    assert again.code == 0, again.err
+    assert "120 kept from before" in again.out

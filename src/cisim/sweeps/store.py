@@ -304,7 +304,8 @@ def _scan(
 def _remove_temporaries(directory: Path) -> None:
     for sub in (directory, directory / RUNS, directory / TRAJECTORIES):
         for entry in sub.glob(".*.tmp-*"):
-            entry.unlink(missing_ok=True)
+            if not entry.is_dir():  # a directory is another writer's (cisim analyze's), not ours
+                entry.unlink(missing_ok=True)
 
 
 def _shards(directory: Path) -> list[tuple[int, Path]]:
