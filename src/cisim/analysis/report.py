@@ -636,26 +636,25 @@ def _trajectories_section(doc: Document) -> Section | None:
     if table is None or table.empty:
         return None
     horizon = int(table["month"].max())
+    means = {
+        (str(r["metric"]), str(r["regime"]), int(r["month"])): float(r["mean"])
+        for r in records(table)
+        if int(r["month"]) in (12, horizon)
+    }
     sentences = []
     for metric in ("mean_trust", "progress", "shared_understanding"):
-        part = table[table["metric"] == metric]
-        values = {
-            (str(r["regime"]), int(r["month"])): r["mean"]
-            for r in records(part)
-            if int(r["month"]) in (12, horizon)
-        }
-        if (LJ, horizon) in values and ("blame_game", horizon) in values:
-            early = ""
-            if (LJ, 12) in values and ("blame_game", 12) in values:
-                early = (
-                    f"at month 12 {values[(LJ, 12)]:.2f} against {values[('blame_game', 12)]:.2f}, "
-                )
-            sentences.append(
-                f"{_words(metric)} averages {early}at month {horizon} "
-                f"{values[(LJ, horizon)]:.2f} against {values[('blame_game', horizon)]:.2f}"
-            )
-    text = f"Runs are grouped by the regime they ended in{_ref(doc.next_figure, None)}. " + (
-        "Learning journeys against blame games: " + "; ".join(sentences) + "." if sentences else ""
+        pairs = [
+            f"{means[(metric, LJ, m)]:.2f} against {means[(metric, 'blame_game', m)]:.2f} at "
+            f"month {m}"
+            for m in dict.fromkeys((12, horizon))
+            if (metric, LJ, m) in means and (metric, "blame_game", m) in means
+        ]
+        if pairs:
+            sentences.append(f"{_capital(_words(metric))}: {' and '.join(pairs)}.")
+    text = (
+        f"Runs are grouped by the regime they ended in{_ref(doc.next_figure, None)}. "
+        + ("Mean values in learning journeys against blame games. " if sentences else "")
+        + " ".join(sentences)
     )
     figure = doc.figure(
         "regime_trajectories",
@@ -674,7 +673,7 @@ def _timing_section(doc: Document) -> Section | None:
     for regime in (LJ, "blame_game"):
         median = {r["event"]: r["median"] for r in records(table) if r["regime"] == regime}
         got = [
-            f"{events[e]} after a median of {_months(median[e])} months"
+            f"{events[e]} {_after(median[e])}"
             for e in events
             if e in median and math.isfinite(median[e])
         ]
@@ -757,13 +756,14 @@ def _early_section(doc: Document) -> Section | None:
     month = early.get("warning_months", 12)
     text = (
         "A ridge logistic model sees only what a collaboration shows in its first months and "
-        "predicts whether it ends as a learning journey; its skill is the cross-validated AUC "
-        f"(0.5: chance; 1: a perfect call){_ref(doc.next_figure, doc.next_table)}: {aucs}."
+        "predicts whether it ends as a learning journey. Its skill is the cross-validated AUC, "
+        f"where 0.5 is chance and 1 a perfect call{_ref(doc.next_figure, doc.next_table)}: "
+        f"{aucs}."
     )
     if signs is not None and not signs.empty:
         top = records(signs)[0]
         text += (
-            f" The strongest single sign at month {month} is {top['sign']} "
+            f" The strongest single sign at month {month} is “{top['sign']}” "
             f"(AUC alone {top['discrimination']:.2f}). The thresholds of the warning list are "
             "chosen on the same runs they are reported on, so the contrasts are optimistic; the "
             "AUCs are not."
@@ -936,10 +936,15 @@ def _discovery_section(doc: Document) -> Section | None:
             f"{_pct(found['base_rate'])} overall, but holds only {_pct(densest['coverage'])} of "
             f"them (Table {doc.next_table})."
         )
+    right = (
+        "the chosen box's ranges with the quasi-p-value of each restriction"
+        if found.get("restrictions")
+        else "the chosen box, here the whole space"
+    )
     figure = doc.figure(
         "prim",
-        "Scenario discovery (PRIM). Left: the peeling trajectory, coverage against density; "
-        "right: the chosen box's ranges with the quasi-p-value of each restriction.",
+        f"Scenario discovery (PRIM). Left: the peeling trajectory, coverage against density; "
+        f"right: {right}.",
     )
     rows = [
         [
@@ -1003,13 +1008,15 @@ def _methods_section(doc: Document) -> Section:
     src, s = doc.source, doc.summary
     body = _p(_design_text(src, s, doc.next_table)) + _factor_table(doc)
     body += "".join(_p(t) for t in (_randomness_text(src), _regime_text(src)) if t)
-    intervals = "".join(f"<li>{inline(t)}</li>" for t in _interval_texts(s))
+    texts = _interval_texts(s)
+    intervals = "".join(f"<li>{inline(t)}</li>" for t in texts)
     if intervals:
         body += f"<p>Estimates and intervals (all 95%):</p><ul>{intervals}</ul>"
     facts = "".join(
         f"<dt>{esc(k)}</dt><dd>{_fact(v)}</dd>" for k, v in _provenance(doc).items() if v
     )
-    return Section("methods", "Methods", body + f'<dl class="facts">{facts}</dl>')
+    body += f'<dl class="facts">{facts}</dl>' + _references(texts)
+    return Section("methods", "Methods", body)
 
 
 def _fact(value: str) -> str:
@@ -1083,36 +1090,79 @@ def _regime_text(src: ReportSource) -> str:
 
 
 def _interval_texts(s: Mapping[str, Any]) -> list[str]:
+    """One sentence per analysis in the summary: its estimator, interval and sources."""
     from cisim.analysis.analyze import AnalysisOptions
 
     o = AnalysisOptions()
     texts = {
-        "shares": "**Regime shares**: Wilson score intervals over a condition's runs (on Kish's "
-        "effective sample size when a condition pools design points).",
+        "shares": "**Regime shares**: Wilson score intervals over a condition's runs, on Kish's "
+        "effective sample size when a condition pools design points (Wilson 1927; Kish 1965).",
         "effects": "**Paired effects**: per replicate, the mean over the other factors' cells of "
         "the paired difference between two levels; the effect is the mean over replicates, with "
         "a normal interval from its standard error over replicates (Law 2015; Kleijnen 2008).",
         "condition_effects": "**Named conditions**: per-replicate paired differences against the "
-        "reference, mean and normal interval over replicates.",
-        "phase": "**Phase diagram**: Wilson intervals per cell (in the CSV table).",
+        "reference, mean and normal interval over replicates (Law 2015).",
+        "phase": "**Phase diagram**: Wilson intervals per cell (in the CSV table; Wilson 1927).",
         "event_timing": "**Trajectories and timing**: means and 25–75% ranges over the runs of "
         "each final regime (descriptive, not intervals).",
         "survival": "**Survival**: Kaplan–Meier estimator with pointwise intervals from "
-        "Greenwood's variance on the complementary log–log scale.",
+        "Greenwood's variance on the complementary log–log scale (Kaplan & Meier 1958; "
+        "Kalbfleisch & Prentice 2002).",
         "early": f"**Early prediction**: ridge logistic regression on standardised early signs, "
         f"{o.folds}-fold cross-validation with all runs of one replicate number in the same fold, "
-        "AUC of the pooled out-of-fold predictions with a stratified bootstrap interval; warning "
-        "thresholds maximise Youden's J with at least 5% of runs on each side.",
-        "sobol": "**Sobol indices** (Saltelli et al. 2010) of the point means: two-level "
-        f"bootstrap ({o.bootstrap} replicate resamples × {o.num_resamples} SALib resamples), "
-        "adjusted for replicate noise.",
-        "morris": f"**Morris indices** (Campolongo et al. 2007) of the point means: bootstrap over "
+        "AUC of the pooled out-of-fold predictions with a stratified bootstrap interval (Hanley & "
+        "McNeil 1982); warning thresholds maximise Youden's J with at least 5% of runs on each "
+        "side (Youden 1950).",
+        "sobol": "**Sobol indices** of the point means with SALib (Saltelli et al. 2010; Herman & "
+        f"Usher 2017): two-level bootstrap ({o.bootstrap} replicate resamples × "
+        f"{o.num_resamples} SALib resamples), adjusted for replicate noise.",
+        "morris": "**Morris indices** of the point means (Campolongo et al. 2007): bootstrap over "
         f"replicates ({o.bootstrap} resamples).",
-        "discovery": "**Scenario discovery**: PRIM (Friedman & Fisher 1999), peeling 5% per step, "
-        "the box with the best harmonic mean of coverage and density, quasi-p-values of Bryant "
-        "& Lempert (2010).",
+        "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
+        "harmonic mean of coverage and density, quasi-p-values of each restriction (Friedman & "
+        "Fisher 1999; Bryant & Lempert 2010).",
     }
     return [text for key, text in texts.items() if s.get(key)]
+
+
+#: The works the methods cite, by the key the text cites them with.
+REFERENCES: dict[str, str] = {
+    "Bryant & Lempert 2010": "Bryant, B. P., & Lempert, R. J. (2010). Thinking inside the box: "
+    "a participatory, computer-assisted approach to scenario discovery. Technological "
+    "Forecasting & Social Change 77(1), 34–49.",
+    "Campolongo et al. 2007": "Campolongo, F., Cariboni, J., & Saltelli, A. (2007). An effective "
+    "screening design for sensitivity analysis of large models. Environmental Modelling & "
+    "Software 22(10), 1509–1518.",
+    "Friedman & Fisher 1999": "Friedman, J. H., & Fisher, N. I. (1999). Bump hunting in "
+    "high-dimensional data. Statistics and Computing 9(2), 123–143.",
+    "Hanley & McNeil 1982": "Hanley, J. A., & McNeil, B. J. (1982). The meaning and use of the "
+    "area under a receiver operating characteristic (ROC) curve. Radiology 143(1), 29–36.",
+    "Herman & Usher 2017": "Herman, J., & Usher, W. (2017). SALib: an open-source Python library "
+    "for sensitivity analysis. Journal of Open Source Software 2(9), 97.",
+    "Kalbfleisch & Prentice 2002": "Kalbfleisch, J. D., & Prentice, R. L. (2002). The Statistical "
+    "Analysis of Failure Time Data (2nd ed.). Wiley.",
+    "Kaplan & Meier 1958": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from "
+    "incomplete observations. JASA 53(282), 457–481.",
+    "Kish 1965": "Kish, L. (1965). Survey Sampling. Wiley.",
+    "Kleijnen 2008": "Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. "
+    "Springer.",
+    "Law 2015": "Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.",
+    "Saltelli et al. 2010": "Saltelli, A., et al. (2010). Variance based sensitivity analysis of "
+    "model output. Computer Physics Communications 181(2), 259–270.",
+    "Wilson 1927": "Wilson, E. B. (1927). Probable inference, the law of succession, and "
+    "statistical inference. JASA 22(158), 209–212.",
+    "Youden 1950": "Youden, W. J. (1950). Index for rating diagnostic tests. Cancer 3(1), 32–35.",
+}
+
+
+def _references(texts: Sequence[str]) -> str:
+    """The reference list of the works ``texts`` cite (alphabetical)."""
+    joined = " ".join(texts)
+    cited = [ref for key, ref in sorted(REFERENCES.items()) if key in joined]
+    if not cited:
+        return ""
+    items = "".join(f"<li>{esc(ref)}</li>" for ref in cited)
+    return f'<h3>References</h3><ul class="refs">{items}</ul>'
 
 
 def _provenance(doc: Document) -> dict[str, str]:
@@ -1128,7 +1178,9 @@ def _provenance(doc: Document) -> dict[str, str]:
         f"{'session' if len(sessions) == 1 else 'sessions'} of cisim sweep",
         "Analysis": (
             f"{record.get('finished_utc', '?')}; wall time "
-            f"{_duration(float(record.get('wall_time_seconds', 0)))}"
+            f"{_duration(float(record.get('wall_time_seconds', 0)))}; cisim "
+            f"{record.get('cisim_version', '?')}, git commit "
+            f"{record.get('git_commit') or 'unknown'}"
             if record
             else ""
         ),
@@ -1363,6 +1415,12 @@ def _runs_phrase(summary: Mapping[str, Any]) -> str:
     return f"{runs:,} runs ({points:,} design points × {reps:,} replicates{months})"
 
 
+def _after(months: float) -> str:
+    return (
+        "at the start (median month 0)" if months == 0 else f"after a median of {months:.0f} months"
+    )
+
+
 def _months(value: float) -> str:
     return "—" if not math.isfinite(value) else f"{value:.0f}"
 
@@ -1480,6 +1538,9 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1
   font-size: 0.92rem; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
+h3 { font-size: 1rem; margin: 1.8rem 0 0.4rem; font-weight: 600; }
+ul.refs { list-style: none; padding-left: 0; font-size: 0.88rem; }
+ul.refs li { padding-left: 1.5rem; text-indent: -1.5rem; margin-bottom: 0.3rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.8rem; }
 @media print {
   body { font-size: 10.5pt; }
