@@ -285,16 +285,27 @@ def test_sweep__is_a_cisim_command_with_uniform_usage_errors(tmp_path: Path) -> 
 
 
 # ---- a Sobol sweep -------------------------------------------------------------------------------
-def test_report__sobol_sweep_has_the_sensitivity_section(tmp_path: Path) -> None:
-    directory = sweep(ISHIGAMI, tmp_path, "ishigami")
+@pytest.mark.parametrize(
+    ("design", "samples", "section", "words"),
+    [
+        ("sobol", 16, "sobol", ["first-order S1", "What drives the variance."]),
+        ("morris", 10, "morris", ["μ*", "Screening."]),
+    ],
+)
+def test_report__sensitivity_sweep_has_the_sensitivity_section(
+    design: str, samples: int, section: str, words: list[str], tmp_path: Path
+) -> None:
+    text = ISHIGAMI.replace('"sobol"', f'"{design}"').replace("= 16", f"= {samples}")
+    directory = sweep(text, tmp_path, "ishigami")
     reported = cisim("report", directory)
     assert reported.code == 0, reported.err
-    text = (directory / "report.html").read_text(encoding="utf-8")
-    assert_self_contained(text)
-    assert '<section id="sobol">' in text and "first-order S1" in text
-    assert '<section id="shares">' not in text  # the test function has no regimes
-    assert "What drives the variance." in reported.out
-    assert "Which input of the Ishigami function matters most?" in text
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(html)
+    assert f'<section id="{section}">' in html
+    assert '<section id="shares">' not in html  # the test function has no regimes
+    assert "Which input of the Ishigami function matters most?" in html
+    for word in words:
+        assert word in html + reported.out, word
 
 
 def test_sweep__resumes_past_a_leftover_analysis_directory(

@@ -363,7 +363,8 @@ def report_command(args: argparse.Namespace) -> int:
     written = write_report(source, summary, analysis, path)
     print("\n".join(headline(source, summary, analysis)))
     print(
-        f"wrote {path} ({written.figures} figures, {written.size / 1e6:.1f} MB; PNGs and CSV "
+        f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
+        f"{written.size / 1e6:.1f} MB; PNGs and CSV "
         f"tables in {analysis}/) in {clock.seconds():.1f} s"
     )
     return EXIT_OK

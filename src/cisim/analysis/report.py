@@ -30,7 +30,7 @@ import pandas as pd
 from cisim._version import __version__
 from cisim.analysis.early import FEATURES
 from cisim.analysis.effects import level_text, paired_effects
-from cisim.analysis.tables import LJ, outcome
+from cisim.analysis.tables import LJ, OUTCOMES, outcome
 from cisim.figures import DPI
 from cisim.regimes import REGIMES
 
@@ -382,11 +382,11 @@ def _sobol(doc: Document) -> list[str]:
         if not rows:
             continue
         top, rest = rows[0], rows[1:3]
-        others = ", ".join(f"{_param(r['parameter'])} ({r['ST']:.2f})" for r in rest)
+        others = " and ".join(f"{_param(r['parameter'])} (ST {r['ST']:.2f})" for r in rest)
         lines.append(
             f"**What drives the variance.** For {_outcome_words(name)}, {_param(top['parameter'])} "
-            f"has the largest total Sobol index, ST = {_index_ci(top, 'ST')} (first-order S1 = "
-            f"{top['S1']:.2f})" + (f", followed by {others}." if others else ".")
+            f"has the largest total Sobol index, ST = {top['ST']:.2f} ({_interval(top, 'ST')}"
+            f"first-order S1 = {top['S1']:.2f})" + (f", followed by {others}." if others else ".")
         )
     return lines
 
@@ -841,12 +841,18 @@ def _sobol_section(doc: Document) -> Section | None:
         noise = result.get("noise_share")
         top = rows[0] if rows else None
         text = f"Sobol indices of {_outcome_words(name)}"
-        text += f" (the mean over replicates at each design point){_ref(doc.next_figure, None)}."
+        text += ", taken on the mean over replicates at each design point"
+        text += f"{_ref(doc.next_figure, None)}."
         if top is not None:
             text += (
-                f" {_capital(_param(top['parameter']))} has the largest total index, ST = "
-                f"{_index_ci(top, 'ST')}, of which {top['S1']:.2f} is first-order (alone); the "
-                "rest acts through interactions."
+                f" The largest total index is that of {_param(top['parameter'])}, ST = "
+                f"{_index_ci(top, 'ST')}; its first-order index (alone) is S1 = {top['S1']:.2f}"
+                + (
+                    f", so interactions involving it account for a further "
+                    f"{top['ST'] - top['S1']:.2f} of the variance."
+                    if top["ST"] > top["S1"]
+                    else ", as large as its total: it acts alone."
+                )
             )
         if noise is not None:
             text += f" Replicate noise is {noise:.1%} of the variance of the point means."
@@ -1026,8 +1032,10 @@ def _fact(value: str) -> str:
 
 
 def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
-    size = {"lhs": "points", "sobol": "as base sample", "morris": "trajectories"}
-    sampled = f", {src.samples:,} {size[src.design]}" if src.samples and src.design in size else ""
+    size = {"lhs": "{:,} points", "sobol": "base sample N = {:,}", "morris": "{:,} trajectories"}
+    sampled = (
+        ", " + size[src.design].format(src.samples) if src.samples and src.design in size else ""
+    )
     text = (
         f"**Design.** {_DESIGNS.get(src.design, src.design)} over {len(src.factors)} "
         f"{'factor' if len(src.factors) == 1 else 'factors'} (Table {table}){sampled}: "
@@ -1042,7 +1050,9 @@ def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
     if src.constants:
         held = ", ".join(f"{k} = {v}" for k, v in src.constants.items())
         text += f"; held fixed: {held}"
-    return text + ". Levers are what a collaboration can choose, uncertainties what it cannot."
+    if src.model == "cisim":
+        text += ". Levers are what a collaboration can choose, uncertainties what it cannot"
+    return text + "."
 
 
 def _factor_table(doc: Document) -> str:
@@ -1349,7 +1359,7 @@ def _units(outcomes: Sequence[str]) -> str:
 def _outcome_words(name: str) -> str:
     if name in REGIMES:
         return f"the share of {name.replace('_', ' ')}s"
-    return outcome(name).label
+    return outcome(name).label if name in OUTCOMES else f"the outcome {name}"
 
 
 def _move(e: Mapping[str, Any], what: str = "it") -> str:
@@ -1442,6 +1452,12 @@ def _threshold(row: Mapping[str, Any]) -> str:
 
 def _auc_ci(row: Mapping[str, Any]) -> str:
     return f"{row['auc']:.2f} (95% interval {row['low']:.2f}–{row['high']:.2f})"
+
+
+def _interval(row: Mapping[str, Any], key: str) -> str:
+    """'95% interval a–b; ' for an index with bounds, else ''."""
+    low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
+    return "" if low is None or high is None else f"95% interval {low:.2f}–{high:.2f}; "
 
 
 def _index_ci(row: Mapping[str, Any], key: str) -> str:
