@@ -232,9 +232,10 @@ class Document:
             for r in rows
         )
         return (
-            f'<div class="table" id="table-{self.tables}"><table{" class=labels" * nowrap}>'
-            f"<caption><b>Table {self.tables}.</b> {inline(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+            f'<div class="table" id="table-{self.tables}">'
+            f'<p class="caption"><b>Table {self.tables}.</b> {inline(caption)}</p>'
+            f'<div class="scroll"><table{" class=labels" * nowrap}>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></div>"
         )
 
     @property
@@ -1510,7 +1511,7 @@ body { margin: 0; color: var(--ink); background: #fff;
     "Times New Roman", serif;
   font-size: 1.0625rem; line-height: 1.6; }
 main { max-width: 60rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
-h1, h2, h3, .byline, figcaption, caption, nav, table, .kicker {
+h1, h2, h3, .byline, figcaption, .caption, nav, table, .kicker {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 h1 { font-size: 1.9rem; line-height: 1.25; margin: 0.2rem 0 0.6rem; font-weight: 650; }
 h2 { font-size: 1.35rem; margin: 2.8rem 0 0.8rem; padding-top: 0.6rem;
@@ -1534,11 +1535,11 @@ figure.wide { width: min(var(--w), calc(100vw - 2rem)); max-width: none; positio
   left: 50%; transform: translateX(-50%); }
 figcaption { font-size: 0.85rem; color: #444; margin: 0.5rem auto 0; max-width: 60rem;
   line-height: 1.45; }
-.table { overflow-x: auto; margin: 1.4rem 0; }
-table { border-collapse: collapse; font-size: 0.84rem; line-height: 1.35; margin: 0 auto;
+.table { margin: 1.6rem 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.84rem; line-height: 1.35;
   font-variant-numeric: tabular-nums; }
-caption { caption-side: top; text-align: left; font-size: 0.85rem; color: #444;
-  padding-bottom: 0.5rem; }
+.caption { font-size: 0.85rem; color: #444; margin: 0 0 0.5rem; line-height: 1.45; }
 thead th { border-top: 1.5px solid var(--ink); border-bottom: 1px solid var(--ink);
   font-weight: 600; vertical-align: bottom; }
 tbody tr:last-child td { border-bottom: 1.5px solid var(--ink); }
