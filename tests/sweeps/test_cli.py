@@ -114,3 +114,14 @@ def test_cli__ctrl_c_stops_keeps_finished_runs_and_resumes(
     assert done.returncode == 0, done.stderr
     _cisim("sweep", path, "--out", tmp_path / "whole", "-w", "1")
     assert_same_sweep(out, tmp_path / "whole")
+
+
+def test_import__does_not_load_dask_or_tqdm() -> None:
+    code = (
+        "import sys, cisim, cisim.sweeps, cisim.sweeps.cli\n"
+        "loaded = {'dask', 'distributed', 'tqdm'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    code = "import sys, cisim; assert 'cisim.sweeps' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -39,9 +39,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "same command again after an interruption to resume.",
     )
     sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment TOML")
-    sweep.add_argument("--out", "-o", type=Path, required=True, help="the sweep directory")
     sweep.add_argument(
-        "--workers", "-w", type=_workers, default=None, help="processes (default: every core)"
+        "--out", "-o", metavar="DIR", type=Path, required=True, help="the sweep directory"
+    )
+    sweep.add_argument(
+        "--workers",
+        "-w",
+        metavar="N",
+        type=_workers,
+        default=None,
+        help="worker processes (default: every core; 1 runs in this process)",
     )
     sweep.add_argument(
         "--dask",

@@ -11,10 +11,12 @@ only on the experiment: every executor writes the same tables.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -172,19 +174,40 @@ def _dask_executor(address: str, workers: int) -> Iterator[tuple[Executor, int]]
     with contextlib.ExitStack() as stack:
         if address == "local":
             stack.enter_context(_engine_friendly_dask_config())
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-            )
+            with _sigint_ignored_by_children():
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                    silence_logs=logging.ERROR,  # not the workers' notes on cancelled tasks
+                    # no dashboard, and its health endpoint on any free port (not 8787)
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                )
             stack.enter_context(cluster)
             client = stack.enter_context(Client(cluster))
         else:
             client = stack.enter_context(_connect(Client, address))
         size = max(1, sum(client.nthreads().values()))
         yield client.get_executor(pure=False), size
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Ignore Ctrl-C while worker processes start, so that they inherit ignoring it.
+
+    Ctrl-C reaches every process of the terminal's group; the sweep (the parent) handles it
+    and closes the cluster, so workers need not print their own tracebacks.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _engine_friendly_dask_config() -> contextlib.AbstractContextManager[Any]:
@@ -292,7 +315,10 @@ def _run_tasks(
             raise SweepInterrupted(_resume_hint(store)) from None
         except BrokenProcessPool as exc:
             store.finish(complete=False)
-            raise SweepError(f"a worker process died ({exc}); {_resume_hint(store)}") from None
+            raise SweepError(
+                f"a worker process died ({exc}); {_resume_hint(store)}. (A script that starts a "
+                "sweep on a process pool must do so under 'if __name__ == \"__main__\":'.)"
+            ) from None
         except Exception as exc:
             store.finish(complete=False)
             if type(exc).__name__ == "KilledWorker":
