@@ -152,3 +152,11 @@ def test_reproducibility__common_random_numbers_for_turnover():
     navigated = _turnover_events(base.replace(navigator=1), 20, SEED)
     assert plain.sum() > 50  # enough events for the comparison to mean something
     assert np.array_equal(plain, navigated)
+
+
+def test_summary__no_outcome_column_shadows_a_parameter() -> None:
+    """Outcome columns are joined to design parameters in sweeps: their names must not clash."""
+    from cisim.parameters import SPECS
+
+    summary = cisim.simulate(cisim.Scenario(horizon_months=3), replicates=2, seed=0).summary
+    assert not set(summary.columns) & set(SPECS)

@@ -224,7 +224,7 @@ def _outcomes(arrays: dict[str, np.ndarray], regime: np.ndarray) -> pd.DataFrame
             "regime": pd.Categorical(regime, categories=list(REGIMES)),
             "progress": arrays["progress"][-1],
             "final_trust": arrays["mean_trust"][-1],
-            "initial_trust": arrays["mean_trust"][0],
+            "start_trust": arrays["mean_trust"][0],
             "final_understanding": arrays["shared_understanding"][-1],
             "final_legitimacy": arrays["legitimacy"][-1],
             "final_members": arrays["active_members"][-1].astype(np.int64),
