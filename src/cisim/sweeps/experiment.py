@@ -27,12 +27,10 @@ is allowed and, for files, the line.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import math
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,10 +39,18 @@ from typing import Any
 from cisim._version import __version__
 from cisim.errors import ConfigError, FileFormatError
 from cisim.scenario import FrozenMap, Scenario, _line_of, _read_text
+from cisim.sweeps.factors import (
+    ROLES,
+    Factor,
+    a_design,
+    factor_data,
+    hint,
+    parse_factors,
+    table,
+)
 from cisim.sweeps.models import MODELS, SweepModel
 
 DESIGNS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
-ROLES: tuple[str, ...] = ("levers", "uncertainties")
 TOP_KEYS: tuple[str, ...] = (
     "name",
     "description",
@@ -65,65 +71,6 @@ TOP_KEYS: tuple[str, ...] = (
 MAX_SEED = 2**63 - 1
 #: Words about the base scenario that do not change a run (left out of the fingerprint).
 _ABOUT = frozenset({"name", "description", "encodes", "assumes"})
-
-Check = Callable[[str, Any], Any]
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One varied parameter: its levels, or the range it is sampled from.
-
-    Attributes
-    ----------
-    name
-        The parameter (a scenario field, or a parameter of a test model).
-    role
-        ``"levers"`` or ``"uncertainties"``: the table it was declared in.
-    kind
-        The parameter's type: ``"int"``, ``"float"`` or ``"choice"``.
-    levels
-        The levels (factorial designs, or a categorical in a sampling design); empty for a range.
-    low, high
-        The range sampled uniformly (``None`` for levels); integers are rounded.
-    """
-
-    name: str
-    role: str
-    kind: str
-    levels: tuple[Any, ...] = ()
-    low: float | None = None
-    high: float | None = None
-
-    @property
-    def is_range(self) -> bool:
-        """Whether the factor is a range (else a list of levels)."""
-        return self.low is not None
-
-    @property
-    def key(self) -> str:
-        """The factor's dotted key in the experiment file (``levers.navigator``)."""
-        return f"{self.role}.{self.name}"
-
-    def from_unit(self, u: float) -> Any:
-        """The value at quantile ``u`` in [0, 1) (a level, or a point of the range)."""
-        if not self.is_range:
-            return self.levels[min(int(u * len(self.levels)), len(self.levels) - 1)]
-        assert self.low is not None and self.high is not None
-        return self.canonical(self.low + u * (self.high - self.low))
-
-    def canonical(self, value: Any) -> Any:
-        """A sampled value as the model takes it: integers rounded, numbers as Python floats."""
-        if self.kind == "int":
-            return round(float(value))
-        if self.kind == "float":
-            return float(value)
-        return value
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (for fingerprints and manifests)."""
-        if self.is_range:
-            return {"name": self.name, "role": self.role, "low": self.low, "high": self.high}
-        return {"name": self.name, "role": self.role, "levels": list(self.levels)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,7 +191,7 @@ class Experiment:
             data["outcomes"] = list(self.outcomes)
         data["constants"] = dict(self.constants)
         for role, factors in (("levers", self.levers), ("uncertainties", self.uncertainties)):
-            data[role] = {f.name: _factor_data(f, self.design) for f in factors}
+            data[role] = {f.name: factor_data(f, self.design) for f in factors}
         return data
 
     def _identity(self) -> dict[str, Any]:
@@ -322,10 +269,10 @@ class Experiment:
         model = MODELS[model_name]
         if base is None:
             base = _load_base(model, data.get("base"), base_dir or Path.cwd())
-        constants = _table(data, "constants")
+        constants = table(data, "constants")
         settings = _settings(model, base, constants)
         design = _choice("design", data.get("design"), DESIGNS)
-        factors = {role: _factors(model, settings, role, data, design) for role in ROLES}
+        factors = {role: parse_factors(model, settings, role, data, design) for role in ROLES}
         return cls(
             name=_text(data, "name", _default_name(source)),
             description=_text(data, "description", ""),
@@ -352,12 +299,7 @@ class Experiment:
 def _check_keys(data: Mapping[str, Any]) -> None:
     for key, value in data.items():
         if key not in TOP_KEYS:
-            raise ConfigError(key, value, "a key of an experiment" + _hint(key, TOP_KEYS))
-
-
-def _hint(word: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f" ({', '.join(known)})"
+            raise ConfigError(key, value, "a key of an experiment" + hint(key, TOP_KEYS))
 
 
 def _model_name(value: Any) -> str:
@@ -395,13 +337,6 @@ def _seed(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
         raise ConfigError("seed", value, "a whole number from 0 to 2**63 - 1")
     return value
-
-
-def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ConfigError(key, value, f"a [{key}] table")
-    return dict(value)
 
 
 def _load_base(model: SweepModel, ref: Any, base_dir: Path) -> Scenario | None:
@@ -454,111 +389,11 @@ def _outcomes(model: SweepModel, settings: dict[str, Any], value: Any) -> tuple[
 def _names(key: str, values: list[Any], known: Sequence[str], what: str) -> tuple[str, ...]:
     for name in values:
         if not isinstance(name, str) or name not in known:
-            hint = _hint(name, known) if isinstance(name, str) else f" ({', '.join(known)})"
-            raise ConfigError(key, name, f"{what} of the model{hint}")
+            note = hint(name, known) if isinstance(name, str) else f" ({', '.join(known)})"
+            raise ConfigError(key, name, f"{what} of the model{note}")
     if len(set(values)) != len(values):
         raise ConfigError(key, values, "each name once")
     return tuple(values)
-
-
-# ---- factors ---------------------------------------------------------------------------------
-def _factors(
-    model: SweepModel, settings: dict[str, Any], role: str, data: Mapping[str, Any], design: str
-) -> tuple[Factor, ...]:
-    table = _table(data, role)
-    other = ROLES[1 - ROLES.index(role)]
-    out: list[Factor] = []
-    for name, raw in table.items():
-        key = f"{role}.{name}"
-        kind = model.kind(name)
-        if kind is None:
-            known = model.parameter_names
-            raise ConfigError(
-                key, raw, f"a parameter of the {model.name!r} model" + _hint(name, known)
-            )
-        if kind == "mapping":
-            raise ConfigError(key, raw, "a number or a choice (a table is set in [constants])")
-        for elsewhere in ("constants", other):
-            if name in _table(data, elsewhere):
-                raise ConfigError(key, raw, f"one table only (it is also in [{elsewhere}])")
-        out.append(_factor(name, role, kind, raw, design, _checker(model, settings, key)))
-    return tuple(out)
-
-
-def _checker(model: SweepModel, settings: dict[str, Any], key: str) -> Check:
-    def check(name: str, value: Any) -> Any:
-        try:
-            return model.check(settings, name, value)
-        except ConfigError as exc:
-            raise ConfigError(key, value, exc.allowed) from None
-
-    return check
-
-
-def _factor(name: str, role: str, kind: str, raw: Any, design: str, check: Check) -> Factor:
-    key = f"{role}.{name}"
-    if isinstance(raw, list):
-        if design != "factorial":
-            raise ConfigError(key, raw, _sampling_forms(design))
-        return Factor(name, role, kind, levels=_levels(key, raw, name, check))
-    if not isinstance(raw, Mapping):
-        raise ConfigError(key, raw, "a list of levels, { levels = [...] } or a range")
-    if set(raw) == {"levels"}:
-        return Factor(name, role, kind, levels=_levels(key, raw["levels"], name, check))
-    if set(raw) == {"low", "high"}:
-        if design == "factorial":
-            raise ConfigError(key, dict(raw), "a list of levels (a factorial design has no ranges)")
-        return _range(name, role, kind, raw, check)
-    raise ConfigError(key, dict(raw), "a list of levels, { levels = [...] } or { low, high }")
-
-
-def _sampling_forms(design: str) -> str:
-    if design in ("sobol", "morris"):
-        return f"a range {{ low = ..., high = ... }} (a {design} design samples ranges)"
-    return (
-        "a range { low = ..., high = ... } or categorical levels { levels = [...] } "
-        f"({_a(design)} design samples; a bare list is for factorial designs)"
-    )
-
-
-def _levels(key: str, raw: Any, name: str, check: Check) -> tuple[Any, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise ConfigError(key, raw, "a non-empty list of levels")
-    levels = tuple(check(name, value) for value in raw)
-    if len(set(levels)) != len(levels):
-        raise ConfigError(key, raw, "distinct levels")
-    return levels
-
-
-def _range(name: str, role: str, kind: str, raw: Mapping[str, Any], check: Check) -> Factor:
-    key = f"{role}.{name}"
-    if kind == "choice":
-        raise ConfigError(key, dict(raw), "{ levels = [...] }: a choice has no range")
-    low, high = raw["low"], raw["high"]
-    for bound, value in (("low", low), ("high", high)):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{key}.{bound}", value, "a number")
-        if not math.isfinite(value):
-            raise ConfigError(f"{key}.{bound}", value, "a finite number")
-    for bound, value in (("low", low), ("high", high)):
-        try:
-            check(name, value)
-        except ConfigError as exc:
-            raise ConfigError(f"{key}.{bound}", value, exc.allowed) from None
-    if not low < high:
-        raise ConfigError(key, dict(raw), "low < high")
-    return Factor(name, role, kind, low=float(low), high=float(high))
-
-
-def _factor_data(factor: Factor, design: str) -> Any:
-    if factor.is_range:
-        return {"low": factor.low, "high": factor.high}
-    return list(factor.levels) if design == "factorial" else {"levels": list(factor.levels)}
-
-
-def _a(word: str) -> str:
-    """A design's name with its indefinite article ("an lhs", "a sobol")."""
-    return f"an {word}" if word == "lhs" else f"a {word}"
 
 
 # ---- consistency -----------------------------------------------------------------------------
@@ -572,13 +407,13 @@ def _check_design(ex: Experiment) -> None:
             raise ConfigError("samples", ex.samples, "absent: a factorial design takes every level")
         return
     if ex.samples is None:
-        raise ConfigError("samples", None, f"a whole number >= 1 ({_a(ex.design)} design needs it)")
+        needs = f"a whole number >= 1 ({a_design(ex.design)} design needs it)"
+        raise ConfigError("samples", None, needs)
     if ex.design == "sobol" and ex.samples & (ex.samples - 1):
         raise ConfigError("samples", ex.samples, "a power of two (Sobol base sample N)")
     if not ex.factors:
-        raise ConfigError(
-            "uncertainties", {}, f"at least one varied parameter ({_a(ex.design)} design samples)"
-        )
+        needs = f"at least one varied parameter ({a_design(ex.design)} design samples)"
+        raise ConfigError("uncertainties", {}, needs)
 
 
 def _check_counts(ex: Experiment) -> None:
