@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import re
-import subprocess
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import pyarrow.parquet as pq
 from cisim._version import __version__
 from cisim.errors import CisimError
 from cisim.regimes import REGIMES
+from cisim.report import git_commit
 from cisim.scenario import Scenario
 from cisim.sweeps.designs import design_table, point_values
 from cisim.sweeps.experiment import Experiment
@@ -379,23 +379,6 @@ def _now() -> str:
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def git_commit() -> str | None:
-    """The commit of the git repository holding the cisim package, or ``None``."""
-    here = Path(__file__).parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
 
 
 # ---- loading ---------------------------------------------------------------------------------
