@@ -55,6 +55,7 @@ def test_store__manifest_records_what_was_run(experiment: Experiment, reference:
     assert manifest["experiment"]["sha256"] == hashlib.sha256(experiment.text.encode()).hexdigest()
     assert manifest["fingerprint"] == experiment.fingerprint
     assert (manifest["seed"], manifest["replicates"]) == (11, 3)
+    assert "spawn_key=(k,)" in manifest["seeds"]
     assert (manifest["points"], manifest["runs"], manifest["tasks"], manifest["task_size"]) == (
         4,
         12,

@@ -211,6 +211,7 @@ def new_manifest(
         "model": experiment.model,
         "design": experiment.design,
         "seed": experiment.seed,
+        "seeds": "replicate k of every point: numpy SeedSequence(seed, spawn_key=(k,))",
         "replicates": experiment.replicates,
         "points": len(design),
         "runs": runs,
