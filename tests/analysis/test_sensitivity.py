@@ -88,7 +88,7 @@ def test_sobol__strong_noise_is_adjusted_for(sample) -> None:
     table = result.indices.set_index("parameter")
     assert table.loc["x3", "ST_raw"] > ST[2] + 0.15  # SALib on noisy means: far too high
     _check(result, tolerance=0.1)
-    assert "adjusted" in result.warnings[0]
+    assert "corrected" in result.warnings[0]
 
 
 def test_sobol__noise_shared_by_every_point_changes_nothing(sample) -> None:

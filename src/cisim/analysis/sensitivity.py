@@ -86,7 +86,7 @@ from cisim.analysis.tables import LJ, outcome, outcome_values, replicate_matrix,
 from cisim.errors import ConfigError
 
 NOISE_WARNING = 0.1
-MAX_ADJUSTED = 0.5  # above this noise share the bias adjustment is not trusted (nor applied)
+_Z95 = 1.959963984540054  # normal 97.5 % quantile
 FRACTIONS: tuple[float, ...] = (1 / 8, 1 / 4, 1 / 2, 1.0)
 _S1_COLOUR, _ST_COLOUR = "#2c5d9e", "#9ecae1"
 
@@ -220,28 +220,134 @@ def _block(problem: Mapping[str, Any], calc_second_order: bool) -> int:
 
 
 def _salib_sobol(
-    problem: Mapping[str, Any], y: np.ndarray, *, second: bool, resamples: int, seed: int
+    problem: Mapping[str, Any], y: np.ndarray, *, second: bool
 ) -> dict[str, np.ndarray]:
-    """SALib's first- and total-order indices of ``y``, with its bootstrap draws."""
+    """SALib's first- and total-order indices of the point means ``y`` (no noise correction)."""
     d = len(problem["names"])
     if not np.all(np.isfinite(y)) or np.ptp(y) <= 0:
-        zeros = np.zeros(d)
-        return {"S1": zeros, "ST": zeros, "S1_conf": zeros, "ST_conf": zeros} | {
-            "S1_conf_all": np.zeros((resamples, d)),
-            "ST_conf_all": np.zeros((resamples, d)),
-        }
+        return {"S1": np.zeros(d), "ST": np.zeros(d)}
     si = salib_sobol.analyze(
-        dict(problem),
-        np.asarray(y, dtype=float),
-        calc_second_order=second,
-        num_resamples=resamples,
-        keep_resamples=True,
-        seed=int(seed),
+        dict(problem), np.asarray(y, dtype=float), calc_second_order=second, num_resamples=2, seed=1
     )
-    return {k: np.asarray(si[k]) for k in ("S1", "ST", "S1_conf", "ST_conf")} | {
-        "S1_conf_all": np.asarray(si["S1_conf_all"]),
-        "ST_conf_all": np.asarray(si["ST_conf_all"]),
+    return {"S1": np.asarray(si["S1"]), "ST": np.asarray(si["ST"])}
+
+
+@dataclass(frozen=True)
+class _SobolTerms:
+    """Per base sample ``j`` (rows A_j, AB_ij, B_j of SALib's layout) the terms of the estimators.
+
+    Point means are centred on the mean of all point means (as SALib does). ``first`` is
+    ``ybar_B (ybar_AB_i - ybar_A)``; ``total`` is ``(ybar_A - ybar_AB_i)^2 / 2`` less its noise
+    ``Var_r(y_A,r - y_AB_i,r) / (2 R)``. ``level``/``square`` sum ``ybar`` and ``ybar^2`` over A_j
+    and B_j; ``spread`` (``q``) and ``centred`` (``z``) give the noise of the variance of the
+    A and B point means: the point-by-replicate interaction (complete data) with ``z_pk = y_pk -
+    ybar_p`` summed over A_j and B_j and ``q = sum_k z_pk^2``; or, with missing runs, ``within``,
+    the sum of ``s_p^2 / n_p``.
+    """
+
+    first: np.ndarray  # (N, D)
+    total: np.ndarray  # (N, D)
+    level: np.ndarray  # (N,)
+    square: np.ndarray  # (N,)
+    spread: np.ndarray  # (N,)
+    centred: np.ndarray | None  # (N, R), complete data only
+    within: np.ndarray  # (N,)
+    replicates: int
+
+
+def _sobol_terms(matrix: np.ndarray, d: int, block: int, *, correct: bool) -> _SobolTerms | None:
+    """The estimators' terms of a ``(points, replicates)`` matrix (None: a point without runs)."""
+    means = row_means(matrix)
+    if not np.all(np.isfinite(means)):
+        return None
+    centre = float(means.mean())
+    y, ybar = matrix - centre, means - centre
+    a, b = ybar[0::block], ybar[block - 1 :: block]
+    ab = np.stack([ybar[i + 1 :: block] for i in range(d)], axis=1)
+    n, reps = len(a), matrix.shape[1]
+    first = b[:, None] * (ab - a[:, None])
+    total = 0.5 * (a[:, None] - ab) ** 2
+    spread, within = np.zeros(n), np.zeros(n)
+    centred = None
+    if correct and reps >= 2:
+        ya, yb = y[0::block], y[block - 1 :: block]
+        yab = np.stack([y[i + 1 :: block] for i in range(d)], axis=1)  # (N, D, R)
+        total = total - 0.5 * _mean_noise(ya[:, None, :] - yab)
+        complete = bool(np.isfinite(matrix).all())
+        za, zb = ya - a[:, None], yb - b[:, None]
+        if complete:
+            spread = (za**2).sum(axis=1) + (zb**2).sum(axis=1)
+            centred = za + zb
+        else:
+            within = _mean_noise(ya) + _mean_noise(yb)
+    return _SobolTerms(
+        first, total, a + b, a**2 + b**2, spread, centred, within, reps if correct else 1
+    )
+
+
+def _mean_noise(values: np.ndarray) -> np.ndarray:
+    """Variance of the mean over the last axis: ``s^2 / n`` of the finite values (0 if n < 2)."""
+    ok = np.isfinite(values)
+    n = ok.sum(axis=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # fewer than two values: no variance
+        var = np.nanvar(values, axis=-1, ddof=1)
+    return np.where(n >= 2, var / np.maximum(n, 1), 0.0)
+
+
+def _sobol_from_terms(terms: _SobolTerms, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """S1 and ST ``(K, D)`` for ``K`` weightings ``(K, N)`` of the base samples (counts)."""
+    count = weights.sum(axis=1)
+    rows = 2.0 * count  # A and B point means
+    mean = weights @ terms.level / rows
+    total_var = weights @ terms.square / rows - mean**2
+    reps = terms.replicates
+    if terms.centred is not None and reps >= 2:
+        column = weights @ terms.centred  # (K, R)
+        interaction = weights @ terms.spread - (column**2).sum(axis=1) / rows
+        noise = interaction / (rows * reps * (reps - 1))
+    else:
+        noise = (weights @ terms.within / rows) * (rows - 1) / rows
+    var = total_var - noise
+    ok = (total_var > np.finfo(float).eps) & (var > 0)
+    safe = np.where(ok, var, 1.0)[:, None]
+    s1 = (weights @ terms.first) / count[:, None] / safe
+    st = (weights @ terms.total) / count[:, None] / safe
+    flat = (total_var <= np.finfo(float).eps)[:, None]
+    nan = (~ok)[:, None] & ~flat
+    return {
+        "S1": np.where(flat, 0.0, np.where(nan, np.nan, s1)),
+        "ST": np.where(flat, 0.0, np.where(nan, np.nan, st)),
     }
+
+
+def _sobol_draws(
+    matrix: np.ndarray,
+    d: int,
+    block: int,
+    *,
+    correct: bool,
+    resamples: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Indices of ``matrix`` and ``resamples`` bootstrap draws over its base samples."""
+    terms = _sobol_terms(matrix, d, block, correct=correct)
+    if terms is None:
+        zeros = np.zeros(d)
+        return {"S1": zeros, "ST": zeros} | {
+            "S1_all": np.zeros((max(resamples, 1), d)),
+            "ST_all": np.zeros((max(resamples, 1), d)),
+        }
+    n = len(terms.level)
+    full = _sobol_from_terms(terms, np.ones((1, n)))
+    out = {"S1": full["S1"][0], "ST": full["ST"][0]}
+    if resamples < 1:
+        return out | {"S1_all": full["S1"], "ST_all": full["ST"]}
+    draw = np.random.default_rng(seed).integers(0, n, (resamples, n))
+    weights = np.zeros((resamples, n))
+    np.add.at(weights, (np.repeat(np.arange(resamples), n), draw.reshape(-1)), 1.0)
+    boot = _sobol_from_terms(terms, weights)
+    return out | {"S1_all": boot["S1"], "ST_all": boot["ST"]}
 
 
 def sobol_indices(
@@ -257,7 +363,7 @@ def sobol_indices(
     shared_replicates: bool = True,
     adjust_noise: bool = True,
 ) -> SensitivityResult:
-    """Sobol first- and total-order indices of the point means, with two-level bootstrap intervals.
+    """Sobol first- and total-order indices of the expected outcome, with two-level intervals.
 
     Parameters
     ----------
@@ -271,30 +377,32 @@ def sobol_indices(
     horizon
         Months simulated (censoring of months-to-event outcomes).
     calc_second_order
-        Whether the design was sampled with second-order blocks.
+        Whether the design was sampled with second-order blocks (only S1 and ST are estimated).
     bootstrap
-        Outer resamples of the replicates (1 or fewer, or a single replicate: SALib's bootstrap
-        only).
+        Outer resamples of the replicates (1 or fewer, or a single replicate: the bootstrap over
+        base samples only).
     num_resamples
-        SALib's inner bootstrap resamples per outer resample.
+        Inner bootstrap resamples of the base samples per outer resample.
     seed
         Seed of both bootstrap levels.
     shared_replicates
         Resample the same replicate numbers at every point (keeps common random numbers).
     adjust_noise
-        Remove the bias replicate noise puts into the indices (see the module docstring): with
-        noise share ``eta`` of each (re)sample, ``S1 / (1 - eta)`` and ``(ST - eta) / (1 - eta)``.
-        Not applied when ``eta`` is unknown (one replicate) or above :data:`MAX_ADJUSTED`.
+        Remove replicate noise from the estimators, per parameter (see the module docstring):
+        the noise of the total variance and of each squared difference ``ybar_A - ybar_AB_i``
+        is estimated from the replicates and subtracted. Nothing to remove with one replicate.
 
     Returns
     -------
     SensitivityResult
         ``indices`` columns: ``parameter``; for ``S1`` and ``ST``: the estimate on all replicates
-        (noise-adjusted if asked), ``*_raw`` (SALib's estimate on the point means, unadjusted),
-        ``*_conf`` (SALib's 95 % half-width), ``*_low`` and ``*_high`` (two-level percentile
-        interval) and ``*_noise_sd`` (spread due to replicate noise only).
+        (noise-corrected if asked), ``*_raw`` (SALib's estimate on the point means, uncorrected),
+        ``*_conf`` (normal-theory 95 % half-width over base-sample resamples: design only),
+        ``*_low`` and ``*_high`` (two-level percentile interval) and ``*_noise_sd`` (spread due to
+        replicate noise only).
     """
     block = _block(problem, calc_second_order)
+    d = len(problem["names"])
     points = int(runs["point"].max()) + 1
     if points % block:
         allowed = f"a multiple of {block} points (SALib's Sobol layout for {problem['names']})"
@@ -302,26 +410,24 @@ def sobol_indices(
     matrix = point_matrix(runs, points, outcome_name=outcome_name, horizon=horizon)
     seeds = _seeds(seed, bootstrap + 1)
 
-    def raw(m: np.ndarray, s: int) -> dict[str, np.ndarray]:
-        y = row_means(m)
-        return _salib_sobol(problem, y, second=calc_second_order, resamples=num_resamples, seed=s)
-
     def analyse(m: np.ndarray, s: int) -> dict[str, np.ndarray]:
-        eta = noise_share(m, shared=shared_replicates) if adjust_noise else float("nan")
-        return _adjusted(raw(m, s), eta)
+        return _sobol_draws(m, d, block, correct=adjust_noise, resamples=num_resamples, seed=s)
 
-    unadjusted = raw(matrix, int(seeds[0]))
+    raw = _salib_sobol(problem, row_means(matrix), second=calc_second_order)
     full = analyse(matrix, int(seeds[0]))
     draws = _outer(matrix, bootstrap, seed, shared_replicates, analyse, seeds[1:])
     table = pd.DataFrame({"parameter": list(problem["names"])})
-    for name in ("S1", "ST"):
-        pooled = np.concatenate([d[f"{name}_conf_all"] for d in draws])
-        outer = np.array([d[name] for d in draws])
-        table[name] = full[name]
-        table[f"{name}_raw"] = unadjusted[name]
-        table[f"{name}_conf"] = full[f"{name}_conf"]
-        table[f"{name}_low"], table[f"{name}_high"] = _centred_interval(full[name], pooled)
-        table[f"{name}_noise_sd"] = outer.std(axis=0, ddof=1) if len(outer) > 1 else 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN draws (noise above the signal)
+        for name in ("S1", "ST"):
+            pooled = np.concatenate([draw[f"{name}_all"] for draw in draws])
+            outer = np.array([draw[name] for draw in draws])
+            table[name] = full[name]
+            table[f"{name}_raw"] = raw[name]
+            spread = np.nanstd(full[f"{name}_all"], axis=0, ddof=1) if num_resamples > 1 else 0.0
+            table[f"{name}_conf"] = _Z95 * spread
+            table[f"{name}_low"], table[f"{name}_high"] = _centred_interval(full[name], pooled)
+            table[f"{name}_noise_sd"] = np.nanstd(outer, axis=0, ddof=1) if len(outer) > 1 else 0.0
     share = noise_share(matrix, shared=shared_replicates)
     return SensitivityResult(
         "sobol",
@@ -330,21 +436,21 @@ def sobol_indices(
         share,
         points // block,
         matrix.shape[1],
-        _noise_warning(share, outcome_name, _sobol_effect(share, adjust_noise)),
+        _noise_warning(share, outcome_name, _sobol_effect(adjust_noise)),
     )
 
 
 def _centred_interval(estimate: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 2.5-97.5 % percentiles of ``draws`` (resamples, D), moved so their median is the
     estimate: resampling replicates adds noise of its own, which shifts the resampled indices."""
-    low, mid, high = np.percentile(draws, [2.5, 50, 97.5], axis=0)
+    low, mid, high = np.nanpercentile(draws, [2.5, 50, 97.5], axis=0)
     return estimate + (low - mid), estimate + (high - mid)
 
 
-def _sobol_effect(share: float, adjusted: bool) -> str:
-    if adjusted and share <= MAX_ADJUSTED:
-        return "the indices are adjusted for its bias, but are less certain"
-    return "first-order indices are biased down and total-order up (not adjusted)"
+def _sobol_effect(corrected: bool) -> str:
+    if corrected:
+        return "the indices are corrected for it, but are less certain"
+    return "first-order indices are biased down and total-order up (not corrected)"
 
 
 def _outer(
@@ -360,19 +466,6 @@ def _outer(
         return [analyse(matrix, int(seeds[0]))]
     rng = np.random.default_rng(seed)
     return [analyse(resample(matrix, rng, shared=shared), int(seeds[b])) for b in range(bootstrap)]
-
-
-def _adjusted(result: dict[str, np.ndarray], eta: float) -> dict[str, np.ndarray]:
-    """Indices with the bias of a noise share ``eta`` removed (unchanged if it is unknown)."""
-    if not np.isfinite(eta) or eta <= 0 or eta > MAX_ADJUSTED:
-        return result
-    keep = 1.0 - eta
-    out = dict(result)
-    for key in ("S1", "S1_conf", "S1_conf_all", "ST_conf"):
-        out[key] = result[key] / keep
-    out["ST"] = (result["ST"] - eta) / keep
-    out["ST_conf_all"] = (result["ST_conf_all"] - eta) / keep
-    return out
 
 
 def sobol_convergence(
