@@ -10,6 +10,8 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from cisim.analysis.sensitivity import (
+    _LABEL_SIZE,
+    _label_offsets,
     convergence_figure,
     morris_figure,
     morris_indices,
@@ -224,3 +226,20 @@ def test_sobol__uncorrected_estimator_is_salibs(sample) -> None:
     table = result.indices
     for name in ("S1", "ST"):
         assert table[name].to_numpy() == pytest.approx(table[f"{name}_raw"].to_numpy(), abs=1e-9)
+
+
+def test_morris__labels_of_clustered_points_do_not_overlap() -> None:
+    x = np.array([0.14, 0.145, 0.15, 0.148, 0.5, 0.07])
+    y = np.array([0.30, 0.31, 0.305, 0.30, 0.7, 0.19])
+    labels = ["navigator", "aspiration", "turnover", "authority", "data use", "credibility"]
+    axes = (400.0, 300.0)
+    offsets = _label_offsets(x, y, labels, axes=axes)
+    boxes = [
+        (px * axes[0] + dx, px * axes[0] + dx + 0.56 * _LABEL_SIZE * len(label), py * axes[1] + dy)
+        for px, py, (dx, dy), label in zip(x, y, offsets, labels, strict=True)
+    ]
+    height = 1.3 * _LABEL_SIZE
+    for i, (l1, r1, b1) in enumerate(boxes):
+        for l2, r2, b2 in boxes[i + 1 :]:
+            assert not (l1 < r2 and l2 < r1 and b1 < b2 + height and b2 < b1 + height)
+    assert offsets[4] == (4.0, 4.0)  # a lone point keeps its label right above it

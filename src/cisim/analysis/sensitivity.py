@@ -662,20 +662,30 @@ def morris_figure(result: SensitivityResult) -> Figure:
         color=INTERVAL,
         capsize=3,
     )
-    for row in table.itertuples(index=False):
-        ax.annotate(
-            str(row.parameter).replace("_", " "),
-            (row.mu_star, row.sigma),
-            textcoords="offset points",
-            xytext=(5, 4),
-            fontsize=8,
-        )
     top_x = float(np.nanmax(table["mu_star_high"])) * 1.15 or 1.0
     top_y = float(np.nanmax(table["sigma_high"])) * 1.15 or 1.0
     edge = max(top_x, top_y)
     ax.plot([0, edge], [0, edge], color="#999999", linestyle="--", linewidth=1, label="sigma = mu*")
     ax.set_xlim(0, top_x)
     ax.set_ylim(0, top_y)
+    labels = [str(p).replace("_", " ") for p in table["parameter"]]
+    x, y = table["mu_star"].to_numpy(float), table["sigma"].to_numpy(float)
+    for label, px, py, (dx, dy) in zip(
+        labels, x, y, _label_offsets(x / top_x, y / top_y, labels), strict=True
+    ):
+        ax.annotate(
+            label,
+            (px, py),
+            textcoords="offset points",
+            xytext=(dx, dy),
+            fontsize=_LABEL_SIZE,
+            va="bottom",
+            arrowprops=(
+                dict(arrowstyle="-", color="#999999", linewidth=0.6, shrinkA=0, shrinkB=3)
+                if abs(dy) > 2 * _LABEL_SIZE
+                else None
+            ),
+        )
     ax.legend(frameon=False, loc="upper left")
     ax.set_xlabel("mu* (mean absolute elementary effect)")
     ax.set_ylabel("sigma (spread of elementary effects)")
@@ -684,3 +694,42 @@ def morris_figure(result: SensitivityResult) -> Figure:
     what = "whiskers: 95% replicate-bootstrap interval; above the line: non-linear or interacting"
     caption(fig, _sensitivity_caption(result, what))
     return fig
+
+
+_LABEL_SIZE = 8.0  # points
+_AXES_POINTS = (6.8 * 0.85 * 72, 5.2 * 0.75 * 72)  # about the Morris plot's axes, in points
+
+
+def _label_offsets(
+    x: np.ndarray, y: np.ndarray, labels: Sequence[str], *, axes: tuple[float, float] = _AXES_POINTS
+) -> list[tuple[float, float]]:
+    """Offsets (points, of the text's lower left corner) of labels placed so that none overlap.
+
+    ``x``, ``y``: the points in axes fractions. From the lowest point up, a label goes to the
+    first free place of: right above its point, right below, left above, left below; if none is
+    free, right above, moved up past the labels in the way. (The text's size is estimated from
+    the font size, which is enough to keep a cluster of points readable.)
+    """
+    px, py = np.nan_to_num(x) * axes[0], np.nan_to_num(y) * axes[1]
+    height, gap = 1.3 * _LABEL_SIZE, 4.0
+    placed: list[tuple[float, float, float, float]] = []
+
+    def clash(left: float, bottom: float, width: float) -> tuple[float, float, float, float] | None:
+        for box in placed:
+            x0, x1, y0, y1 = box
+            if left < x1 and x0 < left + width and bottom < y1 and y0 < bottom + height:
+                return box
+        return None
+
+    offsets = [(gap, gap)] * len(labels)
+    for i in np.lexsort((px, py)):
+        width = 0.56 * _LABEL_SIZE * len(labels[i])
+        candidates = [(gap, gap), (gap, -gap - height), (-gap - width, gap)]
+        candidates.append((-gap - width, -gap - height))
+        free = [(dx, dy) for dx, dy in candidates if clash(px[i] + dx, py[i] + dy, width) is None]
+        dx, dy = free[0] if free else candidates[0]
+        while (box := clash(px[i] + dx, py[i] + dy, width)) is not None:
+            dy = box[3] + 1.0 - py[i]
+        placed.append((px[i] + dx, px[i] + dx + width, py[i] + dy, py[i] + dy + height))
+        offsets[i] = (float(dx), float(dy))
+    return offsets
