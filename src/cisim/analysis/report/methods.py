@@ -153,9 +153,10 @@ INTERVALS: dict[str, str] = {
     "AUC of the pooled out-of-fold predictions with a stratified bootstrap interval (Hanley & "
     "McNeil 1982); warning thresholds maximise Youden's J with at least 5% of runs on each "
     "side (Youden 1950).",
-    "sobol": "**Sobol indices** of the point means with SALib (Saltelli et al. 2010; Herman & "
-    "Usher 2017): two-level bootstrap ({bootstrap} replicate resamples × "
-    "{num_resamples} SALib resamples), adjusted for replicate noise.",
+    "sobol": "**Sobol indices** of the point means (Saltelli et al. 2010 first order, Jansen 1999 "
+    "total order; SALib's uncorrected values alongside, Herman & Usher 2017), corrected per "
+    "parameter for replicate noise from the paired per-replicate differences; two-level "
+    "bootstrap ({bootstrap} replicate resamples × {num_resamples} base-sample resamples).",
     "morris": "**Morris indices** of the point means (Campolongo et al. 2007): bootstrap over "
     "replicates ({bootstrap} resamples).",
     "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
@@ -176,6 +177,8 @@ REFERENCES: dict[str, str] = {
     "high-dimensional data. Statistics and Computing 9(2), 123–143.",
     "Hanley & McNeil 1982": "Hanley, J. A., & McNeil, B. J. (1982). The meaning and use of the "
     "area under a receiver operating characteristic (ROC) curve. Radiology 143(1), 29–36.",
+    "Jansen 1999": "Jansen, M. J. W. (1999). Analysis of variance designs for model output. "
+    "Computer Physics Communications 117(1–2), 35–43.",
     "Herman & Usher 2017": "Herman, J., & Usher, W. (2017). SALib: an open-source Python library "
     "for sensitivity analysis. Journal of Open Source Software 2(9), 97.",
     "Kalbfleisch & Prentice 2002": "Kalbfleisch, J. D., & Prentice, R. L. (2002). The Statistical "
