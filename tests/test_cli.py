@@ -477,3 +477,19 @@ def test_python_m_cisim__bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
         f"({', '.join(PRESET_NAMES)}) or a .toml file"
     ]
     assert done.stdout == "" and not (tmp_path / "out").exists()
+
+
+def test_atomic_directory__result_follows_the_umask_not_private(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from cisim.io import atomic_directory
+
+    old = os.umask(0o022)
+    try:
+        with atomic_directory(tmp_path / "out") as temp:
+            (temp / "manifest.json").write_text("{}", encoding="utf-8")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((tmp_path / "out").stat().st_mode)
+    assert mode == 0o755

@@ -62,6 +62,7 @@ def atomic_directory(path: str | Path, *, carry_over: bool = False) -> Iterator[
     created = _make_parents(target.parent)
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TEMP_MARK}", dir=target.parent))
+        temp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the umask
     except OSError as exc:
         _remove_empty(created)
         raise OutputError(f"{target}: cannot create an output directory ({exc.strerror})") from None
@@ -185,3 +186,10 @@ def _remove_empty(directories: list[Path]) -> None:
             directory.rmdir()
         except OSError:
             return
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read without changing it for long)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
