@@ -1,0 +1,761 @@
+"""A reference implementation of cisim in idiomatic Mesa, for docking and speed ratios.
+
+This is a second, independent implementation of the model description (docs/ODD.md §3, §5, §7),
+written the way the Mesa docs teach: one ``Organisation`` agent per member organisation, fixed to a
+node of a ``mesa.discrete_space.Network`` (a networkx graph), with methods called through
+``self.agents.shuffle_do(...)`` / ``do(...)``, per-agent Python loops over partners and trust held
+per agent in dictionaries keyed by partner. It imports only cisim's ``Scenario`` (for parameters)
+and module-level constants, never the engine's array functions.
+
+Randomness comes from the model's own ``self.rng`` (a numpy Generator seeded through
+``super().__init__(rng=seed)``); the draws do not match the engine's counter-based streams, so the
+two implementations are compared *distributionally* (Axtell, Axelrod, Epstein & Cohen 1996).
+
+Where the engine updates all organisations of a mechanism synchronously, this implementation does
+so in two phases (every agent decides from the state at the start of the mechanism, then all
+decisions are applied), which is Mesa's "staged activation" idiom.
+
+Not supported: rosters (named organisations) and the ``clustered`` topology's within-sector draw
+is approximated by networkx's random graph plus homophilous edges (see ``_graph``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+from mesa.discrete_space import FixedAgent, Network
+
+from cisim import Scenario
+from cisim.mechanisms.adaptation import ADAPT_RATE, CLIMATE_RESET
+from cisim.mechanisms.contribution import TRUST_WEIGHT
+from cisim.mechanisms.entry_point import FRUSTRATION_RATE, TALK_UNDERSTANDING
+from cisim.mechanisms.joint_work import (
+    ASPIRATION_ADAPTATION,
+    FRUSTRATION_EASING,
+    MODE_EFFECT,
+    PROGRESS_RATE,
+    SCOPE_GROWTH,
+)
+from cisim.mechanisms.navigator import BROKER_CHANCE, CREDIBILITY_RECOVERY
+from cisim.mechanisms.setback_response import (
+    BLAME_BASE,
+    BLAMED_DECAY,
+    CLIMATE_RATE,
+    CLIMATE_START,
+    CLIMATE_WEIGHT,
+    KNOWLEDGE_TERM,
+    MODE_BLAME,
+    SALIENCE_SD,
+    TRUST_TERM,
+    UNDERSTANDING_TERM,
+)
+from cisim.mechanisms.trust import RECIPROCITY_WEIGHT
+from cisim.parameters import SECTOR_TRAITS, SECTORS
+from cisim.regimes import REGIMES
+
+CANDIDATE, ACTIVE, EXITED = "candidate", "active", "exited"
+GOVERNANCE = ("shared", "lead_organisation", "administrative_organisation")
+
+
+def logistic(x: float) -> float:
+    """The logistic function."""
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def entropy_diversity(sectors: list[int]) -> float:
+    """Normalised Shannon entropy of a list of sector codes."""
+    if not sectors:
+        return 0.0
+    counts: dict[int, int] = {}
+    for s in sectors:
+        counts[s] = counts.get(s, 0) + 1
+    n = len(sectors)
+    ent = -sum(c / n * math.log(c / n) for c in counts.values())
+    return ent / math.log(len(SECTORS))
+
+
+class Organisation(FixedAgent):
+    """A member organisation acting through its current representative."""
+
+    def __init__(
+        self,
+        model: CollaborationReference,
+        cell: Any,
+        sector: int,
+        status: str,
+        traits: dict[str, float],
+    ) -> None:
+        super().__init__(model)
+        self.cell = cell
+        self.sector = sector
+        self.status = status
+        self.authority = traits["authority"]
+        self.capacity = traits["capacity"]
+        self.alignment = traits["alignment"]
+        self.turnover = traits["turnover"]
+        active = status == ACTIVE
+        self.tenure = 12 if active else 0
+        self.representatives = 1 if active else 0
+        self.onboarding = 1.0 if active else 0.0
+        self.understanding = 0.3
+        self.contribution = 0.0
+        self.frustration = 0.0
+        self.blamed = 0.0
+        self.attended = False
+        # per-partner tie state (this organisation's trust in each partner)
+        self.trust: dict[Organisation, float] = {}
+        self.institutional_trust: dict[Organisation, float] = {}
+        self.experience: dict[Organisation, float] = {}
+        self.prior: set[Organisation] = set()
+        self.dormant: set[Organisation] = set()
+        # phase scratch
+        self._leave = False
+        self._blame = False
+        self._learn = False
+        self._new_trust: dict[Organisation, float] = {}
+
+    # ---- helpers ---------------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE and self.model.alive
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == ACTIVE
+
+    def partners(self) -> list[Organisation]:
+        """All organisations this one has a tie with (live or dormant), from the network."""
+        return list(self.cell.neighborhood.agents)
+
+    def live_partners(self) -> list[Organisation]:
+        if not self.is_active:
+            return []
+        return [j for j in self.partners() if j not in self.dormant and j.is_active]
+
+    def mean_out_trust(self) -> float:
+        live = self.live_partners()
+        if not live:
+            return self.model.sc.initial_trust
+        return sum(self.trust[j] for j in live) / len(live)
+
+    def effective_authority(self) -> float:
+        return self.authority * (0.5 + 0.5 * self.onboarding)
+
+    # ---- 1 turnover --------------------------------------------------------------------------
+    def decide_turnover(self) -> None:
+        self._leave = self.is_active and self.model.rng.random() < self.turnover
+
+    def apply_turnover(self) -> None:
+        sc = self.model.sc
+        act = self.is_active
+        if self._leave:
+            self.tenure = 0
+            self.representatives += 1
+            self.understanding *= sc.institutional_memory
+            for j in self.partners():  # the newcomer starts from institutional trust
+                self.trust[j] = self.institutional_trust[j]
+            for j in self.partners():  # partners' trust in the newcomer moves halfway
+                if not j._leave:
+                    j.trust[self] = 0.5 * (j.trust[self] + j.institutional_trust[self])
+            self.onboarding = 0.0
+        elif act:
+            self.tenure += 1
+            speed = (1.0 + self.attended) / sc.onboarding_months
+            self.onboarding = min(1.0, self.onboarding + speed)
+
+    def follow_institutional_trust(self) -> None:
+        rate = self.model.sc.institutional_trust_rate
+        for j in self.live_partners():
+            self.institutional_trust[j] += rate * (self.trust[j] - self.institutional_trust[j])
+
+    # ---- 2 entry point (talk) ----------------------------------------------------------------
+    def talk(self) -> None:
+        if not self.is_active:
+            return
+        trust_i = self.mean_out_trust()
+        self.understanding += TALK_UNDERSTANDING * trust_i * (1.0 - self.understanding)
+        self.frustration += FRUSTRATION_RATE * (1.5 - self.alignment) * (1.0 - self.frustration)
+
+    # ---- 3 contribution ----------------------------------------------------------------------
+    def contribute(self) -> None:
+        if not self.is_active:
+            self.contribution = 0.0
+            return
+        m = self.model
+        x = (
+            TRUST_WEIGHT * (self.mean_out_trust() - 0.5)
+            + 2.0 * (self.alignment - 0.5)
+            + 2.0 * (m.performance - m.aspiration_level)
+            + 1.5 * (m.legitimacy - 0.5)
+            - 1.5 * self.frustration
+            - min(self.blamed, 2.0)
+        )
+        self.contribution = self.capacity * logistic(x) * (0.5 + 0.5 * self.onboarding)
+
+    # ---- 5 setback response ------------------------------------------------------------------
+    def blame_probability(self, salience: float) -> float:
+        m, sc = self.model, self.model.sc
+        live = self.live_partners()
+        prior_share = sum(1 for j in live if j in self.prior) / max(len(live), 1)
+        pressure = m.aspiration_level + 0.1 * sc.resources + m.shortfall
+        mediation = self.attended * m.credibility
+        x = (
+            BLAME_BASE
+            + CLIMATE_WEIGHT * m.blame_climate
+            + TRUST_TERM * (0.5 - self.mean_out_trust())
+            + UNDERSTANDING_TERM * (0.5 - self.understanding)
+            + 2.0 * (0.5 - sc.data_use)
+            - KNOWLEDGE_TERM * (m.knowledge - 0.2)
+            + 1.5 * (pressure - 0.5)
+            + min(self.blamed, 2.0)
+            + 1.5 * m.contest_stakes()
+            - 2.0 * mediation
+            - 1.5 * prior_share
+            - 1.0 * sc.joint_problem_solving
+            + MODE_BLAME[m.governance]
+            + SALIENCE_SD * salience
+        )
+        return logistic(x)
+
+    def decide_response(self, salience: float) -> None:
+        self._blame = self._learn = False
+        if self.is_active:
+            if self.model.rng.random() < self.blame_probability(salience):
+                self._blame = True
+            else:
+                self._learn = True
+
+    def choose_target(self) -> Organisation | None:
+        """The live partner this organisation blames: the least trusted, with some noise."""
+        best, best_score = None, -math.inf
+        for j in self.live_partners():
+            score = (1.0 - self.trust[j]) + 0.5 * self.model.rng.random()
+            if score > best_score:
+                best, best_score = j, score
+        return best
+
+    # ---- 6 trust -----------------------------------------------------------------------------
+    def update_trust(self) -> None:
+        sc = self.model.sc
+        self._new_trust = {}
+        for j in self.live_partners():
+            commit = j.contribution / j.capacity if j.capacity > 0 else 0.0
+            t = self.trust[j]
+            e = self.experience.get(j, 0.0) + RECIPROCITY_WEIGHT * (commit - t)
+            if e > 0:
+                t = t + sc.trust_build_rate * e * (1.0 - t)
+            else:
+                t = t + sc.trust_erosion_rate * e * t
+            self._new_trust[j] = min(1.0, max(0.0, t))
+
+    def spread_reputation(self) -> None:
+        w = self.model.sc.reputation_weight
+        for j, t in self._new_trust.items():
+            rep = self.model.reputation[j]
+            self.trust[j] = min(1.0, max(0.0, t + w * (rep - t)))
+        self.experience.clear()
+
+    # ---- 7 navigator -------------------------------------------------------------------------
+    def need(self) -> float:
+        return (
+            (1.0 - self.onboarding)
+            + self.blamed
+            + 2.0 * max(0.5 - self.mean_out_trust(), 0.0)
+            + 0.5 * self.frustration
+            + 0.01 * self.model.rng.random()
+        )
+
+    def broker(self) -> None:
+        """With some chance, turn one dormant tie (preferably across sectors) into a live one."""
+        if self.model.rng.random() >= BROKER_CHANCE:
+            return
+        best, best_score = None, -math.inf
+        for j in self.partners():
+            if j in self.dormant and j.is_active:
+                score = self.model.rng.random() + 0.5 * (j.sector != self.sector)
+                if score > best_score:
+                    best, best_score = j, score
+        if best is not None:
+            self.dormant.discard(best)
+            best.dormant.discard(self)
+
+    # ---- 10 membership -----------------------------------------------------------------------
+    def decide_exit(self) -> None:
+        m, sc = self.model, self.model.sc
+        self._leave = False
+        if not self.is_active:
+            return
+        value = 0.5 * (m.legitimacy + m.progress)
+        x = (
+            2.5 * (self.frustration - 0.5)
+            + min(self.blamed, 1.0)
+            - 3.0 * (value - 0.3)
+            - 2.0 * (self.alignment - 0.5)
+        )
+        self._leave = m.rng.random() < min(0.5, sc.exit_base_rate * math.exp(x))
+
+    def consider_joining(self) -> None:
+        m = self.model
+        if self.status != CANDIDATE or not m.alive:
+            return
+        hazard = m.sc.join_base_rate * m.legitimacy * (1.0 if m.entry_found else 1.0 / 3.0)
+        if m.rng.random() < hazard:
+            self.status = ACTIVE
+            self.onboarding = 0.0
+            self.tenure = 0
+            self.understanding = 0.2
+            self.representatives += 1
+
+
+class CollaborationReference(mesa.Model):
+    """One cross-sector collaboration, in idiomatic Mesa."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        super().__init__(rng=seed)
+        if scenario.roster is not None:
+            raise NotImplementedError("rosters are not supported by the reference model")
+        self.sc = sc = scenario
+        n = sc.n_organisations
+        extra = round(sc.candidate_share * n)
+        total = n + extra
+        sectors = self._sectors(n, extra)
+        graph, live_edges, dormant_edges = self._graph(total, sectors)
+        self.grid = Network(graph, random=self.random, layout=None)
+        for node in range(total):
+            traits = self._traits(sectors[node])
+            status = ACTIVE if node < n else CANDIDATE
+            Organisation(self, self.grid[node], sectors[node], status, traits)
+        org = {a.cell.coordinate: a for a in self.agents}
+        for a, b in live_edges:
+            prior = self.rng.random() < sc.prior_ties
+            self._tie(org[a], org[b], prior)
+        for a, b in dormant_edges:
+            self._tie(org[a], org[b], False)
+            org[a].dormant.add(org[b])
+            org[b].dormant.add(org[a])
+
+        # collaboration state (ODD §5)
+        self.month = 0
+        self.alive = True
+        self.dissolved_month = -1
+        self.entry_found = sc.entry_point == "designed"
+        self.entry_month = 0 if self.entry_found else -1
+        self.first_win_month = -1
+        self.task_scope = 0.25 + 0.3 * sc.aspiration
+        self.task_effort = 0.0
+        self.task_months = 0
+        self.aspiration_level = 0.25 + 0.4 * sc.aspiration
+        self.performance = self.aspiration_level
+        self.shortfall = 0.0
+        self.progress = 0.0
+        self.self_assigned = sc.authority_source == "self_assigned"
+        self.legitimacy = 0.5 + (0.0 if self.self_assigned else 0.1)
+        self.support = 0.2 + 0.3 * sc.community_engagement
+        self.knowledge = 0.2
+        self.operational_capacity = 0.3
+        self.conflict = 0.1 * sc.authority_contest
+        self.blame_climate = CLIMATE_START
+        self.governance = GOVERNANCE.index(sc.governance_mode)
+        self.credibility = sc.navigator_credibility if sc.navigator > 0 else 0.0
+        self.setbacks_in_row = 0
+        self.reviewed_now = self.won_now = self.setback_now = False
+        self.wins = 0
+        self.learning_total = self.blame_total = 0
+        self.learning_now = self.blame_now = 0
+        self.reputation: dict[Organisation, float] = {}
+        self.initial_members = self.n_active()
+        self.threshold = max(2, math.ceil(sc.dissolution_share * self.initial_members - 1e-9))
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "mean_trust": CollaborationReference.mean_member_trust,
+                "shared_understanding": CollaborationReference.shared_understanding,
+                "progress": "progress",
+                "active_members": CollaborationReference.n_members,
+            }
+        )
+        self.datacollector.collect(self)
+
+    # ---- initialisation ----------------------------------------------------------------------
+    def _sectors(self, n: int, extra: int) -> list[int]:
+        share = np.array([self.sc.sector_mix[s] for s in SECTORS], dtype=float)
+        share = share / share.sum()
+        exact = share * n
+        counts = np.floor(exact).astype(int)
+        order = np.argsort(-(exact - counts), kind="stable")
+        counts[order[: n - counts.sum()]] += 1
+        members = [s for s, c in enumerate(counts) for _ in range(c)]
+        self.rng.shuffle(members)
+        outsiders = self.rng.choice(len(SECTORS), size=extra, p=share).tolist()
+        return [int(s) for s in members + outsiders]
+
+    def _traits(self, sector: int) -> dict[str, float]:
+        sc = self.sc
+        out = {}
+        for trait in SECTOR_TRAITS:
+            mean = sc.sector_trait(SECTORS[sector], trait)
+            z = self.rng.standard_normal()
+            if trait == "turnover":  # lognormal around the mean
+                s = 2.0 * sc.trait_spread
+                out[trait] = min(1.0, max(0.0, mean * math.exp(s * z - 0.5 * s * s)))
+            else:
+                out[trait] = min(1.0, max(0.0, mean + sc.trait_spread * z))
+        return out
+
+    def _graph(self, total: int, sectors: list[int]) -> tuple[nx.Graph, list, list]:
+        sc = self.sc
+        degree = min(sc.mean_degree, total - 1)
+        m = round(total * degree / 2)
+        if sc.network == "complete":
+            g = nx.complete_graph(total)
+        elif sc.network == "random":
+            g = nx.gnm_random_graph(total, m, seed=self.rng)
+        elif sc.network == "small_world":
+            half = max(1, min(round(degree / 2), (total - 1) // 2))
+            g = nx.watts_strogatz_graph(total, 2 * half, sc.rewiring, seed=self.rng)
+        elif sc.network == "clustered":
+            g = nx.empty_graph(total)
+            within = round(m * sc.homophily)
+            while g.number_of_edges() < within:
+                a, b = self.rng.integers(0, total, size=2)
+                if a != b and sectors[a] == sectors[b]:
+                    g.add_edge(int(a), int(b))
+            while g.number_of_edges() < m:
+                a, b = self.rng.integers(0, total, size=2)
+                if a != b:
+                    g.add_edge(int(a), int(b))
+        else:
+            raise ValueError(f"unknown topology {sc.network!r}")
+        live = list(g.edges())
+        k = min(round(total * sc.dormant_ties / 2), total * (total - 1) // 2 - len(live))
+        dormant: list[tuple[int, int]] = []
+        while len(dormant) < k:
+            a, b = (int(x) for x in self.rng.integers(0, total, size=2))
+            if a != b and not g.has_edge(a, b):
+                g.add_edge(a, b)
+                dormant.append((a, b))
+        return g, live, dormant
+
+    def _initial_trust(self, prior: bool) -> float:
+        sc = self.sc
+        t = sc.initial_trust + sc.trust_spread * self.rng.standard_normal()
+        return min(1.0, max(0.0, t + sc.prior_trust_bonus * prior))
+
+    def _tie(self, a: Organisation, b: Organisation, prior: bool) -> None:
+        for x, y in ((a, b), (b, a)):
+            x.trust[y] = x.institutional_trust[y] = self._initial_trust(prior)
+            if prior:
+                x.prior.add(y)
+
+    # ---- collective quantities ---------------------------------------------------------------
+    def active_agents(self) -> list[Organisation]:
+        return [a for a in self.agents if a.is_active]
+
+    def n_active(self) -> int:
+        return len(self.active_agents())
+
+    def n_members(self) -> int:
+        return sum(1 for a in self.agents if a.is_member)
+
+    def mean_live_trust(self) -> float:
+        values = [a.trust[j] for a in self.agents for j in a.live_partners()]
+        return sum(values) / len(values) if values else 0.0
+
+    def mean_member_trust(self) -> float:
+        values = [
+            a.trust[j]
+            for a in self.agents
+            if a.is_member
+            for j in a.partners()
+            if j.is_member and j not in a.dormant
+        ]
+        return sum(values) / len(values) if values else 0.0
+
+    def shared_understanding(self) -> float:
+        members = [a.understanding for a in self.agents if a.is_member]
+        return sum(members) / len(members) if members else 0.0
+
+    def contest_stakes(self) -> float:
+        return self.sc.authority_contest * (0.25 + 1.5 * self.sc.resources)
+
+    # ---- the month -----------------------------------------------------------------------------
+    def step(self) -> None:
+        self.month += 1
+        if self.alive:
+            self.turnover()
+            self.search_entry_point()
+            self.agents.do("contribute")
+            self.joint_work()
+            self.setback_response()
+            self.trust_update()
+            self.navigator()
+            self.community()
+            self.adaptation()
+            self.membership()
+        self.datacollector.collect(self)
+
+    def turnover(self) -> None:
+        self.agents.shuffle_do("decide_turnover")
+        self.agents.do("apply_turnover")
+        self.agents.do("follow_institutional_trust")
+
+    def search_entry_point(self) -> None:
+        if self.entry_found:
+            return
+        sc = self.sc
+        act = self.active_agents()
+        agency = sum(a.effective_authority() for a in act) / len(act) if act else 0.0
+        agency = min(1.0, agency * (1.25 if self.self_assigned else 1.0))
+        x = (
+            2.0 * (entropy_diversity([a.sector for a in act]) - 0.6)
+            + 4.0 * (self.mean_live_trust() - 0.5)
+            + 3.0 * (agency - 0.5)
+            + 2.0 * (sc.community_engagement - 0.3)
+        )
+        hazard = 0.0 if sc.entry_point == "none" else min(1.0, sc.entry_base_rate * math.exp(x))
+        if self.rng.random() < hazard:
+            self.entry_found = True
+            self.entry_month = self.month
+        else:
+            self.agents.do("talk")
+
+    def task_output(self) -> float:
+        sc = self.sc
+        act = self.active_agents()
+        if act:
+            effort = sum(a.contribution for a in act) / max(sum(a.capacity for a in act), 1e-9)
+            weight = sum(a.contribution for a in act)
+            present = sum(a.effective_authority() * a.contribution for a in act) / max(
+                weight, 1e-12
+            )
+            understanding = sum(a.understanding for a in act) / len(act)
+        else:
+            effort = present = understanding = 0.0
+        base = (
+            0.35 * effort + 0.2 * present + 0.25 * understanding + 0.2 * self.operational_capacity
+        )
+        synergy = 1.0 + 0.6 * sc.joint_problem_solving * entropy_diversity([a.sector for a in act])
+        targeting = 0.8 + 0.4 * sc.data_use * (0.5 + 0.5 * self.knowledge)
+        community_time = 1.0 - 0.15 * sc.community_engagement
+        money = 0.6 * sc.resources * self.operational_capacity
+        out = (base * synergy * targeting * community_time + money) * (1.0 - 0.5 * self.conflict)
+        return out * MODE_EFFECT[self.governance]
+
+    def joint_work(self) -> None:
+        sc = self.sc
+        self.reviewed_now = self.won_now = self.setback_now = False
+        self.shortfall = 0.0
+        if not self.entry_found:
+            return
+        self.task_effort += self.task_output()
+        self.task_months += 1
+        for a in self.agents:
+            a.frustration *= FRUSTRATION_EASING
+        if self.task_months < sc.review_months:
+            return
+        noise = sc.outcome_noise * (1.0 - 0.3 * sc.data_use) * self.rng.standard_normal()
+        y = self.task_effort / self.task_months + noise
+        win, setback = y >= self.task_scope, y < self.aspiration_level
+        self.reviewed_now, self.won_now, self.setback_now = True, win, setback
+        if win:
+            self.progress += PROGRESS_RATE * min(y, 1.0) * (1.0 - self.progress)
+            self.wins += 1
+            if self.first_win_month < 0:
+                self.first_win_month = self.month
+            for a in self.active_agents():  # small wins: a good experience of every partner
+                for j in a.live_partners():
+                    a.experience[j] = a.experience.get(j, 0.0) + 1.0
+            self.task_scope = min(1.0, self.task_scope * SCOPE_GROWTH)
+            for a in self.agents:
+                a.frustration *= 0.7
+        if setback:
+            for a in self.active_agents():
+                a.frustration += 0.1 * (1.0 - a.frustration)
+            self.setbacks_in_row += 1
+            self.shortfall = self.aspiration_level - y
+        else:
+            self.setbacks_in_row = 0
+        self.performance = y
+        level = self.aspiration_level + ASPIRATION_ADAPTATION * (y - self.aspiration_level)
+        self.aspiration_level = min(1.5, max(0.0, level))
+        self.task_effort = 0.0
+        self.task_months = 0
+
+    def setback_response(self) -> None:
+        sc = self.sc
+        for a in self.agents:
+            a.blamed *= BLAMED_DECAY
+        n = max(self.n_active(), 1)
+        self.blame_now = self.learning_now = 0
+        if not self.setback_now:
+            for a in self.agents:
+                a._blame = a._learn = False
+            return
+        salience = self.rng.standard_normal()  # one per setback, shared by all members
+        self.agents.shuffle_do("decide_response", salience)
+        blamers = [a for a in self.agents if a._blame]
+        learners = [a for a in self.agents if a._learn]
+        severity, spill = sc.blame_severity, sc.trust_spillover
+        blamed_count: dict[Organisation, int] = {}
+        for a in blamers:
+            target = a.choose_target()
+            if target is None:
+                continue
+            a.experience[target] = a.experience.get(target, 0.0) - severity
+            target.experience[a] = target.experience.get(a, 0.0) - severity
+            blamed_count[target] = blamed_count.get(target, 0) + 1
+        involved = set(blamers) | set(blamed_count)
+        for k in self.active_agents():  # bystanders tied to those involved
+            if k in involved:
+                continue
+            for x in k.live_partners():
+                if x in involved:
+                    k.experience[x] = k.experience.get(x, 0.0) - spill * severity
+        for j, count in blamed_count.items():
+            j.blamed += count
+            j.frustration += 0.1 * (1.0 - j.frustration)
+        for a in learners:
+            a.understanding += 0.15 * (1.0 - a.understanding)
+            for k in a.live_partners():  # every partner of a learner sees it learn
+                k.experience[a] = k.experience.get(a, 0.0) + 1.0
+        self.blame_now, self.learning_now = len(blamers), len(learners)
+        self.blame_total += self.blame_now
+        self.learning_total += self.learning_now
+        b_share, l_share = self.blame_now / n, self.learning_now / n
+        oc = self.operational_capacity
+        self.operational_capacity = min(
+            1.0, max(0.0, oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc)
+        )
+        self.task_scope *= 1.0 - 0.15 * l_share
+        self.blame_climate = min(
+            1.0, max(0.0, self.blame_climate + CLIMATE_RATE * (b_share - self.blame_climate))
+        )
+        c = self.conflict
+        self.conflict = min(1.0, max(0.0, c + 0.3 * b_share * self.contest_stakes() * (1 - c)))
+        if sc.navigator > 0:
+            self.credibility *= 1.0 - 0.1 * b_share
+
+    def trust_update(self) -> None:
+        self.agents.do("update_trust")
+        totals: dict[Organisation, list[float]] = {}
+        for a in self.agents:
+            for j, t in a._new_trust.items():
+                totals.setdefault(j, []).append(t)
+        self.reputation = {j: sum(v) / len(v) for j, v in totals.items()}
+        self.agents.do("spread_reputation")
+
+    def navigator(self) -> None:
+        sc = self.sc
+        for a in self.agents:
+            a.attended = False
+        if sc.navigator <= 0:
+            return
+        budget = math.floor(sc.navigator * sc.navigator_capacity * self.credibility + 0.5)
+        act = self.active_agents()
+        ranked = sorted(act, key=lambda a: -a.need())
+        attended = ranked[:budget]
+        for a in attended:
+            a.attended = True
+        for a in act:  # repair: a good experience on every live tie touching an attended member
+            for j in a.live_partners():
+                if a.attended or j.attended:
+                    a.experience[j] = a.experience.get(j, 0.0) + 0.5 * self.credibility
+        for a in attended:
+            a.frustration *= 0.8
+        for a in attended:
+            a.broker()
+        self.credibility += CREDIBILITY_RECOVERY * (sc.navigator_credibility - self.credibility)
+
+    def community(self) -> None:
+        sc = self.sc
+        ce = sc.community_engagement
+        support = self.support + 0.05 * ce * (1 - self.support) - 0.01 * self.support
+        know = (
+            self.knowledge
+            + 0.03 * ce * (1 - self.knowledge)
+            + 0.05 * sc.data_use * self.reviewed_now * (1 - self.knowledge)
+        )
+        target = (
+            0.2
+            + 0.3 * support
+            + 0.5 * self.progress
+            - 0.3 * self.conflict
+            + 0.1 * (not self.self_assigned)
+        )
+        self.legitimacy += 0.05 * (min(1.0, max(0.0, target)) - self.legitimacy)
+        self.support, self.knowledge = support, know
+
+    def adaptation(self) -> None:
+        sc = self.sc
+        act = self.active_agents()
+        mean_frustration = sum(a.frustration for a in act) / len(act) if act else 0.0
+        long_talk = not self.entry_found and self.month >= 12 and mean_frustration > 0.5
+        stuck = self.setbacks_in_row >= 2 or self.conflict > 0.4 or long_talk
+        if stuck and self.rng.random() < ADAPT_RATE * sc.adaptability:
+            self.governance = (self.governance + 1 + (self.rng.random() < 0.5)) % 3
+            self.conflict *= 0.5
+            if self.entry_found:
+                self.task_scope *= 0.8
+            self.blame_climate *= CLIMATE_RESET
+            self.setbacks_in_row = 0
+            for a in self.agents:
+                a.frustration *= 0.8
+        flare = (
+            0.02 * sc.authority_contest * sc.resources * (1 - self.conflict) - 0.01 * self.conflict
+        )
+        self.conflict = min(1.0, max(0.0, self.conflict + flare))
+
+    def membership(self) -> None:
+        self.agents.shuffle_do("decide_exit")
+        for a in self.agents:
+            if a._leave:
+                a.status = EXITED
+                a._leave = False
+        self.agents.shuffle_do("consider_joining")
+        if self.n_active() < self.threshold:
+            self.alive = False
+            self.dissolved_month = self.month
+
+    # ---- outcomes ------------------------------------------------------------------------------
+    def regime(self) -> str:
+        """The regime by the rule of ``cisim.regimes.classify`` (ODD §8)."""
+        sc = self.sc
+        responses = self.blame_total + self.learning_total
+        blame_share = self.blame_total / responses if responses else 0.0
+        if self.dissolved_month >= 0:
+            return REGIMES[3]
+        if not self.entry_found:
+            return REGIMES[2]
+        if responses > 0 and blame_share >= sc.regime_blame_share:
+            return REGIMES[1]
+        if self.progress >= sc.regime_min_progress:
+            return REGIMES[0]
+        return REGIMES[2]
+
+
+def run(scenario: Scenario, seed: int) -> dict[str, Any]:
+    """One run of ``scenario`` to its horizon; the per-run outcomes of the engine's summary."""
+    model = CollaborationReference(scenario, seed)
+    for _ in range(scenario.horizon_months):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    return {
+        "regime": model.regime(),
+        "progress": float(model.progress),
+        "final_trust": float(frame["mean_trust"].iloc[-1]),
+        "months_to_entry_point": model.entry_month if model.entry_found else None,
+        "months_to_first_win": model.first_win_month if model.first_win_month >= 0 else None,
+        "learning_responses": model.learning_total,
+        "blame_responses": model.blame_total,
+    }
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    print(run(Scenario.preset("baseline"), 1))
+    print(f"{time.perf_counter() - start:.2f} s")
