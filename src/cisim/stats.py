@@ -7,6 +7,7 @@ difference excludes the luck the two share.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,17 +92,16 @@ def eta_squared(groups: ArrayLike, outcome: ArrayLike) -> float:
 
 
 def bootstrap(
-    statistic: object, *arrays: ArrayLike, resamples: int = 1000, seed: int = 0
+    statistic: Callable[..., float], *arrays: ArrayLike, resamples: int = 1000, seed: int = 0
 ) -> Estimate:
     """Percentile bootstrap interval of ``statistic(*arrays)``, resampling rows together."""
-    fn = statistic  # a callable taking the arrays, returning a float
     data = [np.asarray(a) for a in arrays]
     n = len(data[0])
     rng = np.random.default_rng(seed)
-    point = float(fn(*data))  # type: ignore[operator]
+    point = float(statistic(*data))
     draws = np.empty(resamples)
     for i in range(resamples):
         idx = rng.integers(0, n, n)
-        draws[i] = fn(*(d[idx] for d in data))  # type: ignore[operator]
+        draws[i] = statistic(*(d[idx] for d in data))
     low, high = np.percentile(draws, [2.5, 97.5])
     return Estimate(point, float(low), float(high))

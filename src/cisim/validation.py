@@ -239,6 +239,17 @@ def pattern_05(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
 
     homogeneous = base().replace(sector_mix={"public": 1.0})
     diverse = _run(base(), replicates, seed)
+    levers = [
+        ("initial_trust", 0.35, 0.65, "mutual trust (initial trust 0.35 → 0.65)"),
+        ("authority", 0.3, 0.7, "agency (authority 0.3 → 0.7)"),
+        (
+            "authority_source",
+            "granted",
+            "self_assigned",
+            "agency (authority granted → self-assigned)",
+        ),
+        ("community_engagement", 0.0, 0.6, "outward orientation (community engagement 0 → 0.6)"),
+    ]
     comps = [
         Comparison(
             "Δ months to entry point: diversity (one sector → five)",
@@ -246,31 +257,14 @@ def pattern_05(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
             -1,
             unit="months",
         ),
-        Comparison(
-            "Δ months: mutual trust (initial trust 0.35 → 0.65)",
-            paired_lever(base(), "initial_trust", 0.35, 0.65, months, replicates, seed),
-            -1,
-            unit="months",
-        ),
-        Comparison(
-            "Δ months: agency (authority 0.3 → 0.7)",
-            paired_lever(base(), "authority", 0.3, 0.7, months, replicates, seed),
-            -1,
-            unit="months",
-        ),
-        Comparison(
-            "Δ months: agency (authority granted → self-assigned)",
-            paired_lever(
-                base(), "authority_source", "granted", "self_assigned", months, replicates, seed
-            ),
-            -1,
-            unit="months",
-        ),
-        Comparison(
-            "Δ months: outward orientation (community engagement 0 → 0.6)",
-            paired_lever(base(), "community_engagement", 0.0, 0.6, months, replicates, seed),
-            -1,
-            unit="months",
+        *(
+            Comparison(
+                f"Δ months: {label}",
+                paired_lever(base(), lever, lo, hi, months, replicates, seed),
+                -1,
+                unit="months",
+            )
+            for lever, lo, hi, label in levers
         ),
     ]
     return Pattern(
