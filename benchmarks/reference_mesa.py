@@ -28,6 +28,7 @@ from typing import Any
 import mesa
 import networkx as nx
 import numpy as np
+import pandas as pd
 from mesa.discrete_space import FixedAgent, Network
 
 from cisim import Scenario
@@ -60,6 +61,43 @@ from cisim.regimes import REGIMES
 
 CANDIDATE, ACTIVE, EXITED = "candidate", "active", "exited"
 GOVERNANCE = ("shared", "lead_organisation", "administrative_organisation")
+
+
+#: The monthly metrics, as ``cisim.metrics.REGISTRY`` names them; each is a model attribute or
+#: method of the same name (``entry_found`` and ``wins`` are attributes, reported as numbers).
+METRICS: tuple[str, ...] = (
+    "mean_trust",
+    "trust_sd",
+    "shared_understanding",
+    "understanding_sd",
+    "progress",
+    "legitimacy",
+    "community_support",
+    "knowledge",
+    "operational_capacity",
+    "mean_contribution",
+    "contribution_sd",
+    "active_members",
+    "learning_responses",
+    "blame_responses",
+    "navigator_activity",
+    "turnover_events",
+    "conflict",
+    "blame_climate",
+    "entry_found",
+    "wins",
+    "live_ties",
+    "governance_mode",
+    "running",
+)
+
+
+def mean_sd(values: list[float]) -> tuple[float, float]:
+    """Mean and population standard deviation (0, 0 for no values)."""
+    if not values:
+        return 0.0, 0.0
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
 def logistic(x: float) -> float:
@@ -114,9 +152,11 @@ class Organisation(FixedAgent):
         self.prior: set[Organisation] = set()
         self.dormant: set[Organisation] = set()
         # phase scratch
-        self._leave = False
+        self.left_now = False  # its representative left this month
+        self._exit = False
         self._blame = False
         self._learn = False
+        self._brokered: Organisation | None = None
         self._new_trust: dict[Organisation, float] = {}
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -143,24 +183,28 @@ class Organisation(FixedAgent):
             return self.model.sc.initial_trust
         return sum(self.trust[j] for j in live) / len(live)
 
+    def commitment(self) -> float:
+        """The share of its capacity it commits this month."""
+        return self.contribution / self.capacity if self.capacity > 0 else 0.0
+
     def effective_authority(self) -> float:
         return self.authority * (0.5 + 0.5 * self.onboarding)
 
     # ---- 1 turnover --------------------------------------------------------------------------
     def decide_turnover(self) -> None:
-        self._leave = self.is_active and self.model.rng.random() < self.turnover
+        self.left_now = self.is_active and self.model.rng.random() < self.turnover
 
     def apply_turnover(self) -> None:
         sc = self.model.sc
         act = self.is_active
-        if self._leave:
+        if self.left_now:
             self.tenure = 0
             self.representatives += 1
             self.understanding *= sc.institutional_memory
             for j in self.partners():  # the newcomer starts from institutional trust
                 self.trust[j] = self.institutional_trust[j]
             for j in self.partners():  # partners' trust in the newcomer moves halfway
-                if not j._leave:
+                if not j.left_now:
                     j.trust[self] = 0.5 * (j.trust[self] + j.institutional_trust[self])
             self.onboarding = 0.0
         elif act:
@@ -270,24 +314,28 @@ class Organisation(FixedAgent):
             + 0.01 * self.model.rng.random()
         )
 
-    def broker(self) -> None:
-        """With some chance, turn one dormant tie (preferably across sectors) into a live one."""
+    def choose_brokered(self) -> None:
+        """With some chance, pick one dormant tie to an active member (another sector preferred)."""
+        self._brokered = None
         if self.model.rng.random() >= BROKER_CHANCE:
             return
-        best, best_score = None, -math.inf
+        best_score = -math.inf
         for j in self.partners():
             if j in self.dormant and j.is_active:
                 score = self.model.rng.random() + 0.5 * (j.sector != self.sector)
                 if score > best_score:
-                    best, best_score = j, score
-        if best is not None:
-            self.dormant.discard(best)
-            best.dormant.discard(self)
+                    self._brokered, best_score = j, score
+
+    def broker(self) -> None:
+        """Turn the chosen dormant tie, and its reverse, live."""
+        if self._brokered is not None:
+            self.dormant.discard(self._brokered)
+            self._brokered.dormant.discard(self)
 
     # ---- 10 membership -----------------------------------------------------------------------
     def decide_exit(self) -> None:
         m, sc = self.model, self.model.sc
-        self._leave = False
+        self._exit = False
         if not self.is_active:
             return
         value = 0.5 * (m.legitimacy + m.progress)
@@ -297,7 +345,7 @@ class Organisation(FixedAgent):
             - 3.0 * (value - 0.3)
             - 2.0 * (self.alignment - 0.5)
         )
-        self._leave = m.rng.random() < min(0.5, sc.exit_base_rate * math.exp(x))
+        self._exit = m.rng.random() < min(0.5, sc.exit_base_rate * math.exp(x))
 
     def consider_joining(self) -> None:
         m = self.model
@@ -310,6 +358,13 @@ class Organisation(FixedAgent):
             self.tenure = 0
             self.understanding = 0.2
             self.representatives += 1
+
+
+def _reporter(name: str) -> Any:
+    """A DataCollector reporter: the model's method ``name``, or its attribute as a number."""
+    if callable(getattr(CollaborationReference, name, None)):
+        return getattr(CollaborationReference, name)
+    return lambda model: float(getattr(model, name))
 
 
 class CollaborationReference(mesa.Model):
@@ -371,13 +426,9 @@ class CollaborationReference(mesa.Model):
         self.initial_members = self.n_active()
         self.threshold = max(2, math.ceil(sc.dissolution_share * self.initial_members - 1e-9))
 
+        self.navigator_activity = 0
         self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "mean_trust": CollaborationReference.mean_member_trust,
-                "shared_understanding": CollaborationReference.shared_understanding,
-                "progress": "progress",
-                "active_members": CollaborationReference.n_members,
-            }
+            model_reporters={name: _reporter(name) for name in METRICS}
         )
         self.datacollector.collect(self)
 
@@ -416,19 +467,9 @@ class CollaborationReference(mesa.Model):
         elif sc.network == "random":
             g = nx.gnm_random_graph(total, m, seed=self.rng)
         elif sc.network == "small_world":
-            half = max(1, min(round(degree / 2), (total - 1) // 2))
-            g = nx.watts_strogatz_graph(total, 2 * half, sc.rewiring, seed=self.rng)
+            g = self._small_world(total, degree)
         elif sc.network == "clustered":
-            g = nx.empty_graph(total)
-            within = round(m * sc.homophily)
-            while g.number_of_edges() < within:
-                a, b = self.rng.integers(0, total, size=2)
-                if a != b and sectors[a] == sectors[b]:
-                    g.add_edge(int(a), int(b))
-            while g.number_of_edges() < m:
-                a, b = self.rng.integers(0, total, size=2)
-                if a != b:
-                    g.add_edge(int(a), int(b))
+            g = self._clustered(total, m, sectors)
         else:
             raise ValueError(f"unknown topology {sc.network!r}")
         live = list(g.edges())
@@ -440,6 +481,49 @@ class CollaborationReference(mesa.Model):
                 g.add_edge(a, b)
                 dormant.append((a, b))
         return g, live, dormant
+
+    def _small_world(self, total: int, degree: float) -> nx.Graph:
+        """Watts & Strogatz (1998) as ODD §5.3 words it.
+
+        A ring lattice of ``round(degree / 2)`` neighbours on one side; each lattice tie, node by
+        node, is rewired with probability ``rewiring`` to a uniformly drawn target, and the rewiring
+        is skipped if the target is the node itself or already a partner (networkx's
+        ``watts_strogatz_graph`` instead redraws the target until it is valid, which rewires more).
+        """
+        if total < 3:
+            return nx.complete_graph(total)
+        half = max(1, min(round(degree / 2), (total - 1) // 2))
+        g = nx.watts_strogatz_graph(total, 2 * half, 0.0)  # the ring lattice
+        for u in range(total):
+            for k in range(1, half + 1):
+                if self.rng.random() < self.sc.rewiring:
+                    w = int(self.rng.integers(total))
+                    if w != u and not g.has_edge(u, w):
+                        g.remove_edge(u, (u + k) % total)
+                        g.add_edge(u, w)
+        return g
+
+    def _clustered(self, total: int, m: int, sectors: list[int]) -> nx.Graph:
+        """``m`` ties, a share ``homophily`` of them within sectors (ODD §5.3), the rest at random.
+
+        The within-sector ties are allocated to sectors in proportion to their possible pairs
+        (a multinomial draw) and drawn as a random graph G(n, m) inside each sector.
+        """
+        g = nx.empty_graph(total)
+        within = round(m * self.sc.homophily)
+        groups = [[i for i in range(total) if sectors[i] == s] for s in range(max(sectors) + 1)]
+        possible = [len(group) * (len(group) - 1) / 2 for group in groups]
+        if within > 0 and sum(possible) > 0:
+            counts = self.rng.multinomial(within, [c / sum(possible) for c in possible])
+            for group, count in zip(groups, counts, strict=True):
+                if count and len(group) > 1:
+                    local = nx.gnm_random_graph(len(group), int(count), seed=self.rng)
+                    g.add_edges_from((group[a], group[b]) for a, b in local.edges())
+        while g.number_of_edges() < min(m, total * (total - 1) // 2):
+            a, b = (int(x) for x in self.rng.integers(0, total, size=2))
+            if a != b:
+                g.add_edge(a, b)
+        return g
 
     def _initial_trust(self, prior: bool) -> float:
         sc = self.sc
@@ -466,19 +550,61 @@ class CollaborationReference(mesa.Model):
         values = [a.trust[j] for a in self.agents for j in a.live_partners()]
         return sum(values) / len(values) if values else 0.0
 
-    def mean_member_trust(self) -> float:
-        values = [
+    def member_tie_trust(self) -> list[float]:
+        """Trust on every tie between members (not dormant), dissolved collaborations included."""
+        return [
             a.trust[j]
             for a in self.agents
             if a.is_member
             for j in a.partners()
             if j.is_member and j not in a.dormant
         ]
-        return sum(values) / len(values) if values else 0.0
+
+    def members(self) -> list[Organisation]:
+        return [a for a in self.agents if a.is_member]
+
+    # ---- the monthly metrics (the names and definitions of cisim.metrics.REGISTRY) -------------
+    def mean_trust(self) -> float:
+        return mean_sd(self.member_tie_trust())[0]
+
+    def trust_sd(self) -> float:
+        return mean_sd(self.member_tie_trust())[1]
 
     def shared_understanding(self) -> float:
-        members = [a.understanding for a in self.agents if a.is_member]
-        return sum(members) / len(members) if members else 0.0
+        return mean_sd([a.understanding for a in self.members()])[0]
+
+    def understanding_sd(self) -> float:
+        return mean_sd([a.understanding for a in self.members()])[1]
+
+    def community_support(self) -> float:
+        return self.support
+
+    def mean_contribution(self) -> float:
+        return mean_sd([a.commitment() for a in self.members()])[0]
+
+    def contribution_sd(self) -> float:
+        return mean_sd([a.commitment() for a in self.members()])[1]
+
+    def active_members(self) -> float:
+        return float(self.n_members())
+
+    def learning_responses(self) -> float:
+        return float(self.learning_now)
+
+    def blame_responses(self) -> float:
+        return float(self.blame_now)
+
+    def turnover_events(self) -> float:
+        return float(sum(1 for a in self.agents if a.left_now and a.is_member))
+
+    def live_ties(self) -> float:
+        return float(len(self.member_tie_trust()))
+
+    def governance_mode(self) -> float:
+        return float(self.governance)
+
+    def running(self) -> float:
+        return float(self.alive)
 
     def contest_stakes(self) -> float:
         return self.sc.authority_contest * (0.25 + 1.5 * self.sc.resources)
@@ -497,6 +623,10 @@ class CollaborationReference(mesa.Model):
             self.community()
             self.adaptation()
             self.membership()
+        else:  # a dissolved collaboration is frozen: nothing happens in it any more
+            self.learning_now = self.blame_now = self.navigator_activity = 0
+            for a in self.agents:
+                a.left_now = a.attended = False
         self.datacollector.collect(self)
 
     def turnover(self) -> None:
@@ -653,6 +783,7 @@ class CollaborationReference(mesa.Model):
         sc = self.sc
         for a in self.agents:
             a.attended = False
+        self.navigator_activity = 0
         if sc.navigator <= 0:
             return
         budget = math.floor(sc.navigator * sc.navigator_capacity * self.credibility + 0.5)
@@ -661,13 +792,16 @@ class CollaborationReference(mesa.Model):
         attended = ranked[:budget]
         for a in attended:
             a.attended = True
+        self.navigator_activity = len(attended)
         for a in act:  # repair: a good experience on every live tie touching an attended member
             for j in a.live_partners():
                 if a.attended or j.attended:
                     a.experience[j] = a.experience.get(j, 0.0) + 0.5 * self.credibility
         for a in attended:
             a.frustration *= 0.8
-        for a in attended:
+        for a in attended:  # every attended member chooses from the ties as they were ...
+            a.choose_brokered()
+        for a in attended:  # ... then the chosen ties become live
             a.broker()
         self.credibility += CREDIBILITY_RECOVERY * (sc.navigator_credibility - self.credibility)
 
@@ -713,9 +847,9 @@ class CollaborationReference(mesa.Model):
     def membership(self) -> None:
         self.agents.shuffle_do("decide_exit")
         for a in self.agents:
-            if a._leave:
+            if a._exit:
                 a.status = EXITED
-                a._leave = False
+                a._exit = False
         self.agents.shuffle_do("consider_joining")
         if self.n_active() < self.threshold:
             self.alive = False
@@ -738,21 +872,70 @@ class CollaborationReference(mesa.Model):
         return REGIMES[2]
 
 
-def run(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """One run of ``scenario`` to its horizon; the per-run outcomes of the engine's summary."""
-    model = CollaborationReference(scenario, seed)
-    for _ in range(scenario.horizon_months):
-        model.step()
+#: The per-run outcome columns of ``cisim.simulate``'s summary (after ``replicate`` and ``seed``).
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "regime",
+    "progress",
+    "final_trust",
+    "start_trust",
+    "final_understanding",
+    "final_legitimacy",
+    "final_members",
+    "months_to_entry_point",
+    "months_to_first_win",
+    "learning_responses",
+    "blame_responses",
+    "blame_share",
+    "wins",
+    "turnover_events",
+    "peak_conflict",
+    "dissolved_month",
+)
+
+
+def summary(model: CollaborationReference) -> dict[str, Any]:
+    """The per-run outcomes of a finished model, as ``cisim.simulate`` defines them (ODD §4.11)."""
     frame = model.datacollector.get_model_vars_dataframe()
+
+    def first(flag: pd.Series) -> int | None:
+        hits = np.flatnonzero(flag.to_numpy())
+        return int(hits[0]) if len(hits) else None
+
+    learning = int(frame["learning_responses"].sum())
+    blame = int(frame["blame_responses"].sum())
+    last = frame.iloc[-1]
     return {
         "regime": model.regime(),
-        "progress": float(model.progress),
-        "final_trust": float(frame["mean_trust"].iloc[-1]),
-        "months_to_entry_point": model.entry_month if model.entry_found else None,
-        "months_to_first_win": model.first_win_month if model.first_win_month >= 0 else None,
-        "learning_responses": model.learning_total,
-        "blame_responses": model.blame_total,
+        "progress": float(last["progress"]),
+        "final_trust": float(last["mean_trust"]),
+        "start_trust": float(frame["mean_trust"].iloc[0]),
+        "final_understanding": float(last["shared_understanding"]),
+        "final_legitimacy": float(last["legitimacy"]),
+        "final_members": int(last["active_members"]),
+        "months_to_entry_point": first(frame["entry_found"] > 0),
+        "months_to_first_win": first(frame["wins"] > 0),
+        "learning_responses": learning,
+        "blame_responses": blame,
+        "blame_share": blame / (learning + blame) if learning + blame else math.nan,
+        "wins": int(last["wins"]),
+        "turnover_events": int(frame["turnover_events"].sum()),
+        "peak_conflict": float(frame["conflict"].max()),
+        "dissolved_month": first(frame["running"] < 1),
     }
+
+
+def run(scenario: Scenario, seed: int, *, trajectories: bool = False) -> dict[str, Any]:
+    """One run of ``scenario`` to its horizon: the per-run outcomes of the engine's summary.
+
+    With ``trajectories=True`` the result also holds ``"trajectories"``, the DataCollector's
+    table (months 0 to the horizon, one column per metric of ``METRICS``).
+    """
+    model = CollaborationReference(scenario, seed)
+    model.run_for(scenario.horizon_months)
+    out = summary(model)
+    if trajectories:
+        out["trajectories"] = model.datacollector.get_model_vars_dataframe()
+    return out
 
 
 if __name__ == "__main__":
