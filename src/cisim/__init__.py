@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cisim._version import __version__
+from cisim.compare import Comparison, compare
 from cisim.errors import CisimError, ConfigError, FileFormatError
 from cisim.metrics import REGISTRY as METRICS
+from cisim.options import OptionRanking, options
 from cisim.regimes import REGIMES
 from cisim.roster import Organisation, Relationship, Roster
 from cisim.scenario import PRESET_NAMES, Scenario
@@ -31,14 +33,18 @@ __all__ = [
     "REGIMES",
     "CisimError",
     "CollaborationModel",
+    "Comparison",
     "ConfigError",
     "FileFormatError",
+    "OptionRanking",
     "Organisation",
     "Relationship",
     "Results",
     "Roster",
     "Scenario",
     "__version__",
+    "compare",
+    "options",
     "simulate",
 ]
 
