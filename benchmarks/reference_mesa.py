@@ -430,6 +430,7 @@ class CollaborationReference(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in METRICS}
         )
+        self.observe()
         self.datacollector.collect(self)
 
     # ---- initialisation ----------------------------------------------------------------------
@@ -550,40 +551,37 @@ class CollaborationReference(mesa.Model):
         values = [a.trust[j] for a in self.agents for j in a.live_partners()]
         return sum(values) / len(values) if values else 0.0
 
-    def member_tie_trust(self) -> list[float]:
-        """Trust on every tie between members (not dormant), dissolved collaborations included."""
-        return [
-            a.trust[j]
-            for a in self.agents
-            if a.is_member
-            for j in a.partners()
-            if j.is_member and j not in a.dormant
+    def observe(self) -> None:
+        """Take this month's observations that several metrics share (before collecting)."""
+        members = [a for a in self.agents if a.is_member]
+        self._tie_trust = [
+            a.trust[j] for a in members for j in a.partners() if j.is_member and j not in a.dormant
         ]
-
-    def members(self) -> list[Organisation]:
-        return [a for a in self.agents if a.is_member]
+        self._understanding = mean_sd([a.understanding for a in members])
+        self._commitment = mean_sd([a.commitment() for a in members])
 
     # ---- the monthly metrics (the names and definitions of cisim.metrics.REGISTRY) -------------
     def mean_trust(self) -> float:
-        return mean_sd(self.member_tie_trust())[0]
+        """Mean trust on ties between members (not dormant; dissolved collaborations too)."""
+        return mean_sd(self._tie_trust)[0]
 
     def trust_sd(self) -> float:
-        return mean_sd(self.member_tie_trust())[1]
+        return mean_sd(self._tie_trust)[1]
 
     def shared_understanding(self) -> float:
-        return mean_sd([a.understanding for a in self.members()])[0]
+        return self._understanding[0]
 
     def understanding_sd(self) -> float:
-        return mean_sd([a.understanding for a in self.members()])[1]
+        return self._understanding[1]
 
     def community_support(self) -> float:
         return self.support
 
     def mean_contribution(self) -> float:
-        return mean_sd([a.commitment() for a in self.members()])[0]
+        return self._commitment[0]
 
     def contribution_sd(self) -> float:
-        return mean_sd([a.commitment() for a in self.members()])[1]
+        return self._commitment[1]
 
     def active_members(self) -> float:
         return float(self.n_members())
@@ -598,7 +596,7 @@ class CollaborationReference(mesa.Model):
         return float(sum(1 for a in self.agents if a.left_now and a.is_member))
 
     def live_ties(self) -> float:
-        return float(len(self.member_tie_trust()))
+        return float(len(self._tie_trust))
 
     def governance_mode(self) -> float:
         return float(self.governance)
@@ -627,6 +625,7 @@ class CollaborationReference(mesa.Model):
             self.learning_now = self.blame_now = self.navigator_activity = 0
             for a in self.agents:
                 a.left_now = a.attended = False
+        self.observe()
         self.datacollector.collect(self)
 
     def turnover(self) -> None:
