@@ -10,6 +10,7 @@ sweep, analyse and report an experiment.
     cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS|local] [--no-progress]
     cisim analyze DIR [--out DIR/analysis]
     cisim report DIR [--out DIR/report.html]
+    cisim app [--host 127.0.0.1] [--port 8765]
 
 Bad input (a :class:`~cisim.errors.CisimError` or a bad option) prints one line,
 ``cisim: error: ...``, on stderr and exits with code 2; nothing is left behind, because every
@@ -127,7 +128,7 @@ def _count(least: int) -> Callable[[str], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``cisim`` argument parser with its seven subcommands."""
+    """The ``cisim`` argument parser with its eight subcommands."""
     parser = _Parser(prog="cisim", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"cisim {__version__}")
     commands = cast(  # subparsers are _Parsers too; register() takes the base type
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     study.set_defaults(handler=study_command)
     sweep_cli.register(commands)
     _add_sweep_readers(commands)
+    _add_app(commands)
     return parser
 
 
@@ -203,6 +205,28 @@ def _add_common(parser: argparse.ArgumentParser, *, replicates: int, seed: int, 
         default=None,
         help=f"output directory, replaced when complete (default {out})",
     )
+
+
+def _add_app(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``app`` subcommand: the classroom in the browser."""
+    app = commands.add_parser(
+        "app",
+        help="serve the classroom: watch a collaboration in the browser",
+        description="Serve the classroom app (presets, levers, two worlds side by side, the "
+        "story in plain words) until Ctrl-C; open the address it prints.",
+    )
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    app.add_argument(
+        "--port", type=_count(0), default=8765, help="port (default 8765; 0: a free one)"
+    )
+    app.set_defaults(handler=app_command)
+
+
+def app_command(args: argparse.Namespace) -> int:
+    """Serve the classroom app until interrupted."""
+    from cisim.app.server import serve
+
+    return serve(args.host, args.port)
 
 
 # ---- cisim presets / validate ----------------------------------------------------------------

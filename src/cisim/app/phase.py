@@ -1,0 +1,119 @@
+"""Where a collaboration stands: its current phase and, once it is clear, its regime.
+
+The *phase* is read from the state each month: searching for an entry point, working on a joint
+task, stalled (stuck as :func:`cisim.mechanisms.adaptation.stuck` defines it: two setbacks in a
+row, open conflict, or a year of frustrated talk) or dissolved.
+
+The *regime* (:mod:`cisim.regimes`) is a verdict on a whole run. Part way through, the app says
+what the run looks like once the evidence is clear: dissolved; a blame game when blame makes up at
+least ``regime_blame_share`` of the responses to at least :data:`MIN_SETBACKS` setbacks; a
+learning journey when progress has reached ``regime_min_progress`` and blame is below that share.
+At the horizon the verdict is :func:`cisim.regimes.classify`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cisim.mechanisms.adaptation import stuck
+from cisim.regimes import classify
+from cisim.scenario import Scenario
+from cisim.state import State
+
+__all__ = ["MIN_SETBACKS", "REGIME_WORDS", "Verdict", "phase", "verdict"]
+
+#: Setbacks answered before a blame game can be called.
+MIN_SETBACKS = 3
+REGIME_WORDS = {
+    "learning_journey": "a learning journey",
+    "blame_game": "a blame game",
+    "stalled": "stalled",
+    "dissolved": "dissolved",
+}
+ROW = 0
+
+
+def phase(st: State) -> str:
+    """The collaboration's phase this month, in words."""
+    if not st.alive[ROW]:
+        return "dissolved"
+    if bool(stuck(st)[ROW]):
+        return "stalled"
+    if not st.entry_found[ROW]:
+        return "searching for an entry point"
+    return "working on a joint task"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the run looks like so far.
+
+    Attributes
+    ----------
+    regime
+        A regime of :data:`cisim.regimes.REGIMES`, or ``None`` while it is not yet clear.
+    final
+        The run is over (dissolved or at its horizon): the verdict is the model's.
+    reason
+        Why, in words.
+    """
+
+    regime: str | None
+    final: bool
+    reason: str
+
+    @property
+    def words(self) -> str:
+        """``"looks like a blame game"``, ``"ended: a learning journey"``, ``"not clear yet"``."""
+        if self.regime is None:
+            return "not clear yet"
+        lead = "ended:" if self.final else "looks like"
+        return f"{lead} {REGIME_WORDS[self.regime]}"
+
+
+def verdict(series: Mapping[str, Sequence[float]], scenario: Scenario, *, over: bool) -> Verdict:
+    """The verdict on a run from its metric series so far (month 0 first).
+
+    Parameters
+    ----------
+    series
+        Metric name -> values by month (the DataCollector's ``model_vars``).
+    scenario
+        The scenario run (its regime thresholds).
+    over
+        The run has ended (dissolved or reached its horizon).
+    """
+    learning = float(np.sum(series["learning_responses"]))
+    blame = float(np.sum(series["blame_responses"]))
+    responses = learning + blame
+    share = blame / responses if responses else 0.0
+    setbacks = int(
+        np.count_nonzero(np.add(series["learning_responses"], series["blame_responses"]))
+    )
+    told = f"blame was {share:.0%} of {responses:.0f} responses to {setbacks} setbacks"
+    if over or not series["running"][-1]:
+        return _final(series, scenario, told)
+    if not series["entry_found"][-1]:
+        return Verdict(None, False, "still searching for an entry point")
+    if setbacks >= MIN_SETBACKS and share >= scenario.regime_blame_share:
+        return Verdict("blame_game", False, told)
+    progress = float(series["progress"][-1])
+    if progress >= scenario.regime_min_progress and share < scenario.regime_blame_share:
+        return Verdict("learning_journey", False, f"progress {progress:.0%}; {told}")
+    return Verdict(None, False, f"progress {progress:.0%}; {told}")
+
+
+def _final(series: Mapping[str, Sequence[float]], scenario: Scenario, told: str) -> Verdict:
+    arrays = {name: np.asarray(values, dtype=float)[:, None] for name, values in series.items()}
+    regime = str(
+        classify(
+            arrays,
+            dissolution_share=scenario.dissolution_share,
+            regime_blame_share=scenario.regime_blame_share,
+            regime_min_progress=scenario.regime_min_progress,
+        )[0]
+    )
+    return Verdict(regime, True, told)

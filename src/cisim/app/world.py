@@ -1,0 +1,171 @@
+"""A world the class watches: one run of the Mesa model with its story, layout and verdict.
+
+:class:`Settings` say which world (preset, seed, lever values); :class:`World` runs it month by
+month through :class:`cisim.mesa_model.CollaborationModel` (so the app shows exactly the engine's
+trajectory) and keeps what the page shows: the event log (:mod:`cisim.app.events`), the network
+layout (:mod:`cisim.app.layout`) and the phase and regime (:mod:`cisim.app.phase`).
+
+Two worlds with the same seed and one lever changed share their random numbers month by month
+(the engine's streams are keyed by seed, replicate and month), so the same turnover and the same
+luck befall both until their histories part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from cisim.app.events import Event, Snapshot, derive_events
+from cisim.app.layout import Layout, network_layout
+from cisim.app.levers import LEVERS, checked, describe, preset_values
+from cisim.app.names import organisation_names
+from cisim.app.phase import REGIME_WORDS, Verdict, phase, verdict
+from cisim.errors import ConfigError
+from cisim.mesa_model import CollaborationModel
+from cisim.scenario import PRESET_NAMES, Scenario
+
+__all__ = ["DEFAULT_SEED", "Settings", "World", "twin_settings"]
+
+DEFAULT_SEED = 1
+#: Seeds the seed box accepts (the engine takes any whole number >= 0).
+MAX_SEED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which world: a preset, a seed and every lever's value (validated on construction)."""
+
+    preset: str = "baseline"
+    seed: int = DEFAULT_SEED
+    levers: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.preset not in PRESET_NAMES:
+            raise ConfigError("preset", self.preset, "one of " + ", ".join(PRESET_NAMES))
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise ConfigError("seed", seed, f"a whole number from 0 to {MAX_SEED}")
+        values = {**preset_values(self.preset), **checked(self.levers)}
+        object.__setattr__(self, "levers", MappingProxyType(values))
+
+    @classmethod
+    def of_preset(cls, preset: str, seed: int = DEFAULT_SEED) -> Settings:
+        """A preset with its own lever values."""
+        return cls(preset=preset, seed=seed)
+
+    def with_lever(self, name: str, value: Any) -> Settings:
+        """The same world with one lever changed."""
+        return Settings(self.preset, self.seed, {**self.levers, name: value})
+
+    def with_seed(self, seed: int) -> Settings:
+        """The same world with another seed."""
+        return Settings(self.preset, seed, dict(self.levers))
+
+    def scenario(self) -> Scenario:
+        """The preset's scenario with the levers applied."""
+        return Scenario.preset(self.preset).replace(**self.levers)
+
+
+def twin_settings(settings: Settings, lever: str, value: Any) -> Settings:
+    """The second world: the same preset and seed, one lever set to ``value``."""
+    if lever not in LEVERS:
+        raise ConfigError("lever", lever, "one of " + ", ".join(LEVERS))
+    return settings.with_lever(lever, value)
+
+
+class World:
+    """One run the class watches, advanced a month at a time.
+
+    Parameters
+    ----------
+    settings
+        Which world.
+    layout
+        Node positions to reuse (the other world's, so that both draw alike); computed from
+        this world's network when ``None`` or when it does not fit.
+    """
+
+    def __init__(self, settings: Settings, layout: Layout | None = None) -> None:
+        self.settings = settings
+        self.scenario = settings.scenario()
+        self.model = CollaborationModel(scenario=self.scenario, rng=settings.seed)
+        roster = self.scenario.roster
+        names = tuple(roster.names) if roster is not None else ()
+        self.names: dict[int, str] = organisation_names(self.model.state, names)
+        fits = layout is not None and layout.fits(self.model.state)
+        self.layout = layout if fits and layout else network_layout(self.model.state, settings.seed)
+        self.events: list[Event] = []
+        self._verdict = self._judge()
+
+    # ---- reading ---------------------------------------------------------------------------
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return self.model.month
+
+    @property
+    def over(self) -> bool:
+        """The run has ended: dissolved, or at its horizon."""
+        return not self.model.running
+
+    @property
+    def phase(self) -> str:
+        """The current phase, in words."""
+        return phase(self.model.state)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The regime so far (see :func:`cisim.app.phase.verdict`)."""
+        return self._verdict
+
+    @property
+    def series(self) -> Mapping[str, list[float]]:
+        """Every metric's values by month, month 0 first (the DataCollector's)."""
+        return self.model.datacollector.model_vars
+
+    def lever_words(self, name: str) -> str:
+        """One lever's value in this world, in words."""
+        return describe(name, self.settings.levers[name])
+
+    # ---- advancing -------------------------------------------------------------------------
+    def step(self, months: int = 1) -> list[Event]:
+        """Advance ``months`` months (fewer if the run ends); return what happened."""
+        happened: list[Event] = []
+        for _ in range(months):
+            if self.over:
+                break
+            happened.extend(self._step_once())
+        return happened
+
+    def _step_once(self) -> list[Event]:
+        before = Snapshot.of(self.model.state)
+        self.model.step()
+        found = derive_events(before, self.model.state, self.names)
+        found.extend(self._verdict_events())
+        self.events.extend(found)
+        return found
+
+    def _judge(self) -> Verdict:
+        return verdict(self.series, self.scenario, over=self.over)
+
+    def _verdict_events(self) -> list[Event]:
+        old, new = self._verdict, self._judge()
+        self._verdict = new
+        month = self.month
+        if new.final:
+            said = REGIME_WORDS[str(new.regime)]
+            return [Event(month, "end", f"the run is over: {said} ({new.reason}).")]
+        if new.regime is not None and new.regime != old.regime:
+            said = REGIME_WORDS[new.regime]
+            return [Event(month, "regime", f"it now looks like {said} ({new.reason}).")]
+        return []
+
+    # ---- for the charts --------------------------------------------------------------------
+    def trajectory(self, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """The named metrics by month, as arrays."""
+        data = self.series
+        return {name: np.asarray(data[name], dtype=float) for name in names}
