@@ -14,8 +14,9 @@ sweep, analyse and report an experiment.
 
 Bad input (a :class:`~cisim.errors.CisimError` or a bad option) prints one line,
 ``cisim: error: ...``, on stderr and exits with code 2; nothing is left behind, because every
-output directory is written by :func:`cisim.io.atomic_directory`. Unexpected errors exit with 1
-(set ``CISIM_DEBUG=1`` for the traceback), an interrupt with 130.
+output directory is written by :func:`cisim.io.atomic_directory`. A refusal of the system (a full
+disk, a read-only directory) prints one ``cisim: error: PATH: reason`` line and exits with 1, as
+do unexpected errors (set ``CISIM_DEBUG=1`` for the traceback); an interrupt exits with 130.
 
 This module parses and dispatches; the tables, texts and manifest come from :mod:`cisim.report`,
 files are written by :mod:`cisim.io` and figures drawn by :mod:`cisim.figures`. ``sweep`` is
@@ -87,11 +88,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_FAILURE
+    except OSError as exc:  # the disk or the system refused: full, read-only, no permission
+        return _fail(f"error: {_describe_os_error(exc)}", EXIT_FAILURE)
     except Exception as exc:
         if os.environ.get("CISIM_DEBUG"):
             traceback.print_exc()
         hint = "please report this; set CISIM_DEBUG=1 for the traceback"
         return _fail(f"internal error: {type(exc).__name__}: {exc} ({hint})", EXIT_FAILURE)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    """``PATH: reason`` for an error of the operating system (no traceback, no class name)."""
+    reason = exc.strerror or str(exc)
+    where = exc.filename if exc.filename is not None else None
+    return f"{where}: {reason}" if where is not None else reason
 
 
 def _fail(message: str, code: int) -> int:

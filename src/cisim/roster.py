@@ -16,7 +16,7 @@ relationship have no tie at the start (a navigator can broker one).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,10 @@ class Roster:
         """From an organisations CSV and, optionally, a relationships CSV."""
         orgs = _read_csv(Path(organisations))
         rels = _read_csv(Path(relationships)) if relationships is not None else []
-        return cls.from_rows(orgs, rels)
+        try:
+            return cls.from_rows(orgs, rels)
+        except ConfigError as exc:
+            raise exc.located(exc.where or str(organisations)) from None
 
     @classmethod
     def from_rows(
@@ -134,6 +137,7 @@ class Roster:
             seen[org.name] = where
             orgs.append(org)
         rels: list[Relationship] = []
+        given: dict[tuple[str, str], str] = {}
         for where, row in relationships:
             rel = _relationship(row, where)
             for end in ("source", "target"):
@@ -144,26 +148,60 @@ class Roster:
                         "a name listed in the roster's organisations",
                         where,
                     )
+            _check_not_given(rel, where, given)
             rels.append(rel)
         return cls(tuple(orgs), tuple(rels))
+
+
+def _check_not_given(rel: Relationship, where: str, given: dict[tuple[str, str], str]) -> None:
+    """Refuse a relationship that sets a trust an earlier one already set."""
+    pairs = [(rel.source, rel.target)] + ([(rel.target, rel.source)] if rel.mutual else [])
+    for pair in pairs:
+        if pair in given:
+            raise ConfigError(
+                "target",
+                rel.target,
+                f"a relationship not given before (the trust of {pair[0]!r} in {pair[1]!r} is "
+                f"already set at {given[pair]}; set mutual = false for one-way trust)",
+                where,
+            )
+    for pair in pairs:
+        given[pair] = where
 
 
 # ---- parsing helpers ---------------------------------------------------------------------------
 def _rows(src: Any, base_dir: Path, label: str) -> list[tuple[str, Mapping[str, Any]]]:
     if isinstance(src, str):
-        path = Path(src)
-        return _read_csv(path if path.is_absolute() else base_dir / path)
+        return _read_csv(_inside(src, base_dir, label))
     if isinstance(src, list) and all(isinstance(r, Mapping) for r in src):
         return [(f"{label}[{i}]", r) for i, r in enumerate(src, start=1)]
     raise ConfigError(label, src, "a CSV path or a list of tables")
 
 
+def _inside(src: str, base_dir: Path, label: str) -> Path:
+    """The CSV a scenario file names: a ``.csv`` file in the scenario file's directory (or below).
+
+    A scenario file may come from someone else (a shared config, the classroom app), so the files
+    it names are kept where it lives: no absolute paths, no ``..`` out of its directory.
+    """
+    allowed = "a .csv file in the scenario file's directory or below (no absolute path, no '..')"
+    path = Path(src)
+    if path.suffix.lower() != ".csv" or path.is_absolute():
+        raise ConfigError(label, src, allowed)
+    base = base_dir.resolve()
+    full = (base / path).resolve()
+    if not full.is_relative_to(base):
+        raise ConfigError(label, src, allowed)
+    return base_dir / path
+
+
 def _read_csv(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: Excel's BOM
             reader = csv.DictReader(handle)
             if reader.fieldnames is None:
                 raise FileFormatError(str(path), "is empty: it needs a header row")
+            _check_header(path, reader.fieldnames)
             rows: list[tuple[str, Mapping[str, Any]]] = []
             for row in reader:
                 if None in row:
@@ -175,10 +213,23 @@ def _read_csv(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
             return rows
     except FileNotFoundError:
         raise FileFormatError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise FileFormatError(str(path), "is a directory, not a file") from None
     except UnicodeDecodeError:
         raise FileFormatError(str(path), "is not UTF-8 text") from None
     except csv.Error as exc:
         raise FileFormatError(str(path), f"malformed CSV: {exc}") from None
+    except OSError as exc:
+        raise FileFormatError(str(path), f"cannot be read ({exc.strerror})") from None
+
+
+def _check_header(path: Path, names: Sequence[str]) -> None:
+    cleaned = [name.strip() for name in names]
+    for number, name in enumerate(cleaned, start=1):
+        if not name:
+            raise FileFormatError(str(path), f"row 1: column {number} has no name")
+        if cleaned.index(name) != number - 1:
+            raise FileFormatError(str(path), f"row 1: column {name!r} appears twice")
 
 
 def _organisation(row: Mapping[str, Any], where: str) -> Organisation:

@@ -155,7 +155,7 @@ class Scenario:
                 raise ConfigError(name, getattr(self, name), "a string")
         for name in ("encodes", "assumes"):
             value = getattr(self, name)
-            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(name, value, "a list of strings")
             object.__setattr__(self, name, tuple(value))
         self._check_roster()
@@ -167,6 +167,7 @@ class Scenario:
             return
         if not isinstance(self.roster, Roster):
             raise ConfigError("roster", self.roster, "a cisim.Roster")
+        SPECS["n_organisations"].check("roster.organisations", len(self.roster.organisations))
         object.__setattr__(self, "network", "roster")
         object.__setattr__(self, "n_organisations", len(self.roster.organisations))
 
@@ -217,6 +218,8 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, base_dir: Path | None = None) -> Scenario:
         """Build from a mapping shaped like the TOML file (unknown keys are errors)."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("scenario", data, "a table of parameters")
         data = dict(data)
         for key in data:
             if key not in _field_names():
@@ -251,19 +254,23 @@ class Scenario:
 
     @classmethod
     def preset(cls, name: str) -> Scenario:
-        """One of the presets drawn from the cases (``cisim presets`` lists them)."""
-        if name not in PRESET_NAMES:
+        """One of the presets drawn from the cases (``cisim presets`` lists them).
+
+        Only the listed names are accepted, so a name never reaches outside the presets
+        directory (``"../x"`` is refused like any unknown name).
+        """
+        if not isinstance(name, str) or name not in PRESET_NAMES:
             raise ConfigError("preset", name, "one of " + ", ".join(PRESET_NAMES))
         return cls.from_toml(PRESET_DIR / f"{name}.toml")
 
     @classmethod
     def load(cls, config_or_preset: str | Path) -> Scenario:
-        """A preset name or a path to a TOML file."""
+        """A preset name or a path to a ``.toml`` file (nothing else is read)."""
         text = str(config_or_preset)
         if text in PRESET_NAMES:
             return cls.preset(text)
         path = Path(text)
-        if path.suffix != ".toml" and not path.exists():
+        if path.suffix != ".toml":
             raise ConfigError(
                 "config", text, "a preset (" + ", ".join(PRESET_NAMES) + ") or a .toml file"
             )
@@ -312,8 +319,11 @@ def _check_sector_mix(mix: Any) -> Mapping[str, float]:
         if not math.isfinite(share):
             raise ConfigError(f"sector_mix.{sector}", share, "a finite number >= 0")
         out[sector] = float(share)
-    if sum(out.values()) <= 0:
+    total = sum(out.values())
+    if total <= 0:
         raise ConfigError("sector_mix", mix, "at least one share above 0")
+    if not math.isfinite(total):
+        raise ConfigError("sector_mix", mix, "shares with a finite sum")
     return FrozenMap({s: out.get(s, 0.0) for s in SECTORS})
 
 

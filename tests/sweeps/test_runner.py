@@ -157,8 +157,8 @@ run_sweep(sys.argv[1], sys.argv[2], executor=SerialExecutor(), progress=False)
 def _wait_for_shards(out: Path, count: int, process: subprocess.Popen[bytes]) -> int:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        runs = out / "runs"
-        done = len(list(runs.glob("task-*.parquet"))) if runs.is_dir() else 0
+        marks = out / "checksums"  # a task's checksum file is written last: it is committed
+        done = len(list(marks.glob("task-*.sha256"))) if marks.is_dir() else 0
         if done >= count:
             return done
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
@@ -181,7 +181,7 @@ def test_sweep__killed_then_resumed_equals_uninterrupted(
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    kept = len(list((out / "runs").glob("task-*.parquet")))
+    kept = len(list((out / "checksums").glob("task-*.sha256")))  # committed tasks
     assert 2 <= kept < 18, "the sweep must be killed mid-run"
     summary = run_sweep(path, out, executor=SerialExecutor(), progress=False)
     assert summary.runs_before == 2 * kept and summary.runs_now == 36 - 2 * kept

@@ -14,6 +14,7 @@ level ``floor(u L)`` of its ``L`` levels. The table depends only on the experime
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -96,7 +97,7 @@ def n_points(experiment: Experiment) -> int:
     d = len(experiment.factors)
     samples = experiment.samples or 0
     if experiment.design == "factorial":
-        return int(np.prod([len(f.levels) for f in experiment.factors], dtype=np.int64))
+        return math.prod(len(f.levels) for f in experiment.factors)  # no overflow
     if experiment.design == "sobol":
         return samples * (d + 2)
     if experiment.design == "morris":

@@ -69,6 +69,8 @@ TOP_KEYS: tuple[str, ...] = (
     "uncertainties",
 )
 MAX_SEED = 2**63 - 1
+#: The most design points an experiment may have (its design table is held in memory).
+MAX_POINTS = 10_000_000
 #: Words about the base scenario that do not change a run (left out of the fingerprint).
 _ABOUT = frozenset({"name", "description", "encodes", "assumes"})
 
@@ -132,6 +134,7 @@ class Experiment:
         _check_design(self)
         _check_counts(self)
         _check_factors(self)
+        _check_size(self)
         object.__setattr__(self, "constants", FrozenMap(self.constants))
 
     # ---- derived -------------------------------------------------------------------------
@@ -246,6 +249,8 @@ class Experiment:
         except FileFormatError:
             raise
         except ConfigError as exc:
+            if exc.where:  # already located (in the base scenario's file)
+                raise exc from None
             line = _line_of(text, exc.field) or _line_of(text, exc.field.rsplit(".", 1)[0])
             raise exc.located(f"{where}, line {line}" if line else where) from None
 
@@ -264,6 +269,8 @@ class Experiment:
         ``base_dir`` is where a relative base path starts (the working directory by default);
         ``base`` replaces the base the data names.
         """
+        if not isinstance(data, Mapping):
+            raise ConfigError("experiment", data, "a table of experiment keys")
         _check_keys(data)
         model_name = _model_name(data.get("model", "cisim"))
         model = MODELS[model_name]
@@ -353,6 +360,10 @@ def _load_base(model: SweepModel, ref: Any, base_dir: Path) -> Scenario | None:
         return Scenario.load(ref)
     except FileFormatError as exc:
         raise ConfigError("base", exc.path, exc.problem) from None
+    except ConfigError as exc:
+        if exc.field == "config":
+            raise ConfigError("base", ref, exc.allowed) from None
+        raise
 
 
 def _settings(
@@ -414,6 +425,21 @@ def _check_design(ex: Experiment) -> None:
     if not ex.factors:
         needs = f"at least one varied parameter ({a_design(ex.design)} design samples)"
         raise ConfigError("uncertainties", {}, needs)
+
+
+def _check_size(ex: Experiment) -> None:
+    """A design too large to hold in memory is refused before anything is built."""
+    from cisim.sweeps.designs import n_points
+
+    points = n_points(ex)
+    if points > MAX_POINTS:
+        key, value = ("design", ex.design) if ex.design == "factorial" else ("samples", ex.samples)
+        raise ConfigError(
+            key,
+            value,
+            f"a design of at most {MAX_POINTS:,} points (this one has {points:,}); "
+            "use fewer samples or levels",
+        )
 
 
 def _check_counts(ex: Experiment) -> None:

@@ -35,6 +35,10 @@ T = TypeVar("T")
 
 #: Tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
+#: Times a task lost with its worker (a Dask ``KilledWorker``) is sent again before giving up.
+TASK_RETRIES = 2
+#: Times the sweep's own process pool is started again after a worker process died.
+POOL_RESTARTS = 3
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -273,9 +277,17 @@ def run_sweep(
     design = design_table(experiment)
     with open_store(out, experiment, design, command=command) as store:
         before = store.runs_done
-        tasks = iter_tasks(experiment, design, skip=store.done)
-        with _executor(executor, workers) as (pool, size):
-            _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+        for restart in range(POOL_RESTARTS + 1):
+            tasks = iter_tasks(experiment, design, skip=store.done)
+            try:
+                with _executor(executor, workers) as (pool, size):
+                    _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+                break
+            except _PoolBroken as exc:
+                # our own pool: start a new one and go on with the unfinished tasks
+                if executor is not None or restart == POOL_RESTARTS:
+                    raise _pool_error(exc.__cause__, store) from None
+                _log.warning("a worker process died; restarting the pool (%s)", exc.__cause__)
         return SweepSummary(
             path=Path(out),
             runs=store.manifest["runs"],
@@ -297,6 +309,25 @@ def _executor(executor: Executor | None, workers: int | None) -> Iterator[tuple[
     yield executor, int(size)
 
 
+class _PoolBroken(Exception):
+    """A process pool lost a worker process (the cause is the ``BrokenProcessPool``)."""
+
+
+_log = logging.getLogger(__name__)
+
+
+def _pool_error(cause: BaseException | None, store: SweepStore) -> SweepError:
+    return SweepError(
+        f"a worker process died ({cause}); {_resume_hint(store)}. (A script that starts a "
+        "sweep on a process pool must do so under 'if __name__ == \"__main__\":'.)"
+    )
+
+
+def _lost_worker(exc: BaseException) -> bool:
+    """Whether a task failed because its worker was lost (not because of the task itself)."""
+    return type(exc).__name__ == "KilledWorker"
+
+
 def _run_tasks(
     store: SweepStore, tasks: Iterable[Task], executor: Executor, limit: int, progress: bool
 ) -> None:
@@ -309,19 +340,27 @@ def _run_tasks(
             bar(result.runs.num_rows)
 
         try:
-            drain(executor, run_task, tasks, record, limit=limit)
+            drain(
+                executor,
+                run_task,
+                tasks,
+                record,
+                limit=limit,
+                retries=TASK_RETRIES,
+                retry_if=_lost_worker,
+            )
         except KeyboardInterrupt:
-            store.finish(complete=False)
+            store.finish_quietly()
             raise SweepInterrupted(_resume_hint(store)) from None
         except BrokenProcessPool as exc:
-            store.finish(complete=False)
-            raise SweepError(
-                f"a worker process died ({exc}); {_resume_hint(store)}. (A script that starts a "
-                "sweep on a process pool must do so under 'if __name__ == \"__main__\":'.)"
-            ) from None
+            store.finish_quietly()
+            raise _PoolBroken() from exc
+        except SweepError as exc:  # the disk refused a shard
+            store.finish_quietly()
+            raise SweepError(f"{exc}; {_resume_hint(store)}") from None
         except Exception as exc:
-            store.finish(complete=False)
-            if type(exc).__name__ == "KilledWorker":
+            store.finish_quietly()
+            if _lost_worker(exc):
                 raise SweepError(f"Dask lost its workers ({exc}); {_resume_hint(store)}") from None
             raise
     store.finish(complete=len(store.done) == store.manifest["tasks"])
@@ -341,48 +380,74 @@ def drain[T](
     on_result: Callable[[T], None],
     *,
     limit: int,
+    retries: int = 0,
+    retry_if: Callable[[BaseException], bool] = lambda exc: False,
 ) -> None:
     """Submit ``fn(item)`` for every item with at most ``limit`` futures pending at a time.
 
     Each result is handed to ``on_result`` as soon as its future finishes (in completion order).
-    If anything goes wrong (an exception, Ctrl-C) the pending futures are cancelled and the
-    exception propagates; on Ctrl-C the results that had finished are handed over first.
+    An item whose future fails with an exception for which ``retry_if`` is true (its worker was
+    lost) is submitted again, at most ``retries`` times. If anything else goes wrong (an
+    exception, Ctrl-C) the pending futures are cancelled and the exception propagates, after the
+    results that had finished are handed over.
     """
-    pending: set[Future[T]] = set()
+    pending: dict[Future[T], tuple[Any, int]] = {}
+
+    def submit(item: Any, tries: int) -> None:
+        pending[executor.submit(fn, item)] = (item, tries)
+
     try:
         for item in items:
             while len(pending) >= max(1, limit):
-                pending = _collect(pending, on_result)
-            pending.add(executor.submit(fn, item))
+                _collect(pending, on_result, submit, retries, retry_if)
+            submit(item, 0)
         while pending:
-            pending = _collect(pending, on_result)
-    except KeyboardInterrupt:
+            _collect(pending, on_result, submit, retries, retry_if)
+    except BaseException:
         _cancel(pending)
         _salvage(pending, on_result)
         raise
-    except BaseException:
-        _cancel(pending)
-        raise
 
 
-def _cancel(pending: set[Future[Any]]) -> None:
+def _cancel(pending: dict[Future[Any], Any]) -> None:
     for future in pending:
         future.cancel()
 
 
-def _salvage[T](pending: set[Future[T]], on_result: Callable[[T], None]) -> None:
-    """Hand over the results that finished anyway (so an interrupt loses no finished work)."""
-    for future in pending:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            on_result(future.result())
+def _salvage[T](pending: dict[Future[T], Any], on_result: Callable[[T], None]) -> None:
+    """Hand over the results that finished anyway (so a stop loses no finished work).
+
+    A failure while handing over (the disk is full) ends the salvage quietly: the exception
+    that stopped the sweep is the one to report.
+    """
+    with contextlib.suppress(Exception):
+        for future in list(pending):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                on_result(future.result())
+                del pending[future]
 
 
-def _collect[T](pending: set[Future[T]], on_result: Callable[[T], None]) -> set[Future[T]]:
-    """Wait for at least one future; hand over the finished ones; return those still pending."""
-    done, still = wait(pending, return_when=FIRST_COMPLETED)
-    for future in done:
-        on_result(future.result())
-    return set(still)
+def _collect[T](
+    pending: dict[Future[T], tuple[Any, int]],
+    on_result: Callable[[T], None],
+    submit: Callable[[Any, int], None],
+    retries: int,
+    retry_if: Callable[[BaseException], bool],
+) -> None:
+    """Wait for at least one future; hand over the finished ones (successes first), submit again
+    the lost ones that may be retried; raise the first other failure."""
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    ordered = sorted(done, key=lambda f: f.cancelled() or f.exception() is not None)
+    for future in ordered:
+        error = None if future.cancelled() else future.exception()
+        item, tries = pending[future]
+        if error is not None and retry_if(error) and tries < retries:
+            del pending[future]
+            submit(item, tries + 1)
+            continue
+        result = future.result()  # raises the failure (or CancelledError)
+        del pending[future]
+        on_result(result)
 
 
 @contextlib.contextmanager

@@ -7,17 +7,23 @@ Layout::
     DIR/design.parquet                  the design points (point, parameters, digest)
     DIR/runs/task-000123.parquet        one row per run of task 123
     DIR/trajectories/task-000123.parquet  one row per run and month of task 123
+    DIR/checksums/task-000123.sha256    SHA-256 of task 123's shards (``sha256sum -c`` format)
     DIR/.lock                           held (flock) while a sweep writes
 
 Every file is written atomically (a temporary file in the same directory, fsync, rename). A
-task's trajectories shard is written before its runs shard: the runs shard is the task's commit
-mark. A sweep started again in the same directory skips the tasks whose runs shard reads back
-whole, and redoes the others, so after any interruption no run is lost or duplicated.
+task's trajectories shard is written first, then its runs shard, then its checksum file: the
+checksum file is the task's commit mark. A sweep started again in the same directory skips the
+tasks whose shards match their checksums and read back whole, and redoes the others, so after any
+interruption no run is lost or duplicated. Reading a sweep (:func:`load`) checks every shard it
+reads against its checksum: a shard damaged on disk is an error naming it, never a wrong table.
+Problems of the disk itself (full, read-only, permission denied) are :class:`SweepError` s that
+name the file and say how to resume.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -49,10 +55,16 @@ FORMAT = "cisim-sweep/1"
 MANIFEST = "manifest.json"
 EXPERIMENT_COPY = "experiment.toml"
 DESIGN = "design.parquet"
-RUNS, TRAJECTORIES = "runs", "trajectories"
+RUNS, TRAJECTORIES, CHECKSUMS = "runs", "trajectories", "checksums"
 LOCK = ".lock"
 _SHARD = re.compile(r"^task-(\d{6,})\.parquet$")
-_OURS = frozenset({MANIFEST, EXPERIMENT_COPY, DESIGN, RUNS, TRAJECTORIES, LOCK})
+_CHECKSUM = re.compile(r"^task-(\d{6,})\.sha256$")
+_OURS = frozenset({MANIFEST, EXPERIMENT_COPY, DESIGN, RUNS, TRAJECTORIES, CHECKSUMS, LOCK})
+#: What the manifest says about checksums (sweeps written before them lack the key).
+CHECKSUM_NOTE = (
+    "sha256 of each task's shards in checksums/task-NNNNNN.sha256 (sha256sum -c format, "
+    "paths relative to this directory); written last, it marks the task finished"
+)
 
 
 class SweepError(CisimError):
@@ -64,13 +76,36 @@ def shard_name(index: int) -> str:
     return f"task-{index:06d}.parquet"
 
 
+def checksum_name(index: int) -> str:
+    """The file name of task ``index``'s checksum file."""
+    return f"task-{index:06d}.sha256"
+
+
+def disk_error(exc: OSError, action: str, path: Path | str) -> SweepError:
+    """A one-line :class:`SweepError` for a problem of the disk (full, read-only, no access)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (free some space or choose another --out)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += " (check the directory's permissions or choose another --out)"
+    return SweepError(f"cannot {action} {path}: {reason}")
+
+
 # ---- atomic writes ---------------------------------------------------------------------------
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` so that it appears whole or not at all."""
+def write_parquet_atomic(table: pa.Table, path: Path) -> str:
+    """Write ``table`` to ``path`` so that it appears whole or not at all; return its SHA-256."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    data = sink.getvalue().to_pybytes()
+    _write_bytes_atomic(data, path)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_bytes_atomic(data: bytes, path: Path) -> None:
     temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         with open(temp, "wb") as handle:
-            pq.write_table(table, handle)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -82,17 +117,7 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
 
 def write_text_atomic(text: str, path: Path) -> None:
     """Write ``text`` to ``path`` so that it appears whole or not at all."""
-    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
+    _write_bytes_atomic(text.encode("utf-8"), path)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -107,7 +132,10 @@ def _fsync_directory(directory: Path) -> None:
 @contextlib.contextmanager
 def locked(directory: Path) -> Iterator[None]:
     """Hold ``DIR/.lock`` exclusively; raise :class:`SweepError` if another sweep holds it."""
-    fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise disk_error(exc, "write to", directory) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -142,11 +170,26 @@ class SweepStore:
         return sum(stop - first for first, stop in bounds)
 
     def write(self, result: TaskResult) -> None:
-        """Write a task's shards: trajectories first, then runs (the commit mark)."""
+        """Write a task's shards: trajectories, runs, then their checksums (the commit mark).
+
+        Raises :class:`SweepError` if the disk refuses (full, read-only); nothing of the task is
+        left half-written, and the tasks written before are kept.
+        """
         name = shard_name(result.index)
+        files: list[tuple[str, pa.Table]] = []
         if self.experiment.trajectories:
-            write_parquet_atomic(result.trajectories, self.path / TRAJECTORIES / name)
-        write_parquet_atomic(result.runs, self.path / RUNS / name)
+            files.append((f"{TRAJECTORIES}/{name}", result.trajectories))
+        files.append((f"{RUNS}/{name}", result.runs))
+        lines = []
+        target = self.path
+        try:
+            for relative, table in files:
+                target = self.path / relative
+                lines.append(f"{write_parquet_atomic(table, target)}  {relative}\n")
+            target = self.path / CHECKSUMS / checksum_name(result.index)
+            write_text_atomic("".join(lines), target)
+        except OSError as exc:
+            raise disk_error(exc, "write", target) from None
 
     def finish(self, *, complete: bool) -> None:
         """Record the end of this session (and the sweep's, when ``complete``)."""
@@ -155,7 +198,15 @@ class SweepStore:
         if complete:
             self.manifest["status"] = "complete"
             self.manifest["ended_utc"] = now
-        _write_manifest(self.path, self.manifest)
+        try:
+            _write_manifest(self.path, self.manifest)
+        except OSError as exc:
+            raise disk_error(exc, "write", self.path / MANIFEST) from None
+
+    def finish_quietly(self) -> None:
+        """Record an interrupted session if the disk allows (a failing disk must not mask why)."""
+        with contextlib.suppress(OSError, SweepError):
+            self.finish(complete=False)
 
 
 @contextlib.contextmanager
@@ -172,7 +223,10 @@ def open_store(
     """
     directory = Path(path)
     _check_directory(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_error(exc, "create", directory) from None
     with locked(directory):
         manifest = _read_manifest(directory) if (directory / MANIFEST).exists() else None
         if manifest is None:
@@ -181,10 +235,13 @@ def open_store(
             _check_same(directory, manifest, experiment)
             manifest["status"] = "running"
             manifest["sessions"].append(_session(command))
-        _write_manifest(directory, manifest)
-        _write_inputs(directory, experiment, design)
-        store = SweepStore(directory, experiment, manifest)
-        store.done, store.redone = _scan(directory, experiment, design, manifest)
+        try:
+            _write_manifest(directory, manifest)
+            _write_inputs(directory, experiment, design)
+            store = SweepStore(directory, experiment, manifest)
+            store.done, store.redone = _scan(directory, experiment, design, manifest)
+        except OSError as exc:
+            raise disk_error(exc, "write to", directory) from None
         yield store
 
 
@@ -222,6 +279,7 @@ def new_manifest(
         "status": "running",
         "command": command,
         "sessions": [_session(command)],
+        "checksums": CHECKSUM_NOTE,
     }
 
 
@@ -256,7 +314,11 @@ def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experimen
         )
     stored = directory / DESIGN
     if stored.exists():
-        old = pd.read_parquet(stored).drop(columns="digest")
+        try:
+            old = pd.read_parquet(stored).drop(columns="digest")
+        except (OSError, pa.ArrowException, KeyError):
+            stored.unlink()  # damaged: it is rewritten from the experiment
+            return
         if not old.equals(design_table(experiment)):
             raise SweepError(
                 f"{directory}: the experiment's design differs from the one stored (another "
@@ -265,7 +327,7 @@ def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experimen
 
 
 def _write_inputs(directory: Path, experiment: Experiment, design: pd.DataFrame) -> None:
-    for sub in (RUNS, TRAJECTORIES):
+    for sub in (RUNS, TRAJECTORIES, CHECKSUMS):
         (directory / sub).mkdir(exist_ok=True)
     if not (directory / EXPERIMENT_COPY).exists():
         write_text_atomic(experiment.toml, directory / EXPERIMENT_COPY)
@@ -286,7 +348,8 @@ def _with_digests(experiment: Experiment, design: pd.DataFrame) -> pa.Table:
 def _scan(
     directory: Path, experiment: Experiment, design: pd.DataFrame, manifest: dict[str, Any]
 ) -> tuple[frozenset[int], int]:
-    """Finished tasks (shards that read back whole) and how many damaged ones were removed."""
+    """Finished tasks (shards that match their checksums and read back whole) and how many
+    damaged or half-committed ones were removed."""
     _remove_temporaries(directory)
     done: set[int] = set()
     damaged = 0
@@ -296,26 +359,73 @@ def _scan(
         else:
             path.unlink()
             damaged += 1
-    for index, path in _shards(directory / TRAJECTORIES):
-        if index not in done:
-            path.unlink()
+    for sub, pattern in ((TRAJECTORIES, _SHARD), (CHECKSUMS, _CHECKSUM)):
+        for index, path in _numbered(directory / sub, pattern):
+            if index not in done:
+                path.unlink()
     return frozenset(done), damaged
 
 
 def _remove_temporaries(directory: Path) -> None:
-    for sub in (directory, directory / RUNS, directory / TRAJECTORIES):
+    for sub in (directory, directory / RUNS, directory / TRAJECTORIES, directory / CHECKSUMS):
         for entry in sub.glob(".*.tmp-*"):
             if not entry.is_dir():  # a directory is another writer's (cisim analyze's), not ours
                 entry.unlink(missing_ok=True)
 
 
 def _shards(directory: Path) -> list[tuple[int, Path]]:
+    return _numbered(directory, _SHARD)
+
+
+def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
+    if not directory.is_dir():
+        return []
     out = []
     for entry in directory.iterdir():
-        match = _SHARD.match(entry.name)
+        match = pattern.match(entry.name)
         if match:
             out.append((int(match.group(1)), entry))
     return sorted(out)
+
+
+def _checksums_required(manifest: dict[str, Any]) -> bool:
+    """Whether the sweep writes checksum files (every sweep since checksums were added)."""
+    return "checksums" in manifest
+
+
+def _expected_checksums(directory: Path, index: int) -> dict[str, str] | None:
+    """The ``{relative path: sha256}`` of task ``index``, or ``None`` if it has none (yet)."""
+    path = directory / CHECKSUMS / checksum_name(index)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        digest, _, relative = line.partition("  ")
+        if len(digest) != 64 or not relative:
+            return {}
+        out[relative] = digest
+    return out
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _matches(directory: Path, index: int, tables: Sequence[str]) -> bool:
+    """Whether task ``index`` has a checksum file naming exactly ``tables`` and they match."""
+    expected = _expected_checksums(directory, index)
+    wanted = {f"{table}/{shard_name(index)}" for table in tables}
+    if expected is None or set(expected) != wanted:
+        return False
+    return all(_file_sha256(directory / rel) == digest for rel, digest in expected.items())
 
 
 def _valid(
@@ -329,6 +439,10 @@ def _valid(
     first, stop = _task_bounds(manifest, index)
     reps = manifest["replicates"]
     try:
+        if _checksums_required(manifest):
+            tables = (TRAJECTORIES, RUNS) if experiment.trajectories else (RUNS,)
+            if not _matches(directory, index, tables):
+                return False
         runs = pq.read_table(directory / RUNS / shard_name(index))
         run_numbers = runs["point"].to_numpy() * reps + runs["replicate"].to_numpy()
         if run_numbers.tolist() != list(range(first, stop)):
@@ -430,7 +544,7 @@ class SweepResults:
         pandas.DataFrame
             Sorted by point, replicate and month.
         """
-        files = self._trajectory_files()
+        files = self._trajectory_files(points)
         keys = ["point", "replicate", "month"]
         wanted = keys + [c for c in (columns or self.experiment.trajectories) if c not in keys]
         if not files:
@@ -441,9 +555,15 @@ class SweepResults:
         frame = table.to_pandas()
         return frame.sort_values(keys, kind="stable", ignore_index=True)
 
-    def _trajectory_files(self) -> list[Path]:
-        committed = {index for index, _ in _shards(self.path / RUNS)}
-        return [p for i, p in _shards(self.path / TRAJECTORIES) if i in committed]
+    def _trajectory_files(self, points: Sequence[int] | None) -> list[Path]:
+        """The committed trajectory shards (of the tasks holding ``points``), checked."""
+        committed = set(_committed(self.path, self.manifest))
+        if points is not None:
+            committed &= _tasks_of(self.manifest, points)
+        files = [(i, p) for i, p in _shards(self.path / TRAJECTORIES) if i in committed]
+        for index, _ in files:
+            _verify(self.path, self.manifest, index, TRAJECTORIES)
+        return [p for _, p in files]
 
 
 def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
@@ -467,7 +587,7 @@ def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
     manifest = _read_manifest(directory)
     if manifest.get("format") != FORMAT:
         raise SweepError(f"{directory} holds another cisim output, not a sweep")
-    runs = _read_runs(directory)
+    runs = _read_runs(directory, manifest)
     if len(runs) != manifest["runs"] and not allow_incomplete:
         raise SweepError(
             f"{directory} holds {len(runs):,} of {manifest['runs']:,} runs: the sweep is "
@@ -478,16 +598,72 @@ def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
         path=directory,
         manifest=manifest,
         experiment=_stored_experiment(directory, manifest),
-        design=pd.read_parquet(directory / DESIGN),
+        design=_read_design(directory),
         runs=runs,
     )
 
 
-def _read_runs(directory: Path) -> pd.DataFrame:
-    files = [str(p) for _, p in _shards(directory / RUNS)]
+def _read_design(directory: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(directory / DESIGN)
+    except (OSError, pa.ArrowException) as exc:
+        raise SweepError(
+            f"{directory / DESIGN} cannot be read ({exc}); run the same 'cisim sweep' command "
+            "again to rewrite it"
+        ) from None
+
+
+def _committed(directory: Path, manifest: dict[str, Any]) -> list[int]:
+    """Tasks whose runs shard is committed: it has a checksum file (or, in a sweep written
+    before checksums, it exists)."""
+    runs = [index for index, _ in _shards(directory / RUNS)]
+    if not _checksums_required(manifest):
+        return runs
+    marked = {index for index, _ in _numbered(directory / CHECKSUMS, _CHECKSUM)}
+    return [index for index in runs if index in marked]
+
+
+def _verify(directory: Path, manifest: dict[str, Any], index: int, table: str) -> None:
+    """Raise :class:`SweepError` if task ``index``'s shard of ``table`` fails its checksum."""
+    if not _checksums_required(manifest):
+        return
+    relative = f"{table}/{shard_name(index)}"
+    expected = (_expected_checksums(directory, index) or {}).get(relative)
+    try:
+        actual = _file_sha256(directory / relative)
+    except OSError as exc:
+        raise disk_error(exc, "read", directory / relative) from None
+    if actual != expected:
+        raise SweepError(
+            f"{directory / relative} is damaged (it does not match its checksum in "
+            f"{CHECKSUMS}/{checksum_name(index)}); run the same 'cisim sweep' command again to "
+            "redo that task"
+        )
+
+
+def _tasks_of(manifest: dict[str, Any], points: Sequence[int]) -> set[int]:
+    size, reps = manifest["task_size"], manifest["replicates"]
+    out: set[int] = set()
+    for point in points:
+        first, stop = int(point) * reps, (int(point) + 1) * reps
+        out.update(range(first // size, (stop - 1) // size + 1))
+    return out
+
+
+def _read_runs(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    indices = _committed(directory, manifest)
+    for index in indices:
+        _verify(directory, manifest, index, RUNS)
+    files = [str(directory / RUNS / shard_name(index)) for index in indices]
     if not files:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in (*RUN_KEY, "seed")})
-    frame = pads.dataset(files, format="parquet").to_table().to_pandas()
+    try:
+        frame = pads.dataset(files, format="parquet").to_table().to_pandas()
+    except (OSError, pa.ArrowException) as exc:  # a sweep written before checksums
+        raise SweepError(
+            f"{directory / RUNS} holds a damaged shard ({exc}); run the same 'cisim sweep' "
+            "command again to redo it"
+        ) from None
     if "regime" in frame.columns:
         frame["regime"] = pd.Categorical(frame["regime"], categories=list(REGIMES))
     return frame.sort_values(list(RUN_KEY), kind="stable", ignore_index=True)
