@@ -85,7 +85,7 @@ LEVERS: dict[str, Lever] = {
     for lever in (
         _slider("initial_trust", "Trust at the start"),
         _slider("authority", "Representatives' authority"),
-        _slider("turnover", "Turnover of representatives (a month)", hi=0.15, step=0.005),
+        _slider("turnover", "Turnover (a month)", hi=0.15, step=0.005),
         Lever(name="navigator", label="A navigator", kind="switch"),
         Lever(
             name="entry_point",

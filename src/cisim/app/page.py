@@ -255,30 +255,30 @@ def Worlds(classroom: Classroom, version: int) -> None:
         with solara.Column():
             with solara.Columns([1] * len(worlds)):
                 for index, world in enumerate(worlds):
-                    WorldView(world, index, len(worlds) > 1, version)
+                    WorldView(world, index, classroom.comparison, version)
             with solara.Card("Over time", margin=0):
                 with solara.Div(classes=["cisim-chart", "cisim-trajectories"]):
-                    solara.FigureAltair(charts.trajectory_chart(worlds))
+                    VegaChart(charts.trajectory_spec(worlds))
                 with solara.Div(classes=["cisim-chart", "cisim-responses"]):
-                    solara.FigureAltair(charts.responses_chart(worlds))
+                    VegaChart(charts.responses_spec(worlds))
         with solara.Column():
             for index, world in enumerate(worlds):
-                EventLog(world, _title(world, index, classroom), version)
+                title = _title(world, index, classroom.comparison) if classroom.twin else ""
+                EventLog(world, title or "What happened", version)
             GuideCard(classroom.settings.preset)
 
 
-def _title(world: World, index: int, classroom: Classroom) -> str:
-    if classroom.comparison is None:
-        return "What happened"
+def _title(world: World, index: int, comparison: Comparison | None) -> str:
+    """``This world: without a navigator`` (or ``The other world: ...``)."""
     which = "This world" if index == 0 else "The other world"
-    return f"{which}: {world.lever_words(classroom.comparison.lever)}"
+    return f"{which}: {world.lever_words(comparison.lever)}" if comparison else which
 
 
 @solara.component
-def WorldView(world: World, index: int, two: bool, version: int) -> None:
+def WorldView(world: World, index: int, comparison: Comparison | None, version: int) -> None:
     """One world's status line and network."""
-    title = ("This world" if index == 0 else "The other world") if two else "The collaboration"
-    width = 330 if two else 560
+    title = _title(world, index, comparison) if comparison else "The collaboration"
+    width = 300 if comparison else 560
     verdict = world.verdict
     with solara.Card(title, margin=0):
         with solara.Div(classes=["cisim-status"]):
@@ -288,7 +288,7 @@ def WorldView(world: World, index: int, two: bool, version: int) -> None:
                 f"regime: <b>{html.escape(verdict.words)}</b>"
             )
         with solara.Div(classes=["cisim-chart", "cisim-network"]):
-            solara.FigureAltair(charts.network_chart(world, width=width, height=int(width * 0.8)))
+            VegaChart(charts.network_spec(world, width=width, height=int(width * 0.8)))
         solara.Text(
             "Gold ring: the navigator's attention this month. Red cross: blame crossed the tie "
             f"in the last {charts.BLAME_MEMORY} months. Hollow: an outsider who may join; grey: "
@@ -322,6 +322,11 @@ def GuideCard(preset: str) -> None:
 
 def _bullets(items: tuple[str, ...]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"
+
+
+def VegaChart(spec: dict[str, Any]) -> Any:
+    """A Vega-Lite chart (Solara's widget, given the specification directly)."""
+    return solara.widgets.VegaLite.element(spec=spec, listen_to_click=False, listen_to_hover=False)
 
 
 def Html(markup: str) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import threading
 from pathlib import Path
 
 from cisim.errors import CisimError
@@ -73,6 +74,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
         os.environ.setdefault(name, value)
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(sock.getsockname()[1])
     _prepare_assets()
+    _warm_up()
     import uvicorn
 
     config = uvicorn.Config(
@@ -91,6 +93,34 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
         sock.close()
     print("cisim app: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _warm_up() -> None:
+    """Run a world for a month and draw it, so the first click is quick.
+
+    The engine is compiled on its first run after an install (then cached); that can take a
+    minute or two, so a note is printed if it does not finish at once.
+    """
+    from cisim.app import charts
+    from cisim.app.world import Settings, World
+
+    note = threading.Timer(
+        3.0,
+        lambda: print(
+            "cisim app: preparing the model (the first start after an install compiles it)",
+            file=sys.stderr,
+            flush=True,
+        ),
+    )
+    note.start()
+    try:
+        world = World(Settings())
+        world.step(1)
+        charts.network_spec(world)
+        charts.trajectory_spec([world])
+        charts.responses_spec([world])
+    finally:
+        note.cancel()
 
 
 def _prepare_assets() -> None:
