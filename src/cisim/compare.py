@@ -47,6 +47,17 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+__all__ = [
+    "OUTCOMES",
+    "OUTCOME_NAMES",
+    "Comparison",
+    "Outcome",
+    "compare",
+    "describe_change",
+    "outcome_values",
+    "run_scenarios",
+]
+
 #: Replicates per job sent to a worker (the engine advances them as one array batch).
 CHUNK = 250
 MAX_SEED = 2**63 - 1

@@ -50,6 +50,8 @@ from cisim.scenario import Scenario
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = ["OptionRanking", "options"]
+
 _ALLOWED_SPEC = (
     "a non-empty table: parameter -> list of values (one option per value), or option name -> "
     "table of changes"
