@@ -24,7 +24,9 @@ def _canonical(pairs: Pairs) -> Pairs:
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     if len(pairs) == 0:
         return pairs.reshape(0, 2)
-    return np.unique(pairs, axis=0)
+    width = int(pairs[:, 1].max()) + 1  # pairs sorted as (a, b) sort as the numbers a * width + b
+    keys = np.unique(pairs[:, 0] * width + pairs[:, 1])
+    return np.stack([keys // width, keys % width], axis=1)
 
 
 def complete(n: int) -> Pairs:
@@ -34,25 +36,28 @@ def complete(n: int) -> Pairs:
 
 
 def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None = None) -> Pairs:
-    """``m`` distinct random pairs (fewer if the graph fills up), avoiding ``exclude``."""
+    """``m`` distinct random pairs (fewer if the graph fills up), avoiding ``exclude``.
+
+    Pairs are drawn in rounds of ``2 * need + 8`` ordered draws; within a round they are taken in
+    order, skipping loops and pairs already chosen, until ``m`` are chosen.
+    """
     max_pairs = n * (n - 1) // 2
-    taken = set() if exclude is None else {(int(a), int(b)) for a, b in exclude}
-    m = min(m, max_pairs - len(taken))
-    out: list[tuple[int, int]] = []
-    chosen = set(taken)
+    chosen = np.zeros(0, dtype=np.int64)  # pairs (a < b) as a * n + b
+    if exclude is not None and len(exclude):
+        chosen = np.unique(np.minimum(exclude[:, 0], exclude[:, 1]) * n + exclude.max(axis=1))
+    m = min(m, max_pairs - len(chosen))
+    out = np.zeros(0, dtype=np.int64)
     while len(out) < m:
         need = m - len(out)
         draw = rng.integers(0, n, size=(2 * need + 8, 2))
-        for a, b in draw:
-            if a == b:
-                continue
-            key = (int(min(a, b)), int(max(a, b)))
-            if key not in chosen:
-                chosen.add(key)
-                out.append(key)
-                if len(out) == m:
-                    break
-    return np.array(out, dtype=np.int64).reshape(-1, 2)
+        draw = draw[draw[:, 0] != draw[:, 1]]
+        keys = draw.min(axis=1) * n + draw.max(axis=1)
+        _, first = np.unique(keys, return_index=True)
+        keys = keys[np.sort(first)]  # first occurrences, in draw order
+        keys = keys[~np.isin(keys, chosen)][:need]
+        chosen = np.concatenate([chosen, keys])
+        out = np.concatenate([out, keys])
+    return np.stack([out // n, out % n], axis=1).astype(np.int64).reshape(-1, 2)
 
 
 def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Pairs:

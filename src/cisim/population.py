@@ -90,9 +90,8 @@ def _traits(
     sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator
 ) -> NDArray[np.float64]:
     z = rng.standard_normal((len(SECTOR_TRAITS), len(sector)))
-    means = np.array(
-        [[sc.sector_trait(SECTORS[s], t) for s in sector] for t in SECTOR_TRAITS], dtype=float
-    )
+    table = np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
+    means = table[:, sector]
     out = np.clip(means + sc.trait_spread * z, 0.0, 1.0)
     # turnover is a small hazard: spread it multiplicatively (log-normal, mean preserved)
     s = 2.0 * sc.trait_spread

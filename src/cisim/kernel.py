@@ -1,0 +1,935 @@
+"""The compiled step: the ten mechanisms, one replicate row at a time, in machine code.
+
+The mechanisms in :mod:`cisim.mechanisms` are the model's specification: array code over a whole
+batch, readable next to the ODD, tested one by one on hand-made states. This module is the same
+rules compiled with numba, looping over replicate rows, organisations and tie slots. A row's
+organisations and ties fit in the processor's cache, every mechanism runs on them before the next
+row is touched, and there are no temporary arrays or per-call overheads: the step runs one to two
+orders of magnitude faster than the array code (``docs/performance.md``).
+
+The two implementations must agree exactly. Each function below mirrors the mechanism of the same
+name operation for operation, in the same order of floating-point operations, and a test
+(``tests/test_kernel.py``) runs both on a battery of scenarios and demands bit-identical states
+and metrics. The one thing that differs is the elementary functions: numpy's ``exp``, ``tanh`` and
+``log`` use SIMD approximations chosen at run time by the processor's instruction set, compiled
+code calls the C library's (``libm``), so the test runs the array code with the C library's
+functions too. That makes the compiled engine the reproducible one: its results no longer depend
+on which SIMD routines numpy picks on a given machine.
+
+Randomness is the same counter-based draw as :mod:`cisim.streams` (SplitMix64 on stream key,
+month and index), computed in place; the two standard normal draws per replicate and month
+(outcome noise, setback salience) are computed by :func:`cisim.streams.normal` before the step and
+passed in, so the inverse normal CDF is scipy's in both implementations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from dataclasses import fields
+from typing import Any
+
+import numba
+import numpy as np
+
+from cisim.mechanisms.adaptation import ADAPT_RATE, CLIMATE_RESET
+from cisim.mechanisms.contribution import TRUST_WEIGHT
+from cisim.mechanisms.entry_point import FRUSTRATION_RATE, NONE, TALK_UNDERSTANDING
+from cisim.mechanisms.joint_work import (
+    ASPIRATION_ADAPTATION,
+    FRUSTRATION_EASING,
+    PROGRESS_RATE,
+    SCOPE_GROWTH,
+)
+from cisim.mechanisms.navigator import BROKER_CHANCE, CREDIBILITY_RECOVERY
+from cisim.mechanisms.setback_response import (
+    BLAME_BASE,
+    BLAMED_DECAY,
+    CLIMATE_RATE,
+    CLIMATE_WEIGHT,
+    KNOWLEDGE_TERM,
+    SALIENCE_SD,
+    TRUST_TERM,
+    UNDERSTANDING_TERM,
+)
+from cisim.mechanisms.trust import RECIPROCITY_WEIGHT
+from cisim.state import ACTIVE, CANDIDATE, EXITED, Params, State
+from cisim.streams import Stream, normal
+
+__all__ = [
+    "MEASURED",
+    "ParamArrays",
+    "StateArrays",
+    "measure",
+    "param_arrays",
+    "run",
+    "state_arrays",
+    "step",
+]
+
+_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
+_PARAM_FIELDS = tuple(f.name for f in fields(Params))
+
+#: The arrays of a :class:`~cisim.state.State`, as numba sees them.
+StateArrays = namedtuple("StateArrays", _STATE_FIELDS)  # type: ignore[misc]
+#: The arrays of a :class:`~cisim.state.Params`, as numba sees them.
+ParamArrays = namedtuple("ParamArrays", _PARAM_FIELDS)  # type: ignore[misc]
+
+# Module constants become compile-time constants of the compiled code.
+_MODE_BLAME = (-0.05, 0.05, 0.0)  # setback_response.MODE_BLAME
+_MODE_EFFECT = (1.0, 1.02, 1.01)  # joint_work.MODE_EFFECT
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_TWO53 = 1.0 / 9007199254740992.0
+_LOG5 = math.log(5.0)  # diversity's normaliser; recomputed by np.log in the array code
+_S_TURNOVER = int(Stream.TURNOVER)
+_S_ENTRY = int(Stream.ENTRY_POINT)
+_S_ATTRIBUTION = int(Stream.ATTRIBUTION)
+_S_BLAME_TARGET = int(Stream.BLAME_TARGET)
+_S_NAVIGATOR = int(Stream.NAVIGATOR)
+_S_BROKER = int(Stream.BROKER)
+_S_BROKER_TIE = int(Stream.BROKER_TIE)
+_S_EXIT = int(Stream.EXIT)
+_S_JOIN = int(Stream.JOIN)
+_S_ADAPTATION = int(Stream.ADAPTATION)
+_S_GOVERNANCE = int(Stream.GOVERNANCE)
+
+jit = numba.njit(cache=True, nogil=True)
+#: Functions that take the whole state (a tuple of some sixty arrays) are inlined into the step:
+#: passing it through a call costs more than most mechanisms' work on a row.
+inline = numba.njit(cache=True, nogil=True, inline="always")
+
+
+# ---- draws and small helpers -----------------------------------------------------------------
+@jit
+def _mix(z: Any) -> Any:
+    z ^= z >> np.uint64(30)
+    z *= _M1
+    z ^= z >> np.uint64(27)
+    z *= _M2
+    z ^= z >> np.uint64(31)
+    return z
+
+
+@jit
+def draw(keys: Any, r: int, stream: int, month: int, index: int) -> float:
+    """The uniform number of :func:`cisim.streams.uniform` for one row, month and index."""
+    k0 = keys[r, stream, 0]
+    k1 = keys[r, stream, 1]
+    ctr = np.uint64(index) | (np.uint64(month) << np.uint64(32))
+    z = _mix(k0 + ctr * _GOLDEN)
+    z = _mix(z ^ k1)
+    return float(z >> np.uint64(11)) * _TWO53
+
+
+@jit
+def _sigmoid(x: float) -> float:
+    return 0.5 * (1.0 + math.tanh(0.5 * x))
+
+
+@jit
+def _clip(x: float, lo: float, hi: float) -> float:
+    return min(max(x, lo), hi)
+
+
+@jit
+def _active_of(status: Any, alive: bool) -> Any:
+    n = status.shape[0]
+    out = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        out[i] = alive and status[i] == ACTIVE
+    return out
+
+
+@jit
+def _live_of(exists: Any, dormant: Any, src: Any, dst: Any, active: Any) -> Any:
+    e_n = src.shape[0]
+    out = np.empty(e_n, dtype=np.bool_)
+    for e in range(e_n):
+        out[e] = exists[e] and not dormant[e] and active[src[e]] and active[dst[e]]
+    return out
+
+
+@jit
+def _mean_out_trust_of(trust: Any, src: Any, n: int, live: Any, fallback: float) -> Any:
+    """Each organisation's mean trust over its live outgoing ties (``State.mean_out_trust``)."""
+    total = np.zeros(n)
+    count = np.zeros(n)
+    for e in range(src.shape[0]):
+        if live[e]:
+            i = src[e]
+            total[i] += trust[e]
+            count[i] += 1.0
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = total[i] / max(count[i], 1.0) if count[i] > 0 else fallback
+    return out
+
+
+@jit
+def _row_mean(values: Any, mask: Any) -> float:
+    """``state.row_mean`` of one row: masked values added left to right, over their count."""
+    total = 0.0
+    count = 0
+    for i in range(values.shape[0]):
+        if mask[i]:
+            total += values[i]
+            count += 1
+    return total / max(count, 1) if count > 0 else 0.0
+
+
+@jit
+def _diversity_of(sector: Any, mask: Any) -> float:
+    """``state.diversity`` of one row (normalised Shannon entropy of five sectors)."""
+    counts = np.zeros(5, dtype=np.int64)
+    for i in range(mask.shape[0]):
+        if mask[i]:
+            counts[sector[i]] += 1
+    total = max(counts.sum(), 1)
+    terms = np.zeros(5)
+    for k in range(5):
+        share = counts[k] / total
+        terms[k] = share * math.log(share) if share > 0 else 0.0
+    ent = -((((terms[0] + terms[1]) + terms[2]) + terms[3]) + terms[4])
+    return ent / _LOG5
+
+
+@jit
+def _pick_one_per_src_of(src: Any, n: int, candidates: Any, score: Any) -> Any:
+    """``State.pick_one_per_src`` of one row: each source's best-scoring candidate tie."""
+    e_n = src.shape[0]
+    best = np.full(n, -np.inf)
+    for e in range(e_n):
+        if candidates[e] and score[e] > best[src[e]]:
+            best[src[e]] = score[e]
+    out = np.zeros(e_n, dtype=np.bool_)
+    for e in range(e_n):
+        out[e] = candidates[e] and score[e] == best[src[e]]
+    return out
+
+
+# ---- the ten mechanisms, one row each ------------------------------------------------------------
+@inline
+def turnover(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.turnover.turnover` for row ``r``."""
+    n = s.status.shape[1]
+    act = _active_of(s.status[r], s.alive[r])
+    leave = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        leave[i] = act[i] and draw(s.keys, r, _S_TURNOVER, month, i) < s.turnover[r, i]
+        s.left_now[r, i] = leave[i]
+        if leave[i]:
+            s.tenure[r, i] = 0
+            s.representatives[r, i] += 1
+            s.understanding[r, i] = s.understanding[r, i] * p.institutional_memory[r]
+        else:
+            s.tenure[r, i] += act[i]
+    for e in range(s.src.shape[1]):
+        if not s.exists[r, e]:
+            continue
+        if leave[s.src[r, e]]:
+            s.trust[r, e] = s.institutional_trust[r, e]
+        elif leave[s.dst[r, e]]:
+            s.trust[r, e] = 0.5 * (s.trust[r, e] + s.institutional_trust[r, e])
+    for i in range(n):
+        if leave[i]:
+            s.onboarding[r, i] = 0.0
+        elif act[i]:
+            speed = (1.0 + s.attended[r, i]) / p.onboarding_months[r]
+            s.onboarding[r, i] = min(1.0, s.onboarding[r, i] + speed)
+    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+    rate = p.institutional_trust_rate[r]
+    for e in range(s.src.shape[1]):
+        if live[e]:
+            s.institutional_trust[r, e] += rate * (s.trust[r, e] - s.institutional_trust[r, e])
+
+
+@inline
+def entry_point(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.entry_point.entry_point` for row ``r``."""
+    n = s.status.shape[1]
+    act = _active_of(s.status[r], s.alive[r])
+    searching = s.alive[r] and not s.entry_found[r]
+    found = False
+    if searching:
+        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+        effective = np.empty(n)
+        for i in range(n):
+            effective[i] = s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i])
+        boost = 1.25 if p.authority_self_assigned[r] else 1.0
+        agency = min(1.0, _row_mean(effective, act) * boost)
+        x = (
+            2.0 * (_diversity_of(s.sector[r], act) - 0.6)
+            + 4.0 * (_row_mean(s.trust[r], live) - 0.5)
+            + 3.0 * (agency - 0.5)
+            + 2.0 * (p.community_engagement[r] - 0.3)
+        )
+        hazard = min(1.0, p.entry_base_rate[r] * math.exp(x))
+        if p.entry_point[r] == NONE:
+            hazard = 0.0
+        found = draw(s.keys, r, _S_ENTRY, month, 0) < hazard
+        if found:
+            s.entry_found[r] = True
+            s.entry_month[r] = month
+    if not (searching and not found):
+        return
+    trust_i = _mean_out_trust_of(
+        s.trust[r],
+        s.src[r],
+        s.status.shape[1],
+        _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act),
+        p.initial_trust[r],
+    )
+    for i in range(n):
+        if act[i]:
+            u = s.understanding[r, i]
+            s.understanding[r, i] = u + TALK_UNDERSTANDING * trust_i[i] * (1.0 - u)
+            f = s.frustration[r, i]
+            s.frustration[r, i] = f + FRUSTRATION_RATE * (1.5 - s.alignment[r, i]) * (1.0 - f)
+
+
+@inline
+def contribution(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.contribution.contribution` for row ``r``."""
+    act = _active_of(s.status[r], s.alive[r])
+    trust_i = _mean_out_trust_of(
+        s.trust[r],
+        s.src[r],
+        s.status.shape[1],
+        _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act),
+        p.initial_trust[r],
+    )
+    gap = s.performance[r] - s.aspiration_level[r]
+    for i in range(s.status.shape[1]):
+        if act[i]:
+            x = (
+                TRUST_WEIGHT * (trust_i[i] - 0.5)
+                + 2.0 * (s.alignment[r, i] - 0.5)
+                + 2.0 * gap
+                + 1.5 * (s.legitimacy[r] - 0.5)
+                - 1.5 * s.frustration[r, i]
+                - min(s.blamed[r, i], 2.0)
+            )
+            share = _sigmoid(x) * (0.5 + 0.5 * s.onboarding[r, i])
+            s.contribution[r, i] = s.capacity[r, i] * share
+        elif s.alive[r]:
+            s.contribution[r, i] = 0.0
+
+
+@inline
+def _task_output(s: Any, p: Any, r: int, act: Any) -> float:
+    n = s.status.shape[1]
+    effort = _row_mean(s.contribution[r], act) / max(_row_mean(s.capacity[r], act), 1e-9)
+    weighted = 0.0
+    weights = 0.0
+    for i in range(n):
+        w = s.contribution[r, i] if act[i] else 0.0
+        weighted += s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i]) * w
+        weights += w
+    present = weighted / max(weights, 1e-12)
+    base = (
+        0.35 * effort
+        + 0.2 * present
+        + 0.25 * _row_mean(s.understanding[r], act)
+        + 0.2 * s.operational_capacity[r]
+    )
+    synergy = 1.0 + 0.6 * p.joint_problem_solving[r] * _diversity_of(s.sector[r], act)
+    targeting = 0.8 + 0.4 * p.data_use[r] * (0.5 + 0.5 * s.knowledge[r])
+    community_time = 1.0 - 0.15 * p.community_engagement[r]
+    money = 0.6 * p.resources[r] * s.operational_capacity[r]
+    out = (base * synergy * targeting * community_time + money) * (1.0 - 0.5 * s.conflict[r])
+    return out * _MODE_EFFECT[s.governance[r]]
+
+
+@inline
+def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float) -> None:
+    """:func:`cisim.mechanisms.joint_work.joint_work` for row ``r``."""
+    act = _active_of(s.status[r], s.alive[r])
+    working = s.alive[r] and s.entry_found[r]
+    if working:
+        s.task_effort[r] += _task_output(s, p, r, act)
+        s.task_months[r] += 1
+    review = working and s.task_months[r] >= p.review_months[r]
+    noise = p.outcome_noise[r] * (1.0 - 0.3 * p.data_use[r]) * z_outcome
+    y = s.task_effort[r] / max(s.task_months[r], 1) + noise
+    win = review and y >= s.task_scope[r]
+    setback = review and y < s.aspiration_level[r]
+    s.reviewed_now[r] = review
+    s.won_now[r] = win
+    s.setback_now[r] = setback
+    if win:
+        s.progress[r] += PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
+        s.wins[r] += 1
+        if s.first_win_month[r] < 0:
+            s.first_win_month[r] = month
+        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+        for e in range(s.src.shape[1]):
+            if live[e]:
+                s.experience[r, e] += 1.0
+        s.task_scope[r] = min(1.0, s.task_scope[r] * SCOPE_GROWTH)
+    for i in range(s.status.shape[1]):
+        f = s.frustration[r, i]
+        if working:
+            f = FRUSTRATION_EASING * f
+        if win:
+            f = 0.7 * f
+        if setback and act[i]:
+            f = f + 0.1 * (1 - f)
+        s.frustration[r, i] = f
+    if review:
+        s.setbacks_in_row[r] = s.setbacks_in_row[r] + 1 if setback else 0
+        s.performance[r] = y
+    s.shortfall[r] = s.aspiration_level[r] - y if setback else 0.0
+    if review:
+        a = s.aspiration_level[r]
+        s.aspiration_level[r] = _clip(a + ASPIRATION_ADAPTATION * (y - a), 0.0, 1.5)
+        s.task_effort[r] = 0.0
+        s.task_months[r] = 0
+
+
+@jit
+def _contest(authority_contest: float, resources: float) -> float:
+    return authority_contest * (0.25 + 1.5 * resources)
+
+
+@inline
+def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: float) -> Any:
+    n = s.status.shape[1]
+    trust_i = _mean_out_trust_of(s.trust[r], s.src[r], s.status.shape[1], live, p.initial_trust[r])
+    ties = np.zeros(n)
+    prior = np.zeros(n)
+    for e in range(s.src.shape[1]):
+        if live[e]:
+            ties[s.src[r, e]] += 1.0
+            if s.prior[r, e]:
+                prior[s.src[r, e]] += 1.0
+    pressure = s.aspiration_level[r] + 0.1 * p.resources[r] + s.shortfall[r]
+    contest = _contest(p.authority_contest[r], p.resources[r])
+    out = np.empty(n)
+    for i in range(n):
+        mediation = s.credibility[r] if s.attended[r, i] else 0.0
+        x = (
+            BLAME_BASE
+            + CLIMATE_WEIGHT * s.blame_climate[r]
+            + TRUST_TERM * (0.5 - trust_i[i])
+            + UNDERSTANDING_TERM * (0.5 - s.understanding[r, i])
+            + 2.0 * (0.5 - p.data_use[r])
+            - KNOWLEDGE_TERM * (s.knowledge[r] - 0.2)
+            + 1.5 * (pressure - 0.5)
+            + min(s.blamed[r, i], 2.0)
+            + 1.5 * contest
+            - 2.0 * mediation
+            - 1.5 * (prior[i] / max(ties[i], 1.0))
+            - 1.0 * p.joint_problem_solving[r]
+            + _MODE_BLAME[s.governance[r]]
+            + SALIENCE_SD * z_salience
+        )
+        out[i] = _sigmoid(x)
+    return out
+
+
+@inline
+def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
+    n = s.status.shape[1]
+    e_n = s.src.shape[1]
+    candidates = np.empty(e_n, dtype=np.bool_)
+    score = np.empty(e_n)
+    for e in range(e_n):
+        candidates[e] = live[e] and blame[s.src[r, e]]
+        v = draw(s.keys, r, _S_BLAME_TARGET, month, e)
+        score[e] = (1.0 - s.trust[r, e]) + 0.5 * v
+    target = _pick_one_per_src_of(s.src[r], s.status.shape[1], candidates, score)
+    severity = p.blame_severity[r]
+    blamed_count = np.zeros(n)
+    for e in range(e_n):
+        hits = (1.0 if target[e] else 0.0) + (1.0 if target[s.rev[r, e]] else 0.0)
+        s.experience[r, e] = s.experience[r, e] - severity * hits
+        if target[e]:
+            blamed_count[s.dst[r, e]] += 1.0
+    involved = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        involved[i] = blamed_count[i] > 0 or blame[i]
+    for e in range(e_n):
+        if live[e] and not involved[s.src[r, e]] and involved[s.dst[r, e]]:
+            s.experience[r, e] = s.experience[r, e] - p.trust_spillover[r] * severity
+        if target[e] or target[s.rev[r, e]]:
+            s.last_blame[r, e] = month
+    for i in range(n):
+        s.blamed[r, i] = s.blamed[r, i] + blamed_count[i]
+        if blamed_count[i] > 0:
+            s.frustration[r, i] = s.frustration[r, i] + 0.1 * (1 - s.frustration[r, i])
+
+
+@inline
+def setback_response(s: Any, p: Any, r: int, month: int, z_salience: float) -> None:
+    """:func:`cisim.mechanisms.setback_response.setback_response` for row ``r``."""
+    n = s.status.shape[1]
+    if s.alive[r]:
+        for i in range(n):
+            s.blamed[r, i] = s.blamed[r, i] * BLAMED_DECAY
+    act = _active_of(s.status[r], s.alive[r])
+    blame = np.zeros(n, dtype=np.bool_)
+    learn = np.zeros(n, dtype=np.bool_)
+    n_active = 0
+    for i in range(n):
+        n_active += act[i]
+    if s.setback_now[r] and n_active > 0:
+        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+        chance = _blame_probability(s, p, r, act, live, z_salience)
+        for i in range(n):
+            if act[i]:
+                blame[i] = draw(s.keys, r, _S_ATTRIBUTION, month, i) < chance[i]
+                learn[i] = not blame[i]
+        _blame(s, p, r, month, live, blame)
+        for i in range(n):
+            if learn[i]:
+                s.understanding[r, i] = s.understanding[r, i] + 0.15 * (1 - s.understanding[r, i])
+        for e in range(s.src.shape[1]):
+            if live[e] and learn[s.dst[r, e]]:
+                s.experience[r, e] += 1.0
+    n_blame = 0
+    n_learn = 0
+    for i in range(n):
+        s.learned_now[r, i] = learn[i]
+        s.blamed_now[r, i] = blame[i]
+        n_blame += blame[i]
+        n_learn += learn[i]
+    s.blame_now[r] = n_blame
+    s.learning_now[r] = n_learn
+    s.blame_total[r] += n_blame
+    s.learning_total[r] += n_learn
+    m = max(n_active, 1)
+    b_share = n_blame / m
+    l_share = n_learn / m
+    oc = s.operational_capacity[r]
+    s.operational_capacity[r] = _clip(oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc, 0.0, 1.0)
+    s.task_scope[r] = s.task_scope[r] * (1.0 - 0.15 * l_share)
+    climate = s.blame_climate[r]
+    shift = CLIMATE_RATE * (b_share - climate) if s.setback_now[r] and s.alive[r] else 0.0
+    s.blame_climate[r] = _clip(climate + shift, 0.0, 1.0)
+    c = s.conflict[r]
+    s.conflict[r] = _clip(
+        c + 0.3 * b_share * _contest(p.authority_contest[r], p.resources[r]) * (1 - c), 0.0, 1.0
+    )
+    has_navigator = 1.0 if p.navigator[r] > 0 else 0.0
+    s.credibility[r] = s.credibility[r] * (1.0 - 0.1 * b_share * has_navigator)
+
+
+@inline
+def trust(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.trust.trust` for row ``r``."""
+    n = s.status.shape[1]
+    e_n = s.src.shape[1]
+    act = _active_of(s.status[r], s.alive[r])
+    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+    commit = np.empty(n)
+    for i in range(n):
+        cap = s.capacity[r, i]
+        commit[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
+    build = p.trust_build_rate[r]
+    erosion = p.trust_erosion_rate[r]
+    updated = np.empty(e_n)
+    in_sum = np.zeros(n)
+    in_count = np.zeros(n)
+    for e in range(e_n):
+        if not live[e]:
+            continue
+        t = s.trust[r, e]
+        x = s.experience[r, e] + RECIPROCITY_WEIGHT * (commit[s.dst[r, e]] - t)
+        delta = build * x * (1.0 - t) if x > 0 else erosion * x * t
+        updated[e] = _clip(t + delta, 0.0, 1.0)
+        in_sum[s.dst[r, e]] += updated[e]
+        in_count[s.dst[r, e]] += 1.0
+    weight = p.reputation_weight[r]
+    for e in range(e_n):
+        if live[e]:
+            j = s.dst[r, e]
+            reputation = in_sum[j] / max(in_count[j], 1.0)
+            s.trust[r, e] = _clip(updated[e] + weight * (reputation - updated[e]), 0.0, 1.0)
+        s.experience[r, e] = 0.0
+
+
+@inline
+def navigator(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.navigator.navigator` for row ``r``."""
+    n = s.status.shape[1]
+    e_n = s.src.shape[1]
+    act = _active_of(s.status[r], s.alive[r])
+    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+    has = p.navigator[r] > 0 and s.alive[r]
+    cred = s.credibility[r]
+    budget = math.floor(p.navigator[r] * p.navigator_capacity[r] * cred + 0.5)
+    trust_i = _mean_out_trust_of(s.trust[r], s.src[r], s.status.shape[1], live, p.initial_trust[r])
+    minus_need = np.empty(n)
+    for i in range(n):
+        score = (
+            (1.0 - s.onboarding[r, i])
+            + s.blamed[r, i]
+            + 2.0 * max(0.5 - trust_i[i], 0.0)
+            + 0.5 * s.frustration[r, i]
+        )
+        jitter = 0.01 * draw(s.keys, r, _S_NAVIGATOR, month, i)
+        minus_need[i] = -(score + jitter) if act[i] else np.inf
+    order = np.argsort(minus_need, kind="mergesort")
+    attended = np.zeros(n, dtype=np.bool_)
+    count = 0
+    for k in range(n):
+        i = order[k]
+        attended[i] = act[i] and has and k < budget
+        count += attended[i]
+    for i in range(n):
+        s.attended[r, i] = attended[i]
+    s.navigator_activity[r] = count
+    for e in range(e_n):
+        if live[e] and (attended[s.src[r, e]] or attended[s.dst[r, e]]):
+            s.experience[r, e] += 0.5 * cred
+    for i in range(n):
+        if attended[i]:
+            s.frustration[r, i] = 0.8 * s.frustration[r, i]
+    if count > 0:
+        _broker(s, r, month, act, attended)
+    if has:
+        s.credibility[r] = cred + CREDIBILITY_RECOVERY * (p.navigator_credibility[r] - cred)
+
+
+@inline
+def _broker(s: Any, r: int, month: int, act: Any, attended: Any) -> None:
+    n = s.status.shape[1]
+    e_n = s.src.shape[1]
+    lucky = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        lucky[i] = attended[i] and draw(s.keys, r, _S_BROKER, month, i) < BROKER_CHANCE
+    candidates = np.empty(e_n, dtype=np.bool_)
+    score = np.empty(e_n)
+    for e in range(e_n):
+        i, j = s.src[r, e], s.dst[r, e]
+        candidates[e] = s.exists[r, e] and s.dormant[r, e] and lucky[i] and act[j]
+        other_sector = 0.5 if s.sector[r, i] != s.sector[r, j] else 0.0
+        score[e] = draw(s.keys, r, _S_BROKER_TIE, month, e) + other_sector
+    chosen = _pick_one_per_src_of(s.src[r], s.status.shape[1], candidates, score)
+    for e in range(e_n):
+        if chosen[e] or chosen[s.rev[r, e]]:
+            s.dormant[r, e] = False
+
+
+@inline
+def community(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.community.community` for row ``r``."""
+    if not s.alive[r]:
+        return
+    ce = p.community_engagement[r]
+    sup = s.support[r]
+    support = sup + 0.05 * ce * (1 - sup) - 0.01 * sup
+    k = s.knowledge[r]
+    reviewed = 1.0 if s.reviewed_now[r] else 0.0
+    know = k + 0.03 * ce * (1 - k) + 0.05 * p.data_use[r] * reviewed * (1 - k)
+    granted = 0.0 if p.authority_self_assigned[r] else 1.0
+    target = 0.2 + 0.3 * support + 0.5 * s.progress[r] - 0.3 * s.conflict[r] + 0.1 * granted
+    legit = s.legitimacy[r]
+    s.support[r] = support
+    s.knowledge[r] = know
+    s.legitimacy[r] = legit + 0.05 * (_clip(target, 0.0, 1.0) - legit)
+
+
+@inline
+def adaptation(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.adaptation.adaptation` for row ``r``."""
+    if not s.alive[r]:
+        return
+    act = _active_of(s.status[r], s.alive[r])
+    long_talk = not s.entry_found[r] and month >= 12 and _row_mean(s.frustration[r], act) > 0.5
+    stuck = s.setbacks_in_row[r] >= 2 or s.conflict[r] > 0.4 or long_talk
+    adapt = stuck and draw(s.keys, r, _S_ADAPTATION, month, 0) < ADAPT_RATE * p.adaptability[r]
+    if adapt:
+        shift = 2 if draw(s.keys, r, _S_GOVERNANCE, month, 0) < 0.5 else 1
+        s.governance[r] = (s.governance[r] + shift) % 3
+        s.governance_changes[r] += 1
+        s.conflict[r] = 0.5 * s.conflict[r]
+        if s.entry_found[r]:
+            s.task_scope[r] = 0.8 * s.task_scope[r]
+        s.blame_climate[r] = CLIMATE_RESET * s.blame_climate[r]
+        s.setbacks_in_row[r] = 0
+        for i in range(s.status.shape[1]):
+            s.frustration[r, i] = 0.8 * s.frustration[r, i]
+    c = s.conflict[r]
+    flare = 0.02 * p.authority_contest[r] * p.resources[r] * (1 - c) - 0.01 * c
+    s.conflict[r] = _clip(c + flare, 0.0, 1.0)
+
+
+@inline
+def membership(s: Any, p: Any, r: int, month: int) -> None:
+    """:func:`cisim.mechanisms.membership.membership` for row ``r``."""
+    if not s.alive[r]:
+        return
+    n = s.status.shape[1]
+    value = 0.5 * (s.legitimacy[r] + s.progress[r])
+    for i in range(n):
+        if s.status[r, i] != ACTIVE:
+            continue
+        x = (
+            2.5 * (s.frustration[r, i] - 0.5)
+            + min(s.blamed[r, i], 1.0)
+            - 3.0 * (value - 0.3)
+            - 2.0 * (s.alignment[r, i] - 0.5)
+        )
+        hazard = min(0.5, p.exit_base_rate[r] * math.exp(x))
+        if draw(s.keys, r, _S_EXIT, month, i) < hazard:
+            s.status[r, i] = EXITED
+    factor = 1.0 if s.entry_found[r] else 1.0 / 3.0
+    join = p.join_base_rate[r] * s.legitimacy[r] * factor
+    active = 0
+    for i in range(n):
+        if s.status[r, i] == CANDIDATE and draw(s.keys, r, _S_JOIN, month, i) < join:
+            s.status[r, i] = ACTIVE
+            s.onboarding[r, i] = 0.0
+            s.tenure[r, i] = 0
+            s.understanding[r, i] = 0.2
+            s.representatives[r, i] += 1
+        active += s.status[r, i] == ACTIVE
+    threshold = max(2, math.ceil(p.dissolution_share[r] * s.initial_members[r] - 1e-9))
+    if active < threshold:
+        s.dissolved_month[r] = month
+        s.alive[r] = False
+
+
+# ---- the metrics ------------------------------------------------------------------------------
+#: The metrics :func:`_measure` computes, in the order of :data:`cisim.metrics.REGISTRY`.
+MEASURED = (
+    "mean_trust",
+    "trust_sd",
+    "shared_understanding",
+    "understanding_sd",
+    "progress",
+    "legitimacy",
+    "community_support",
+    "knowledge",
+    "operational_capacity",
+    "mean_contribution",
+    "contribution_sd",
+    "active_members",
+    "learning_responses",
+    "blame_responses",
+    "navigator_activity",
+    "turnover_events",
+    "conflict",
+    "blame_climate",
+    "entry_found",
+    "wins",
+    "live_ties",
+    "governance_mode",
+    "running",
+)
+
+
+@jit
+def _mean_sd(values: Any, mask: Any) -> Any:
+    """``row_mean`` and ``metrics._sd`` of one row."""
+    mean = _row_mean(values, mask)
+    total = 0.0
+    count = 0
+    for i in range(values.shape[0]):
+        if mask[i]:
+            d = values[i] - mean
+            total += d * d
+            count += 1
+    var = total / max(count, 1) if count > 0 else 0.0
+    return mean, math.sqrt(max(var, 0.0))
+
+
+@jit
+def _measure(s: Any, r: int, out: Any) -> None:
+    """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions)."""
+    n = s.status.shape[1]
+    e_n = s.src.shape[1]
+    members = np.empty(n, dtype=np.bool_)
+    share = np.empty(n)
+    n_members = 0
+    turnover_events = 0
+    for i in range(n):
+        members[i] = s.status[r, i] == ACTIVE
+        n_members += members[i]
+        turnover_events += members[i] and s.left_now[r, i]
+        cap = s.capacity[r, i]
+        share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
+    ties = np.empty(e_n, dtype=np.bool_)
+    n_ties = 0
+    for e in range(e_n):
+        ties[e] = (
+            s.exists[r, e] and not s.dormant[r, e] and members[s.src[r, e]] and members[s.dst[r, e]]
+        )
+        n_ties += ties[e]
+    out[0], out[1] = _mean_sd(s.trust[r], ties)
+    out[2], out[3] = _mean_sd(s.understanding[r], members)
+    out[4] = s.progress[r]
+    out[5] = s.legitimacy[r]
+    out[6] = s.support[r]
+    out[7] = s.knowledge[r]
+    out[8] = s.operational_capacity[r]
+    out[9], out[10] = _mean_sd(share, members)
+    out[11] = n_members
+    out[12] = s.learning_now[r]
+    out[13] = s.blame_now[r]
+    out[14] = s.navigator_activity[r]
+    out[15] = turnover_events
+    out[16] = s.conflict[r]
+    out[17] = s.blame_climate[r]
+    out[18] = 1.0 if s.entry_found[r] else 0.0
+    out[19] = s.wins[r]
+    out[20] = n_ties
+    out[21] = s.governance[r]
+    out[22] = 1.0 if s.alive[r] else 0.0
+
+
+# ---- the step and the run ------------------------------------------------------------------------
+@jit
+def _step_row(s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float) -> None:
+    turnover(s, p, r, month)
+    entry_point(s, p, r, month)
+    contribution(s, p, r, month)
+    joint_work(s, p, r, month, z_outcome)
+    setback_response(s, p, r, month, z_salience)
+    trust(s, p, r, month)
+    navigator(s, p, r, month)
+    community(s, p, r, month)
+    adaptation(s, p, r, month)
+    membership(s, p, r, month)
+
+
+@jit
+def _step_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any) -> None:
+    for r in range(s.status.shape[0]):
+        _step_row(s, p, r, month, z_outcome[r], z_salience[r])
+
+
+@jit
+def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: Any) -> None:
+    """Each row runs every month in turn (its state stays in cache), measuring as it goes."""
+    months = z_outcome.shape[0]
+    for r in range(s.status.shape[0]):
+        _measure(s, r, out[:, 0, r])
+        for t in range(months):
+            _step_row(s, p, r, month + 1 + t, z_outcome[t, r], z_salience[t, r])
+            _measure(s, r, out[:, t + 1, r])
+
+
+@jit
+def _measure_rows(s: Any, out: Any) -> None:
+    for r in range(s.status.shape[0]):
+        _measure(s, r, out[:, r])
+
+
+def step(st: State, p: Params) -> None:
+    """Advance every replicate in the batch by one month (compiled; same as the mechanisms)."""
+    st.month += 1
+    z_outcome = normal(st.keys, Stream.OUTCOME, st.month)
+    z_salience = normal(st.keys, Stream.SALIENCE, st.month)
+    _step_rows(state_arrays(st), param_arrays(p), st.month, z_outcome, z_salience)
+
+
+def run(st: State, p: Params, months: int) -> Any:
+    """Run ``months`` steps; every metric of :data:`MEASURED`, ``(metrics, months + 1, R)``."""
+    first = st.month
+    z_outcome = np.empty((months, st.replicates))
+    z_salience = np.empty((months, st.replicates))
+    for t in range(months):
+        z_outcome[t] = normal(st.keys, Stream.OUTCOME, first + 1 + t)
+        z_salience[t] = normal(st.keys, Stream.SALIENCE, first + 1 + t)
+    out = np.empty((len(MEASURED), months + 1, st.replicates))
+    _run_rows(state_arrays(st), param_arrays(p), first, z_outcome, z_salience, out)
+    st.month = first + months
+    return out
+
+
+def measure(st: State) -> Any:
+    """Every metric of :data:`MEASURED` for every row, ``(metrics, R)``."""
+    out = np.empty((len(MEASURED), st.replicates))
+    _measure_rows(state_arrays(st), out)
+    return out
+
+
+def state_arrays(st: State) -> Any:
+    """The state's arrays as a :data:`StateArrays`, each C-contiguous with its canonical dtype.
+
+    A field that is not (a view, another dtype) is replaced on ``st`` by a converted copy first,
+    so the compiled code's writes land in the state.
+    """
+    values = []
+    for name in _STATE_FIELDS:
+        value = getattr(st, name)
+        arr = np.ascontiguousarray(value, dtype=_canonical_dtype(name))
+        if arr is not value:
+            setattr(st, name, arr)
+        values.append(arr)
+    return StateArrays(*values)
+
+
+def param_arrays(p: Params) -> Any:
+    """The parameters as a :data:`ParamArrays` of C-contiguous arrays."""
+    return ParamArrays(
+        *(
+            np.ascontiguousarray(getattr(p, n), dtype=_canonical_param_dtype(n))
+            for n in _PARAM_FIELDS
+        )
+    )
+
+
+_INT8 = {"sector", "status"}
+_BOOL = {
+    "attended",
+    "learned_now",
+    "blamed_now",
+    "left_now",
+    "exists",
+    "dormant",
+    "prior",
+    "alive",
+    "entry_found",
+    "reviewed_now",
+    "won_now",
+    "setback_now",
+}
+_INT64 = {
+    "tenure",
+    "representatives",
+    "src",
+    "dst",
+    "rev",
+    "last_blame",
+    "dissolved_month",
+    "entry_month",
+    "first_win_month",
+    "task_months",
+    "governance",
+    "governance_changes",
+    "setbacks_in_row",
+    "wins",
+    "learning_total",
+    "blame_total",
+    "learning_now",
+    "blame_now",
+    "navigator_activity",
+    "initial_members",
+}
+
+
+def _canonical_dtype(name: str) -> Any:
+    if name == "keys":
+        return np.uint64
+    if name in _INT8:
+        return np.int8
+    if name in _BOOL:
+        return np.bool_
+    if name in _INT64:
+        return np.int64
+    return np.float64
+
+
+def _canonical_param_dtype(name: str) -> Any:
+    if name == "authority_self_assigned":
+        return np.bool_
+    if name in ("n_organisations", "navigator", "navigator_capacity", "entry_point"):
+        return np.int64
+    if name == "review_months":
+        return np.int64
+    return np.float64
