@@ -211,21 +211,22 @@ def _pick_one_per_src_of(src: Any, n: int, candidates: Any, score: Any) -> Any:
 
 # ---- the ten mechanisms, one row each ------------------------------------------------------------
 @inline
-def turnover(s: Any, p: Any, r: int, month: int) -> None:
+def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.turnover.turnover` for row ``r``."""
     n = s.status.shape[1]
-    act = _active_of(s.status[r], s.alive[r])
     leave = np.zeros(n, dtype=np.bool_)
+    anyone = False
     for i in range(n):
         leave[i] = act[i] and draw(s.keys, r, _S_TURNOVER, month, i) < s.turnover[r, i]
         s.left_now[r, i] = leave[i]
+        anyone = anyone or leave[i]
         if leave[i]:
             s.tenure[r, i] = 0
             s.representatives[r, i] += 1
             s.understanding[r, i] = s.understanding[r, i] * p.institutional_memory[r]
         else:
             s.tenure[r, i] += act[i]
-    for e in range(s.src.shape[1]):
+    for e in range(s.src.shape[1] if anyone else 0):
         if not s.exists[r, e]:
             continue
         if leave[s.src[r, e]]:
@@ -238,7 +239,6 @@ def turnover(s: Any, p: Any, r: int, month: int) -> None:
         elif act[i]:
             speed = (1.0 + s.attended[r, i]) / p.onboarding_months[r]
             s.onboarding[r, i] = min(1.0, s.onboarding[r, i] + speed)
-    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
     rate = p.institutional_trust_rate[r]
     for e in range(s.src.shape[1]):
         if live[e]:
@@ -246,14 +246,12 @@ def turnover(s: Any, p: Any, r: int, month: int) -> None:
 
 
 @inline
-def entry_point(s: Any, p: Any, r: int, month: int) -> None:
+def entry_point(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.entry_point.entry_point` for row ``r``."""
     n = s.status.shape[1]
-    act = _active_of(s.status[r], s.alive[r])
     searching = s.alive[r] and not s.entry_found[r]
     found = False
     if searching:
-        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
         effective = np.empty(n)
         for i in range(n):
             effective[i] = s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i])
@@ -278,7 +276,7 @@ def entry_point(s: Any, p: Any, r: int, month: int) -> None:
         s.trust[r],
         s.src[r],
         s.status.shape[1],
-        _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act),
+        live,
         p.initial_trust[r],
     )
     for i in range(n):
@@ -290,14 +288,13 @@ def entry_point(s: Any, p: Any, r: int, month: int) -> None:
 
 
 @inline
-def contribution(s: Any, p: Any, r: int, month: int) -> None:
+def contribution(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.contribution.contribution` for row ``r``."""
-    act = _active_of(s.status[r], s.alive[r])
     trust_i = _mean_out_trust_of(
         s.trust[r],
         s.src[r],
         s.status.shape[1],
-        _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act),
+        live,
         p.initial_trust[r],
     )
     gap = s.performance[r] - s.aspiration_level[r]
@@ -343,9 +340,8 @@ def _task_output(s: Any, p: Any, r: int, act: Any) -> float:
 
 
 @inline
-def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float) -> None:
+def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.joint_work.joint_work` for row ``r``."""
-    act = _active_of(s.status[r], s.alive[r])
     working = s.alive[r] and s.entry_found[r]
     if working:
         s.task_effort[r] += _task_output(s, p, r, act)
@@ -363,7 +359,6 @@ def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float) -> None:
         s.wins[r] += 1
         if s.first_win_month[r] < 0:
             s.first_win_month[r] = month
-        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
         for e in range(s.src.shape[1]):
             if live[e]:
                 s.experience[r, e] += 1.0
@@ -462,20 +457,20 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
 
 
 @inline
-def setback_response(s: Any, p: Any, r: int, month: int, z_salience: float) -> None:
+def setback_response(
+    s: Any, p: Any, r: int, month: int, z_salience: float, act: Any, live: Any
+) -> None:
     """:func:`cisim.mechanisms.setback_response.setback_response` for row ``r``."""
     n = s.status.shape[1]
     if s.alive[r]:
         for i in range(n):
             s.blamed[r, i] = s.blamed[r, i] * BLAMED_DECAY
-    act = _active_of(s.status[r], s.alive[r])
     blame = np.zeros(n, dtype=np.bool_)
     learn = np.zeros(n, dtype=np.bool_)
     n_active = 0
     for i in range(n):
         n_active += act[i]
     if s.setback_now[r] and n_active > 0:
-        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
         chance = _blame_probability(s, p, r, act, live, z_salience)
         for i in range(n):
             if act[i]:
@@ -517,12 +512,10 @@ def setback_response(s: Any, p: Any, r: int, month: int, z_salience: float) -> N
 
 
 @inline
-def trust(s: Any, p: Any, r: int, month: int) -> None:
+def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.trust.trust` for row ``r``."""
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    act = _active_of(s.status[r], s.alive[r])
-    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
     commit = np.empty(n)
     for i in range(n):
         cap = s.capacity[r, i]
@@ -541,25 +534,32 @@ def trust(s: Any, p: Any, r: int, month: int) -> None:
         updated[e] = _clip(t + delta, 0.0, 1.0)
         in_sum[s.dst[r, e]] += updated[e]
         in_count[s.dst[r, e]] += 1.0
+    reputation = np.empty(n)  # mean trust over the live ties into each organisation
+    for j in range(n):
+        reputation[j] = in_sum[j] / max(in_count[j], 1.0)
     weight = p.reputation_weight[r]
     for e in range(e_n):
         if live[e]:
-            j = s.dst[r, e]
-            reputation = in_sum[j] / max(in_count[j], 1.0)
-            s.trust[r, e] = _clip(updated[e] + weight * (reputation - updated[e]), 0.0, 1.0)
+            rep = reputation[s.dst[r, e]]
+            s.trust[r, e] = _clip(updated[e] + weight * (rep - updated[e]), 0.0, 1.0)
         s.experience[r, e] = 0.0
 
 
 @inline
-def navigator(s: Any, p: Any, r: int, month: int) -> None:
+def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     """:func:`cisim.mechanisms.navigator.navigator` for row ``r``."""
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    act = _active_of(s.status[r], s.alive[r])
-    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
     has = p.navigator[r] > 0 and s.alive[r]
     cred = s.credibility[r]
     budget = math.floor(p.navigator[r] * p.navigator_capacity[r] * cred + 0.5)
+    if not has or budget <= 0:  # nobody is attended to
+        for i in range(n):
+            s.attended[r, i] = False
+        s.navigator_activity[r] = 0
+        if has:
+            s.credibility[r] = cred + CREDIBILITY_RECOVERY * (p.navigator_credibility[r] - cred)
+        return
     trust_i = _mean_out_trust_of(s.trust[r], s.src[r], s.status.shape[1], live, p.initial_trust[r])
     minus_need = np.empty(n)
     for i in range(n):
@@ -784,13 +784,17 @@ def _measure(s: Any, r: int, out: Any) -> None:
 # ---- the step and the run ------------------------------------------------------------------------
 @jit
 def _step_row(s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float) -> None:
-    turnover(s, p, r, month)
-    entry_point(s, p, r, month)
-    contribution(s, p, r, month)
-    joint_work(s, p, r, month, z_outcome)
-    setback_response(s, p, r, month, z_salience)
-    trust(s, p, r, month)
-    navigator(s, p, r, month)
+    # Who is active and which ties are live change only when the navigator brokers a tie (at the
+    # end of its turn) and in membership, so the masks are computed once for the first seven.
+    act = _active_of(s.status[r], s.alive[r])
+    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+    turnover(s, p, r, month, act, live)
+    entry_point(s, p, r, month, act, live)
+    contribution(s, p, r, month, act, live)
+    joint_work(s, p, r, month, z_outcome, act, live)
+    setback_response(s, p, r, month, z_salience, act, live)
+    trust(s, p, r, month, act, live)
+    navigator(s, p, r, month, act, live)
     community(s, p, r, month)
     adaptation(s, p, r, month)
     membership(s, p, r, month)
