@@ -104,8 +104,9 @@ as_is
 # `cisim.compare(a, b)` runs both scenarios with the same seed. Replicate `k` of `a` and of `b`
 # draw the same random numbers (who leaves when, how reviews turn out, ...), so each pair of runs
 # differs only through the change, and the effect is the mean difference over the pairs: the
-# luck both runs share cancels. Every effect comes with a 95% interval; green means clearly up,
-# red clearly down, grey unclear.
+# luck both runs share cancels. Every effect comes with a 95% interval; blue means clearly up,
+# orange clearly down (whether that is good depends on the outcome: fewer months to the first win
+# is down), grey that the interval holds zero.
 #
 # ### A trusted navigator
 

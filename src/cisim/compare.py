@@ -95,7 +95,7 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 OUTCOME_BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
-COLOURS: dict[str, str] = {"up": "#1a9850", "down": "#d73027", "unclear": "#7f7f7f"}
+COLOURS: dict[str, str] = {"up": "#2166ac", "down": "#e66101", "unclear": "#7f7f7f"}
 
 
 # ---- the result --------------------------------------------------------------------------------
@@ -186,7 +186,8 @@ class Comparison:
         fig.suptitle(f"Effect of {self.change} on {self.a.name}", fontweight="bold")
         fig.supxlabel(
             f"Mean of b − a over {self.replicates} paired runs (common random numbers), "
-            "with 95% intervals; green: clearly up, red: clearly down, grey: unclear.",
+            "with 95% intervals; blue: clearly up, orange: clearly down, "
+            "grey: the interval holds 0.",
             fontsize=8,
             color="#555555",
         )
@@ -426,7 +427,11 @@ def _formatted_row(name: Any, row: pd.Series) -> list[str]:
 
 
 def colour(low: float, high: float) -> str:
-    """Green when an interval lies above zero, red when below, grey when it holds zero."""
+    """Blue when an interval lies above zero, orange when below, grey when it holds zero.
+
+    The colours say the direction of an effect, not whether it is good: fewer months to the
+    first win is down, and good.
+    """
     if low > 0:
         return COLOURS["up"]
     if high < 0:

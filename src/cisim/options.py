@@ -154,7 +154,8 @@ class OptionRanking:
         fig.suptitle(f"Options for {self.base.name}, best first", fontweight="bold")
         fig.supxlabel(
             f"Each option against the base over {self.replicates} paired runs (common random "
-            "numbers), 95% intervals; green: clearly better, red: clearly worse.",
+            "numbers), 95% intervals; blue: clearly up, orange: clearly down, "
+            "grey: the interval holds 0.",
             fontsize=8,
             color="#555555",
         )
