@@ -32,6 +32,7 @@ from cisim.state import ACTIVE, CANDIDATE, EXITED
 __all__ = [
     "BLAME_MEMORY",
     "INDICATORS",
+    "NAVIGATOR_GOLD",
     "SECTOR_COLOURS",
     "network_spec",
     "responses_spec",
@@ -160,22 +161,20 @@ def _blame_marks(world: World) -> Records:
 def _network_template(width: int, height: int) -> dict[str, Any]:
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
-    narrow = width < 400
     chart = (
         alt.layer(
-            _tie_layer(x, y, narrow),
-            *_node_layers(x, y, narrow),
+            _tie_layer(x, y),
+            *_node_layers(x, y),
             _navigator_layer(x, y),
             _blame_layer(x, y),
         )
         .properties(width=width, height=height)
         .configure_view(stroke=None)
-        .configure_legend(orient="bottom", labelFontSize=10, titleFontSize=10)
     )
     return dict(chart.to_dict(validate=False))
 
 
-def _tie_layer(x: Any, y: Any, narrow: bool) -> Any:
+def _tie_layer(x: Any, y: Any) -> Any:
     return (
         alt.Chart(alt.NamedData("ties"))
         .mark_rule()
@@ -187,7 +186,7 @@ def _tie_layer(x: Any, y: Any, narrow: bool) -> Any:
             stroke=alt.Stroke(
                 "trust:Q",
                 scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
-                legend=alt.Legend(title="Trust", gradientLength=80 if narrow else 120),
+                legend=None,  # the page shows one key for all networks
             ),
             strokeWidth=alt.StrokeWidth(
                 "trust:Q", scale=alt.Scale(domain=[0, 1], range=[0.5, 3.5]), legend=None
@@ -198,12 +197,12 @@ def _tie_layer(x: Any, y: Any, narrow: bool) -> Any:
     )
 
 
-def _node_layers(x: Any, y: Any, narrow: bool) -> list[Any]:
+def _node_layers(x: Any, y: Any) -> list[Any]:
     """Members filled, outsiders hollow (both in their sector's colour), leavers grey."""
     sector = alt.Color(
         "sector:N",
         scale=alt.Scale(domain=list(SECTOR_COLOURS), range=list(SECTOR_COLOURS.values())),
-        legend=alt.Legend(title="Sector", columns=3 if narrow else 5),
+        legend=None,
     )
     size = alt.Size("authority:Q", scale=alt.Scale(domain=[0, 1], range=[30, 420]), legend=None)
     tooltip = ["name:N", "sector:N", "status:N", "authority:Q", "understanding:Q"]

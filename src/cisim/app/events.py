@@ -7,8 +7,8 @@ differences into :class:`Event` s a class can read::
 
     Month 14: the school district's representative left; the newcomer's trust in City Hall
     starts again at 0.35 (it was 0.62).
-    Month 20: the joint task fell short (a setback): the housing nonprofit blamed the business
-    council; 4 members learned from it.
+    Month 20: the joint task fell short of what members hoped for (a setback): the housing
+    nonprofit blamed the business council; 4 members learned from it.
 
 Nothing here changes the state.
 """
@@ -131,22 +131,27 @@ def _newcomer(before: Snapshot, st: State, names: dict[int, str], slot: int) -> 
 
 
 def _review(before: Snapshot, st: State, names: dict[int, str]) -> Found:
+    """A review's win (it met the task) and/or setback (it fell short of the aspiration)."""
+    out: Found = []
     if st.won_now[ROW]:
         first = int(st.first_win_month[ROW]) == int(st.month)
         lead = "the first win! The joint task" if first else "the joint task"
-        return [("win", f"{lead} met its goal (progress {float(st.progress[ROW]):.0%}).")]
-    if not st.setback_now[ROW]:
-        return []
-    parts = ["the joint task fell short (a setback)"]
+        out.append(("win", f"{lead} met its goal (progress {float(st.progress[ROW]):.0%})."))
+    if st.setback_now[ROW]:
+        out.append(("setback", _setback(st, names)))
+    return out
+
+
+def _setback(st: State, names: dict[int, str]) -> str:
+    parts = []
     pairs = _blame_pairs(st, names)
     if pairs:
         parts.append(join_words([f"{a} blamed {b}" for a, b in pairs]))
     learned = int(st.learning_now[ROW])
     if learned:
         parts.append(f"{learned} member{'s' if learned != 1 else ''} learned from it")
-    if not pairs and not learned:
-        parts.append("nobody responded")
-    return [("setback", parts[0] + ": " + "; ".join(parts[1:]) + ".")]
+    said = "; ".join(parts) if parts else "nobody responded"
+    return f"the joint task fell short of what members hoped for (a setback): {said}."
 
 
 def _blame_pairs(st: State, names: dict[int, str]) -> list[tuple[str, str]]:

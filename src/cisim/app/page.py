@@ -8,7 +8,9 @@ the page show two linked worlds, the story and the guide.
 
 Each open page (browser tab) has its own :class:`~cisim.app.classroom.Classroom`; a change of
 any control starts the run again from month 0; a counter (``version``) re-draws what depends on
-the worlds after every month.
+the worlds after every month. Every component that reads the classroom takes ``version`` as a
+prop: Solara skips re-rendering a component whose props compare equal, and it compares callbacks
+by their code and captured values, so the classroom object alone would not trigger a re-draw.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ __all__ = ["TITLE", "Page"]
 TITLE = "cisim classroom: learning journey or blame game?"
 #: Months a click on "Year" advances.
 YEAR = 12
+#: Seconds the play loop rests after a month is drawn, however slow the drawing: a loop that
+#: changed the page while it is still being drawn would never let the drawing finish.
+MIN_GAP = 0.05
 #: Events shown per world (newest first).
 LOG_LENGTH = 200
 CSS = """
@@ -45,13 +50,15 @@ CSS = """
 .cisim-event-regime, .cisim-event-end { font-weight: bold; }
 .cisim-status { font-size: 1.05rem; }
 .cisim-guide li { margin-bottom: 4px; }
+.cisim-key { font-size: 0.8rem; color: #444; line-height: 1.4; }
 """
 
 
 @solara.component
-def Page() -> None:
-    """The whole page (Solara's app entry point)."""
-    classroom = solara.use_memo(Classroom, [])
+def Page(classroom: Classroom | None = None) -> None:
+    """The whole page (Solara's app entry point); each page gets its own classroom unless one
+    is given (as tests do)."""
+    classroom = solara.use_memo(lambda: classroom or Classroom(), [])
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(4)
@@ -107,7 +114,7 @@ def Controls(
             value=settings.seed,
             on_value=lambda seed: act(lambda: _set_seed(classroom, seed)),
         )
-        RunButtons(classroom, playing, changed)
+        RunButtons(classroom, playing, changed, version)
         solara.SliderInt(
             f"Speed: {speed.value} months a second", value=speed, min=1, max=12, on_value=speed.set
         )
@@ -116,7 +123,7 @@ def Controls(
     with solara.Card("Levers", subtitle="Changing a lever starts the run again", margin=0):
         for lever in LEVERS.values():
             LeverControl(lever, settings.levers[lever.name], _setter(classroom, act, lever.name))
-    SecondWorldControls(classroom, act)
+    SecondWorldControls(classroom, act, version)
 
 
 def _setter(
@@ -138,9 +145,9 @@ def _set_seed(classroom: Classroom, seed: int | None) -> None:
 
 @solara.component
 def RunButtons(
-    classroom: Classroom, playing: solara.Reactive[bool], changed: Callable[[], None]
+    classroom: Classroom, playing: solara.Reactive[bool], changed: Callable[[], None], version: int
 ) -> None:
-    """Reset, step, a year, play and pause."""
+    """Reset, step, a year, play and pause (``version``: re-draw when it changes)."""
 
     def advance(months: int) -> None:
         classroom.step(months)
@@ -196,8 +203,10 @@ def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None]) -> N
 
 
 @solara.component
-def SecondWorldControls(classroom: Classroom, act: Callable[[Callable[[], None]], None]) -> None:
-    """Show a second world with one lever changed."""
+def SecondWorldControls(
+    classroom: Classroom, act: Callable[[Callable[[], None]], None], version: int
+) -> None:
+    """Show a second world with one lever changed (``version``: re-draw when it changes)."""
     comparison = classroom.comparison
     labels = {lever.label: name for name, lever in LEVERS.items()}
     with solara.Card("Two worlds", subtitle="Same seed, one lever changed", margin=0):
@@ -241,7 +250,8 @@ def PlayLoop(
             if classroom.over:
                 playing.value = False
                 return
-            cancel.wait(max(0.0, 1.0 / max(speed.value, 1) - (time.monotonic() - started)))
+            interval = 1.0 / max(speed.value, 1)
+            cancel.wait(max(MIN_GAP, interval - (time.monotonic() - started)))
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
@@ -289,12 +299,27 @@ def WorldView(world: World, index: int, comparison: Comparison | None, version: 
             )
         with solara.Div(classes=["cisim-chart", "cisim-network"]):
             VegaChart(charts.network_spec(world, width=width, height=int(width * 0.8)))
-        solara.Text(
-            "Gold ring: the navigator's attention this month. Red cross: blame crossed the tie "
-            f"in the last {charts.BLAME_MEMORY} months. Hollow: an outsider who may join; grey: "
-            "left. Size: the representative's authority.",
-            style={"font-size": "0.8rem", "color": "#555"},
-        )
+        Html(_KEY)
+
+
+def _key() -> str:
+    """The networks' key: sector colours, then the other marks, in words."""
+    dots = " ".join(
+        f'<span style="color:{colour}">&#9679;</span>&nbsp;{sector}'
+        for sector, colour in charts.SECTOR_COLOURS.items()
+    )
+    return (
+        f'<div class="cisim-key">{dots}<br>Lines: trust between two members, '
+        '<span style="color:#d73027">red low</span> to <span style="color:#1a9850">green '
+        'high</span>. <span style="color:#D00000">&#10006;</span> blame crossed the tie in the '
+        f"last {charts.BLAME_MEMORY} months. "
+        f'<span style="color:{charts.NAVIGATOR_GOLD}">&#9711;</span> the navigator\'s attention '
+        "this month. Hollow: an outsider who may join; grey: left. Size: the representative's "
+        "authority.</div>"
+    )
+
+
+_KEY = _key()
 
 
 @solara.component

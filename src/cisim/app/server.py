@@ -47,6 +47,7 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        sock.listen(128)  # browsers may connect (and wait) as soon as the address is printed
     except OSError as exc:
         sock.close()
         hint = "; is the app already running? try another --port" if port else ""
