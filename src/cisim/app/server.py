@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 from cisim.errors import CisimError
@@ -77,6 +78,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     _prepare_assets()
     _warm_up()
     import uvicorn
+
+    # served over plain http on a local address: Solara's advice about https cookies is noise
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     config = uvicorn.Config(
         "solara.server.starlette:app",
