@@ -58,6 +58,7 @@ from cisim.streams import Stream, normal
 
 __all__ = [
     "MEASURED",
+    "MECHANISMS",
     "ParamArrays",
     "StateArrays",
     "measure",
@@ -65,6 +66,7 @@ __all__ = [
     "run",
     "state_arrays",
     "step",
+    "warm",
 ]
 
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
@@ -800,6 +802,21 @@ def _step_row(s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: 
     membership(s, p, r, month)
 
 
+#: The mechanisms in the order of the step (the order of :data:`cisim.mechanisms.SCHEDULE`).
+MECHANISMS = (
+    "turnover",
+    "entry_point",
+    "contribution",
+    "joint_work",
+    "setback_response",
+    "trust",
+    "navigator",
+    "community",
+    "adaptation",
+    "membership",
+)
+
+
 @jit
 def _step_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any) -> None:
     for r in range(s.status.shape[0]):
@@ -937,3 +954,18 @@ def _canonical_param_dtype(name: str) -> Any:
     if name == "review_months":
         return np.int64
     return np.float64
+
+
+def warm() -> None:
+    """Compile the step, the run and the metrics now (or load them from numba's cache).
+
+    ``./dev`` calls this after installing, so that tests and worker processes start with the
+    compiled code on disk instead of compiling it each (about half a minute).
+    """
+    from cisim.population import RunSpec, build_state
+    from cisim.scenario import Scenario
+
+    st, p = build_state([RunSpec(Scenario.preset("baseline"), 0, 0)])
+    run(st, p, 1)
+    step(st, p)
+    measure(st)
