@@ -1,62 +1,229 @@
-"""Quick docking check: the Mesa reference model against cisim's engine on ``baseline``.
+"""Docking: the Mesa reference model against cisim's engine (Axtell et al. 1996).
 
-Not a test: prints regime shares side by side, mean progress and final trust, and the reference's
-seconds per run. Run with ``.venv/bin/python benchmarks/dock_check.py [replicates]``.
+Distributional equivalence of two independent implementations of the ODD: for each preset, many
+runs of the reference (``reference_mesa.py``, one Mesa model per run) and of the engine
+(``cisim.simulate``) are compared on
+
+* **regime shares**: for each of the four regimes, the share of runs in it, by a two-sided Fisher
+  exact test of the 2 x 2 table (reference / engine x in the regime / not);
+* **per-run outcome distributions**: two-sample Kolmogorov–Smirnov tests (asymptotic p-values) on
+  the outcomes of ``OUTCOMES``. Months to the entry point and to the first win count runs that
+  never got there as ``horizon + 1``; the blame share leaves out runs without setback responses.
+
+The p-values of one preset form one family, corrected by Holm's step-down method; the preset docks
+when no corrected p-value is below ``ALPHA``. The minimum detectable difference (MDD) of each test
+is given at the strictest Holm level ``ALPHA / k`` (what one deviating outcome alone must beat),
+two-sided, with 80 % power for shares (normal approximation) and as the critical KS distance for
+distributions (a gap between the two CDFs larger than it is detected with at least 50 % power; for
+a normal outcome it is a location shift of ``2 Phi^-1((1 + D) / 2)`` standard deviations).
+
+``tests/docking/test_docking.py`` runs the same functions with the same replicates and seeds.
+Run this file for the table of every preset (``-j 2`` runs the reference on two processes)::
+
+    .venv/bin/python benchmarks/dock_check.py [--presets baseline,louisville] [--reference 500]
+        [--engine 3000] [-j 2]
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference_mesa import run
+import reference_mesa
 
 import cisim
 from cisim import Scenario
 from cisim.regimes import REGIMES
 
+PRESETS: tuple[str, ...] = ("baseline", "louisville", "strong_start")
+#: Reference runs per preset; reference run ``k`` uses seed ``REFERENCE_SEED + k``.
+REFERENCE_RUNS = 500
+REFERENCE_SEED = 20_250_000
+#: Engine runs per preset (replicates 0 .. ENGINE_RUNS - 1 of ``cisim.simulate`` under ENGINE_SEED).
+ENGINE_RUNS = 3000
+ENGINE_SEED = 1
+#: Family-wise error rate per preset (Holm).
+ALPHA = 0.01
+POWER = 0.8
 
-def main(replicates: int = 100, seed: int = 1) -> None:
-    scenario = Scenario.preset("baseline")
-    start = time.perf_counter()
-    rows = [run(scenario, seed * 100_003 + k) for k in range(replicates)]
-    per_run = (time.perf_counter() - start) / replicates
-    ref = pd.DataFrame(rows)
+#: Per-run outcomes compared by distribution (columns of ``cisim.simulate``'s summary).
+OUTCOMES: tuple[str, ...] = (
+    "progress",
+    "final_trust",
+    "final_understanding",
+    "final_legitimacy",
+    "final_members",
+    "months_to_entry_point",
+    "months_to_first_win",
+    "wins",
+    "blame_share",
+    "turnover_events",
+    "peak_conflict",
+)
+#: Outcomes in months that are missing when never reached; they count as ``horizon + 1``.
+CENSORED: tuple[str, ...] = ("months_to_entry_point", "months_to_first_win")
 
-    start = time.perf_counter()
-    eng = cisim.simulate(scenario, replicates=replicates, seed=seed).summary
-    engine_seconds = time.perf_counter() - start
 
-    def shares(frame: pd.DataFrame) -> pd.Series:
-        counts = frame["regime"].astype(str).value_counts()
-        return pd.Series({r: counts.get(r, 0) / len(frame) for r in REGIMES})
+def reference_summaries(preset: str, first: int, count: int, jobs: int = 1) -> pd.DataFrame:
+    """Summaries of reference runs ``first .. first + count - 1`` of ``preset``."""
+    seeds = [REFERENCE_SEED + k for k in range(first, first + count)]
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            rows = list(pool.map(_reference_run, [preset] * count, seeds, chunksize=8))
+    else:
+        rows = [_reference_run(preset, seed) for seed in seeds]
+    return pd.DataFrame(rows, columns=list(reference_mesa.SUMMARY_COLUMNS))
 
-    table = pd.DataFrame({"reference (Mesa)": shares(ref), "engine": shares(eng)})
-    print(f"baseline, {replicates} replicates each\n")
-    print("regime shares:")
-    print(table.to_string(float_format=lambda x: f"{x:.2f}"))
-    print()
-    for name in ("progress", "final_trust", "learning_responses", "blame_responses"):
-        r = pd.to_numeric(ref[name]).astype(float)
-        e = pd.to_numeric(eng[name]).astype(float)
-        print(f"mean {name:<22} reference {r.mean():8.3f}   engine {e.mean():8.3f}")
-    for name in ("months_to_entry_point", "months_to_first_win"):
-        r = pd.to_numeric(ref[name], errors="coerce").astype(float)
-        e = pd.to_numeric(eng[name], errors="coerce").astype(float)
-        print(
-            f"median {name:<20} reference {np.nanmedian(r):8.1f}   engine {np.nanmedian(e):8.1f}"
-            f"   (found: {r.notna().mean():.2f} vs {e.notna().mean():.2f})"
+
+def _reference_run(preset: str, seed: int) -> dict[str, object]:
+    return reference_mesa.run(Scenario.preset(preset), seed)
+
+
+def engine_summaries(preset: str, replicates: int = ENGINE_RUNS) -> pd.DataFrame:
+    """Summaries of ``replicates`` engine runs of ``preset``."""
+    summary = cisim.simulate(Scenario.preset(preset), replicates=replicates, seed=ENGINE_SEED)
+    return summary.summary
+
+
+def holm(pvalues: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values."""
+    p = np.asarray(pvalues, dtype=float)
+    order = np.argsort(p, kind="stable")
+    k = len(p)
+    adjusted = np.empty(k)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, (k - rank) * p[i])
+        adjusted[i] = min(1.0, running)
+    return adjusted
+
+
+def outcome_values(frame: pd.DataFrame, name: str, horizon: int) -> np.ndarray:
+    """One outcome of every run as floats, censored months at ``horizon + 1``, no missing."""
+    values = pd.to_numeric(frame[name], errors="coerce").astype(float).to_numpy()
+    if name in CENSORED:
+        return np.where(np.isnan(values), horizon + 1.0, values)
+    return values[~np.isnan(values)]
+
+
+@dataclass(frozen=True)
+class Docking:
+    """The docking tests of one preset: one row per test, and the verdict."""
+
+    preset: str
+    reference_runs: int
+    engine_runs: int
+    table: pd.DataFrame
+
+    @property
+    def docks(self) -> bool:
+        """No Holm-adjusted p-value is below ``ALPHA``."""
+        return bool((self.table["p_holm"] >= ALPHA).all())
+
+    def failures(self) -> pd.DataFrame:
+        return self.table[self.table["p_holm"] < ALPHA]
+
+
+def dock(preset: str, ref: pd.DataFrame, eng: pd.DataFrame) -> Docking:
+    """Regime-share and outcome-distribution tests of reference ``ref`` against engine ``eng``."""
+    horizon = Scenario.preset(preset).horizon_months
+    n, m = len(ref), len(eng)
+    k = len(REGIMES) + len(OUTCOMES)
+    level = ALPHA / k  # the strictest Holm level
+    z = stats.norm.ppf(1 - level / 2) + stats.norm.ppf(POWER)
+    rows = []
+    ref_regime, eng_regime = ref["regime"].astype(str), eng["regime"].astype(str)
+    for regime in REGIMES:
+        a, b = int((ref_regime == regime).sum()), int((eng_regime == regime).sum())
+        p = stats.fisher_exact([[a, n - a], [b, m - b]]).pvalue
+        pooled = (a + b) / (n + m)
+        mdd = z * math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / m))
+        rows.append(("share", regime, a / n, b / m, a / n - b / m, p, mdd))
+    d_crit = math.sqrt(-0.5 * math.log(level / 2)) * math.sqrt((n + m) / (n * m))
+    for name in OUTCOMES:
+        x, y = outcome_values(ref, name, horizon), outcome_values(eng, name, horizon)
+        ks = stats.ks_2samp(x, y, method="asymp")
+        d_mdd = math.sqrt(-0.5 * math.log(level / 2)) * math.sqrt(
+            (len(x) + len(y)) / (len(x) * len(y))
         )
-    print()
-    print(f"reference: {per_run:.3f} s per run")
-    print(f"engine:    {engine_seconds / replicates:.4f} s per run ({engine_seconds:.2f} s in all)")
+        rows.append(("KS", name, x.mean(), y.mean(), float(ks.statistic), ks.pvalue, d_mdd))
+    table = pd.DataFrame(
+        rows, columns=["test", "quantity", "reference", "engine", "difference", "p", "mdd"]
+    )
+    table["p_holm"] = holm(table["p"])
+    table.attrs["d_crit"] = d_crit
+    return Docking(preset, n, m, table)
+
+
+def normal_shift(d: float) -> float:
+    """The location shift (in sd) of two normals whose CDFs differ by at most ``d``."""
+    return 2.0 * float(stats.norm.ppf((1.0 + d) / 2.0))
+
+
+def report(result: Docking) -> str:
+    """A readable table of one preset's docking."""
+    t = result.table.copy()
+    head = (
+        f"{result.preset}: {result.reference_runs} reference runs, {result.engine_runs} engine "
+        f"runs; Holm family of {len(t)} tests at alpha {ALPHA}: "
+        + ("DOCKS" if result.docks else "DOES NOT DOCK")
+    )
+    lines = [head, ""]
+    lines.append(
+        f"{'test':<6}{'quantity':<24}{'reference':>10}{'engine':>10}{'diff / D':>10}"
+        f"{'p':>10}{'p Holm':>9}{'MDD':>8}"
+    )
+    for row in t.itertuples():
+        lines.append(
+            f"{row.test:<6}{row.quantity:<24}{row.reference:>10.3f}{row.engine:>10.3f}"
+            f"{row.difference:>10.3f}{row.p:>10.3g}{row.p_holm:>9.3g}{row.mdd:>8.3f}"
+        )
+    d = t.attrs["d_crit"]
+    lines.append("")
+    lines.append(
+        "Shares: reference and engine share, their difference, MDD at 80 % power. KS: reference "
+        "and engine mean, KS distance D, MDD = critical D"
+    )
+    lines.append(f"(D = {d:.3f} is a shift of {normal_shift(d):.2f} sd between normal outcomes).")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", default=",".join(PRESETS))
+    parser.add_argument("--reference", type=int, default=REFERENCE_RUNS)
+    parser.add_argument("--engine", type=int, default=ENGINE_RUNS)
+    parser.add_argument("-j", "--jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    ok = True
+    for preset in args.presets.split(","):
+        start = time.perf_counter()
+        ref = reference_summaries(preset, 0, args.reference, args.jobs)
+        ref_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        eng = engine_summaries(preset, args.engine)
+        eng_seconds = time.perf_counter() - start
+        result = dock(preset, ref, eng)
+        ok &= result.docks
+        print(report(result))
+        print(
+            f"time: reference {ref_seconds:.1f} s ({ref_seconds * args.jobs / args.reference:.3f}"
+            f" s per run per process), engine {eng_seconds:.1f} s\n"
+        )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    sys.exit(main())
