@@ -89,8 +89,8 @@ _TRY: dict[str, tuple[str, ...]] = {
         "Add a navigator: can one trusted person hold this collaboration together?",
     ),
     "louisville": (
-        "Two worlds with 'Turnover of representatives' as the lever (0.05 against 0.017): "
-        "how much faster does the low-turnover world progress?",
+        "Two worlds with 'Turnover (a month)' as the lever, the other world at 0.01: how much "
+        "faster does the low-turnover world progress?",
         "Switch on a navigator: newcomers settle in twice as fast. Does it make up for turnover?",
         "Raise 'Data use': does shared measurement keep the group learning despite turnover?",
     ),
