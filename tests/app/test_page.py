@@ -25,8 +25,13 @@ def page():
     rc.close()
 
 
-def click(rc, label):
-    rc.find(v.Btn, children=[label]).widget.click()
+def click(rc, label, timeout=20.0):
+    """Click the button (waiting for it: a render from the play loop's thread may be under way)."""
+    deadline = time.monotonic() + timeout
+    while not (found := rc.find(v.Btn, children=[label]).widgets):
+        assert time.monotonic() < deadline, f"no {label!r} button"
+        time.sleep(0.05)
+    found[0].click()
 
 
 def widgets(root):
