@@ -248,9 +248,14 @@ class Scenario:
         except FileFormatError:
             raise
         except ConfigError as exc:
-            line = _line_of(text, exc.field)
-            where = f"{path}, line {line}" if line else str(path)
-            raise exc.located(exc.where or where) from None
+            if exc.where is None:
+                line = _line_of(text, exc.field)
+                where = f"{path}, line {line}" if line else str(path)
+            elif exc.where.startswith("roster."):  # an entry of an inline roster
+                where = f"{path}, {exc.where}"
+            else:  # a row of a roster's CSV file
+                where = exc.where
+            raise exc.located(where) from None
 
     @classmethod
     def preset(cls, name: str) -> Scenario:

@@ -67,15 +67,20 @@ def run(args: argparse.Namespace) -> int:
     experiment = Experiment.from_toml(args.experiment)
     command = getattr(args, "command_line", None) or shlex.join(["cisim", *sys.argv[1:]])
     try:
-        with open_executor(args.workers, args.dask) as (executor, size):
+        if args.dask is None:  # run_sweep's own pool (started again if a worker process dies)
             summary = run_sweep(
-                experiment,
-                args.out,
-                executor=executor,
-                workers=size,
-                progress=args.progress,
-                command=command,
+                experiment, args.out, workers=args.workers, progress=args.progress, command=command
             )
+        else:
+            with open_executor(args.workers, args.dask) as (executor, size):
+                summary = run_sweep(
+                    experiment,
+                    args.out,
+                    executor=executor,
+                    workers=size,
+                    progress=args.progress,
+                    command=command,
+                )
     except SweepInterrupted as exc:
         print(f"cisim sweep: interrupted; {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED

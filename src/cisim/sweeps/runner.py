@@ -437,7 +437,8 @@ def _collect[T](
     """Wait for at least one future; hand over the finished ones (successes first), submit again
     the lost ones that may be retried; raise the first other failure."""
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    ordered = sorted(done, key=lambda f: f.cancelled() or f.exception() is not None)
+    in_order = [future for future in pending if future in done]  # in submission order
+    ordered = sorted(in_order, key=lambda f: f.cancelled() or f.exception() is not None)
     for future in ordered:
         error = None if future.cancelled() else future.exception()
         item, tries = pending[future]

@@ -1,0 +1,489 @@
+"""Faults injected on purpose: a sweep killed at random moments and at every write step, a worker
+killed (process pool and Dask), a full or unwritable disk, shards damaged on disk, two sweeps in
+one directory. After each, the sweep either finishes with exactly the uninterrupted table (no run
+lost, none doubled) or stops with one clear line; never a silently wrong table.
+
+The figures in ``docs/reliability.md`` count these tests' faults (see ``FAULTS`` at the end).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from cisim import cli
+from cisim.sweeps import SerialExecutor, SweepError, load, run_sweep
+from cisim.sweeps import store as store_module
+from cisim.sweeps.runner import drain
+
+from .helpers import (
+    RUN,
+    RUNS,
+    SWEEP,
+    TASKS,
+    assert_same_sweep,
+    assert_whole,
+    committed,
+    kill,
+    start,
+    wait_for,
+    write,
+)
+
+#: The seed of the moments the random-kill test picks, and how many kills it makes.
+KILL_SEED, KILLS = 2026, 4
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("experiment") / "faults.toml", SWEEP)
+
+
+@pytest.fixture(scope="module")
+def reference(experiment: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same sweep, run once without interruption."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+    return out
+
+
+def _resume(experiment: Path, out: Path) -> Any:
+    return run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+
+
+# ---- SIGKILL -----------------------------------------------------------------------------------
+def test_sigkill__at_random_moments_then_resume_equals_uninterrupted(
+    experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(KILL_SEED)
+    out = tmp_path / "killed"
+    for _ in range(KILLS):
+        process = start(RUN, experiment, out)
+        wait_for(out, committed(out) + int(rng.integers(1, 3)), process)
+        time.sleep(float(rng.uniform(0.0, 0.1)))  # mid-task, mid-write or between tasks
+        assert process.poll() is None, "the sweep finished before it could be killed"
+        kill(process)
+        partial = load(out, allow_incomplete=True)
+        assert_whole(partial)  # what is kept is whole: no run doubled
+        assert len(partial.runs) == 2 * committed(out) < RUNS
+    summary = _resume(experiment, out)
+    assert summary.runs_before + summary.runs_now == RUNS
+    assert_same_sweep(out, reference)
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert len(sessions) == KILLS + 1
+
+
+#: Kills itself at one step of writing the 4th task (or the final manifest); ``argv``: file, out,
+#: step.
+KILL_AT_STEP = """
+import os, signal, sys
+import cisim.sweeps.store as store
+from cisim.sweeps import SerialExecutor, run_sweep
+
+step, seen = sys.argv[3], {"runs": 0, "sha256": 0}
+write_bytes, write_text, write_manifest = (
+    store._write_bytes_atomic, store.write_text_atomic, store._write_manifest
+)
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def bytes_(data, path):
+    if path.parent.name == "runs":
+        seen["runs"] += 1
+        if step == "mid-shard" and seen["runs"] == 4:
+            path.with_name("." + path.name + ".tmp-deadbeef").write_bytes(data[: len(data) // 2])
+            die()
+    write_bytes(data, path)
+
+def text(data, path):
+    if path.suffix == ".sha256":
+        seen["sha256"] += 1
+        if step == "before-commit" and seen["sha256"] == 4:
+            die()
+    write_text(data, path)
+    if step == "after-commit" and seen["sha256"] == 4:
+        die()
+
+def manifest(directory, data):
+    if step == "final-manifest" and data["status"] == "complete":
+        die()
+    write_manifest(directory, data)
+
+store._write_bytes_atomic, store.write_text_atomic, store._write_manifest = bytes_, text, manifest
+run_sweep(sys.argv[1], sys.argv[2], executor=SerialExecutor(), progress=False)
+"""
+STEPS = {
+    # step: tasks committed when the process dies
+    "mid-shard": 3,  # the 4th task's runs shard half written to its temporary file
+    "before-commit": 3,  # the 4th task's shards renamed into place, no checksum file yet
+    "after-commit": 4,  # the 4th checksum written, the session not told
+    "final-manifest": TASKS,  # every task done, the manifest not yet 'complete'
+}
+
+
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_sigkill__at_each_write_step_then_resume_equals_uninterrupted(
+    step: str, experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "killed"
+    process = start(KILL_AT_STEP, experiment, out, step)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL, err
+    assert committed(out) == STEPS[step]
+    partial = load(out, allow_incomplete=True)
+    assert len(partial.runs) == 2 * STEPS[step]  # uncommitted shards are not read
+    summary = _resume(experiment, out)
+    assert summary.runs_before == 2 * STEPS[step]
+    assert summary.redone == (1 if step == "before-commit" else 0)
+    assert_same_sweep(out, reference)
+    assert not list(out.rglob(".*.tmp-*"))
+
+
+# ---- lost workers ------------------------------------------------------------------------------
+def _spawned_workers(pid: int) -> list[Any]:
+    psutil = pytest.importorskip("psutil")
+    children = psutil.Process(pid).children(recursive=True)
+    return [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+
+
+def test_worker__a_killed_pool_worker_is_replaced_and_the_sweep_completes(
+    experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pool"
+    command = ["-m", "cisim", "sweep", str(experiment), "-o", str(out), "-w", "2", "--no-progress"]
+    process = subprocess.Popen(
+        [sys.executable, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(out, 1, process)
+        workers = _spawned_workers(process.pid)
+        assert workers, "no pool workers found"
+        os.kill(workers[0].pid, signal.SIGKILL)  # as the out-of-memory killer would
+        _, err = process.communicate(timeout=120)
+    finally:
+        kill(process)
+    assert process.returncode == 0, err
+    assert "restarting the pool" in err
+    assert_same_sweep(out, reference)
+
+
+def test_worker__a_killed_dask_worker_loses_nothing(
+    experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    )
+    out, failure = tmp_path / "dask", []
+    with cluster, distributed.Client(cluster) as client:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")  # loopback only
+        pids = client.run(os.getpid)
+        assert all(address.startswith("tcp://127.0.0.1:") for address in pids)
+        executor = client.get_executor(pure=False)
+
+        def sweep() -> None:
+            try:
+                run_sweep(experiment, out, executor=executor, workers=2, progress=False)
+            except BaseException as exc:  # reported below
+                failure.append(exc)
+
+        thread = threading.Thread(target=sweep)
+        thread.start()
+        deadline = time.monotonic() + 90
+        while committed(out) < 1 and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        os.kill(next(iter(pids.values())), signal.SIGKILL)
+        thread.join(timeout=180)
+    assert not failure, failure
+    assert committed(out) == TASKS
+    assert_same_sweep(out, reference)
+
+
+class _KilledWorker(Exception):
+    """Stands in for ``distributed.KilledWorker`` (the runner knows it by name)."""
+
+
+_KilledWorker.__name__ = "KilledWorker"
+
+
+class _LosingExecutor(SerialExecutor):
+    """Runs tasks inline, but the first ``losses`` submissions of item ``victim`` are lost."""
+
+    def __init__(self, victim: Callable[[Any], bool], losses: int) -> None:
+        super().__init__()
+        self.victim, self.losses, self.submitted = victim, losses, 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        if self.victim(args[0]) and self.losses > 0:
+            self.losses -= 1
+            future: Future[Any] = Future()
+            future.set_exception(_KilledWorker("worker lost"))
+            return future
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_worker__a_lost_task_is_sent_again(
+    experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    executor = _LosingExecutor(lambda task: task.index == 5, losses=2)
+    run_sweep(experiment, tmp_path / "out", executor=executor, progress=False)
+    assert executor.submitted == TASKS + 2
+    assert_same_sweep(tmp_path / "out", reference)
+    stubborn = _LosingExecutor(lambda task: task.index == 5, losses=3)
+    with pytest.raises(SweepError, match=r"Dask lost its workers.*run the same command again"):
+        run_sweep(experiment, tmp_path / "again", executor=stubborn, progress=False)
+    kept = load(tmp_path / "again", allow_incomplete=True)
+    assert_whole(kept)
+    assert 0 < len(kept.runs) < RUNS
+    _resume(experiment, tmp_path / "again")
+    assert_same_sweep(tmp_path / "again", reference)
+
+
+def test_drain__retries_only_lost_workers() -> None:
+    seen: list[int] = []
+    with pytest.raises(ZeroDivisionError):
+        drain(SerialExecutor(), lambda x: 1 // x, [1, 0, 2], seen.append, limit=1, retries=5)
+    assert seen == [1]
+
+
+# ---- the disk ----------------------------------------------------------------------------------
+def _fail_fsync_at(monkeypatch: pytest.MonkeyPatch, call: int, code: int) -> None:
+    """Make the ``call``-th ``os.fsync`` fail with ``code`` (after the bytes went to the file)."""
+    real, count = os.fsync, [0]
+
+    def fsync(fd: int) -> None:
+        count[0] += 1
+        if count[0] == call:
+            raise OSError(code, os.strerror(code))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_disk__full_disk_stops_clearly_and_resumes(
+    experiment: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "full"
+    # 6 fsyncs open the sweep (manifest, experiment copy, design: each file, then its directory),
+    # then 6 per task (trajectories, runs, checksum); call 39 is the runs shard of task 5
+    _fail_fsync_at(monkeypatch, 39, errno.ENOSPC)
+    with pytest.raises(SweepError) as info:
+        run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+    message = str(info.value)
+    assert "No space left on device" in message and "free some space" in message
+    assert "run the same command again to resume" in message and "\n" not in message
+    assert not list(out.rglob(".*.tmp-*")), "a half-written file was left behind"
+    kept = load(out, allow_incomplete=True)
+    assert_whole(kept)
+    assert 0 < len(kept.runs) < RUNS
+    monkeypatch.undo()  # space freed
+    _resume(experiment, out)
+    assert_same_sweep(out, reference)
+
+
+def test_disk__full_disk_in_the_cli_is_one_line(
+    experiment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    _fail_fsync_at(monkeypatch, 39, errno.ENOSPC)
+    code = cli.main(["sweep", str(experiment), "-o", str(tmp_path / "out"), "-w", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith("cisim: error: cannot write ") and "No space left" in err
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        cli, "write_table", _raise(OSError(errno.ENOSPC, "No space left on device"))
+    )
+    code = cli.main(["run", "baseline", "-n", "2", "-o", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert code == 1 and err == "cisim: error: No space left on device\n"
+    assert not (tmp_path / "run").exists()
+
+
+def _raise(exc: BaseException) -> Callable[..., Any]:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return fail
+
+
+def test_disk__unwritable_directory_is_one_clear_error(
+    experiment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    denied = OSError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(store_module, "_write_bytes_atomic", _raise(denied))
+    with pytest.raises(SweepError, match=r"cannot write to .*out: Permission denied"):
+        run_sweep(experiment, tmp_path / "out", executor=SerialExecutor(), progress=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SweepError, match="exists and is not a directory"):
+        run_sweep(experiment, tmp_path / "file", executor=SerialExecutor(), progress=False)
+    with pytest.raises(SweepError, match=r"cannot create .*file/out"):
+        run_sweep(experiment, tmp_path / "file" / "out", executor=SerialExecutor(), progress=False)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to a read-only directory")
+def test_disk__read_only_directory_for_real(experiment: Path, tmp_path: Path) -> None:
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        with pytest.raises(SweepError, match="Permission denied"):
+            run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+    finally:
+        out.chmod(0o755)
+
+
+# ---- shards damaged on disk --------------------------------------------------------------------
+def _flip_silently(path: Path) -> bool:
+    """Flip one bit of a Parquet file so that it still reads, with other values (if possible).
+
+    The bit is looked for inside the stored values of the last float column (Parquet keeps no
+    checksum of its own by default, so such a flip reads back as another number).
+    """
+    data = bytearray(path.read_bytes())
+    before = pq.read_table(path)
+    meta = pq.read_metadata(path)
+    column = max(
+        i
+        for i in range(meta.num_columns)
+        if str(meta.schema.column(i).physical_type) in ("FLOAT", "DOUBLE")
+    )
+    chunk = meta.row_group(0).column(column)
+    first = chunk.dictionary_page_offset or chunk.data_page_offset
+    stop = first + chunk.total_compressed_size
+    for offset in range(stop - 1, max(first, stop - 400), -1):
+        data[offset] ^= 0x10
+        path.write_bytes(bytes(data))
+        try:
+            after = pq.read_table(path)
+            if after.schema == before.schema and not after.equals(before):
+                return True
+        except Exception:
+            pass
+        data[offset] ^= 0x10
+    path.write_bytes(bytes(data))
+    return False
+
+
+DAMAGE: dict[str, Callable[[Path], Any]] = {
+    "runs truncated": lambda out: _truncate(out / "runs" / "task-000004.parquet"),
+    "runs garbage": lambda out: (out / "runs" / "task-000004.parquet").write_bytes(b"PAR1" * 9),
+    "runs bit flip": lambda out: _flip_silently(out / "runs" / "task-000004.parquet"),
+    "trajectories truncated": lambda out: _truncate(out / "trajectories" / "task-000004.parquet"),
+    "trajectories bit flip": lambda out: _flip_silently(
+        out / "trajectories" / "task-000004.parquet"
+    ),
+    "checksum edited": lambda out: _edit_checksum(out / "checksums" / "task-000004.sha256"),
+}
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _edit_checksum(path: Path) -> None:
+    text = path.read_text()
+    path.write_text(("0" if text[0] != "0" else "1") + text[1:])
+
+
+@pytest.fixture
+def finished(experiment: Path, reference: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "damaged"
+    run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+    return out
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damage__is_detected_on_read_and_redone_on_resume(
+    damage: str, finished: Path, experiment: Path, reference: Path
+) -> None:
+    if DAMAGE[damage](finished) is False:
+        pytest.skip("no byte of this shard flips silently")  # pragma: no cover
+    with pytest.raises(SweepError, match=r"task-000004\.parquet is damaged.*run the same"):
+        sweep = load(finished)
+        sweep.trajectories()
+    summary = _resume(experiment, finished)
+    assert summary.redone == 1 and summary.runs_now == 2
+    assert_same_sweep(finished, reference)
+
+
+def test_damage__a_silent_bit_flip_would_change_the_table(finished: Path) -> None:
+    """Why checksums: Parquet alone reads a flipped byte back as another number."""
+    path = finished / "runs" / "task-000004.parquet"
+    before = pq.read_table(path)
+    assert _flip_silently(path)
+    assert not pq.read_table(path).equals(before)
+
+
+def test_damage__design_and_manifest(finished: Path, experiment: Path, reference: Path) -> None:
+    (finished / "design.parquet").write_bytes(b"not parquet")
+    with pytest.raises(SweepError, match=r"design\.parquet cannot be read"):
+        load(finished)
+    _resume(experiment, finished)  # the design is rewritten from the experiment
+    assert_same_sweep(finished, reference)
+    (finished / "manifest.json").write_text("{ truncated")
+    with pytest.raises(SweepError, match=r"manifest\.json cannot be read"):
+        load(finished)
+    with pytest.raises(SweepError, match=r"manifest\.json cannot be read"):
+        _resume(experiment, finished)
+
+
+# ---- two sweeps, one directory -----------------------------------------------------------------
+def test_lock__a_second_sweep_on_the_same_directory_is_refused(
+    experiment: Path, tmp_path: Path
+) -> None:
+    slow = write(tmp_path / "slow.toml", SWEEP.replace("= 36", "= 360"))  # ten times longer
+    out = tmp_path / "shared"
+    first = start(RUN, slow, out)
+    try:
+        wait_for(out, 1, first)
+        second = subprocess.run(
+            [sys.executable, "-m", "cisim", "sweep", str(slow), "-o", str(out), "-w", "1"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert first.poll() is None, "the first sweep ended before the second tried"
+    finally:
+        _, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 2 and second.stdout == ""
+    assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
+    assert f"cisim: error: {out} is in use by another sweep (pid {first.pid})" in second.stderr
+    done = load(out)  # not interleaved: one session wrote every run, once
+    assert_whole(done, RUNS)
+    assert len(done.manifest["sessions"]) == 1
+
+
+#: Faults these tests inject, by kind (``docs/reliability.md`` quotes the totals).
+FAULTS: dict[str, int] = {
+    "SIGKILL at a random moment": KILLS,
+    "SIGKILL at a write step": len(STEPS),
+    "worker process killed (process pool, Dask)": 2,
+    "task lost with its worker (retried, then given up)": 2,
+    "full disk (sweep, cisim sweep, cisim run)": 3,
+    "unwritable or impossible directory": 3,
+    "shard or checksum damaged on disk": len(DAMAGE),
+    "design or manifest damaged": 2,
+    "two sweeps in one directory": 1,
+}
