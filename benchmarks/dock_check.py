@@ -20,8 +20,8 @@ a normal outcome it is a location shift of ``2 Phi^-1((1 + D) / 2)`` standard de
 ``tests/docking/test_docking.py`` runs the same functions with the same replicates and seeds.
 Run this file for the table of every preset (``-j 2`` runs the reference on two processes)::
 
-    .venv/bin/python benchmarks/dock_check.py [--presets baseline,louisville] [--reference 500]
-        [--engine 3000] [-j 2]
+    .venv/bin/python benchmarks/dock_check.py [--presets baseline,louisville] [--reference 400]
+        [--engine 2400] [-j 2]
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ from cisim.regimes import REGIMES
 
 PRESETS: tuple[str, ...] = ("baseline", "louisville", "strong_start")
 #: Reference runs per preset; reference run ``k`` uses seed ``REFERENCE_SEED + k``.
-REFERENCE_RUNS = 500
+REFERENCE_RUNS = 400
 REFERENCE_SEED = 20_250_000
 #: Engine runs per preset (replicates 0 .. ENGINE_RUNS - 1 of ``cisim.simulate`` under ENGINE_SEED).
-ENGINE_RUNS = 3000
+ENGINE_RUNS = 2400
 ENGINE_SEED = 1
 #: Family-wise error rate per preset (Holm).
 ALPHA = 0.01

@@ -1,22 +1,27 @@
 """A reference implementation of cisim in idiomatic Mesa, for docking and speed ratios.
 
 This is a second, independent implementation of the model description (docs/ODD.md §3, §5, §7),
-written the way the Mesa docs teach: one ``Organisation`` agent per member organisation, fixed to a
-node of a ``mesa.discrete_space.Network`` (a networkx graph), with methods called through
-``self.agents.shuffle_do(...)`` / ``do(...)``, per-agent Python loops over partners and trust held
-per agent in dictionaries keyed by partner. It imports only cisim's ``Scenario`` (for parameters)
-and module-level constants, never the engine's array functions.
+written the way the Mesa docs teach: one ``Organisation`` agent per organisation (members and
+outsiders), fixed to a node of a ``mesa.discrete_space.Network`` (a networkx graph of live and
+dormant ties), with methods called through ``self.agents.shuffle_do(...)`` / ``do(...)``, per-agent
+Python loops over the partners found through the network space, and trust held per agent in
+dictionaries keyed by partner. A ``mesa.DataCollector`` records every metric of
+``cisim.metrics.REGISTRY`` each month, and :func:`run` returns the per-run outcome columns of
+``cisim.simulate``'s summary. It imports only cisim's ``Scenario`` (for parameters) and
+module-level constants, never the engine's array functions.
 
 Randomness comes from the model's own ``self.rng`` (a numpy Generator seeded through
-``super().__init__(rng=seed)``); the draws do not match the engine's counter-based streams, so the
-two implementations are compared *distributionally* (Axtell, Axelrod, Epstein & Cohen 1996).
+``super().__init__(rng=seed)``) and Mesa's ``self.random`` (the order of ``shuffle_do``); the draws
+do not match the engine's counter-based streams, so the two implementations are compared
+*distributionally* (Axtell, Axelrod, Epstein & Cohen 1996; ``benchmarks/dock_check.py`` and
+``tests/docking``).
 
-Where the engine updates all organisations of a mechanism synchronously, this implementation does
-so in two phases (every agent decides from the state at the start of the mechanism, then all
-decisions are applied), which is Mesa's "staged activation" idiom.
+Where the ODD has all organisations of a mechanism decide at once (§3), this implementation works
+in two phases (every agent decides from the state at the start of the mechanism, then all
+decisions are applied), which is Mesa's "staged activation" idiom: turnover, setback response,
+trust, brokering and exits.
 
-Not supported: rosters (named organisations) and the ``clustered`` topology's within-sector draw
-is approximated by networkx's random graph plus homophilous edges (see ``_graph``).
+Not supported: rosters (named organisations with known relationships).
 """
 
 from __future__ import annotations
