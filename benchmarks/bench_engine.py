@@ -1,69 +1,98 @@
-"""Benchmark cisim's batched numpy engine.
+"""Benchmark cisim's engine against the idiomatic Mesa reference, in the same run.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_engine.py [--quick] [--out FILE.json]
+    .venv/bin/python benchmarks/bench_engine.py            # full: about 15 minutes
+    .venv/bin/python benchmarks/bench_engine.py --quick    # smaller sizes, no sweeps: ~2 minutes
+    .venv/bin/python benchmarks/bench_engine.py --docs     # full, and rewrite the generated part
+                                                           # of docs/performance.md and its plot
 
-Measures, for ``Scenario.preset("baseline")``:
+Every measurement runs in its own subprocess (so its peak memory is its own, and numba's cache is
+loaded the way a user's process loads it), on ``Scenario.preset("baseline")`` changed only as
+stated, seed 1. Single-process measurements are timed in CPU seconds of the process
+(``time.process_time``) as well as wall seconds; ratios between two single-process measurements
+use CPU seconds, which a busy machine disturbs far less than wall time. Measurements with
+several processes (the two-core figures, the sweeps) use wall time.
 
-1. throughput (runs/s and organisation-months/s) against the number of organisations, timing
-   initialisation (``population.build_state``), the simulation (``engine.run``) and the tables
-   (``simulate.summarise`` and ``simulate.tidy``) separately, exactly as ``cisim.simulate`` chains
-   them;
-2. the effect of ``batch_size`` at 60 organisations;
-3. the peak resident memory of each measurement (each runs in its own subprocess);
-4. fitted log-log exponents of the cost per run against organisations, ties per organisation
-   (``mean_degree``) and horizon;
-5. a cProfile of one batch (top 15 functions by cumulative time).
+What is measured:
 
-Each measurement is repeated (3 times, once with ``--quick``) and the median is reported. Results
-go to a JSON file (default ``benchmarks/results/bench_engine[_quick].json``) and the profile to a
-text file next to it; a readable table is printed.
+1. **Sizes.** For N = 20, 60, 200, 1,000, 5,000 organisations over the default horizon
+   (120 months): ``cisim.simulate`` (initialisation, the compiled run and the tables, each
+   timed), the same batch through the array implementation of the mechanisms
+   (``engine.run_arrays``), and the Mesa reference (``benchmarks/reference_mesa.py``); runs/s,
+   organisation-months/s, ratios, peak memory.
+2. **Single runs.** One run of 1,000 organisations (engine against reference) and one run of
+   2,000 organisations (wall time).
+3. **Batch size** at N = 60.
+4. **Exponents.** log-log slopes of the compiled run's seconds per run against organisations,
+   ties per organisation (``mean_degree`` 2 to 16 at N = 200) and horizon (60 to 480 months).
+5. **Where the time goes.** The phases of ``simulate`` at N = 60, and each compiled mechanism's
+   cost per replicate-month (each mechanism compiled alone in a driver that runs it on a batch).
+6. **Two cores.** 1,000 runs at N = 60 on two processes, engine and reference.
+7. **Sweeps** (full mode only). ``cisim sweep experiments/sensitivity.toml --workers 2`` (76,800
+   runs) and a 100,000-run Latin hypercube sweep: wall time and the peak resident memory of the
+   whole process tree (sampled every 0.2 s from /proc).
+
+Results go to ``benchmarks/results/bench_engine[_quick].json``; a readable report is printed.
+With ``--docs`` the section between ``<!-- bench:begin -->`` and ``<!-- bench:end -->`` of
+``docs/performance.md`` is rewritten from the results and ``docs/figures/performance/cost.png``
+is redrawn.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
+import importlib.util
 import json
 import os
 import platform
-import pstats
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DOC = ROOT / "docs" / "performance.md"
+FIGURE = ROOT / "docs" / "figures" / "performance" / "cost.png"
 
-# (organisations, replicates): R chosen so one measurement takes a few seconds.
-SCALING_FULL = [(20, 300), (60, 150), (200, 40), (1000, 8), (5000, 1)]
-SCALING_QUICK = [(20, 40), (60, 30), (200, 8), (1000, 2), (5000, 1)]
-# (batch_size, replicates) at N = 60; replicates a multiple of the batch size.
-BATCH_FULL = [(1, 20), (10, 100), (100, 200), (500, 500), (1000, 1000)]
-BATCH_QUICK = [(1, 5), (10, 20), (100, 100)]
+# (organisations, engine replicates, array-engine replicates, reference runs)
+SIZES_FULL = [
+    (20, 1000, 100, 20),
+    (60, 1000, 100, 10),
+    (200, 200, 20, 3),
+    (1000, 20, 2, 1),
+    (5000, 4, 1, 1),
+]
+SIZES_QUICK = [
+    (20, 200, 20, 3),
+    (60, 200, 20, 2),
+    (200, 40, 4, 1),
+    (1000, 4, 1, 1),
+    (5000, 1, 0, 0),
+]
+BATCH_FULL = [(1, 50), (10, 200), (100, 500), (500, 1000), (1000, 1000)]
+BATCH_QUICK = [(1, 20), (10, 50), (100, 200)]
 DEGREES = [2.0, 4.0, 8.0, 16.0]
 HORIZONS = [60, 120, 240, 480]
 
 
-# --------------------------------------------------------------------------------------------
-# Worker: one measurement, in a fresh process so that its peak memory is its own.
-# --------------------------------------------------------------------------------------------
-
-
+# ---- workers (each in a fresh process) ---------------------------------------------------------
 def _maxrss_mib() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def _scenario(n: int, mean_degree: float | None, horizon: int | None) -> Any:
+def _scenario(n: int, mean_degree: float | None = None, horizon: int | None = None) -> Any:
     from cisim import Scenario
 
     changes: dict[str, Any] = {"n_organisations": n}
@@ -74,112 +103,319 @@ def _scenario(n: int, mean_degree: float | None, horizon: int | None) -> Any:
     return Scenario.preset("baseline").replace(**changes)
 
 
-def _one_simulate(sc: Any, replicates: int, batch_size: int, seed: int = 1) -> dict[str, float]:
-    """``cisim.simulate`` step by step, with each phase timed."""
+def _reference() -> Any:
+    spec = importlib.util.spec_from_file_location("reference_mesa", HERE / "reference_mesa.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Clock:
+    """Wall and CPU seconds of a block."""
+
+    def __enter__(self) -> _Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def _simulate_phases(sc: Any, replicates: int, batch_size: int, arrays: bool = False) -> dict:
+    """``cisim.simulate`` phase by phase (or with the array engine), each phase timed."""
     from cisim import engine
     from cisim.metrics import REGISTRY
     from cisim.population import RunSpec, build_state
     from cisim.simulate import summarise, tidy
 
-    init_s = run_s = 0.0
+    t = {"init_cpu": 0.0, "run_cpu": 0.0, "init_wall": 0.0, "run_wall": 0.0}
     numbers = np.arange(replicates)
-    arrays: dict[str, list[np.ndarray]] = {name: [] for name in REGISTRY}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in REGISTRY}
+    run = engine.run_arrays if arrays else engine.run
     for i in range(0, replicates, batch_size):
-        specs = [RunSpec(sc, seed, int(k)) for k in numbers[i : i + batch_size]]
-        t0 = time.perf_counter()
-        state, params = build_state(specs)
-        t1 = time.perf_counter()
-        out = engine.run(state, params, sc.horizon_months)
-        t2 = time.perf_counter()
-        init_s += t1 - t0
-        run_s += t2 - t1
+        specs = [RunSpec(sc, 1, int(k)) for k in numbers[i : i + batch_size]]
+        with _Clock() as c1:
+            state, params = build_state(specs)
+        with _Clock() as c2:
+            out = run(state, params, sc.horizon_months)
+        t["init_cpu"] += c1.cpu
+        t["init_wall"] += c1.wall
+        t["run_cpu"] += c2.cpu
+        t["run_wall"] += c2.wall
         for name in REGISTRY:
-            arrays[name].append(out[name])
-    t3 = time.perf_counter()
-    merged = {name: np.concatenate(parts, axis=1) for name, parts in arrays.items()}
-    summarise(merged, sc, seed, numbers)
-    tidy(merged, numbers)
-    tables_s = time.perf_counter() - t3
-    return {"init_s": init_s, "run_s": run_s, "tables_s": tables_s}
+            parts[name].append(out[name])
+    with _Clock() as c3:
+        merged = {name: np.concatenate(p, axis=1) for name, p in parts.items()}
+        summarise(merged, sc, 1, numbers)
+        tidy(merged, numbers)
+    t["tables_cpu"], t["tables_wall"] = c3.cpu, c3.wall
+    t["total_cpu"] = t["init_cpu"] + t["run_cpu"] + t["tables_cpu"]
+    t["total_wall"] = t["init_wall"] + t["run_wall"] + t["tables_wall"]
+    return t
 
 
-def worker(spec: dict[str, Any]) -> dict[str, Any]:
-    import cisim  # noqa: F401  (import cost outside the baseline memory)
-
-    sc = _scenario(spec["n"], spec.get("mean_degree"), spec.get("horizon"))
-    _one_simulate(sc, 1, 1)  # warm caches and lazy imports
-    base = _maxrss_mib()
-    reps = [
-        _one_simulate(sc, spec["replicates"], spec["batch_size"]) for _ in range(spec["repeats"])
-    ]
-    return {
-        "repeats": reps,
-        "rss_baseline_mib": base,
-        "rss_peak_mib": _maxrss_mib(),
-        "n_organisations": sc.n_organisations,
-        "mean_degree": sc.mean_degree,
-        "horizon_months": sc.horizon_months,
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Driver
-# --------------------------------------------------------------------------------------------
-
-
-def measure(
-    n: int,
-    replicates: int,
-    repeats: int,
-    *,
-    batch_size: int | None = None,
-    mean_degree: float | None = None,
-    horizon: int | None = None,
-) -> dict[str, Any]:
-    """Run one measurement in a subprocess and summarise it (medians over repeats)."""
+def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
     from cisim.simulate import DEFAULT_BATCH
 
-    spec = {
-        "n": n,
-        "replicates": replicates,
-        "repeats": repeats,
-        "batch_size": batch_size or DEFAULT_BATCH,
-        "mean_degree": mean_degree,
-        "horizon": horizon,
+    sc = _scenario(spec["n"], spec.get("mean_degree"), spec.get("horizon"))
+    _simulate_phases(sc, 1, 1, spec.get("arrays", False))  # imports, numba cache, lazy setup
+    base = _maxrss_mib()
+    reps = [
+        _simulate_phases(
+            sc,
+            spec["replicates"],
+            spec.get("batch_size") or DEFAULT_BATCH,
+            spec.get("arrays", False),
+        )
+        for _ in range(spec["repeats"])
+    ]
+    med = {k: statistics.median(r[k] for r in reps) for k in reps[0]}
+    return {
+        **med,
+        "rss_peak_mib": _maxrss_mib(),
+        "rss_base_mib": base,
+        "horizon": sc.horizon_months,
+        "n": sc.n_organisations,
     }
+
+
+def _work_reference(spec: dict[str, Any]) -> dict[str, Any]:
+    ref = _reference()
+    sc = _scenario(spec["n"])
+    with _Clock() as c:
+        for seed in range(spec["runs"]):
+            ref.run(sc, seed)
+    return {"cpu": c.cpu, "wall": c.wall, "rss_peak_mib": _maxrss_mib()}
+
+
+def _work_single(spec: dict[str, Any]) -> dict[str, Any]:
+    from cisim import simulate
+
+    sc = _scenario(spec["n"])
+    simulate(_scenario(20), replicates=1, seed=1)  # imports and compiled code loaded
+    with _Clock() as c:
+        simulate(sc, replicates=1, seed=1)
+    return {"cpu": c.cpu, "wall": c.wall, "rss_peak_mib": _maxrss_mib()}
+
+
+def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
+    """Each compiled mechanism alone over a batch, nanoseconds per replicate-month."""
+    import numba
+
+    from cisim import kernel
+    from cisim.population import RunSpec, build_state
+
+    sc = _scenario(spec["n"]).replace(navigator=1, entry_point="designed")
+    out: dict[str, float] = {}
+    for name in kernel.MECHANISMS:
+        fn = getattr(kernel, name)
+        masked = name in kernel.MECHANISMS[:7]
+        extra = {"joint_work": 1, "setback_response": 1}.get(name, 0)
+
+        def make(fn: Any = fn, masked: bool = masked, extra: int = extra) -> Any:
+            @numba.njit
+            def drive(s: Any, p: Any, first: int, months: int) -> None:
+                for m in range(first, first + months):
+                    for r in range(s.status.shape[0]):
+                        act = kernel._active_of(s.status[r], s.alive[r])
+                        live = kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+                        if masked and extra:
+                            fn(s, p, r, m, 0.1, act, live)
+                        elif masked:
+                            fn(s, p, r, m, act, live)
+                        else:
+                            fn(s, p, r, m)
+
+            return drive
+
+        @numba.njit
+        def masks(s: Any, months: int) -> None:
+            for _ in range(months):
+                for r in range(s.status.shape[0]):
+                    act = kernel._active_of(s.status[r], s.alive[r])
+                    kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+
+        drive = make()
+        st, p = build_state([RunSpec(sc, 1, k) for k in range(spec["replicates"])])
+        s, pa = kernel.state_arrays(st), kernel.param_arrays(p)
+        drive(s, pa, 1, 1)
+        masks(s, 1)
+        months = 60
+        with _Clock() as c:
+            drive(s, pa, 2, months)
+        with _Clock() as cm:
+            masks(s, months)
+        # the driver computes the step's masks for every mechanism; they are counted once, apart
+        out[name] = max(c.cpu - cm.cpu, 0.0) / (months * spec["replicates"]) * 1e9
+        out["masks"] = cm.cpu / (months * spec["replicates"]) * 1e9
+    st, p = build_state([RunSpec(sc, 1, k) for k in range(spec["replicates"])])
+    kernel.measure(st)
+    with _Clock() as c:
+        for _ in range(60):
+            kernel.measure(st)
+    out["metrics"] = c.cpu / (60 * spec["replicates"]) * 1e9
+    return {"ns_per_replicate_month": out, "n": spec["n"]}
+
+
+def _ref_chunk(args: tuple[int, list[int]]) -> int:
+    ref = _reference()
+    sc = _scenario(args[0])
+    for seed in args[1]:
+        ref.run(sc, seed)
+    return len(args[1])
+
+
+def _sim_chunk(args: tuple[int, int, int]) -> int:
+    from cisim import simulate
+
+    n, first, count = args
+    simulate(_scenario(n), replicates=count, seed=1, first_replicate=first)
+    return count
+
+
+def _work_parallel(spec: dict[str, Any]) -> dict[str, Any]:
+    n, runs, ref_runs = spec["n"], spec["runs"], spec["ref_runs"]
+    ctx = get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        list(pool.map(_sim_chunk, [(n, 0, 1), (n, 1, 1)]))  # start and warm both workers
+        half = runs // 2
+        with _Clock() as c:
+            list(pool.map(_sim_chunk, [(n, 0, half), (n, half, runs - half)]))
+        engine_wall = c.wall
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        list(pool.map(_ref_chunk, [(20, [0]), (20, [1])]))
+        seeds = list(range(ref_runs))
+        with _Clock() as c:
+            list(pool.map(_ref_chunk, [(n, seeds[0::2]), (n, seeds[1::2])]))
+        ref_wall = c.wall
+    return {
+        "engine_runs_per_s": runs / engine_wall,
+        "reference_runs_per_s": ref_runs / ref_wall,
+        "runs": runs,
+        "ref_runs": ref_runs,
+        "n": n,
+    }
+
+
+WORKERS = {
+    "engine": _work_engine,
+    "reference": _work_reference,
+    "single": _work_single,
+    "mechanisms": _work_mechanisms,
+    "parallel": _work_parallel,
+}
+
+
+# ---- the driver ------------------------------------------------------------------------------------
+def _in_subprocess(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, __file__, "--worker", json.dumps(spec)],
+        [sys.executable, __file__, "--worker", kind, json.dumps(spec)],
         check=True,
         capture_output=True,
         text=True,
     )
-    raw = json.loads(proc.stdout.strip().splitlines()[-1])
-    med = {k: statistics.median(r[k] for r in raw["repeats"]) for k in raw["repeats"][0]}
-    totals = [r["init_s"] + r["run_s"] + r["tables_s"] for r in raw["repeats"]]
-    sims = [r["run_s"] for r in raw["repeats"]]
-    total = statistics.median(totals)
-    sim = statistics.median(sims)
-    org_months = replicates * raw["n_organisations"] * raw["horizon_months"]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+class _TreeMemory:
+    """Peak resident memory of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_mib, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _tree_rss(self) -> float:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+                rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            todo.extend(children.get(pid, []))
+        return total / 2**20
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, self._tree_rss())
+            self._stop.wait(0.2)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mib
+
+
+def _sweep(experiment: Path, workers: int = 2) -> dict[str, Any]:
+    cisim = Path(sys.executable).with_name("cisim")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [
+                str(cisim),
+                "sweep",
+                str(experiment),
+                "--out",
+                f"{tmp}/out",
+                "--workers",
+                str(workers),
+                "--no-progress",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        memory = _TreeMemory(proc.pid)
+        code = proc.wait()
+        wall = time.perf_counter() - start
+        peak = memory.stop()
+        if code != 0:
+            raise RuntimeError(f"cisim sweep {experiment} exited with {code}")
+        runs = _count_runs(Path(tmp) / "out")
     return {
-        **spec,
-        "n_organisations": raw["n_organisations"],
-        "mean_degree": raw["mean_degree"],
-        "horizon_months": raw["horizon_months"],
-        "init_s": med["init_s"],
-        "run_s": sim,
-        "tables_s": med["tables_s"],
-        "total_s": total,
-        "runs_per_s": replicates / total,
-        "runs_per_s_sim_only": replicates / sim,
-        "org_months_per_s": org_months / total,
-        "org_months_per_s_sim_only": org_months / sim,
-        "run_s_per_run": sim / replicates,
-        "total_s_per_run": total / replicates,
-        "rss_baseline_mib": raw["rss_baseline_mib"],
-        "rss_peak_mib": raw["rss_peak_mib"],
-        "rss_extra_mib": raw["rss_peak_mib"] - raw["rss_baseline_mib"],
-        "all_repeats": raw["repeats"],
+        "wall_s": wall,
+        "peak_tree_mib": peak,
+        "runs": runs,
+        "workers": workers,
+        "experiment": experiment.name,
     }
+
+
+def _count_runs(out: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in (out / "runs").glob("task-*.parquet"))
+
+
+HUNDRED_K = """\
+name = "bench_100k"
+description = "100,000 runs for the memory benchmark"
+question = "How much memory does a 100,000-run sweep take?"
+base = "baseline"
+design = "lhs"
+samples = 1000
+replicates = 100
+seed = 7
+trajectories = "none"
+
+[levers]
+navigator = { low = 0, high = 1 }
+data_use = { low = 0.0, high = 0.8 }
+
+[uncertainties]
+initial_trust = { low = 0.2, high = 0.8 }
+turnover = { low = 0.0, high = 0.08 }
+"""
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
@@ -187,207 +423,306 @@ def slope(xs: list[float], ys: list[float]) -> float:
     return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
-def profile(n: int, replicates: int, path: Path) -> dict[str, Any]:
-    """cProfile of one batch (initialisation and run) of ``replicates`` runs."""
-    from cisim import engine
-    from cisim.population import RunSpec, build_state
-
-    sc = _scenario(n, None, None)
-    specs = [RunSpec(sc, 1, k) for k in range(replicates)]
-    prof = cProfile.Profile()
-    t0 = time.perf_counter()
-    prof.enable()
-    state, params = build_state(specs)
-    engine.run(state, params, sc.horizon_months)
-    prof.disable()
-    wall = time.perf_counter() - t0
-    stats = pstats.Stats(prof)
-    rows = []
-    for (file, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append(
-            {
-                "function": f"{_short(file)}:{line}({func})",
-                "ncalls": nc,
-                "tottime_s": tt,
-                "cumtime_s": ct,
-            }
-        )
-    by_cum = sorted(rows, key=lambda r: r["cumtime_s"], reverse=True)[:15]
-    by_tot = sorted(rows, key=lambda r: r["tottime_s"], reverse=True)[:15]
-    buf = io.StringIO()
-    pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("cumulative").print_stats(15)
-    text = buf.getvalue()
-    buf = io.StringIO()
-    pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(15)
-    text_tot = buf.getvalue()
-    path.write_text(
-        f"cProfile of one batch: N={n}, R={replicates}, {sc.horizon_months} months "
-        f"(wall {wall:.2f} s under the profiler)\n\n== by cumulative time ==\n{text}\n"
-        f"== by own time ==\n{text_tot}"
-    )
-    return {
-        "n_organisations": n,
-        "replicates": replicates,
-        "wall_s_under_profiler": wall,
-        "top_cumulative": by_cum,
-        "top_tottime": by_tot,
-        "text_file": str(path),
-    }
-
-
-def _short(file: str) -> str:
-    marker = os.sep + "cisim" + os.sep
-    if marker in file:
-        return "cisim/" + file.split(marker, 1)[1]
-    return os.path.basename(file) if file != "~" else "~"
-
-
-def _env() -> dict[str, Any]:
-    import cisim
-
-    return {
-        "cisim": getattr(cisim, "__version__", "?"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes, one repeat (< ~60 s)")
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, no sweeps (~2 min)")
+    ap.add_argument("--docs", action="store_true", help="rewrite docs/performance.md's tables")
     ap.add_argument("--out", type=Path, help="JSON results file")
-    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+        print(json.dumps(WORKERS[args.worker[0]](json.loads(args.worker[1]))))
         return 0
-
     quick = args.quick
-    repeats = 1 if quick else 3
-    name = "bench_engine_quick.json" if quick else "bench_engine.json"
-    out = args.out or HERE / "results" / name
+    out = args.out or HERE / "results" / (
+        "bench_engine_quick.json" if quick else "bench_engine.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
     def say(msg: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
-    results: dict[str, Any] = {"mode": "quick" if quick else "full", "repeats": repeats}
-    results["environment"] = _env()
+    res: dict[str, Any] = {"mode": "quick" if quick else "full", "environment": _env()}
+    repeats = 1 if quick else 3
+    sizes = []
+    for n, r, r_arrays, ref_runs in SIZES_QUICK if quick else SIZES_FULL:
+        say(f"N={n}: engine R={r}, array engine R={r_arrays}, reference {ref_runs} runs")
+        row: dict[str, Any] = {
+            "n": n,
+            "replicates": r,
+            "arrays_replicates": r_arrays,
+            "reference_runs": ref_runs,
+        }
+        row["engine"] = _in_subprocess("engine", {"n": n, "replicates": r, "repeats": repeats})
+        if r_arrays:
+            row["arrays"] = _in_subprocess(
+                "engine", {"n": n, "replicates": r_arrays, "repeats": 1, "arrays": True}
+            )
+        if ref_runs:
+            row["reference"] = _in_subprocess("reference", {"n": n, "runs": ref_runs})
+        sizes.append(row)
+    res["sizes"] = sizes
 
-    scaling = []
-    for n, r in SCALING_QUICK if quick else SCALING_FULL:
-        say(f"organisations N={n} R={r}")
-        scaling.append(measure(n, r, repeats))
-    results["scaling_organisations"] = scaling
+    say("single runs: 1,000 organisations (engine), 2,000 organisations")
+    res["single_1000"] = _in_subprocess("single", {"n": 1000})
+    res["single_2000"] = _in_subprocess("single", {"n": 2000})
 
-    batches = []
+    res["batch"] = []
     for bs, r in BATCH_QUICK if quick else BATCH_FULL:
-        say(f"batch_size={bs} R={r} (N=60)")
-        batches.append(measure(60, r, repeats, batch_size=bs))
-    results["batch_size"] = batches
+        say(f"batch size {bs} (N=60, R={r})")
+        m = _in_subprocess(
+            "engine", {"n": 60, "replicates": r, "repeats": repeats, "batch_size": bs}
+        )
+        res["batch"].append({"batch_size": bs, "replicates": r, **m})
 
-    degree_r = 5 if quick else 30
-    degrees = []
+    deg_r, hor_r = (10, 40) if quick else (50, 200)
+    res["degree"] = []
     for d in DEGREES:
-        say(f"mean_degree={d} (N=200, R={degree_r})")
-        degrees.append(measure(200, degree_r, repeats, mean_degree=d))
-    results["scaling_mean_degree"] = degrees
-
-    horizon_r = 10 if quick else 50
-    horizons = []
+        say(f"mean_degree {d} (N=200, R={deg_r})")
+        m = _in_subprocess(
+            "engine", {"n": 200, "replicates": deg_r, "repeats": repeats, "mean_degree": d}
+        )
+        res["degree"].append({"mean_degree": d, "replicates": deg_r, **m})
+    res["horizon"] = []
     for h in HORIZONS:
-        say(f"horizon={h} (N=60, R={horizon_r})")
-        horizons.append(measure(60, horizon_r, repeats, horizon=h))
-    results["scaling_horizon"] = horizons
+        say(f"horizon {h} (N=60, R={hor_r})")
+        m = _in_subprocess(
+            "engine", {"n": 60, "replicates": hor_r, "repeats": repeats, "horizon": h}
+        )
+        res["horizon"].append({"horizon": h, "replicates": hor_r, **m})
 
-    big = [m for m in scaling if m["n_organisations"] >= 200]
-    results["exponents"] = {
-        "organisations_sim": slope(
-            [m["n_organisations"] for m in scaling], [m["run_s_per_run"] for m in scaling]
-        ),
-        "organisations_sim_N>=200": slope(
-            [m["n_organisations"] for m in big], [m["run_s_per_run"] for m in big]
-        ),
-        "organisations_total": slope(
-            [m["n_organisations"] for m in scaling], [m["total_s_per_run"] for m in scaling]
-        ),
-        "mean_degree_sim": slope(
-            [m["mean_degree"] for m in degrees], [m["run_s_per_run"] for m in degrees]
-        ),
-        "horizon_sim": slope(
-            [m["horizon_months"] for m in horizons], [m["run_s_per_run"] for m in horizons]
-        ),
-        "note": "log-log slope of seconds per run; R differs across N (batch fill differs)",
-    }
-
-    prof_r = 100 if quick else 500
-    say(f"profile (N=60, R={prof_r})")
-    results["profile"] = profile(60, prof_r, out.with_suffix(".profile.txt"))
-    results["elapsed_s"] = time.perf_counter() - started
-
-    out.write_text(json.dumps(results, indent=2))
-    report(results)
-    print(f"\nJSON: {out}\nprofile: {results['profile']['text_file']}")
+    say("compiled mechanisms one by one (N=60)")
+    res["mechanisms"] = _in_subprocess("mechanisms", {"n": 60, "replicates": 100 if quick else 400})
+    say("two cores (N=60)")
+    res["parallel"] = _in_subprocess(
+        "parallel", {"n": 60, "runs": 200 if quick else 1000, "ref_runs": 2 if quick else 8}
+    )
+    if not quick:
+        say("cisim sweep experiments/sensitivity.toml --workers 2")
+        res["sweep_sensitivity"] = _sweep(ROOT / "experiments" / "sensitivity.toml")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bench_100k.toml"
+            path.write_text(HUNDRED_K)
+            say("a 100,000-run sweep --workers 2")
+            res["sweep_100k"] = _sweep(path)
+    res["derived"] = derive(res)
+    res["elapsed_s"] = time.perf_counter() - started
+    out.write_text(json.dumps(res, indent=2))
+    text = report(res)
+    print(text)
+    if args.docs:
+        write_docs(res, text)
+    print(f"\nJSON: {out}")
     return 0
 
 
-def report(res: dict[str, Any]) -> None:
-    env = res["environment"]
-    print(
-        f"cisim {env['cisim']} | Python {env['python']} | numpy {env['numpy']} | "
-        f"{env['platform']} | {env['cpu_count']} CPUs | mode {res['mode']}, "
-        f"median of {res['repeats']}"
-    )
-    head = (
-        f"{'N':>5} {'R':>5} {'init s':>7} {'sim s':>7} {'tables s':>8} {'runs/s':>8} "
-        f"{'runs/s sim':>10} {'org-mo/s':>10} {'org-mo/s sim':>12} {'peak MiB':>8} {'+MiB':>6}"
-    )
+def _env() -> dict[str, Any]:
+    import mesa
+    import numba
 
-    def row(m: dict[str, Any]) -> str:
-        return (
-            f"{m['n_organisations']:>5} {m['replicates']:>5} {m['init_s']:>7.2f} "
-            f"{m['run_s']:>7.2f} {m['tables_s']:>8.2f} {m['runs_per_s']:>8.1f} "
-            f"{m['runs_per_s_sim_only']:>10.1f} {m['org_months_per_s']:>10.3g} "
-            f"{m['org_months_per_s_sim_only']:>12.3g} {m['rss_peak_mib']:>8.0f} "
-            f"{m['rss_extra_mib']:>6.0f}"
+    import cisim
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return {
+        "cisim": cisim.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "mesa": mesa.__version__,
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "load_at_start": load,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def derive(res: dict[str, Any]) -> dict[str, Any]:
+    """Ratios, rates and exponents from the raw measurements."""
+    d: dict[str, Any] = {"sizes": []}
+    for row in res["sizes"]:
+        n, e = row["n"], row["engine"]
+        org_months = n * e["horizon"]
+        item = {
+            "n": n,
+            "engine_runs_per_s": row["replicates"] / e["total_cpu"],
+            "engine_org_months_per_s": row["replicates"] * org_months / e["total_cpu"],
+            "engine_run_only_org_months_per_s": row["replicates"] * org_months / e["run_cpu"],
+            "engine_peak_mib": e["rss_peak_mib"],
+            "engine_ms_per_run": e["total_cpu"] / row["replicates"] * 1e3,
+            "init_share": e["init_cpu"] / e["total_cpu"],
+            "run_share": e["run_cpu"] / e["total_cpu"],
+            "tables_share": e["tables_cpu"] / e["total_cpu"],
+        }
+        if "arrays" in row:
+            a = row["arrays"]
+            item["arrays_runs_per_s"] = row["arrays_replicates"] / a["total_cpu"]
+            item["compiled_over_arrays_run"] = (a["run_cpu"] / row["arrays_replicates"]) / (
+                e["run_cpu"] / row["replicates"]
+            )
+        if "reference" in row:
+            ref = row["reference"]
+            item["reference_runs_per_s"] = row["reference_runs"] / ref["cpu"]
+            item["reference_s_per_run"] = ref["cpu"] / row["reference_runs"]
+            item["reference_peak_mib"] = ref["rss_peak_mib"]
+            item["ratio"] = item["engine_runs_per_s"] / item["reference_runs_per_s"]
+        d["sizes"].append(item)
+    ref_1000 = next((s for s in d["sizes"] if s["n"] == 1000 and "reference_s_per_run" in s), None)
+    if ref_1000:
+        d["single_1000_ratio"] = ref_1000["reference_s_per_run"] / res["single_1000"]["cpu"]
+    d["single_2000_wall_s"] = res["single_2000"]["wall"]
+    sizes = res["sizes"]
+    d["exponent_organisations"] = slope(
+        [s["n"] for s in sizes], [s["engine"]["run_cpu"] / s["replicates"] for s in sizes]
+    )
+    big = [s for s in sizes if s["n"] >= 200]
+    d["exponent_organisations_n200"] = slope(
+        [s["n"] for s in big], [s["engine"]["run_cpu"] / s["replicates"] for s in big]
+    )
+    d["exponent_degree"] = slope(
+        [m["mean_degree"] for m in res["degree"]],
+        [m["run_cpu"] / m["replicates"] for m in res["degree"]],
+    )
+    d["exponent_horizon"] = slope(
+        [m["horizon"] for m in res["horizon"]],
+        [m["run_cpu"] / m["replicates"] for m in res["horizon"]],
+    )
+    par = res["parallel"]
+    d["two_core_ratio"] = par["engine_runs_per_s"] / par["reference_runs_per_s"]
+    return d
+
+
+def report(res: dict[str, Any]) -> str:
+    """The figures as Markdown (printed, and written into docs/performance.md by --docs)."""
+    env, d = res["environment"], res["derived"]
+    lines = [
+        f"Measured {env['date']} on {env['platform']}, {env['cpu_count']} CPUs (load average "
+        f"{env['load_at_start']:.1f} at the start), Python {env['python']}, numpy {env['numpy']}, "
+        f"numba {env['numba']}, Mesa {env['mesa']}, cisim {env['cisim']}; mode {res['mode']}. "
+        "Single-process figures in CPU seconds (median of repeats for the engine).",
+        "",
+        "**1. Sizes** (baseline, 120 months; engine = `cisim.simulate` including initialisation "
+        "and tables; ratio = engine runs/s ÷ reference runs/s, one core each)",
+        "",
+        "| organisations | engine runs/s | engine org-months/s | compiled run only org-months/s "
+        "| array engine runs/s | compiled ÷ array (run) | reference runs/s | **ratio** "
+        "| engine peak MiB | reference peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in d["sizes"]:
+        lines.append(
+            f"| {s['n']:,} | {s['engine_runs_per_s']:,.1f} | {s['engine_org_months_per_s']:.3g} "
+            f"| {s['engine_run_only_org_months_per_s']:.3g} "
+            f"| {s.get('arrays_runs_per_s', float('nan')):,.2f} "
+            f"| {s.get('compiled_over_arrays_run', float('nan')):.1f}× "
+            f"| {s.get('reference_runs_per_s', float('nan')):.3g} "
+            f"| **{s.get('ratio', float('nan')):.0f}×** | {s['engine_peak_mib']:.0f} "
+            f"| {s.get('reference_peak_mib', float('nan')):.0f} |"
         )
+    lines += [
+        "",
+        "**2. Single runs**: one run of 1,000 organisations "
+        f"{res['single_1000']['cpu']:.3f} s CPU ({res['single_1000']['wall']:.3f} s wall) against "
+        f"the reference's {next(s['reference_s_per_run'] for s in d['sizes'] if s['n'] == 1000):.2f} s: "
+        f"**{d.get('single_1000_ratio', float('nan')):.0f}×**; one run of 2,000 organisations "
+        f"**{d['single_2000_wall_s']:.3f} s** wall ({res['single_2000']['cpu']:.3f} s CPU, "
+        f"peak {res['single_2000']['rss_peak_mib']:.0f} MiB).",
+        "",
+        "**3. Batch size** (N = 60)",
+        "",
+        "| batch size | replicates | runs/s | ms per run |",
+        "|---|---|---|---|",
+    ]
+    for m in res["batch"]:
+        lines.append(
+            f"| {m['batch_size']} | {m['replicates']} | {m['replicates'] / m['total_cpu']:,.0f} "
+            f"| {m['total_cpu'] / m['replicates'] * 1e3:.2f} |"
+        )
+    lines += [
+        "",
+        "**4. Exponents** (log-log slope of the compiled run's CPU seconds per run): organisations "
+        f"{d['exponent_organisations']:.2f} (N ≥ 200: {d['exponent_organisations_n200']:.2f}), "
+        f"ties per organisation {d['exponent_degree']:.2f}, horizon {d['exponent_horizon']:.2f}.",
+        "",
+        "**5. Where the time goes** (N = 60): share of `simulate`'s CPU time in initialisation "
+        + ", ".join(
+            f"{s['init_share']:.0%} / run {s['run_share']:.0%} / tables {s['tables_share']:.0%}"
+            for s in d["sizes"]
+            if s["n"] == 60
+        )
+        + "; inside the compiled step, nanoseconds per replicate-month (N = 60, a navigator, "
+        "a designed entry point):",
+        "",
+        "| " + " | ".join(res["mechanisms"]["ns_per_replicate_month"]) + " |",
+        "|" + "---|" * len(res["mechanisms"]["ns_per_replicate_month"]),
+        "| "
+        + " | ".join(f"{v:,.0f}" for v in res["mechanisms"]["ns_per_replicate_month"].values())
+        + " |",
+        "",
+        f"**6. Two cores** (N = 60, wall time): engine {res['parallel']['engine_runs_per_s']:,.0f} "
+        f"runs/s, reference {res['parallel']['reference_runs_per_s']:.2f} runs/s: "
+        f"**{d['two_core_ratio']:.0f}×**.",
+    ]
+    if "sweep_sensitivity" in res:
+        s, h = res["sweep_sensitivity"], res["sweep_100k"]
+        lines += [
+            "",
+            f"**7. Sweeps** (2 workers, wall time): `cisim sweep experiments/sensitivity.toml` "
+            f"{s['runs']:,} runs in **{s['wall_s']:.0f} s** ({s['runs'] / s['wall_s']:,.0f} "
+            f"runs/s), process tree peak {s['peak_tree_mib']:,.0f} MiB; a {h['runs']:,}-run "
+            f"Latin hypercube sweep in {h['wall_s']:.0f} s, process tree peak "
+            f"**{h['peak_tree_mib']:,.0f} MiB**.",
+        ]
+    return "\n".join(lines)
 
-    print("\n1. Organisations (baseline, 120 months, batch 500)")
-    print(head)
-    for m in res["scaling_organisations"]:
-        print(row(m))
-    print("\n2. Batch size (N=60)")
-    print(f"{'batch':>6} " + head)
-    for m in res["batch_size"]:
-        print(f"{m['batch_size']:>6} " + row(m))
-    print("\n4a. Ties per organisation (N=200)")
-    print(f"{'degree':>6} " + head)
-    for m in res["scaling_mean_degree"]:
-        print(f"{m['mean_degree']:>6g} " + row(m))
-    print("\n4b. Horizon (N=60)")
-    print(f"{'months':>6} " + head)
-    for m in res["scaling_horizon"]:
-        print(f"{m['horizon_months']:>6} " + row(m))
-    print("\n4. Fitted exponents (log-log slope of seconds per run)")
-    for k, v in res["exponents"].items():
-        if k != "note":
-            print(f"  {k:<26} {v:6.2f}")
-    p = res["profile"]
-    print(
-        f"\n5. Profile of one batch (N={p['n_organisations']}, R={p['replicates']}), "
-        "top 15 by cumulative time"
+
+def write_docs(res: dict[str, Any], text: str) -> None:
+    """Rewrite the generated section of docs/performance.md and the cost plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = res["derived"]
+    ns = [s["n"] for s in d["sizes"]]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.loglog(
+        ns,
+        [1e3 / s["engine_runs_per_s"] for s in d["sizes"]],
+        "o-",
+        label="cisim (compiled), per run in a batch",
     )
-    print(f"  {'cum s':>7} {'own s':>7} {'calls':>8}  function")
-    for r in p["top_cumulative"]:
-        print(f"  {r['cumtime_s']:>7.2f} {r['tottime_s']:>7.2f} {r['ncalls']:>8}  {r['function']}")
-    print("  top 8 by own time")
-    for r in p["top_tottime"][:8]:
-        print(f"  {r['cumtime_s']:>7.2f} {r['tottime_s']:>7.2f} {r['ncalls']:>8}  {r['function']}")
+    arr = [s for s in d["sizes"] if "arrays_runs_per_s" in s]
+    ax.loglog(
+        [s["n"] for s in arr],
+        [1e3 / s["arrays_runs_per_s"] for s in arr],
+        "s--",
+        label="cisim array mechanisms (numpy)",
+    )
+    ref = [s for s in d["sizes"] if "reference_runs_per_s" in s]
+    ax.loglog(
+        [s["n"] for s in ref],
+        [1e3 / s["reference_runs_per_s"] for s in ref],
+        "^-",
+        label="idiomatic Mesa reference",
+    )
+    ax.set_xlabel("organisations")
+    ax.set_ylabel("CPU milliseconds per run of 120 months")
+    ax.set_title("Cost of a run against its size (one core)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    FIGURE.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(FIGURE, dpi=120)
+    plt.close(fig)
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    doc = DOC.read_text() if DOC.exists() else f"# Performance\n\n{begin}\n{end}\n"
+    if begin not in doc:
+        doc += f"\n{begin}\n{end}\n"
+    head, rest = doc.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    body = f"{begin}\n<!-- generated by benchmarks/bench_engine.py --docs; do not edit -->\n\n{text}\n\n{end}"
+    DOC.write_text(head + body + tail)
 
 
 if __name__ == "__main__":

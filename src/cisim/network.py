@@ -61,7 +61,11 @@ def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None
 
 
 def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Pairs:
-    """Watts–Strogatz ring lattice of ``degree`` neighbours, each tie rewired with ``rewiring``."""
+    """Watts–Strogatz ring lattice of ``degree`` neighbours, each tie rewired with ``rewiring``.
+
+    The lattice's ties are visited in order; a tie chosen for rewiring moves its far end to a
+    random organisation unless that would make a loop or a tie that already exists.
+    """
     half = max(1, min(round(degree / 2), (n - 1) // 2))
     if n < 3:
         return complete(n)
@@ -69,16 +73,16 @@ def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator
     b = (a + np.tile(np.arange(1, half + 1), n)) % n
     rewire = rng.random(len(a)) < rewiring
     targets = rng.integers(0, n, size=len(a))
-    pairs = {(int(min(x, y)), int(max(x, y))) for x, y in zip(a, b, strict=True)}
-    for idx in np.flatnonzero(rewire):
-        x, old = int(a[idx]), int(b[idx])
-        new = int(targets[idx])
-        key_new = (min(x, new), max(x, new))
+    pairs = set((np.minimum(a, b) * n + np.maximum(a, b)).tolist())  # a < b as a * n + b
+    for idx in np.flatnonzero(rewire).tolist():
+        x, old, new = int(a[idx]), int(b[idx]), int(targets[idx])
+        key_new = min(x, new) * n + max(x, new)
         if new == x or key_new in pairs:
             continue
-        pairs.discard((min(x, old), max(x, old)))
+        pairs.discard(min(x, old) * n + max(x, old))
         pairs.add(key_new)
-    return _canonical(np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2))
+    keys = np.array(sorted(pairs), dtype=np.int64)
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 def clustered(

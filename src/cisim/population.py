@@ -86,12 +86,27 @@ def _sectors(sc: Scenario, rng: np.random.Generator) -> NDArray[np.int8]:
     return np.concatenate([members, outsiders]).astype(np.int8)
 
 
+#: Recent scenarios' tables of trait means by sector (a batch builds many runs of one scenario).
+_TRAIT_MEANS: dict[int, tuple[Scenario, NDArray[np.float64]]] = {}
+
+
+def _trait_means(sc: Scenario) -> NDArray[np.float64]:
+    """Mean of each trait (rows) for each sector (columns) in ``sc``."""
+    hit = _TRAIT_MEANS.get(id(sc))
+    if hit is not None and hit[0] is sc:
+        return hit[1]
+    table = np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
+    if len(_TRAIT_MEANS) >= 64:
+        _TRAIT_MEANS.clear()
+    _TRAIT_MEANS[id(sc)] = (sc, table)
+    return table
+
+
 def _traits(
     sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator
 ) -> NDArray[np.float64]:
     z = rng.standard_normal((len(SECTOR_TRAITS), len(sector)))
-    table = np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
-    means = table[:, sector]
+    means = _trait_means(sc)[:, sector]
     out = np.clip(means + sc.trait_spread * z, 0.0, 1.0)
     # turnover is a small hazard: spread it multiplicatively (log-normal, mean preserved)
     s = 2.0 * sc.trait_spread
