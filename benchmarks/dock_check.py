@@ -15,7 +15,9 @@ when no corrected p-value is below ``ALPHA``. The minimum detectable difference 
 is given at the strictest Holm level ``ALPHA / k`` (what one deviating outcome alone must beat),
 two-sided, with 80 % power for shares (normal approximation) and as the critical KS distance for
 distributions (a gap between the two CDFs larger than it is detected with at least 50 % power; for
-a normal outcome it is a location shift of ``2 Phi^-1((1 + D) / 2)`` standard deviations).
+a normal outcome it is a location shift of ``2 Phi^-1((1 + D) / 2)`` standard deviations). The
+variance of a share's MDD is taken half way to the alternative, so a share of 0 (no blame games in
+``strong_start``) has a meaningful MDD too.
 
 ``tests/docking/test_docking.py`` runs the same functions with the same replicates and seeds.
 Run this file for the table of every preset (``-j 2`` runs the reference on two processes)::
@@ -110,6 +112,19 @@ def holm(pvalues: Sequence[float]) -> np.ndarray:
     return adjusted
 
 
+def share_mdd(base: float, n: int, m: int, z: float) -> float:
+    """The smallest difference from a share ``base`` that a test at ``z`` detects.
+
+    ``z`` is the two-sided critical value plus the power's quantile; the variance is taken at the
+    midpoint of the two shares (towards 1/2), so that a share of 0 or 1 has a useful answer.
+    """
+    d = 0.5
+    for _ in range(100):
+        q = base + d / 2 if base <= 0.5 else base - d / 2
+        d = z * math.sqrt(q * (1 - q) * (1 / n + 1 / m))
+    return d
+
+
 def outcome_values(frame: pd.DataFrame, name: str, horizon: int) -> np.ndarray:
     """One outcome of every run as floats, censored months at ``horizon + 1``, no missing."""
     values = pd.to_numeric(frame[name], errors="coerce").astype(float).to_numpy()
@@ -148,8 +163,7 @@ def dock(preset: str, ref: pd.DataFrame, eng: pd.DataFrame) -> Docking:
     for regime in REGIMES:
         a, b = int((ref_regime == regime).sum()), int((eng_regime == regime).sum())
         p = stats.fisher_exact([[a, n - a], [b, m - b]]).pvalue
-        pooled = (a + b) / (n + m)
-        mdd = z * math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / m))
+        mdd = share_mdd(b / m, n, m, z)
         rows.append(("share", regime, a / n, b / m, a / n - b / m, p, mdd))
     d_crit = math.sqrt(-0.5 * math.log(level / 2)) * math.sqrt((n + m) / (n * m))
     for name in OUTCOMES:

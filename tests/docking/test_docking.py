@@ -4,10 +4,11 @@ Distributional equivalence in the sense of Axtell, Axelrod, Epstein & Cohen (199
 implementations of the ODD give statistically indistinguishable results. For each of the presets
 ``baseline``, ``louisville`` and ``strong_start``:
 
-* **Replicates.** 500 reference runs (one Mesa model each, seeds ``REFERENCE_SEED + k`` for
-  k = 0..499) against 3,000 engine runs (replicates 0..2999 of ``cisim.simulate`` under seed 1).
-  The engine is ~40 times cheaper per run, so it gets six times the runs (near the cost-optimal
-  ratio, the square root of the cost ratio). Everything is seeded: the test is deterministic.
+* **Replicates.** 400 reference runs (one Mesa model each, seeds ``REFERENCE_SEED + k`` for
+  k = 0..399) against 2,400 engine runs (replicates 0..2399 of ``cisim.simulate`` under seed 1).
+  The engine is some 40 times cheaper per run, so it gets six times the runs (near the
+  cost-optimal ratio, the square root of the cost ratio). Everything is seeded: the test is
+  deterministic.
 * **Regime shares.** For each of the four regimes a two-sided Fisher exact test of the 2 x 2 table
   (implementation x in the regime or not).
 * **Per-run outcome distributions.** Two-sample Kolmogorov–Smirnov tests on final progress, final
@@ -17,18 +18,20 @@ implementations of the ODD give statistically indistinguishable results. For eac
 * **Decision.** The 15 p-values of a preset are one family, Holm-corrected; the preset docks when
   no corrected p-value is below ``ALPHA = 0.01`` (so equivalent implementations fail a preset by
   chance at most 1 % of the time).
-* **Power.** At the strictest Holm level (0.01 / 15), a regime share near 50 % that differs by
-  0.10 (near 3 %: by 0.035) is detected with 80 % power, and a gap of 0.097 between the two
-  outcome CDFs (a shift of 0.24 sd between normal outcomes) with at least 50 % power.
-  ``benchmarks/dock_check.py`` prints the minimum detectable difference of every test;
-  ``docs/performance.md`` ("Docking against the Mesa reference") has the results.
+* **Power** (minimum detectable differences at the strictest Holm level, 0.01 / 15, two-sided):
+  a regime share near 50 % that differs by 0.114 (near 8 %: 0.074; near 2 %: 0.047; a regime
+  one implementation never produces, as blame games in ``strong_start``: 0.026) is detected with
+  80 % power; a gap of 0.108 between the two outcome CDFs (a shift of 0.27 sd between normal
+  outcomes) with at least 50 % power. ``benchmarks/dock_check.py`` prints every test's MDD, and
+  runs larger samples on request; ``docs/performance.md`` ("Docking against the Mesa reference")
+  has the results.
 
 The reference runs of a preset are cut into ``PARTS`` parts, one test item each, so that
 ``pytest -n 2`` spreads the reference runs over both workers. Each item runs its own part (and
 any part no item has started yet: parts are claimed with a file in the session's shared temporary
 directory); the item that finishes a preset's last part loads all parts, runs the engine and the
-tests, and asserts. The file takes about 80 s on two idle cores with ``-n 2`` (the reference costs
-about 0.07, 0.08 and 0.11 s per run of these presets).
+tests, and asserts. The file takes about 70 s on two idle cores with ``-n 2`` (the reference costs
+about 0.07, 0.08 and 0.11 s of CPU per run of these presets, the engine about 2 ms).
 """
 
 from __future__ import annotations
