@@ -51,15 +51,28 @@ class Spec:
                 raise ConfigError(name, value, self.allowed())
             value = int(value)
         elif self.kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            number = finite(value)
+            if number is None:
                 raise ConfigError(name, value, self.allowed())
-            value = float(value)
-            if not math.isfinite(value):
-                raise ConfigError(name, value, self.allowed())
+            value = number
         assert self.lo is not None and self.hi is not None  # specs always set bounds
         if not self.lo <= value <= self.hi:
             raise ConfigError(name, value, self.allowed())
         return value
+
+
+def finite(value: Any) -> float | None:
+    """``value`` as a finite float if it is a real number (not a bool) that is one, else ``None``.
+
+    Python integers of any size are numbers, but one too large for a float is not accepted.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _fmt(x: float | None) -> str:

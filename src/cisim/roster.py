@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS
+from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS, finite
 
 _ORG_KEYS = ("name", "sector", *SECTOR_TRAITS)
 _REL_KEYS = ("source", "target", "trust", "prior", "mutual")
@@ -288,7 +288,10 @@ def _number(raw: Any, key: str, where: str, allowed: str) -> float:
     if isinstance(raw, bool):
         raise ConfigError(key, raw, allowed, where)
     if isinstance(raw, int | float):
-        return float(raw)
+        number = finite(raw)
+        if number is None:
+            raise ConfigError(key, raw, allowed, where)
+        return number
     try:
         return float(str(raw))
     except ValueError:

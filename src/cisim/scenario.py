@@ -21,7 +21,7 @@ from typing import Any
 import tomli_w
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS
+from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS, finite
 from cisim.roster import Roster
 
 PRESET_DIR = Path(__file__).parent / "presets"
@@ -321,9 +321,10 @@ def _check_sector_mix(mix: Any) -> Mapping[str, float]:
             raise ConfigError(f"sector_mix.{sector}", share, "a sector: " + ", ".join(SECTORS))
         if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
             raise ConfigError(f"sector_mix.{sector}", share, "a number >= 0")
-        if not math.isfinite(share):
+        number = finite(share)
+        if number is None:
             raise ConfigError(f"sector_mix.{sector}", share, "a finite number >= 0")
-        out[sector] = float(share)
+        out[sector] = number
     total = sum(out.values())
     if total <= 0:
         raise ConfigError("sector_mix", mix, "at least one share above 0")

@@ -61,14 +61,24 @@ def reference(experiment: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return out
 
 
+@pytest.fixture(scope="module")
+def longer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A sweep of twice as many tasks (36), and its uninterrupted run."""
+    root = tmp_path_factory.mktemp("longer")
+    path = write(root / "longer.toml", SWEEP.replace("replicates = 4", "replicates = 8"))
+    run_sweep(path, root / "reference", executor=SerialExecutor(), progress=False)
+    return path, root / "reference"
+
+
 def _resume(experiment: Path, out: Path) -> Any:
     return run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
 
 
 # ---- SIGKILL -----------------------------------------------------------------------------------
 def test_sigkill__at_random_moments_then_resume_equals_uninterrupted(
-    experiment: Path, reference: Path, tmp_path: Path
+    longer: tuple[Path, Path], tmp_path: Path
 ) -> None:
+    experiment, reference = longer
     rng = np.random.default_rng(KILL_SEED)
     out = tmp_path / "killed"
     for _ in range(KILLS):
@@ -79,9 +89,9 @@ def test_sigkill__at_random_moments_then_resume_equals_uninterrupted(
         kill(process)
         partial = load(out, allow_incomplete=True)
         assert_whole(partial)  # what is kept is whole: no run doubled
-        assert len(partial.runs) == 2 * committed(out) < RUNS
+        assert len(partial.runs) == 2 * committed(out) < 2 * RUNS
     summary = _resume(experiment, out)
-    assert summary.runs_before + summary.runs_now == RUNS
+    assert summary.runs_before + summary.runs_now == 2 * RUNS
     assert_same_sweep(out, reference)
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
     assert len(sessions) == KILLS + 1
@@ -449,22 +459,41 @@ def test_damage__design_and_manifest(finished: Path, experiment: Path, reference
 
 
 # ---- two sweeps, one directory -----------------------------------------------------------------
+#: Runs a sweep that, after its first task, waits for the file ``argv[3]`` before going on.
+RUN_AND_WAIT = """
+import sys, time
+from pathlib import Path
+import cisim.sweeps.store as store
+from cisim.sweeps import SerialExecutor, run_sweep
+
+release, write = Path(sys.argv[3]), store.SweepStore.write
+
+def write_then_wait(self, result):
+    write(self, result)
+    while not release.exists():
+        time.sleep(0.01)
+
+store.SweepStore.write = write_then_wait
+run_sweep(sys.argv[1], sys.argv[2], executor=SerialExecutor(), progress=False)
+"""
+
+
 def test_lock__a_second_sweep_on_the_same_directory_is_refused(
     experiment: Path, tmp_path: Path
 ) -> None:
-    slow = write(tmp_path / "slow.toml", SWEEP.replace("= 36", "= 360"))  # ten times longer
-    out = tmp_path / "shared"
-    first = start(RUN, slow, out)
+    out, release = tmp_path / "shared", tmp_path / "release"
+    first = start(RUN_AND_WAIT, experiment, out, release)
     try:
         wait_for(out, 1, first)
         second = subprocess.run(
-            [sys.executable, "-m", "cisim", "sweep", str(slow), "-o", str(out), "-w", "1"],
+            [sys.executable, "-m", "cisim", "sweep", str(experiment), "-o", str(out), "-w", "1"],
             capture_output=True,
             text=True,
             timeout=120,
         )
         assert first.poll() is None, "the first sweep ended before the second tried"
     finally:
+        release.touch()
         _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 2 and second.stdout == ""

@@ -9,12 +9,12 @@ scenario with that value), so an experiment never holds a value its runs would r
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cisim.errors import ConfigError
+from cisim.parameters import finite
 from cisim.sweeps.models import SweepModel
 
 ROLES: tuple[str, ...] = ("levers", "uncertainties")
@@ -161,7 +161,7 @@ def _range(name: str, role: str, kind: str, raw: Mapping[str, Any], check: Check
     for bound, value in (("low", low), ("high", high)):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{key}.{bound}", value, "a number")
-        if not math.isfinite(value):
+        if finite(value) is None:
             raise ConfigError(f"{key}.{bound}", value, "a finite number")
     for bound, value in (("low", low), ("high", high)):
         try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +26,7 @@ import pandas as pd
 
 from cisim.errors import ConfigError
 from cisim.metrics import REGISTRY
-from cisim.parameters import SPECS
+from cisim.parameters import SPECS, finite
 
 if TYPE_CHECKING:
     from cisim.scenario import Scenario
@@ -252,8 +251,7 @@ class IshigamiModel:
 
     def check(self, settings: dict[str, Any], name: str, value: Any) -> Any:
         """A finite number (``noise`` at least 0)."""
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or (name == "noise" and value < 0):
+        if finite(value) is None or (name == "noise" and value < 0):
             least = " >= 0" if name == "noise" else ""
             raise ConfigError(name, value, f"a finite number{least}")
         return float(value)
