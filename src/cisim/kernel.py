@@ -739,7 +739,7 @@ def _mean_sd(values: Any, mask: Any) -> Any:
     return mean, math.sqrt(max(var, 0.0))
 
 
-@jit
+@inline
 def _measure(s: Any, r: int, out: Any) -> None:
     """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions)."""
     n = s.status.shape[1]
@@ -754,14 +754,22 @@ def _measure(s: Any, r: int, out: Any) -> None:
         turnover_events += members[i] and s.left_now[r, i]
         cap = s.capacity[r, i]
         share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
-    ties = np.empty(e_n, dtype=np.bool_)
+    # trust over the ties between members: the mean in the same pass that finds them
+    ties = np.empty(e_n, dtype=np.int64)
     n_ties = 0
+    total = 0.0
     for e in range(e_n):
-        ties[e] = (
-            s.exists[r, e] and not s.dormant[r, e] and members[s.src[r, e]] and members[s.dst[r, e]]
-        )
-        n_ties += ties[e]
-    out[0], out[1] = _mean_sd(s.trust[r], ties)
+        if s.exists[r, e] and not s.dormant[r, e] and members[s.src[r, e]] and members[s.dst[r, e]]:
+            ties[n_ties] = e
+            n_ties += 1
+            total += s.trust[r, e]
+    mean = total / max(n_ties, 1) if n_ties > 0 else 0.0
+    squares = 0.0
+    for k in range(n_ties):
+        d = s.trust[r, ties[k]] - mean
+        squares += d * d
+    var = squares / max(n_ties, 1) if n_ties > 0 else 0.0
+    out[0], out[1] = mean, math.sqrt(max(var, 0.0))
     out[2], out[3] = _mean_sd(s.understanding[r], members)
     out[4] = s.progress[r]
     out[5] = s.legitimacy[r]
@@ -784,7 +792,7 @@ def _measure(s: Any, r: int, out: Any) -> None:
 
 
 # ---- the step and the run ------------------------------------------------------------------------
-@jit
+@inline
 def _step_row(s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float) -> None:
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
     # end of its turn) and in membership, so the masks are computed once for the first seven.
@@ -818,20 +826,14 @@ MECHANISMS = (
 
 
 @jit
-def _step_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any) -> None:
-    for r in range(s.status.shape[0]):
-        _step_row(s, p, r, month, z_outcome[r], z_salience[r])
-
-
-@jit
 def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: Any) -> None:
     """Each row runs every month in turn (its state stays in cache), measuring as it goes."""
     months = z_outcome.shape[0]
     for r in range(s.status.shape[0]):
-        _measure(s, r, out[:, 0, r])
-        for t in range(months):
-            _step_row(s, p, r, month + 1 + t, z_outcome[t, r], z_salience[t, r])
-            _measure(s, r, out[:, t + 1, r])
+        for t in range(months + 1):
+            if t > 0:
+                _step_row(s, p, r, month + t, z_outcome[t - 1, r], z_salience[t - 1, r])
+            _measure(s, r, out[:, t, r])
 
 
 @jit
@@ -842,10 +844,7 @@ def _measure_rows(s: Any, out: Any) -> None:
 
 def step(st: State, p: Params) -> None:
     """Advance every replicate in the batch by one month (compiled; same as the mechanisms)."""
-    st.month += 1
-    z_outcome = normal(st.keys, Stream.OUTCOME, st.month)
-    z_salience = normal(st.keys, Stream.SALIENCE, st.month)
-    _step_rows(state_arrays(st), param_arrays(p), st.month, z_outcome, z_salience)
+    run(st, p, 1)
 
 
 def run(st: State, p: Params, months: int) -> Any:
