@@ -56,7 +56,7 @@ def start(code: str, *args: str | Path) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for(out: Path, tasks: int, process: subprocess.Popen[str], timeout: float = 300) -> int:
+def wait_for(out: Path, tasks: int, process: subprocess.Popen[str], timeout: float = 600) -> int:
     """Wait until ``tasks`` tasks are committed in ``out`` (or the process ends); return them."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,7 +71,7 @@ def kill(process: subprocess.Popen[str]) -> str:
     """SIGKILL a child process we started; return its stderr."""
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
-    _, err = process.communicate(timeout=30)
+    _, err = process.communicate(timeout=120)
     return err
 
 

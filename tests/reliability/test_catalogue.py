@@ -80,7 +80,7 @@ def test_catalogue__a_real_process_exits_2_without_a_traceback(
             [sys.executable, "-m", "cisim", *catalogue.argv(case)],
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             cwd=directory,
         )
     assert done.returncode == 2 and done.stdout == ""
