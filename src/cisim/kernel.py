@@ -573,13 +573,19 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
         )
         jitter = 0.01 * draw(s.keys, r, _S_NAVIGATOR, month, i)
         minus_need[i] = -(score + jitter) if act[i] else np.inf
-    order = np.argsort(minus_need, kind="mergesort")
+    # the ``budget`` active members in most need, ties to the lower slot: the first ``budget``
+    # of the array code's stable sort, found by selection (budget is small)
     attended = np.zeros(n, dtype=np.bool_)
     count = 0
-    for k in range(n):
-        i = order[k]
-        attended[i] = act[i] and has and k < budget
-        count += attended[i]
+    for _ in range(min(budget, n)):
+        best = -1
+        for i in range(n):
+            if act[i] and not attended[i] and (best < 0 or minus_need[i] < minus_need[best]):
+                best = i
+        if best < 0:
+            break
+        attended[best] = True
+        count += 1
     for i in range(n):
         s.attended[r, i] = attended[i]
     s.navigator_activity[r] = count
@@ -599,20 +605,31 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
 def _broker(s: Any, r: int, month: int, act: Any, attended: Any) -> None:
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    lucky = np.empty(n, dtype=np.bool_)
+    lucky = np.zeros(n, dtype=np.bool_)
+    any_lucky = False
     for i in range(n):
-        lucky[i] = attended[i] and draw(s.keys, r, _S_BROKER, month, i) < BROKER_CHANCE
-    candidates = np.empty(e_n, dtype=np.bool_)
+        if attended[i] and draw(s.keys, r, _S_BROKER, month, i) < BROKER_CHANCE:
+            lucky[i] = True
+            any_lucky = True
+    if not any_lucky:
+        return
+    # each lucky member's best dormant tie to an active member (draws are pure functions of
+    # the slot, so only candidate slots need theirs)
+    best = np.full(n, -np.inf)
     score = np.empty(e_n)
+    candidates = np.zeros(e_n, dtype=np.bool_)
     for e in range(e_n):
         i, j = s.src[r, e], s.dst[r, e]
-        candidates[e] = s.exists[r, e] and s.dormant[r, e] and lucky[i] and act[j]
-        other_sector = 0.5 if s.sector[r, i] != s.sector[r, j] else 0.0
-        score[e] = draw(s.keys, r, _S_BROKER_TIE, month, e) + other_sector
-    chosen = _pick_one_per_src_of(s.src[r], s.status.shape[1], candidates, score)
+        if s.exists[r, e] and s.dormant[r, e] and lucky[i] and act[j]:
+            candidates[e] = True
+            other_sector = 0.5 if s.sector[r, i] != s.sector[r, j] else 0.0
+            score[e] = draw(s.keys, r, _S_BROKER_TIE, month, e) + other_sector
+            if score[e] > best[i]:
+                best[i] = score[e]
     for e in range(e_n):
-        if chosen[e] or chosen[s.rev[r, e]]:
+        if candidates[e] and score[e] == best[s.src[r, e]]:
             s.dormant[r, e] = False
+            s.dormant[r, s.rev[r, e]] = False
 
 
 @inline
