@@ -50,6 +50,38 @@ class Results:
             f"{shares}>"
         )
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the regime shares with 95 % Wilson intervals, and final outcomes."""
+        from html import escape
+
+        from cisim.stats import wilson
+
+        n = len(self.summary)
+        rows = []
+        for regime, share in self.regime_shares().items():
+            est = wilson(int(round(share * n)), n)
+            rows.append(
+                f"<tr><td>{escape(str(regime))}</td><td>{share:.1%}</td>"
+                f"<td>{est.low:.1%} to {est.high:.1%}</td></tr>"
+            )
+        outcomes = [
+            c
+            for c in ("progress", "final_trust", "months_to_entry_point", "months_to_first_win")
+            if c in self.summary
+        ]
+        means = "".join(
+            f"<tr><td>{escape(c)}</td><td>{self.summary[c].mean():.3g}</td></tr>" for c in outcomes
+        )
+        return (
+            f"<div><b>{escape(self.scenario.name)}</b>: {n} replicates, seed {self.seed}"
+            "<table><thead><tr><th>regime</th><th>share</th><th>95 % interval</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            "<table><thead><tr><th>outcome</th><th>mean</th></tr></thead>"
+            f"<tbody>{means}</tbody></table>"
+            "<small><code>.summary</code> (one row per run), <code>.trajectories</code> "
+            "(one row per run and month)</small></div>"
+        )
+
 
 def simulate(
     scenario: Scenario,
