@@ -686,14 +686,16 @@ def membership(s: Any, p: Any, r: int, month: int) -> None:
     for i in range(n):
         if s.status[r, i] != ACTIVE:
             continue
+        u = draw(s.keys, r, _S_EXIT, month, i)
+        if u >= 0.5:  # the hazard is capped at 0.5: no need to compute it
+            continue
         x = (
             2.5 * (s.frustration[r, i] - 0.5)
             + min(s.blamed[r, i], 1.0)
             - 3.0 * (value - 0.3)
             - 2.0 * (s.alignment[r, i] - 0.5)
         )
-        hazard = min(0.5, p.exit_base_rate[r] * math.exp(x))
-        if draw(s.keys, r, _S_EXIT, month, i) < hazard:
+        if u < min(0.5, p.exit_base_rate[r] * math.exp(x)):
             s.status[r, i] = EXITED
     factor = 1.0 if s.entry_found[r] else 1.0 / 3.0
     join = p.join_base_rate[r] * s.legitimacy[r] * factor

@@ -13,6 +13,9 @@ thousands of organisations; networkx is used to hand the result to Mesa.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -50,14 +53,34 @@ def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None
     while len(out) < m:
         need = m - len(out)
         draw = rng.integers(0, n, size=(2 * need + 8, 2))
-        draw = draw[draw[:, 0] != draw[:, 1]]
-        keys = draw.min(axis=1) * n + draw.max(axis=1)
-        _, first = np.unique(keys, return_index=True)
-        keys = keys[np.sort(first)]  # first occurrences, in draw order
-        keys = keys[~np.isin(keys, chosen)][:need]
+        keys = _first_new(draw, n, chosen, need)
         chosen = np.concatenate([chosen, keys])
         out = np.concatenate([out, keys])
     return np.stack([out // n, out % n], axis=1).astype(np.int64).reshape(-1, 2)
+
+
+@numba.njit(cache=True)
+def _first_new(draw: Any, n: int, chosen: Any, need: int) -> Any:  # pragma: no cover (compiled)
+    """The first ``need`` pairs of ``draw``, in order, that are not loops, repeats or chosen."""
+    seen = {np.int64(0)}
+    seen.clear()
+    for key in chosen:
+        seen.add(key)
+    out = np.empty(need, dtype=np.int64)
+    k = 0
+    for row in range(draw.shape[0]):
+        a, b = draw[row, 0], draw[row, 1]
+        if a == b:
+            continue
+        key = min(a, b) * n + max(a, b)
+        if key in seen:
+            continue
+        seen.add(key)
+        out[k] = key
+        k += 1
+        if k == need:
+            break
+    return out[:k]
 
 
 def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Pairs:
@@ -73,16 +96,31 @@ def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator
     b = (a + np.tile(np.arange(1, half + 1), n)) % n
     rewire = rng.random(len(a)) < rewiring
     targets = rng.integers(0, n, size=len(a))
-    pairs = set((np.minimum(a, b) * n + np.maximum(a, b)).tolist())  # a < b as a * n + b
-    for idx in np.flatnonzero(rewire).tolist():
-        x, old, new = int(a[idx]), int(b[idx]), int(targets[idx])
+    keys = _rewire(a, b, rewire, targets.astype(np.int64), n)
+    return np.stack([keys // n, keys % n], axis=1)
+
+
+@numba.njit(cache=True)
+def _rewire(a: Any, b: Any, rewire: Any, targets: Any, n: int) -> Any:  # pragma: no cover
+    """The lattice ``a``-``b`` rewired in order (pairs a < b as sorted keys a * n + b)."""
+    pairs = {np.int64(0)}
+    pairs.clear()
+    for k in range(a.shape[0]):
+        pairs.add(min(a[k], b[k]) * n + max(a[k], b[k]))
+    for k in range(a.shape[0]):
+        if not rewire[k]:
+            continue
+        x, old, new = a[k], b[k], targets[k]
         key_new = min(x, new) * n + max(x, new)
         if new == x or key_new in pairs:
             continue
         pairs.discard(min(x, old) * n + max(x, old))
         pairs.add(key_new)
-    keys = np.array(sorted(pairs), dtype=np.int64)
-    return np.stack([keys // n, keys % n], axis=1)
+    keys = np.empty(len(pairs), dtype=np.int64)
+    for i, key in enumerate(pairs):
+        keys[i] = key
+    keys.sort()
+    return keys
 
 
 def clustered(
