@@ -2,9 +2,9 @@
 
 Two measurements:
 
-* **server**: a click on *Step* in Solara's test renderer (no browser): the month is simulated,
-  the events derived, the charts' specifications built and the whole page re-rendered, as the
-  server does for a browser; one world, then two worlds side by side;
+* **server**: a click on SolaraViz's *Step* in Solara's test renderer (no browser): the month is
+  simulated, the events derived, the charts' specifications built and the components
+  re-rendered, as the server does for a browser; one world, then two worlds side by side;
 * **browser** (``--browser``, needs Debian's chromium): ``cisim app`` in a subprocess, the page in
   headless Chromium; from the click on *Step* until the page shows the next month and the browser
   has painted two frames since.
@@ -56,7 +56,7 @@ def server_side(months: int, two_worlds: bool) -> list[float]:
 
     settings = Settings(seed=1, levers={"n_organisations": ORGANISATIONS})
     classroom = Classroom(settings, Comparison("navigator") if two_worlds else None)
-    _, rc = solara.render(solara.AppLayout(children=[Page(classroom=classroom)]))
+    _, rc = solara.render(Page(classroom=classroom))
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()  # warm up
     times = []
@@ -93,11 +93,14 @@ def browser_side(months: int) -> list[float]:
             tab = browser.new_page(viewport={"width": 1500, "height": 1100})
             tab.goto(url)
             tab.get_by_text("Month 0").first.wait_for(timeout=120_000)
-            slider = tab.locator(".v-slider").filter(has_text="Organisations").first
-            slider.locator("[role=slider]").first.focus()
+            lever = tab.locator(".v-input").filter(has_text="Organisations").last
+            lever.locator("[role=slider]").first.focus()
             tab.keyboard.press("End")  # the slider's maximum: 60 organisations
-            tab.get_by_text(f"Organisations: {ORGANISATIONS}").wait_for(timeout=30_000)
-            tab.wait_for_timeout(1000)
+            lever.locator(".v-slider__thumb-label").filter(has_text=str(ORGANISATIONS)).wait_for(
+                timeout=30_000
+            )
+            tab.get_by_role("button", name="Reset", exact=True).click()  # SolaraViz: a new model
+            tab.wait_for_timeout(3000)
             times = []
             for month in range(1, months + 1):
                 started = time.perf_counter()
@@ -119,6 +122,13 @@ def browser_side(months: int) -> list[float]:
     return times
 
 
+def _check_organisations() -> None:
+    """The browser run sets the lever with the keyboard: make sure its maximum is 60."""
+    from cisim.app.levers import LEVERS
+
+    assert LEVERS["n_organisations"].hi == ORGANISATIONS
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=40, help="months to time (default 40)")
@@ -128,6 +138,7 @@ def main() -> None:
     print(summary("server, one world", server_side(args.months, two_worlds=False)))
     print(summary("server, two worlds", server_side(args.months, two_worlds=True)))
     if args.browser:
+        _check_organisations()
         print(summary("browser, one world", browser_side(args.months)))
 
 

@@ -6,6 +6,10 @@ what the controls say is always what the world runs. The second world is the fir
 lever changed (:class:`Comparison`), the same preset and the same seed; both are reset and stepped
 together. A lock makes stepping (from the play loop's thread) and reconfiguring (from a click)
 safe to interleave.
+
+:class:`ClassroomModel` is the classroom as a Mesa model with keyword parameters, the model the
+page's ``SolaraViz`` runs: its Reset makes a new one from the parameters, its Step and Play call
+:meth:`ClassroomModel.step`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import mesa
+
 from cisim.app.events import Event
 from cisim.app.levers import LEVERS
-from cisim.app.world import Settings, World, twin_settings
+from cisim.app.world import DEFAULT_SEED, Settings, World, twin_settings
+from cisim.errors import ConfigError
 
-__all__ = ["Classroom", "Comparison"]
+__all__ = ["Classroom", "ClassroomModel", "Comparison", "carried"]
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,7 @@ class Classroom:
         """
         with self._lock:
             old, self.settings = self.settings, settings
-            kept = self.comparison
-            if kept is not None and old.levers[kept.lever] != settings.levers[kept.lever]:
-                self.comparison = Comparison(kept.lever)
+            self.comparison = carried(self.comparison, old, settings)
             self.reset()
 
     def compare(self, comparison: Comparison | None) -> None:
@@ -113,3 +118,83 @@ class Classroom:
             for other in self.worlds[1:]:
                 other.step(months)
             return happened
+
+
+def carried(comparison: Comparison | None, old: Settings, new: Settings) -> Comparison | None:
+    """The second world once the first world's settings change from ``old`` to ``new``: the same
+    lever, its value filled in afresh (the contrast) if the first world's value of it changed."""
+    if comparison is not None and old.levers[comparison.lever] != new.levers[comparison.lever]:
+        return Comparison(comparison.lever)
+    return comparison
+
+
+class ClassroomModel(mesa.Model):
+    """A classroom (one world, or two side by side) as a Mesa model: what ``SolaraViz`` runs.
+
+    Parameters
+    ----------
+    preset, seed
+        The first world (:class:`~cisim.app.world.Settings`).
+    compare, compare_value
+        The second world: the lever that differs and its value there (``None``: the lever's
+        contrast, also used when the value equals the first world's); ``compare=None``: one
+        world only.
+    classroom
+        A classroom to run as it is (the other parameters are then ignored).
+    scenario, rng
+        What Mesa passes when it rebuilds a model (accepted; the seed is ``seed``).
+    **levers
+        Lever values (:data:`~cisim.app.levers.LEVERS`); the preset's for those not given.
+    """
+
+    def __init__(
+        self,
+        *,
+        preset: str = "baseline",
+        seed: int = DEFAULT_SEED,
+        compare: str | None = None,
+        compare_value: Any = None,
+        classroom: Classroom | None = None,
+        scenario: Any = None,
+        rng: Any = None,
+        **levers: Any,
+    ) -> None:
+        if classroom is None:
+            settings = Settings(preset, _whole(seed), levers)
+            comparison = None
+            if compare:
+                if compare not in LEVERS:
+                    raise ConfigError("compare", compare, "one of " + ", ".join(LEVERS))
+                if compare_value is not None:
+                    compare_value = LEVERS[compare].check(compare_value)
+                    if compare_value == settings.levers[compare]:
+                        compare_value = None
+                comparison = Comparison(compare, compare_value)
+            classroom = Classroom(settings, comparison)
+        super().__init__(rng=classroom.settings.seed)
+        self.classroom = classroom
+        self.running = not classroom.over
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The keyword parameters that make this classroom again (from month 0)."""
+        settings, comparison = self.classroom.settings, self.classroom.comparison
+        return {
+            "preset": settings.preset,
+            "seed": settings.seed,
+            "compare": comparison.lever if comparison else None,
+            "compare_value": comparison.value if comparison else None,
+            **settings.levers,
+        }
+
+    def step(self) -> None:
+        """Advance every world a month."""
+        self.classroom.step(1)
+        self.running = not self.classroom.over
+
+
+def _whole(seed: Any) -> Any:
+    """The seed as a whole number if a text box gave it as text (Settings checks it)."""
+    if isinstance(seed, str) and seed.strip().isdigit():
+        return int(seed)
+    return seed

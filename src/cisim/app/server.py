@@ -1,9 +1,12 @@
 """Serve the classroom page: ``cisim app [--host 127.0.0.1] [--port 8765]``.
 
-The page (:func:`cisim.app.page.Page`) is served by Solara's Starlette app under uvicorn, run in
-this process. The socket is bound here first, so a bad host or a port in use is one readable
-:class:`~cisim.errors.CisimError` before anything starts, and ``--port 0`` picks a free port
-(the address is printed). The server runs until Ctrl-C, then shuts down and returns.
+The page (:func:`cisim.app.page.Page`, Mesa's ``SolaraViz``) is served by Solara's Starlette app
+under uvicorn, run in this process, behind :class:`~cisim.app.assets.LocalAssets` (the page's
+front-end files from the installed ones; nothing is downloaded). Without those files the page
+would be blank, so ``cisim app`` then says in one line how to install them and exits 2 (an
+:class:`AssetsError`). The socket is bound here first, so a bad host or a port in use is one
+readable :class:`~cisim.errors.CisimError` before anything starts, and ``--port 0`` picks a free
+port (the address is printed). The server runs until Ctrl-C, then shuts down and returns.
 """
 
 from __future__ import annotations
@@ -13,17 +16,19 @@ import socket
 import sys
 import threading
 import warnings
-from pathlib import Path
+from typing import Any
 
 from cisim.errors import CisimError
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "bind", "serve"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "AddressError", "AssetsError", "bind", "serve"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "cisim.app.page:Page"
 #: Solara's settings for this server: production mode (minified files, no reloader), no
-#: telemetry, the page above. Set before Solara's server modules are imported.
+#: telemetry, the page above. Set before Solara's server modules are imported (and
+#: ``SOLARA_ASSETS_PROXY``, always: the front-end files come from this server, see
+#: :mod:`cisim.app.assets`).
 SOLARA_ENVIRONMENT = {
     "SOLARA_APP": APP,
     "SOLARA_MODE": "production",
@@ -34,6 +39,10 @@ SOLARA_ENVIRONMENT = {
 
 class AddressError(CisimError):
     """The server cannot listen where it was asked to."""
+
+
+class AssetsError(CisimError):
+    """The page's front-end files are not installed."""
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -74,8 +83,13 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     sock = bind(host, port)
     for name, value in SOLARA_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    os.environ["SOLARA_ASSETS_PROXY"] = "True"  # the browser never fetches from a CDN
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(sock.getsockname()[1])
-    _prepare_assets()
+    try:
+        app = _app()
+    except AssetsError:
+        sock.close()
+        raise
     _warm_up()
     import uvicorn
 
@@ -83,7 +97,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
 
     config = uvicorn.Config(
-        "solara.server.starlette:app",
+        app,
         log_level="warning",
         timeout_graceful_shutdown=2,
         ws_ping_interval=20,
@@ -128,18 +142,17 @@ def _warm_up() -> None:
         note.cancel()
 
 
-def _prepare_assets() -> None:
-    """Fill Solara's asset cache from npm where files are missing (see :mod:`.assets`)."""
-    from solara.server import settings
+def _app() -> Any:
+    """Solara's app behind :class:`~cisim.app.assets.LocalAssets`; an :class:`AssetsError` if
+    the page's front-end files are not installed."""
+    from cisim.app import assets
 
-    from cisim.app.assets import ensure_assets
-
-    cache = Path(settings.assets.proxy_cache_dir)
-    left = ensure_assets(cache)
+    left = assets.missing(assets.cache_dir(), assets.required_packages())
     if left:
-        print(
-            f"cisim app: {len(left)} front-end package(s) not cached ({', '.join(left)}); "
-            "the page will fetch them from the CDN",
-            file=sys.stderr,
-            flush=True,
+        raise AssetsError(
+            f"the page's front-end files are not installed ({', '.join(left)} missing "
+            f"from {assets.cache_dir()}); {assets.INSTALL_HINT}"
         )
+    from solara.server.starlette import app
+
+    return assets.LocalAssets(app, assets.cache_dir())
