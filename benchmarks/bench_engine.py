@@ -592,10 +592,52 @@ def derive(res: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def targets(res: dict[str, Any]) -> list[str]:
+    """The issue's targets, each with its measured figure."""
+    d = res["derived"]
+    n60 = next(s for s in d["sizes"] if s["n"] == 60)
+    rows = [
+        (
+            "≥ 100× the reference's runs/s at 60 organisations (1,000 replicates)",
+            f"{n60.get('ratio', float('nan')):.0f}× on one core each; "
+            f"{d['two_core_ratio']:.0f}× on two cores each",
+            n60.get("ratio", 0) >= 100,
+        ),
+        (
+            "≥ 20× for a single run of 1,000 organisations",
+            f"{d.get('single_1000_ratio', float('nan')):.0f}×",
+            d.get("single_1000_ratio", 0) >= 20,
+        ),
+        (
+            "a 2,000-organisation run over the default horizon in < 2 s",
+            f"{d['single_2000_wall_s']:.2f} s wall",
+            d["single_2000_wall_s"] < 2,
+        ),
+    ]
+    if "sweep_sensitivity" in res:
+        sens, big = res["sweep_sensitivity"], res["sweep_100k"]
+        rows += [
+            (
+                "`sensitivity` (13 parameters, N = 1,024, 5 replicates) in < 3 min on 2 workers",
+                f"{sens['wall_s']:.0f} s ({sens['runs']:,} runs)",
+                sens["wall_s"] < 180,
+            ),
+            (
+                "a 100,000-run sweep under 2 GB of peak memory",
+                f"{big['peak_tree_mib']:,.0f} MiB (process tree, {big['runs']:,} runs)",
+                big["peak_tree_mib"] < 2048,
+            ),
+        ]
+    out = ["| target | measured | met |", "|---|---|---|"]
+    out += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in rows]
+    return out
+
+
 def report(res: dict[str, Any]) -> str:
     """The figures as Markdown (printed, and written into docs/performance.md by --docs)."""
     env, d = res["environment"], res["derived"]
-    lines = [
+    lines = targets(res) + [
+        "",
         f"Measured {env['date']} on {env['platform']}, {env['cpu_count']} CPUs (load average "
         f"{env['load_at_start']:.1f} at the start), Python {env['python']}, numpy {env['numpy']}, "
         f"numba {env['numba']}, Mesa {env['mesa']}, cisim {env['cisim']}; mode {res['mode']}. "
