@@ -759,8 +759,12 @@ def _mean_sd(values: Any, mask: Any) -> Any:
 
 
 @inline
-def _measure(s: Any, r: int, out: Any) -> None:
-    """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions)."""
+def _measure(s: Any, r: int, out: Any) -> Any:
+    """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions).
+
+    Returns the masks of active members and live ties for the next step: while the collaboration
+    runs, its members are its active members and the ties between them its live ties.
+    """
     n = s.status.shape[1]
     e_n = s.src.shape[1]
     members = np.empty(n, dtype=np.bool_)
@@ -775,6 +779,7 @@ def _measure(s: Any, r: int, out: Any) -> None:
         share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
     # trust over the ties between members: the mean in the same pass that finds them
     ties = np.empty(e_n, dtype=np.int64)
+    live = np.zeros(e_n, dtype=np.bool_)
     n_ties = 0
     total = 0.0
     for e in range(e_n):
@@ -782,6 +787,7 @@ def _measure(s: Any, r: int, out: Any) -> None:
             ties[n_ties] = e
             n_ties += 1
             total += s.trust[r, e]
+            live[e] = True
     mean = total / max(n_ties, 1) if n_ties > 0 else 0.0
     squares = 0.0
     for k in range(n_ties):
@@ -808,15 +814,19 @@ def _measure(s: Any, r: int, out: Any) -> None:
     out[20] = n_ties
     out[21] = s.governance[r]
     out[22] = 1.0 if s.alive[r] else 0.0
+    if s.alive[r]:
+        return members, live
+    return np.zeros(n, dtype=np.bool_), np.zeros(e_n, dtype=np.bool_)
 
 
 # ---- the step and the run ------------------------------------------------------------------------
 @inline
-def _step_row(s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float) -> None:
+def _step_row(
+    s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float, act: Any, live: Any
+) -> None:
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
-    # end of its turn) and in membership, so the masks are computed once for the first seven.
-    act = _active_of(s.status[r], s.alive[r])
-    live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+    # end of its turn) and in membership, so the masks of the month's start (found by the last
+    # month's metrics) serve the first seven.
     turnover(s, p, r, month, act, live)
     entry_point(s, p, r, month, act, live)
     contribution(s, p, r, month, act, live)
@@ -849,10 +859,12 @@ def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: 
     """Each row runs every month in turn (its state stays in cache), measuring as it goes."""
     months = z_outcome.shape[0]
     for r in range(s.status.shape[0]):
+        act = np.zeros(s.status.shape[1], dtype=np.bool_)
+        live = np.zeros(s.src.shape[1], dtype=np.bool_)
         for t in range(months + 1):
             if t > 0:
-                _step_row(s, p, r, month + t, z_outcome[t - 1, r], z_salience[t - 1, r])
-            _measure(s, r, out[:, t, r])
+                _step_row(s, p, r, month + t, z_outcome[t - 1, r], z_salience[t - 1, r], act, live)
+            act, live = _measure(s, r, out[:, t, r])
 
 
 @jit
