@@ -213,8 +213,13 @@ def _pick_one_per_src_of(src: Any, n: int, candidates: Any, score: Any) -> Any:
 
 # ---- the ten mechanisms, one row each ------------------------------------------------------------
 @inline
-def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
-    """:func:`cisim.mechanisms.turnover.turnover` for row ``r``."""
+def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> Any:
+    """:func:`cisim.mechanisms.turnover.turnover` for row ``r``.
+
+    Its last pass over the live ties also sums the trust on them, which the next two mechanisms
+    read and do not change: it returns each organisation's mean trust in its live partners
+    (``State.mean_out_trust``) and the mean trust over all live ties (``State.mean_live_trust``).
+    """
     n = s.status.shape[1]
     leave = np.zeros(n, dtype=np.bool_)
     anyone = False
@@ -242,13 +247,28 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
             speed = (1.0 + s.attended[r, i]) / p.onboarding_months[r]
             s.onboarding[r, i] = min(1.0, s.onboarding[r, i] + speed)
     rate = p.institutional_trust_rate[r]
+    total = np.zeros(n)
+    count = np.zeros(n)
+    everyone = 0.0
+    ties = 0
     for e in range(s.src.shape[1]):
         if live[e]:
-            s.institutional_trust[r, e] += rate * (s.trust[r, e] - s.institutional_trust[r, e])
+            t = s.trust[r, e]
+            s.institutional_trust[r, e] += rate * (t - s.institutional_trust[r, e])
+            total[s.src[r, e]] += t
+            count[s.src[r, e]] += 1.0
+            everyone += t
+            ties += 1
+    trust_i = np.empty(n)
+    for i in range(n):
+        trust_i[i] = total[i] / max(count[i], 1.0) if count[i] > 0 else p.initial_trust[r]
+    return trust_i, (everyone / max(ties, 1) if ties > 0 else 0.0)
 
 
 @inline
-def entry_point(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
+def entry_point(
+    s: Any, p: Any, r: int, month: int, act: Any, trust_i: Any, mean_trust: float
+) -> None:
     """:func:`cisim.mechanisms.entry_point.entry_point` for row ``r``."""
     n = s.status.shape[1]
     searching = s.alive[r] and not s.entry_found[r]
@@ -261,7 +281,7 @@ def entry_point(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None
         agency = min(1.0, _row_mean(effective, act) * boost)
         x = (
             2.0 * (_diversity_of(s.sector[r], act) - 0.6)
-            + 4.0 * (_row_mean(s.trust[r], live) - 0.5)
+            + 4.0 * (mean_trust - 0.5)
             + 3.0 * (agency - 0.5)
             + 2.0 * (p.community_engagement[r] - 0.3)
         )
@@ -274,13 +294,6 @@ def entry_point(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None
             s.entry_month[r] = month
     if not (searching and not found):
         return
-    trust_i = _mean_out_trust_of(
-        s.trust[r],
-        s.src[r],
-        s.status.shape[1],
-        live,
-        p.initial_trust[r],
-    )
     for i in range(n):
         if act[i]:
             u = s.understanding[r, i]
@@ -290,15 +303,8 @@ def entry_point(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None
 
 
 @inline
-def contribution(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
+def contribution(s: Any, p: Any, r: int, month: int, act: Any, trust_i: Any) -> None:
     """:func:`cisim.mechanisms.contribution.contribution` for row ``r``."""
-    trust_i = _mean_out_trust_of(
-        s.trust[r],
-        s.src[r],
-        s.status.shape[1],
-        live,
-        p.initial_trust[r],
-    )
     gap = s.performance[r] - s.aspiration_level[r]
     for i in range(s.status.shape[1]):
         if act[i]:
@@ -827,9 +833,9 @@ def _step_row(
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
     # end of its turn) and in membership, so the masks of the month's start (found by the last
     # month's metrics) serve the first seven.
-    turnover(s, p, r, month, act, live)
-    entry_point(s, p, r, month, act, live)
-    contribution(s, p, r, month, act, live)
+    trust_i, mean_trust = turnover(s, p, r, month, act, live)
+    entry_point(s, p, r, month, act, trust_i, mean_trust)
+    contribution(s, p, r, month, act, trust_i)
     joint_work(s, p, r, month, z_outcome, act, live)
     setback_response(s, p, r, month, z_salience, act, live)
     trust(s, p, r, month, act, live)
