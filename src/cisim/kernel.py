@@ -870,7 +870,7 @@ def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: 
         for t in range(months + 1):
             if t > 0:
                 _step_row(s, p, r, month + t, z_outcome[t - 1, r], z_salience[t - 1, r], act, live)
-            act, live = _measure(s, r, out[:, t, r])
+            act, live = _measure(s, r, out[r, t])
 
 
 @jit
@@ -892,10 +892,12 @@ def run(st: State, p: Params, months: int) -> Any:
     for t in range(months):
         z_outcome[t] = normal(st.keys, Stream.OUTCOME, first + 1 + t)
         z_salience[t] = normal(st.keys, Stream.SALIENCE, first + 1 + t)
-    out = np.empty((len(MEASURED), months + 1, st.replicates))
+    # each row writes its metrics contiguously (row, month, metric); the caller gets them as
+    # (metric, month, row), one contiguous (month, row) table per metric
+    out = np.empty((st.replicates, months + 1, len(MEASURED)))
     _run_rows(state_arrays(st), param_arrays(p), first, z_outcome, z_salience, out)
     st.month = first + months
-    return out
+    return np.ascontiguousarray(out.transpose(2, 1, 0))
 
 
 def measure(st: State) -> Any:
