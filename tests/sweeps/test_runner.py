@@ -91,14 +91,17 @@ def test_sweep__process_pool_gives_the_serial_tables(
 
 
 def test_sweep__dask_local_cluster_gives_the_serial_tables(
-    lhs_file: Path, serial_sweep: Path, tmp_path: Path
+    lhs_file: Path, serial_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("distributed")
+    # as a Dask nanny started earlier in this process leaves it (os.environ.update)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
     with open_executor(2, dask="local") as (executor, workers):
         assert workers == 2
         # Dask's default MALLOC_TRIM_THRESHOLD_ makes the engine ~3x slower: it is unset
         assert executor.submit(os.getenv, "MALLOC_TRIM_THRESHOLD_").result() is None
         run_sweep(lhs_file, tmp_path / "dask", executor=executor, workers=workers, progress=False)
+    assert os.environ["MALLOC_TRIM_THRESHOLD_"] == "65536"  # this process's own setting is back
     assert_same_sweep(tmp_path / "dask", serial_sweep)
 
 

@@ -214,18 +214,29 @@ def _sigint_ignored_by_children() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _engine_friendly_dask_config() -> contextlib.AbstractContextManager[Any]:
+@contextlib.contextmanager
+def _engine_friendly_dask_config() -> Iterator[None]:
     """Dask settings for the workers a ``LocalCluster`` spawns.
 
     Dask starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc hand memory
     back to the system after nearly every NumPy temporary: the engine (many small arrays a month)
-    then runs about three times slower. ``None`` unsets it. (Workers of a cluster started
-    elsewhere keep their own settings: start them with ``MALLOC_TRIM_THRESHOLD_`` unset, or set
-    this key to null in their Dask configuration.)
+    then runs about three times slower. ``None`` unsets it. A Dask nanny also writes its
+    variables into the environment of the process that starts it (``os.environ.update``), where
+    later workers would inherit them, so the variable is also kept out of this process's
+    environment while the cluster runs. (Workers of a cluster started elsewhere keep their own
+    settings: start them with ``MALLOC_TRIM_THRESHOLD_`` unset, or set this key to null in their
+    Dask configuration.)
     """
     import dask
 
-    return dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    saved = os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            yield
+    finally:
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        if saved is not None:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = saved
 
 
 def _connect(client_type: Any, address: str) -> Any:
