@@ -211,20 +211,26 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, float] = {}
     for name in kernel.MECHANISMS:
         fn = getattr(kernel, name)
-        masked = name in kernel.MECHANISMS[:7]
-        extra = {"joint_work": 1, "setback_response": 1}.get(name, 0)
+        # how each compiled mechanism is called in the step (kernel._step_row)
+        kind = {"entry_point": 1, "contribution": 2, "joint_work": 3, "setback_response": 3}.get(
+            name, 0 if name in kernel.MECHANISMS[:7] else 4
+        )
 
-        def make(fn: Any = fn, masked: bool = masked, extra: int = extra) -> Any:
+        def make(fn: Any = fn, kind: int = kind) -> Any:
             @numba.njit
-            def drive(s: Any, p: Any, first: int, months: int) -> None:
+            def drive(s: Any, p: Any, first: int, months: int, trust_i: Any, mean: Any) -> None:
                 for m in range(first, first + months):
                     for r in range(s.status.shape[0]):
                         act = kernel._active_of(s.status[r], s.alive[r])
                         live = kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
-                        if masked and extra:
-                            fn(s, p, r, m, 0.1, act, live)
-                        elif masked:
+                        if kind == 0:
                             fn(s, p, r, m, act, live)
+                        elif kind == 1:
+                            fn(s, p, r, m, act, trust_i[r], mean[r])
+                        elif kind == 2:
+                            fn(s, p, r, m, act, trust_i[r])
+                        elif kind == 3:
+                            fn(s, p, r, m, 0.1, act, live)
                         else:
                             fn(s, p, r, m)
 
@@ -240,11 +246,13 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
         drive = make()
         st, p = build_state([RunSpec(sc, 1, k) for k in range(spec["replicates"])])
         s, pa = kernel.state_arrays(st), kernel.param_arrays(p)
-        drive(s, pa, 1, 1)
+        trust_i = st.mean_out_trust(p.initial_trust)  # what turnover hands on (stale is fine)
+        mean = st.mean_live_trust()
+        drive(s, pa, 1, 1, trust_i, mean)
         masks(s, 1)
         months = 60
         with _Clock() as c:
-            drive(s, pa, 2, months)
+            drive(s, pa, 2, months, trust_i, mean)
         with _Clock() as cm:
             masks(s, months)
         # the driver computes the step's masks for every mechanism; they are counted once, apart
