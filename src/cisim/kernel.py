@@ -213,7 +213,7 @@ def _pick_one_per_src_of(src: Any, n: int, candidates: Any, score: Any) -> Any:
 
 # ---- the ten mechanisms, one row each ------------------------------------------------------------
 @inline
-def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> Any:
+def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency: Any) -> Any:
     """:func:`cisim.mechanisms.turnover.turnover` for row ``r``.
 
     Its last pass over the live ties also sums the trust on them, which the next two mechanisms
@@ -233,13 +233,19 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> Any:
             s.understanding[r, i] = s.understanding[r, i] * p.institutional_memory[r]
         else:
             s.tenure[r, i] += act[i]
-    for e in range(s.src.shape[1] if anyone else 0):
-        if not s.exists[r, e]:
+    # the leavers' ties (each slot's update reads only itself, so the order is free)
+    out_start, out_slots, in_start, in_slots = adjacency
+    for i in range(n if anyone else 0):
+        if not leave[i]:
             continue
-        if leave[s.src[r, e]]:
-            s.trust[r, e] = s.institutional_trust[r, e]
-        elif leave[s.dst[r, e]]:
-            s.trust[r, e] = 0.5 * (s.trust[r, e] + s.institutional_trust[r, e])
+        for k in range(out_start[i], out_start[i + 1]):
+            e = out_slots[k]
+            if s.exists[r, e]:
+                s.trust[r, e] = s.institutional_trust[r, e]
+        for k in range(in_start[i], in_start[i + 1]):
+            e = in_slots[k]
+            if s.exists[r, e] and not leave[s.src[r, e]]:
+                s.trust[r, e] = 0.5 * (s.trust[r, e] + s.institutional_trust[r, e])
     for i in range(n):
         if leave[i]:
             s.onboarding[r, i] = 0.0
@@ -828,12 +834,20 @@ def _measure(s: Any, r: int, out: Any) -> Any:
 # ---- the step and the run ------------------------------------------------------------------------
 @inline
 def _step_row(
-    s: Any, p: Any, r: int, month: int, z_outcome: float, z_salience: float, act: Any, live: Any
+    s: Any,
+    p: Any,
+    r: int,
+    month: int,
+    z_outcome: float,
+    z_salience: float,
+    act: Any,
+    live: Any,
+    adjacency: Any,
 ) -> None:
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
     # end of its turn) and in membership, so the masks of the month's start (found by the last
     # month's metrics) serve the first seven.
-    trust_i, mean_trust = turnover(s, p, r, month, act, live)
+    trust_i, mean_trust = turnover(s, p, r, month, act, live, adjacency)
     entry_point(s, p, r, month, act, trust_i, mean_trust)
     contribution(s, p, r, month, act, trust_i)
     joint_work(s, p, r, month, z_outcome, act, live)
@@ -860,6 +874,29 @@ MECHANISMS = (
 )
 
 
+@inline
+def _adjacency(src: Any, dst: Any, n: int) -> Any:
+    """Each organisation's outgoing and incoming tie slots, in slot order (fixed for a run)."""
+    out_start = np.zeros(n + 1, dtype=np.int64)
+    in_start = np.zeros(n + 1, dtype=np.int64)
+    for e in range(src.shape[0]):
+        out_start[src[e] + 1] += 1
+        in_start[dst[e] + 1] += 1
+    for i in range(n):
+        out_start[i + 1] += out_start[i]
+        in_start[i + 1] += in_start[i]
+    out_slots = np.empty(src.shape[0], dtype=np.int64)
+    in_slots = np.empty(src.shape[0], dtype=np.int64)
+    out_next = out_start[:-1].copy()
+    in_next = in_start[:-1].copy()
+    for e in range(src.shape[0]):
+        out_slots[out_next[src[e]]] = e
+        out_next[src[e]] += 1
+        in_slots[in_next[dst[e]]] = e
+        in_next[dst[e]] += 1
+    return out_start, out_slots, in_start, in_slots
+
+
 @jit
 def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: Any) -> None:
     """Each row runs every month in turn (its state stays in cache), measuring as it goes."""
@@ -867,9 +904,11 @@ def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: 
     for r in range(s.status.shape[0]):
         act = np.zeros(s.status.shape[1], dtype=np.bool_)
         live = np.zeros(s.src.shape[1], dtype=np.bool_)
+        adjacency = _adjacency(s.src[r], s.dst[r], s.status.shape[1])
         for t in range(months + 1):
             if t > 0:
-                _step_row(s, p, r, month + t, z_outcome[t - 1, r], z_salience[t - 1, r], act, live)
+                zo, zs = z_outcome[t - 1, r], z_salience[t - 1, r]
+                _step_row(s, p, r, month + t, zo, zs, act, live, adjacency)
             act, live = _measure(s, r, out[r, t])
 
 
