@@ -212,18 +212,26 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     for name in kernel.MECHANISMS:
         fn = getattr(kernel, name)
         # how each compiled mechanism is called in the step (kernel._step_row)
-        kind = {"entry_point": 1, "contribution": 2, "joint_work": 3, "setback_response": 3}.get(
-            name, 0 if name in kernel.MECHANISMS[:7] else 4
-        )
+        kind = {
+            "turnover": 5,
+            "entry_point": 1,
+            "contribution": 2,
+            "joint_work": 3,
+            "setback_response": 3,
+        }.get(name, 0 if name in kernel.MECHANISMS[:7] else 4)
 
         def make(fn: Any = fn, kind: int = kind) -> Any:
             @numba.njit
-            def drive(s: Any, p: Any, first: int, months: int, trust_i: Any, mean: Any) -> None:
+            def drive(
+                s: Any, p: Any, first: int, months: int, trust_i: Any, mean: Any, adj: Any
+            ) -> None:
                 for m in range(first, first + months):
                     for r in range(s.status.shape[0]):
                         act = kernel._active_of(s.status[r], s.alive[r])
                         live = kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
-                        if kind == 0:
+                        if kind == 5:
+                            fn(s, p, r, m, act, live, (adj[0][r], adj[1][r], adj[2][r], adj[3][r]))
+                        elif kind == 0:
                             fn(s, p, r, m, act, live)
                         elif kind == 1:
                             fn(s, p, r, m, act, trust_i[r], mean[r])
@@ -248,11 +256,13 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
         s, pa = kernel.state_arrays(st), kernel.param_arrays(p)
         trust_i = st.mean_out_trust(p.initial_trust)  # what turnover hands on (stale is fine)
         mean = st.mean_live_trust()
-        drive(s, pa, 1, 1, trust_i, mean)
+        rows = [kernel._adjacency(st.src[r], st.dst[r], st.slots) for r in range(st.replicates)]
+        adj = tuple(np.stack([row[k] for row in rows]) for k in range(4))
+        drive(s, pa, 1, 1, trust_i, mean, adj)
         masks(s, 1)
         months = 60
         with _Clock() as c:
-            drive(s, pa, 2, months, trust_i, mean)
+            drive(s, pa, 2, months, trust_i, mean, adj)
         with _Clock() as cm:
             masks(s, months)
         # the driver computes the step's masks for every mechanism; they are counted once, apart
@@ -320,10 +330,11 @@ WORKERS = {
 def _in_subprocess(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", kind, json.dumps(spec)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if proc.returncode != 0:
+        raise RuntimeError(f"measurement {kind} {spec} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
