@@ -200,6 +200,14 @@ def _work_single(spec: dict[str, Any]) -> dict[str, Any]:
     return {"cpu": c.cpu, "wall": c.wall, "rss_peak_mib": _maxrss_mib()}
 
 
+def _live_of(exists: Any, dormant: Any, src: Any, dst: Any, active: Any) -> Any:
+    """The live-tie mask of one row (the engine finds it while measuring the metrics)."""
+    out = np.empty(src.shape[0], dtype=np.bool_)
+    for e in range(src.shape[0]):
+        out[e] = exists[e] and not dormant[e] and active[src[e]] and active[dst[e]]
+    return out
+
+
 def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     """Each compiled mechanism alone over a batch, nanoseconds per replicate-month."""
     import numba
@@ -207,6 +215,8 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     from cisim import kernel
     from cisim.population import RunSpec, build_state
 
+    global _live_of
+    _live_of = numba.njit(_live_of)
     sc = _scenario(spec["n"]).replace(navigator=1, entry_point="designed")
     out: dict[str, float] = {}
     for name in kernel.MECHANISMS:
@@ -228,7 +238,7 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
                 for m in range(first, first + months):
                     for r in range(s.status.shape[0]):
                         act = kernel._active_of(s.status[r], s.alive[r])
-                        live = kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+                        live = _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
                         if kind == 5:
                             fn(s, p, r, m, act, live, (adj[0][r], adj[1][r], adj[2][r], adj[3][r]))
                         elif kind == 0:
@@ -249,7 +259,7 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
             for _ in range(months):
                 for r in range(s.status.shape[0]):
                     act = kernel._active_of(s.status[r], s.alive[r])
-                    kernel._live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
+                    _live_of(s.exists[r], s.dormant[r], s.src[r], s.dst[r], act)
 
         drive = make()
         st, p = build_state([RunSpec(sc, 1, k) for k in range(spec["replicates"])])

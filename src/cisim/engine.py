@@ -33,9 +33,7 @@ def run(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
     Compiled: each replicate runs all its months in turn and records the metrics of
     :data:`cisim.metrics.REGISTRY` as it goes (:func:`cisim.kernel.run`).
     """
-    if tuple(REGISTRY) != kernel.MEASURED:  # the compiled metrics must be the registry's
-        raise RuntimeError("cisim.kernel.MEASURED is out of step with cisim.metrics.REGISTRY")
-    out = kernel.run(st, p, months)
+    out = kernel.run(st, p, months)  # kernel.MEASURED is the registry's order (tested)
     return {name: out[k] for k, name in enumerate(kernel.MEASURED)}
 
 

@@ -53,6 +53,7 @@ from cisim.mechanisms.setback_response import (
     UNDERSTANDING_TERM,
 )
 from cisim.mechanisms.trust import RECIPROCITY_WEIGHT
+from cisim.metrics import REGISTRY
 from cisim.state import ACTIVE, CANDIDATE, EXITED, Params, State
 from cisim.streams import Stream, normal
 
@@ -71,6 +72,20 @@ __all__ = [
 
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
 _PARAM_FIELDS = tuple(f.name for f in fields(Params))
+
+# Each array's dtype, read off the annotations of State and Params (numba compiles for these).
+_ANNOTATED = {
+    "F": np.float64,
+    "I": np.int64,
+    "B": np.bool_,
+    "NDArray[np.int8]": np.int8,
+    "NDArray[np.uint64]": np.uint64,
+}
+_DTYPES: dict[str, Any] = {
+    f.name: _ANNOTATED[str(f.type)]
+    for f in (*fields(State), *fields(Params))
+    if f.name in _STATE_FIELDS or f.name in _PARAM_FIELDS
+}
 
 #: The arrays of a :class:`~cisim.state.State`, as numba sees them.
 StateArrays = namedtuple("StateArrays", _STATE_FIELDS)  # type: ignore[misc]
@@ -141,15 +156,6 @@ def _active_of(status: Any, alive: bool) -> Any:
     out = np.empty(n, dtype=np.bool_)
     for i in range(n):
         out[i] = alive and status[i] == ACTIVE
-    return out
-
-
-@jit
-def _live_of(exists: Any, dormant: Any, src: Any, dst: Any, active: Any) -> Any:
-    e_n = src.shape[0]
-    out = np.empty(e_n, dtype=np.bool_)
-    for e in range(e_n):
-        out[e] = exists[e] and not dormant[e] and active[src[e]] and active[dst[e]]
     return out
 
 
@@ -727,32 +733,8 @@ def membership(s: Any, p: Any, r: int, month: int) -> None:
 
 
 # ---- the metrics ------------------------------------------------------------------------------
-#: The metrics :func:`_measure` computes, in the order of :data:`cisim.metrics.REGISTRY`.
-MEASURED = (
-    "mean_trust",
-    "trust_sd",
-    "shared_understanding",
-    "understanding_sd",
-    "progress",
-    "legitimacy",
-    "community_support",
-    "knowledge",
-    "operational_capacity",
-    "mean_contribution",
-    "contribution_sd",
-    "active_members",
-    "learning_responses",
-    "blame_responses",
-    "navigator_activity",
-    "turnover_events",
-    "conflict",
-    "blame_climate",
-    "entry_found",
-    "wins",
-    "live_ties",
-    "governance_mode",
-    "running",
-)
+#: The metrics :func:`_measure` computes: ``out[k]`` is the registry's ``k``-th metric.
+MEASURED = tuple(REGISTRY)
 
 
 @jit
@@ -955,7 +937,7 @@ def state_arrays(st: State) -> Any:
     values = []
     for name in _STATE_FIELDS:
         value = getattr(st, name)
-        arr = np.ascontiguousarray(value, dtype=_canonical_dtype(name))
+        arr = np.ascontiguousarray(value, dtype=_DTYPES[name])
         if arr is not value:
             setattr(st, name, arr)
         values.append(arr)
@@ -965,72 +947,8 @@ def state_arrays(st: State) -> Any:
 def param_arrays(p: Params) -> Any:
     """The parameters as a :data:`ParamArrays` of C-contiguous arrays."""
     return ParamArrays(
-        *(
-            np.ascontiguousarray(getattr(p, n), dtype=_canonical_param_dtype(n))
-            for n in _PARAM_FIELDS
-        )
+        *(np.ascontiguousarray(getattr(p, n), dtype=_DTYPES[n]) for n in _PARAM_FIELDS)
     )
-
-
-_INT8 = {"sector", "status"}
-_BOOL = {
-    "attended",
-    "learned_now",
-    "blamed_now",
-    "left_now",
-    "exists",
-    "dormant",
-    "prior",
-    "alive",
-    "entry_found",
-    "reviewed_now",
-    "won_now",
-    "setback_now",
-}
-_INT64 = {
-    "tenure",
-    "representatives",
-    "src",
-    "dst",
-    "rev",
-    "last_blame",
-    "dissolved_month",
-    "entry_month",
-    "first_win_month",
-    "task_months",
-    "governance",
-    "governance_changes",
-    "setbacks_in_row",
-    "wins",
-    "learning_total",
-    "blame_total",
-    "learning_now",
-    "blame_now",
-    "navigator_activity",
-    "initial_members",
-}
-
-
-def _canonical_dtype(name: str) -> Any:
-    if name == "keys":
-        return np.uint64
-    if name in _INT8:
-        return np.int8
-    if name in _BOOL:
-        return np.bool_
-    if name in _INT64:
-        return np.int64
-    return np.float64
-
-
-def _canonical_param_dtype(name: str) -> Any:
-    if name == "authority_self_assigned":
-        return np.bool_
-    if name in ("n_organisations", "navigator", "navigator_capacity", "entry_point"):
-        return np.int64
-    if name == "review_months":
-        return np.int64
-    return np.float64
 
 
 def warm() -> None:

@@ -86,27 +86,16 @@ def _sectors(sc: Scenario, rng: np.random.Generator) -> NDArray[np.int8]:
     return np.concatenate([members, outsiders]).astype(np.int8)
 
 
-#: Recent scenarios' tables of trait means by sector (a batch builds many runs of one scenario).
-_TRAIT_MEANS: dict[int, tuple[Scenario, NDArray[np.float64]]] = {}
-
-
-def _trait_means(sc: Scenario) -> NDArray[np.float64]:
+def trait_means(sc: Scenario) -> NDArray[np.float64]:
     """Mean of each trait (rows) for each sector (columns) in ``sc``."""
-    hit = _TRAIT_MEANS.get(id(sc))
-    if hit is not None and hit[0] is sc:
-        return hit[1]
-    table = np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
-    if len(_TRAIT_MEANS) >= 64:
-        _TRAIT_MEANS.clear()
-    _TRAIT_MEANS[id(sc)] = (sc, table)
-    return table
+    return np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
 
 
 def _traits(
-    sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator
+    sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator, table: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     z = rng.standard_normal((len(SECTOR_TRAITS), len(sector)))
-    means = _trait_means(sc)[:, sector]
+    means = table[:, sector]
     out = np.clip(means + sc.trait_spread * z, 0.0, 1.0)
     # turnover is a small hazard: spread it multiplicatively (log-normal, mean preserved)
     s = 2.0 * sc.trait_spread
@@ -196,13 +185,16 @@ def _roster_ties(
     return pairs, trust_ab, trust_ba, prior
 
 
-def build_run(spec: RunSpec) -> _Run:
-    """Organisations and ties of one run, from its own Generators."""
+def build_run(spec: RunSpec, means: NDArray[np.float64] | None = None) -> _Run:
+    """Organisations and ties of one run, from its own Generators.
+
+    ``means`` is :func:`trait_means` of the run's scenario, when the caller already has it.
+    """
     sc = spec.scenario
     pop = init_generator(spec.seed, spec.replicate, Stream.POPULATION)
     net = init_generator(spec.seed, spec.replicate, Stream.NETWORK)
     sector = _sectors(sc, pop)
-    traits = _traits(sc, sector, pop)
+    traits = _traits(sc, sector, pop, trait_means(sc) if means is None else means)
     run = _ties(sc, sector, net)
     run.traits = traits
     return run
@@ -321,7 +313,10 @@ class _Padded:
 def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
     """The initial state and parameters of a batch of runs."""
     params = build_params(specs)
-    padded = _Padded.of([build_run(s) for s in specs])
+    # a batch holds many runs of a few scenarios: their trait means are looked up once each
+    scenarios = {id(s.scenario): s.scenario for s in specs}
+    tables = {key: trait_means(sc) for key, sc in scenarios.items()}
+    padded = _Padded.of([build_run(s, tables[id(s.scenario)]) for s in specs])
     return _assemble(specs, params, padded), params
 
 

@@ -57,9 +57,10 @@ class Results:
         from cisim.stats import wilson
 
         n = len(self.summary)
+        counts = self.summary["regime"].value_counts()
         rows = []
         for regime, share in self.regime_shares().items():
-            est = wilson(int(round(share * n)), n)
+            est = wilson(int(counts.get(regime, 0)), n)
             rows.append(
                 f"<tr><td>{escape(str(regime))}</td><td>{share:.1%}</td>"
                 f"<td>{est.low:.1%} to {est.high:.1%}</td></tr>"
