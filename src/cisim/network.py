@@ -13,6 +13,7 @@ thousands of organisations; networkx is used to hand the result to Mesa.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numba
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 Pairs = NDArray[np.int64]  # (m, 2), a < b
+Keys = NDArray[np.int64]  # (m,), a pair (a, b) as a * n + b
 
 
 def _canonical(pairs: Pairs) -> Pairs:
@@ -44,19 +46,51 @@ def random_pairs(n: int, m: int, rng: np.random.Generator, exclude: Pairs | None
     Pairs are drawn in rounds of ``2 * need + 8`` ordered draws; within a round they are taken in
     order, skipping loops and pairs already chosen, until ``m`` are chosen.
     """
-    max_pairs = n * (n - 1) // 2
-    chosen = np.zeros(0, dtype=np.int64)  # pairs (a < b) as a * n + b
-    if exclude is not None and len(exclude):
-        chosen = np.unique(np.minimum(exclude[:, 0], exclude[:, 1]) * n + exclude.max(axis=1))
-    m = min(m, max_pairs - len(chosen))
-    out = np.zeros(0, dtype=np.int64)
-    while len(out) < m:
-        need = m - len(out)
+    excluded = (
+        None
+        if exclude is None
+        else np.minimum(exclude[:, 0], exclude[:, 1]) * n + exclude.max(axis=1)
+    )
+    return pairs_of(random_keys(n, m, rng, excluded), n)
+
+
+def random_keys(n: int, m: int, rng: np.random.Generator, exclude: Keys | None = None) -> Keys:
+    """:func:`random_pairs` as keys ``a * n + b`` (``a < b``), in the order drawn."""
+    chosen = np.zeros(0, dtype=np.int64) if exclude is None else exclude.astype(np.int64)
+    m = min(m, n * (n - 1) // 2 - (_distinct(chosen) if len(chosen) else 0))
+    found: list[Keys] = []
+    got = 0
+    while got < m:
+        need = m - got
         draw = rng.integers(0, n, size=(2 * need + 8, 2))
         keys = _first_new(draw, n, chosen, need)
-        chosen = np.concatenate([chosen, keys])
-        out = np.concatenate([out, keys])
-    return np.stack([out // n, out % n], axis=1).astype(np.int64).reshape(-1, 2)
+        found.append(keys)
+        got += len(keys)
+        if got < m:
+            chosen = np.concatenate([chosen, keys])
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return found[0] if len(found) == 1 else np.concatenate(found)
+
+
+def pairs_of(keys: Keys, n: int) -> Pairs:
+    """Pairs ``(a, b)`` of keys ``a * n + b``."""
+    return np.stack([keys // n, keys % n], axis=1).astype(np.int64).reshape(-1, 2)
+
+
+def keys_of(pairs: Pairs, n: int) -> Keys:
+    """Keys ``a * n + b`` of canonical pairs ``(a, b)``, ``a < b``."""
+    return np.ascontiguousarray(pairs[:, 0] * n + pairs[:, 1], dtype=np.int64)
+
+
+@numba.njit(cache=True)
+def _distinct(keys: Any) -> int:  # pragma: no cover (compiled)
+    """How many different keys there are."""
+    seen = {np.int64(0)}
+    seen.clear()
+    for key in keys:
+        seen.add(key)
+    return len(seen)
 
 
 @numba.njit(cache=True)
@@ -89,15 +123,27 @@ def small_world(n: int, degree: float, rewiring: float, rng: np.random.Generator
     The lattice's ties are visited in order; a tie chosen for rewiring moves its far end to a
     random organisation unless that would make a loop or a tie that already exists.
     """
-    half = max(1, min(round(degree / 2), (n - 1) // 2))
+    return pairs_of(small_world_keys(n, degree, rewiring, rng), n)
+
+
+def small_world_keys(n: int, degree: float, rewiring: float, rng: np.random.Generator) -> Keys:
+    """:func:`small_world` as sorted keys ``a * n + b``."""
     if n < 3:
-        return complete(n)
-    a = np.repeat(np.arange(n), half)
-    b = (a + np.tile(np.arange(1, half + 1), n)) % n
+        return keys_of(complete(n), n)
+    a, b = _lattice(n, degree)
     rewire = rng.random(len(a)) < rewiring
     targets = rng.integers(0, n, size=len(a))
-    keys = _rewire(a, b, rewire, targets.astype(np.int64), n)
-    return np.stack([keys // n, keys % n], axis=1)
+    return _rewire(a, b, rewire, targets, n)
+
+
+@functools.lru_cache(maxsize=64)
+def _lattice(n: int, degree: float) -> tuple[Keys, Keys]:
+    """The ring lattice's ties ``a``-``b`` in order (read-only: shared by every run)."""
+    half = max(1, min(round(degree / 2), (n - 1) // 2))
+    a = np.repeat(np.arange(n, dtype=np.int64), half)
+    b = (a + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
 
 
 @numba.njit(cache=True)
@@ -155,19 +201,37 @@ def generate(
     rng: np.random.Generator,
 ) -> Pairs:
     """Undirected ties among ``n`` organisations for a generated topology."""
+    return pairs_of(generate_keys(topology, n, degree, rewiring, homophily, sector, rng), n)
+
+
+def generate_keys(
+    topology: str,
+    n: int,
+    degree: float,
+    rewiring: float,
+    homophily: float,
+    sector: NDArray[np.int8],
+    rng: np.random.Generator,
+) -> Keys:
+    """:func:`generate` as keys ``a * n + b`` (``a < b``), in the order of its pairs."""
     degree = min(degree, n - 1)
-    if topology == "complete":
-        return complete(n)
-    if topology == "random":
-        return _canonical(random_pairs(n, round(n * degree / 2), rng))
     if topology == "small_world":
-        return small_world(n, degree, rewiring, rng)
+        return small_world_keys(n, degree, rewiring, rng)
+    if topology == "complete":
+        return keys_of(complete(n), n)
+    if topology == "random":
+        return keys_of(_canonical(random_pairs(n, round(n * degree / 2), rng)), n)
     if topology == "clustered":
-        return clustered(n, degree, homophily, sector, rng)
+        return keys_of(clustered(n, degree, homophily, sector, rng), n)
     raise ValueError(f"unknown generated topology {topology!r}")
 
 
 def dormant(n: int, per_org: float, existing: Pairs, rng: np.random.Generator) -> Pairs:
     """Potential ties not yet formed, about ``per_org`` per organisation."""
+    return pairs_of(dormant_keys(n, per_org, keys_of(existing, n), rng), n)
+
+
+def dormant_keys(n: int, per_org: float, existing: Keys, rng: np.random.Generator) -> Keys:
+    """:func:`dormant` as keys ``a * n + b`` in the order drawn, avoiding the keys ``existing``."""
     m = round(n * per_org / 2)
-    return random_pairs(n, m, rng, exclude=existing) if m > 0 else np.zeros((0, 2), np.int64)
+    return random_keys(n, m, rng, exclude=existing) if m > 0 else np.zeros(0, dtype=np.int64)

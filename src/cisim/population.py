@@ -8,9 +8,11 @@ candidates are absent, tie slots beyond its ties are empty.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -43,20 +45,6 @@ class RunSpec:
     replicate: int
 
 
-@dataclass
-class _Run:
-    """One run's initial organisations and ties before padding."""
-
-    sector: NDArray[np.int8]
-    status: NDArray[np.int8]
-    traits: NDArray[np.float64]  # (4, n_total): authority, capacity, alignment, turnover
-    pairs: NDArray[np.int64]  # (m, 2) live ties
-    dormant: NDArray[np.int64]  # (d, 2) dormant ties
-    trust_ab: NDArray[np.float64]  # (m + d,) trust of a in b
-    trust_ba: NDArray[np.float64]  # (m + d,) trust of b in a
-    prior: NDArray[np.bool_]  # (m + d,)
-
-
 def sector_counts(mix: dict[str, float], n: int) -> NDArray[np.int64]:
     """Whole numbers of organisations per sector by largest remainder."""
     share = np.array([mix[s] for s in SECTORS], dtype=float)
@@ -73,89 +61,109 @@ def _members_and_candidates(sc: Scenario) -> tuple[int, int]:
     return n, round(sc.candidate_share * n)
 
 
-def _sectors(sc: Scenario, rng: np.random.Generator) -> NDArray[np.int8]:
-    n, extra = _members_and_candidates(sc)
-    mix = dict(sc.sector_mix)
-    if sc.roster is not None:
-        members = np.array([SECTORS.index(o.sector) for o in sc.roster.organisations])
-    else:
-        members = np.repeat(np.arange(len(SECTORS)), sector_counts(mix, n))
-        rng.shuffle(members)
-    share = np.array([mix[s] for s in SECTORS], dtype=float)
-    outsiders = rng.choice(len(SECTORS), size=extra, p=share / share.sum())
-    return np.concatenate([members, outsiders]).astype(np.int8)
-
-
 def trait_means(sc: Scenario) -> NDArray[np.float64]:
     """Mean of each trait (rows) for each sector (columns) in ``sc``."""
     return np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
 
 
-def _traits(
-    sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator, table: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    z = rng.standard_normal((len(SECTOR_TRAITS), len(sector)))
-    means = table[:, sector]
-    out = np.clip(means + sc.trait_spread * z, 0.0, 1.0)
-    # turnover is a small hazard: spread it multiplicatively (log-normal, mean preserved)
-    s = 2.0 * sc.trait_spread
-    out[3] = np.clip(means[3] * np.exp(s * z[3] - 0.5 * s * s), 0.0, 1.0)
-    if sc.roster is not None:
-        for i, org in enumerate(sc.roster.organisations):
-            for k, trait in enumerate(SECTOR_TRAITS):
-                value = getattr(org, trait)
-                if value is not None:
-                    out[k, i] = value
-    return out
+@dataclass(frozen=True)
+class _Plan:
+    """What every run of one scenario shares, worked out once per batch."""
+
+    members: NDArray[np.int64]  # members' sectors: the roster's, or in sector order to shuffle
+    cdf: NDArray[np.float64]  # the outsiders' sectors, cumulative distribution
+    means: NDArray[np.float64]  # trait_means
+    n: int
+    extra: int
+
+    @classmethod
+    def of(cls, sc: Scenario) -> _Plan:
+        n, extra = _members_and_candidates(sc)
+        mix = dict(sc.sector_mix)
+        if sc.roster is not None:
+            members = np.array([SECTORS.index(o.sector) for o in sc.roster.organisations])
+        else:
+            members = np.repeat(np.arange(len(SECTORS)), sector_counts(mix, n))
+        share = np.array([mix[s] for s in SECTORS], dtype=float)
+        # outsiders are drawn as Generator.choice(5, p=share) draws them: a uniform number each,
+        # looked up in the normalised cumulative shares
+        cdf = (share / share.sum()).cumsum()
+        cdf /= cdf[-1]
+        return cls(members=members, cdf=cdf, means=trait_means(sc), n=n, extra=extra)
 
 
-def _ties(sc: Scenario, sector: NDArray[np.int8], rng: np.random.Generator) -> _Run:
-    n, extra = _members_and_candidates(sc)
-    total = n + extra
-    if sc.roster is not None:
-        pairs, trust_ab, trust_ba, prior = _roster_ties(sc, rng)
-        if extra:
-            links = np.stack(
-                [np.repeat(np.arange(n, total), 2), rng.integers(0, n, size=2 * extra)], axis=1
+def _sectors(sc: Scenario, plan: _Plan, rng: np.random.Generator) -> NDArray[np.int8]:
+    """Members' sectors (shuffled, or the roster's), then the outsiders' (drawn by share)."""
+    members = plan.members
+    if sc.roster is None:
+        members = members.copy()
+        rng.shuffle(members)
+    outsiders = plan.cdf.searchsorted(rng.random(plan.extra), side="right")
+    return np.concatenate([members, outsiders]).astype(np.int8)
+
+
+@dataclass
+class _Draws:
+    """A batch's runs as drawn, each run's arrays concatenated onto the last's.
+
+    Organisations of run ``k`` are ``orgs[k]:orgs[k + 1]``, its ties (live, then dormant)
+    ``ties[k]:ties[k + 1]``; a tie is the key ``a * n + b`` of its pair (``a < b``, ``n`` the
+    run's organisations).
+    """
+
+    sector: list[NDArray[np.int8]]
+    z_traits: list[F]  # (4, n) standard normal draws of the traits
+    keys: list[I]
+    prior: list[B]
+    z_trust: list[F]  # (2, m) standard normal draws of trust a -> b and b -> a
+    given: list[F]  # (2, m) trust set by a roster (NaN: drawn)
+    live: list[int]  # live ties of each run (the rest are dormant)
+    members: list[int]
+
+    @classmethod
+    def of(cls, specs: list[RunSpec], plans: dict[int, _Plan]) -> _Draws:
+        draws = cls([], [], [], [], [], [], [], [])
+        for spec in specs:
+            draws.add(spec, plans[id(spec.scenario)])
+        return draws
+
+    def add(self, spec: RunSpec, plan: _Plan) -> None:
+        """Draw one run from its own Generators (population, then network)."""
+        sc = spec.scenario
+        pop = init_generator(spec.seed, spec.replicate, Stream.POPULATION)
+        net = init_generator(spec.seed, spec.replicate, Stream.NETWORK)
+        sector = _sectors(sc, plan, pop)
+        self.sector.append(sector)
+        self.z_traits.append(pop.standard_normal((len(SECTOR_TRAITS), len(sector))))
+        total = plan.n + plan.extra
+        if sc.roster is not None:
+            keys, prior, z, given = _roster_ties(sc, net, plan)
+        else:
+            keys = network.generate_keys(
+                sc.network, total, sc.mean_degree, sc.rewiring, sc.homophily, sector, net
             )
-            links = network._canonical(links)
-            pairs = np.concatenate([pairs, links])
-            z = rng.standard_normal((2, len(links)))
-            trust_ab = np.concatenate([trust_ab, _trust(sc, z[0], False)])
-            trust_ba = np.concatenate([trust_ba, _trust(sc, z[1], False)])
-            prior = np.concatenate([prior, np.zeros(len(links), bool)])
-    else:
-        pairs = network.generate(
-            sc.network, total, sc.mean_degree, sc.rewiring, sc.homophily, sector, rng
-        )
-        prior = rng.random(len(pairs)) < sc.prior_ties
-        z = rng.standard_normal((2, len(pairs)))
-        trust_ab, trust_ba = _trust(sc, z[0], prior), _trust(sc, z[1], prior)
-    dormant = network.dormant(total, sc.dormant_ties, pairs, rng)
-    zd = rng.standard_normal((2, len(dormant)))
-    return _Run(
-        sector=sector,
-        status=np.array([ACTIVE] * n + [CANDIDATE] * extra, dtype=np.int8),
-        traits=np.zeros((4, 0)),
-        pairs=pairs,
-        dormant=dormant,
-        trust_ab=np.concatenate([trust_ab, _trust(sc, zd[0], False)]),
-        trust_ba=np.concatenate([trust_ba, _trust(sc, zd[1], False)]),
-        prior=np.concatenate([prior, np.zeros(len(dormant), bool)]),
-    )
-
-
-def _trust(
-    sc: Scenario, z: NDArray[np.float64], prior: NDArray[np.bool_] | bool
-) -> NDArray[np.float64]:
-    base = sc.initial_trust + sc.trust_spread * z + sc.prior_trust_bonus * np.asarray(prior, float)
-    return np.clip(base, 0.0, 1.0)
+            prior = net.random(len(keys)) < sc.prior_ties
+            z = net.standard_normal((2, len(keys)))
+            given = np.full((2, len(keys)), np.nan)
+        dormant = network.dormant_keys(total, sc.dormant_ties, keys, net)
+        self.keys += [keys, dormant]
+        self.prior += [prior, np.zeros(len(dormant), dtype=bool)]
+        self.z_trust += [z, net.standard_normal((2, len(dormant)))]
+        self.given += [given, np.full((2, len(dormant)), np.nan)]
+        self.live.append(len(keys))
+        self.members.append(plan.n)
 
 
 def _roster_ties(
-    sc: Scenario, rng: np.random.Generator
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    sc: Scenario, rng: np.random.Generator, plan: _Plan
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """A roster's relationships, then two random ties for each outsider.
+
+    Returns the ties' keys, prior flags, trust draws and the trust the roster gives (NaN where it
+    gives none).
+    """
     assert sc.roster is not None
+    n, total = plan.n, plan.n + plan.extra
     index = {name: i for i, name in enumerate(sc.roster.names)}
     known: dict[tuple[int, int], dict[str, float | bool]] = {}
     for rel in sc.roster.relationships:
@@ -169,35 +177,22 @@ def _roster_ties(
     pairs = np.array(sorted(known), dtype=np.int64).reshape(-1, 2)
     z = rng.standard_normal((2, len(pairs)))
     prior = np.array([bool(known[(a, b)]["prior"]) for a, b in pairs], dtype=bool)
-    default_ab, default_ba = _trust(sc, z[0], prior), _trust(sc, z[1], prior)
-    trust_ab = np.array(
+    given = np.array(
         [
-            float(known[(a, b)].get(f"{a}>{b}", d))
-            for (a, b), d in zip(pairs, default_ab, strict=True)
+            [float(known[(a, b)].get(f"{a}>{b}", np.nan)) for a, b in pairs],
+            [float(known[(a, b)].get(f"{b}>{a}", np.nan)) for a, b in pairs],
         ]
-    )
-    trust_ba = np.array(
-        [
-            float(known[(a, b)].get(f"{b}>{a}", d))
-            for (a, b), d in zip(pairs, default_ba, strict=True)
-        ]
-    )
-    return pairs, trust_ab, trust_ba, prior
-
-
-def build_run(spec: RunSpec, means: NDArray[np.float64] | None = None) -> _Run:
-    """Organisations and ties of one run, from its own Generators.
-
-    ``means`` is :func:`trait_means` of the run's scenario, when the caller already has it.
-    """
-    sc = spec.scenario
-    pop = init_generator(spec.seed, spec.replicate, Stream.POPULATION)
-    net = init_generator(spec.seed, spec.replicate, Stream.NETWORK)
-    sector = _sectors(sc, pop)
-    traits = _traits(sc, sector, pop, trait_means(sc) if means is None else means)
-    run = _ties(sc, sector, net)
-    run.traits = traits
-    return run
+    ).reshape(2, -1)
+    if plan.extra:
+        links = np.stack(
+            [np.repeat(np.arange(n, total), 2), rng.integers(0, n, size=2 * plan.extra)], axis=1
+        )
+        links = network._canonical(links)
+        pairs = np.concatenate([pairs, links])
+        z = np.concatenate([z, rng.standard_normal((2, len(links)))], axis=1)
+        prior = np.concatenate([prior, np.zeros(len(links), bool)])
+        given = np.concatenate([given, np.full((2, len(links)), np.nan)], axis=1)
+    return network.keys_of(pairs, total), prior, z, given
 
 
 def build_params(specs: list[RunSpec]) -> Params:
@@ -269,54 +264,135 @@ class _Padded:
     prior: B
 
     @classmethod
-    def empty(cls, rows: int, slots: int, tie_slots: int) -> _Padded:
-        """Absent organisations and empty tie slots."""
-        orgs, ties = (rows, slots), (rows, tie_slots)
-        return cls(
-            sector=np.zeros(orgs, dtype=np.int8),
-            status=np.full(orgs, ABSENT, dtype=np.int8),
-            traits=np.zeros((len(SECTOR_TRAITS), *orgs)),
-            src=np.zeros(ties, dtype=np.int64),
-            dst=np.zeros(ties, dtype=np.int64),
-            rev=np.tile(np.arange(tie_slots, dtype=np.int64) ^ 1, (rows, 1)),
-            exists=np.zeros(ties, dtype=bool),
-            dormant=np.zeros(ties, dtype=bool),
-            trust=np.zeros(ties),
-            prior=np.zeros(ties, dtype=bool),
+    def of(cls, specs: list[RunSpec], plans: dict[int, _Plan], draws: _Draws) -> _Padded:
+        """The runs as drawn, one per row, padded to the largest."""
+        orgs = np.cumsum([0] + [len(x) for x in draws.sector])
+        ties = np.cumsum([0] + [len(k) for k in draws.keys])[::2]
+        z = np.concatenate(draws.z_traits, axis=1)
+        # turnover is a small hazard: spread multiplicatively (log-normal, mean preserved);
+        # numpy's exp, as the traits have always been drawn
+        spread = np.repeat([2.0 * s.scenario.trait_spread for s in specs], np.diff(orgs))
+        scenario_of = {key: k for k, key in enumerate(plans)}
+        arrays = _fill(
+            np.concatenate(draws.sector),
+            orgs,
+            np.array(draws.members, dtype=np.int64),
+            z,
+            np.exp(spread * z[3] - 0.5 * spread * spread),
+            np.stack([plan.means for plan in plans.values()]),
+            np.array([scenario_of[id(s.scenario)] for s in specs], dtype=np.int64),
+            np.array([s.scenario.trait_spread for s in specs]),
+            np.concatenate(draws.keys),
+            ties,
+            np.array(draws.live, dtype=np.int64),
+            np.concatenate(draws.prior),
+            np.concatenate(draws.z_trust, axis=1),
+            np.concatenate(draws.given, axis=1),
+            np.array(
+                [
+                    [s.scenario.initial_trust for s in specs],
+                    [s.scenario.trust_spread for s in specs],
+                    [s.scenario.prior_trust_bonus for s in specs],
+                ]
+            ),
         )
-
-    @classmethod
-    def of(cls, runs: list[_Run]) -> _Padded:
-        """The runs, one per row, padded to the largest."""
-        slots = max(len(r.sector) for r in runs)
-        tie_slots = max(2, *(2 * (len(r.pairs) + len(r.dormant)) for r in runs))
-        padded = cls.empty(len(runs), slots, tie_slots)
-        for row, run in enumerate(runs):
-            padded.fill(row, run)
+        padded = cls(*arrays)
+        for r, spec in enumerate(specs):
+            if spec.scenario.roster is not None:  # traits the roster gives
+                for i, org in enumerate(spec.scenario.roster.organisations):
+                    for k, trait in enumerate(SECTOR_TRAITS):
+                        value = getattr(org, trait)
+                        if value is not None:
+                            padded.traits[k, r, i] = value
         return padded
 
-    def fill(self, r: int, run: _Run) -> None:
-        """Write one run's organisations and ties into row ``r``."""
-        n = len(run.sector)
-        self.sector[r, :n], self.status[r, :n] = run.sector, run.status
-        self.traits[:, r, :n] = run.traits
-        every = np.concatenate([run.pairs, run.dormant])
-        forward, backward = slice(0, 2 * len(every), 2), slice(1, 2 * len(every), 2)
-        self.src[r, forward], self.dst[r, forward] = every[:, 0], every[:, 1]
-        self.src[r, backward], self.dst[r, backward] = every[:, 1], every[:, 0]
-        self.trust[r, forward], self.trust[r, backward] = run.trust_ab, run.trust_ba
-        self.prior[r, forward] = self.prior[r, backward] = run.prior
-        self.exists[r, : 2 * len(every)] = True
-        self.dormant[r, 2 * len(run.pairs) : 2 * len(every)] = True
+
+@numba.njit(cache=True)
+def _clip01(x: float) -> float:  # pragma: no cover (compiled)
+    """``np.clip(x, 0.0, 1.0)`` exactly (a negative zero becomes 0.0)."""
+    x = x if x > 0.0 else 0.0
+    return x if x < 1.0 else 1.0
+
+
+@numba.njit(cache=True)
+def _fill(
+    sector: Any,
+    orgs: Any,
+    members: Any,
+    z: Any,
+    lognormal: Any,
+    tables: Any,
+    scenario: Any,
+    spread: Any,
+    keys: Any,
+    ties: Any,
+    live: Any,
+    prior: Any,
+    z_trust: Any,
+    given: Any,
+    trust_terms: Any,
+) -> Any:  # pragma: no cover (compiled)
+    """Every run's organisations, traits and ties written into its padded row.
+
+    Tie ``k`` of a run (its live ties, then its dormant ones) takes slots ``2k`` (``a -> b``) and
+    ``2k + 1`` (``b -> a``). Trust is drawn as ``initial + spread * z + bonus * prior`` clipped to
+    [0, 1], unless a roster gives it.
+    """
+    rows = orgs.shape[0] - 1
+    slots = 0
+    tie_slots = 2
+    for r in range(rows):
+        slots = max(slots, orgs[r + 1] - orgs[r])
+        tie_slots = max(tie_slots, 2 * (ties[r + 1] - ties[r]))
+    out_sector = np.zeros((rows, slots), dtype=np.int8)
+    status = np.full((rows, slots), ABSENT, dtype=np.int8)
+    traits = np.zeros((z.shape[0], rows, slots))
+    src = np.zeros((rows, tie_slots), dtype=np.int64)
+    dst = np.zeros((rows, tie_slots), dtype=np.int64)
+    rev = np.empty((rows, tie_slots), dtype=np.int64)
+    exists = np.zeros((rows, tie_slots), dtype=np.bool_)
+    dormant = np.zeros((rows, tie_slots), dtype=np.bool_)
+    trust = np.zeros((rows, tie_slots))
+    out_prior = np.zeros((rows, tie_slots), dtype=np.bool_)
+    for r in range(rows):
+        o = orgs[r]
+        n = orgs[r + 1] - o
+        means = tables[scenario[r]]
+        for i in range(n):
+            sec = sector[o + i]
+            out_sector[r, i] = sec
+            status[r, i] = ACTIVE if i < members[r] else CANDIDATE
+            for k in range(z.shape[0] - 1):
+                traits[k, r, i] = _clip01(means[k, sec] + spread[r] * z[k, o + i])
+            traits[3, r, i] = _clip01(means[3, sec] * lognormal[o + i])
+        for e in range(tie_slots):
+            rev[r, e] = e ^ 1
+        initial, width, bonus = trust_terms[0, r], trust_terms[1, r], trust_terms[2, r]
+        for k in range(ties[r + 1] - ties[r]):
+            t = ties[r] + k
+            a, b = keys[t] // n, keys[t] % n
+            src[r, 2 * k], dst[r, 2 * k] = a, b
+            src[r, 2 * k + 1], dst[r, 2 * k + 1] = b, a
+            for side in range(2):
+                drawn = _clip01(
+                    initial + width * z_trust[side, t] + bonus * (1.0 if prior[t] else 0.0)
+                )
+                g = given[side, t]
+                trust[r, 2 * k + side] = drawn if math.isnan(g) else g
+                out_prior[r, 2 * k + side] = prior[t]
+                exists[r, 2 * k + side] = True
+                dormant[r, 2 * k + side] = k >= live[r]
+    return out_sector, status, traits, src, dst, rev, exists, dormant, trust, out_prior
 
 
 def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
     """The initial state and parameters of a batch of runs."""
     params = build_params(specs)
-    # a batch holds many runs of a few scenarios: their trait means are looked up once each
-    scenarios = {id(s.scenario): s.scenario for s in specs}
-    tables = {key: trait_means(sc) for key, sc in scenarios.items()}
-    padded = _Padded.of([build_run(s, tables[id(s.scenario)]) for s in specs])
+    # a batch holds many runs of a few scenarios: what they share is worked out once each
+    plans = {
+        id(s.scenario): _Plan.of(s.scenario) for s in {id(s.scenario): s for s in specs}.values()
+    }
+    padded = _Padded.of(specs, plans, _Draws.of(specs, plans))
     return _assemble(specs, params, padded), params
 
 
