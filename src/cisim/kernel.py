@@ -151,15 +151,6 @@ def _clip(x: float, lo: float, hi: float) -> float:
 
 
 @jit
-def _active_of(status: Any, alive: bool) -> Any:
-    n = status.shape[0]
-    out = np.empty(n, dtype=np.bool_)
-    for i in range(n):
-        out[i] = alive and status[i] == ACTIVE
-    return out
-
-
-@jit
 def _mean_out_trust_of(trust: Any, src: Any, n: int, live: Any, fallback: float) -> Any:
     """Each organisation's mean trust over its live outgoing ties (``State.mean_out_trust``)."""
     total = np.zeros(n)
@@ -201,20 +192,6 @@ def _diversity_of(sector: Any, mask: Any) -> float:
         terms[k] = share * math.log(share) if share > 0 else 0.0
     ent = -((((terms[0] + terms[1]) + terms[2]) + terms[3]) + terms[4])
     return ent / _LOG5
-
-
-@jit
-def _pick_one_per_src_of(src: Any, n: int, candidates: Any, score: Any) -> Any:
-    """``State.pick_one_per_src`` of one row: each source's best-scoring candidate tie."""
-    e_n = src.shape[0]
-    best = np.full(n, -np.inf)
-    for e in range(e_n):
-        if candidates[e] and score[e] > best[src[e]]:
-            best[src[e]] = score[e]
-    out = np.zeros(e_n, dtype=np.bool_)
-    for e in range(e_n):
-        out[e] = candidates[e] and score[e] == best[src[e]]
-    return out
 
 
 # ---- the ten mechanisms, one row each ------------------------------------------------------------
@@ -411,14 +388,21 @@ def _contest(authority_contest: float, resources: float) -> float:
 @inline
 def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: float) -> Any:
     n = s.status.shape[1]
-    trust_i = _mean_out_trust_of(s.trust[r], s.src[r], s.status.shape[1], live, p.initial_trust[r])
+    # each member's mean trust in its live partners (State.mean_out_trust), and how many of
+    # those ties are prior ones, in one pass
+    total = np.zeros(n)
     ties = np.zeros(n)
     prior = np.zeros(n)
     for e in range(s.src.shape[1]):
         if live[e]:
-            ties[s.src[r, e]] += 1.0
+            i = s.src[r, e]
+            total[i] += s.trust[r, e]
+            ties[i] += 1.0
             if s.prior[r, e]:
-                prior[s.src[r, e]] += 1.0
+                prior[i] += 1.0
+    trust_i = np.empty(n)
+    for i in range(n):
+        trust_i[i] = total[i] / max(ties[i], 1.0) if ties[i] > 0 else p.initial_trust[r]
     pressure = s.aspiration_level[r] + 0.1 * p.resources[r] + s.shortfall[r]
     contest = _contest(p.authority_contest[r], p.resources[r])
     out = np.empty(n)
@@ -448,13 +432,21 @@ def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: 
 def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
     n = s.status.shape[1]
     e_n = s.src.shape[1]
+    # each blamer's target: its best-scoring candidate tie (State.pick_one_per_src); draws are
+    # pure functions of the slot, so only candidates need theirs
     candidates = np.empty(e_n, dtype=np.bool_)
     score = np.empty(e_n)
+    best = np.full(n, -np.inf)
     for e in range(e_n):
-        candidates[e] = live[e] and blame[s.src[r, e]]
-        v = draw(s.keys, r, _S_BLAME_TARGET, month, e)
-        score[e] = (1.0 - s.trust[r, e]) + 0.5 * v
-    target = _pick_one_per_src_of(s.src[r], s.status.shape[1], candidates, score)
+        i = s.src[r, e]
+        candidates[e] = live[e] and blame[i]
+        if candidates[e]:
+            score[e] = (1.0 - s.trust[r, e]) + 0.5 * draw(s.keys, r, _S_BLAME_TARGET, month, e)
+            if score[e] > best[i]:
+                best[i] = score[e]
+    target = np.empty(e_n, dtype=np.bool_)
+    for e in range(e_n):
+        target[e] = candidates[e] and score[e] == best[s.src[r, e]]
     severity = p.blame_severity[r]
     blamed_count = np.zeros(n)
     for e in range(e_n):
@@ -670,11 +662,13 @@ def community(s: Any, p: Any, r: int, month: int) -> None:
 
 
 @inline
-def adaptation(s: Any, p: Any, r: int, month: int) -> None:
-    """:func:`cisim.mechanisms.adaptation.adaptation` for row ``r``."""
+def adaptation(s: Any, p: Any, r: int, month: int, act: Any) -> None:
+    """:func:`cisim.mechanisms.adaptation.adaptation` for row ``r``.
+
+    ``act``: who was active at the month's start, still active (only membership changes that).
+    """
     if not s.alive[r]:
         return
-    act = _active_of(s.status[r], s.alive[r])
     long_talk = not s.entry_found[r] and month >= 12 and _row_mean(s.frustration[r], act) > 0.5
     stuck = s.setbacks_in_row[r] >= 2 or s.conflict[r] > 0.4 or long_talk
     adapt = stuck and draw(s.keys, r, _S_ADAPTATION, month, 0) < ADAPT_RATE * p.adaptability[r]
@@ -837,7 +831,7 @@ def _step_row(
     trust(s, p, r, month, act, live)
     navigator(s, p, r, month, act, live)
     community(s, p, r, month)
-    adaptation(s, p, r, month)
+    adaptation(s, p, r, month, act)
     membership(s, p, r, month)
 
 
