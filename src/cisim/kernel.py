@@ -155,7 +155,7 @@ def _mean_out_trust_of(trust: Any, src: Any, n: int, live: Any, fallback: float)
     """Each organisation's mean trust over its live outgoing ties (``State.mean_out_trust``)."""
     total = np.zeros(n)
     count = np.zeros(n)
-    for e in range(src.shape[0]):
+    for e in range(live.shape[0]):
         if live[e]:
             i = src[e]
             total[i] += trust[e]
@@ -240,7 +240,7 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
     count = np.zeros(n)
     everyone = 0.0
     ties = 0
-    for e in range(s.src.shape[1]):
+    for e in range(live.shape[0]):
         if live[e]:
             t = s.trust[r, e]
             s.institutional_trust[r, e] += rate * (t - s.institutional_trust[r, e])
@@ -356,7 +356,7 @@ def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float, act: Any, l
         s.wins[r] += 1
         if s.first_win_month[r] < 0:
             s.first_win_month[r] = month
-        for e in range(s.src.shape[1]):
+        for e in range(live.shape[0]):
             if live[e]:
                 s.experience[r, e] += 1.0
         s.task_scope[r] = min(1.0, s.task_scope[r] * SCOPE_GROWTH)
@@ -393,7 +393,7 @@ def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: 
     total = np.zeros(n)
     ties = np.zeros(n)
     prior = np.zeros(n)
-    for e in range(s.src.shape[1]):
+    for e in range(live.shape[0]):
         if live[e]:
             i = s.src[r, e]
             total[i] += s.trust[r, e]
@@ -437,19 +437,19 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
     candidates = np.empty(e_n, dtype=np.bool_)
     score = np.empty(e_n)
     best = np.full(n, -np.inf)
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         i = s.src[r, e]
         candidates[e] = live[e] and blame[i]
         if candidates[e]:
             score[e] = (1.0 - s.trust[r, e]) + 0.5 * draw(s.keys, r, _S_BLAME_TARGET, month, e)
             if score[e] > best[i]:
                 best[i] = score[e]
-    target = np.empty(e_n, dtype=np.bool_)
-    for e in range(e_n):
+    target = np.zeros(e_n, dtype=np.bool_)
+    for e in range(live.shape[0]):
         target[e] = candidates[e] and score[e] == best[s.src[r, e]]
     severity = p.blame_severity[r]
     blamed_count = np.zeros(n)
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         hits = (1.0 if target[e] else 0.0) + (1.0 if target[s.rev[r, e]] else 0.0)
         s.experience[r, e] = s.experience[r, e] - severity * hits
         if target[e]:
@@ -457,7 +457,7 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
     involved = np.empty(n, dtype=np.bool_)
     for i in range(n):
         involved[i] = blamed_count[i] > 0 or blame[i]
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         if live[e] and not involved[s.src[r, e]] and involved[s.dst[r, e]]:
             s.experience[r, e] = s.experience[r, e] - p.trust_spillover[r] * severity
         if target[e] or target[s.rev[r, e]]:
@@ -492,7 +492,7 @@ def setback_response(
         for i in range(n):
             if learn[i]:
                 s.understanding[r, i] = s.understanding[r, i] + 0.15 * (1 - s.understanding[r, i])
-        for e in range(s.src.shape[1]):
+        for e in range(live.shape[0]):
             if live[e] and learn[s.dst[r, e]]:
                 s.experience[r, e] += 1.0
     n_blame = 0
@@ -537,7 +537,7 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     updated = np.empty(e_n)
     in_sum = np.zeros(n)
     in_count = np.zeros(n)
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         if not live[e]:
             continue
         t = s.trust[r, e]
@@ -550,10 +550,11 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     for j in range(n):
         reputation[j] = in_sum[j] / max(in_count[j], 1.0)
     weight = p.reputation_weight[r]
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         if live[e]:
             rep = reputation[s.dst[r, e]]
             s.trust[r, e] = _clip(updated[e] + weight * (rep - updated[e]), 0.0, 1.0)
+    for e in range(e_n):
         s.experience[r, e] = 0.0
 
 
@@ -599,7 +600,7 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
     for i in range(n):
         s.attended[r, i] = attended[i]
     s.navigator_activity[r] = count
-    for e in range(e_n):
+    for e in range(live.shape[0]):
         if live[e] and (attended[s.src[r, e]] or attended[s.dst[r, e]]):
             s.experience[r, e] += 0.5 * cred
     for i in range(n):
@@ -751,7 +752,9 @@ def _measure(s: Any, r: int, out: Any) -> Any:
     """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions).
 
     Returns the masks of active members and live ties for the next step: while the collaboration
-    runs, its members are its active members and the ties between them its live ties.
+    runs, its members are its active members and the ties between them its live ties. The live
+    mask stops after the last live slot: passes over live ties need go no further (dormant
+    ties, and those of outsiders who have not joined, sit at the end of a row).
     """
     n = s.status.shape[1]
     e_n = s.src.shape[1]
@@ -776,6 +779,7 @@ def _measure(s: Any, r: int, out: Any) -> Any:
             n_ties += 1
             total += s.trust[r, e]
             live[e] = True
+    end = ties[n_ties - 1] + 1 if n_ties > 0 else 0
     mean = total / max(n_ties, 1) if n_ties > 0 else 0.0
     squares = 0.0
     for k in range(n_ties):
@@ -803,8 +807,8 @@ def _measure(s: Any, r: int, out: Any) -> Any:
     out[21] = s.governance[r]
     out[22] = 1.0 if s.alive[r] else 0.0
     if s.alive[r]:
-        return members, live
-    return np.zeros(n, dtype=np.bool_), np.zeros(e_n, dtype=np.bool_)
+        return members, live[:end]
+    return np.zeros(n, dtype=np.bool_), np.zeros(0, dtype=np.bool_)
 
 
 # ---- the step and the run ------------------------------------------------------------------------
