@@ -62,12 +62,14 @@ __all__ = [
     "MECHANISMS",
     "ParamArrays",
     "StateArrays",
+    "Work",
     "measure",
     "param_arrays",
     "run",
     "state_arrays",
     "step",
     "warm",
+    "work",
 ]
 
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
@@ -112,10 +114,61 @@ _S_JOIN = int(Stream.JOIN)
 _S_ADAPTATION = int(Stream.ADAPTATION)
 _S_GOVERNANCE = int(Stream.GOVERNANCE)
 
-jit = numba.njit(cache=True, nogil=True)
+#: The step allocates nothing (its scratch arrays, :class:`Work`, come from the caller), so it is
+#: compiled without numba's reference counting: with it, every array taken from the state or a
+#: view made inside a loop can cost a pair of atomic reference-count calls, which took a third of
+#: the step's time.
+#: (``_nrt`` is numba's own switch for that runtime; a kernel that allocated would fail to compile.)
+_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
+jit = numba.njit(**_OPTIONS)
 #: Functions that take the whole state (a tuple of some sixty arrays) are inlined into the step:
 #: passing it through a call costs more than most mechanisms' work on a row.
-inline = numba.njit(cache=True, nogil=True, inline="always")
+inline = numba.njit(**_OPTIONS, inline="always")
+
+#: Scratch arrays of one batch, reused by every row and month: ``act`` and ``live`` (the step's
+#: masks of active members and live ties), ``org[k]`` and ``flag[k]`` per organisation,
+#: ``tie[k]`` and ``tie_flag[k]`` per tie slot, ``slots`` tie slot numbers, ``counts`` and
+#: ``terms`` per sector, and each row's adjacency (``out_start``, ``out_slots``, ``in_start``,
+#: ``in_slots``, ``cursor``).
+Work = namedtuple(
+    "Work",
+    [
+        "act",
+        "live",
+        "org",
+        "flag",
+        "tie",
+        "tie_flag",
+        "slots",
+        "counts",
+        "terms",
+        "out_start",
+        "out_slots",
+        "in_start",
+        "in_slots",
+        "cursor",
+    ],
+)
+
+
+def work(n: int, e_n: int) -> Any:
+    """The scratch arrays for rows of ``n`` organisation slots and ``e_n`` tie slots."""
+    return Work(
+        act=np.zeros(n, dtype=np.bool_),
+        live=np.zeros(e_n, dtype=np.bool_),
+        org=np.zeros((5, n)),
+        flag=np.zeros((3, n), dtype=np.bool_),
+        tie=np.zeros((1, e_n)),
+        tie_flag=np.zeros((2, e_n), dtype=np.bool_),
+        slots=np.zeros(e_n, dtype=np.int64),
+        counts=np.zeros(5, dtype=np.int64),
+        terms=np.zeros(5),
+        out_start=np.zeros(n + 1, dtype=np.int64),
+        out_slots=np.zeros(e_n, dtype=np.int64),
+        in_start=np.zeros(n + 1, dtype=np.int64),
+        in_slots=np.zeros(e_n, dtype=np.int64),
+        cursor=np.zeros(n, dtype=np.int64),
+    )
 
 
 # ---- draws and small helpers -----------------------------------------------------------------
@@ -151,17 +204,19 @@ def _clip(x: float, lo: float, hi: float) -> float:
 
 
 @jit
-def _mean_out_trust_of(trust: Any, src: Any, n: int, live: Any, fallback: float) -> Any:
-    """Each organisation's mean trust over its live outgoing ties (``State.mean_out_trust``)."""
-    total = np.zeros(n)
-    count = np.zeros(n)
+def _mean_out_trust_of(
+    trust: Any, src: Any, live: Any, fallback: float, total: Any, count: Any, out: Any
+) -> Any:
+    """Each organisation's mean trust over its live outgoing ties (``State.mean_out_trust``),
+    into ``out`` (``total`` and ``count`` are scratch)."""
+    total[:] = 0.0
+    count[:] = 0.0
     for e in range(live.shape[0]):
         if live[e]:
             i = src[e]
             total[i] += trust[e]
             count[i] += 1.0
-    out = np.empty(n)
-    for i in range(n):
+    for i in range(out.shape[0]):
         out[i] = total[i] / max(count[i], 1.0) if count[i] > 0 else fallback
     return out
 
@@ -179,14 +234,14 @@ def _row_mean(values: Any, mask: Any) -> float:
 
 
 @jit
-def _diversity_of(sector: Any, mask: Any) -> float:
-    """``state.diversity`` of one row (normalised Shannon entropy of five sectors)."""
-    counts = np.zeros(5, dtype=np.int64)
+def _diversity_of(sector: Any, mask: Any, counts: Any, terms: Any) -> float:
+    """``state.diversity`` of one row (normalised Shannon entropy of five sectors); ``counts``
+    and ``terms`` are scratch."""
+    counts[:] = 0
     for i in range(mask.shape[0]):
         if mask[i]:
             counts[sector[i]] += 1
     total = max(counts.sum(), 1)
-    terms = np.zeros(5)
     for k in range(5):
         share = counts[k] / total
         terms[k] = share * math.log(share) if share > 0 else 0.0
@@ -196,7 +251,7 @@ def _diversity_of(sector: Any, mask: Any) -> float:
 
 # ---- the ten mechanisms, one row each ------------------------------------------------------------
 @inline
-def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency: Any) -> Any:
+def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, w: Any) -> Any:
     """:func:`cisim.mechanisms.turnover.turnover` for row ``r``.
 
     Its last pass over the live ties also sums the trust on them, which the next two mechanisms
@@ -204,7 +259,7 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
     (``State.mean_out_trust``) and the mean trust over all live ties (``State.mean_live_trust``).
     """
     n = s.status.shape[1]
-    leave = np.zeros(n, dtype=np.bool_)
+    leave = w.flag[0]
     anyone = False
     for i in range(n):
         leave[i] = act[i] and draw(s.keys, r, _S_TURNOVER, month, i) < s.turnover[r, i]
@@ -217,7 +272,7 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
         else:
             s.tenure[r, i] += act[i]
     # the leavers' ties (each slot's update reads only itself, so the order is free)
-    out_start, out_slots, in_start, in_slots = adjacency
+    out_start, out_slots, in_start, in_slots = w.out_start, w.out_slots, w.in_start, w.in_slots
     for i in range(n if anyone else 0):
         if not leave[i]:
             continue
@@ -236,8 +291,10 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
             speed = (1.0 + s.attended[r, i]) / p.onboarding_months[r]
             s.onboarding[r, i] = min(1.0, s.onboarding[r, i] + speed)
     rate = p.institutional_trust_rate[r]
-    total = np.zeros(n)
-    count = np.zeros(n)
+    total = w.org[0]
+    count = w.org[1]
+    total[:] = 0.0
+    count[:] = 0.0
     everyone = 0.0
     ties = 0
     for e in range(live.shape[0]):
@@ -248,7 +305,7 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
             count[s.src[r, e]] += 1.0
             everyone += t
             ties += 1
-    trust_i = np.empty(n)
+    trust_i = w.org[2]
     for i in range(n):
         trust_i[i] = total[i] / max(count[i], 1.0) if count[i] > 0 else p.initial_trust[r]
     return trust_i, (everyone / max(ties, 1) if ties > 0 else 0.0)
@@ -256,20 +313,20 @@ def turnover(s: Any, p: Any, r: int, month: int, act: Any, live: Any, adjacency:
 
 @inline
 def entry_point(
-    s: Any, p: Any, r: int, month: int, act: Any, trust_i: Any, mean_trust: float
+    s: Any, p: Any, r: int, month: int, act: Any, trust_i: Any, mean_trust: float, w: Any
 ) -> None:
     """:func:`cisim.mechanisms.entry_point.entry_point` for row ``r``."""
     n = s.status.shape[1]
     searching = s.alive[r] and not s.entry_found[r]
     found = False
     if searching:
-        effective = np.empty(n)
+        effective = w.org[3]
         for i in range(n):
             effective[i] = s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i])
         boost = 1.25 if p.authority_self_assigned[r] else 1.0
         agency = min(1.0, _row_mean(effective, act) * boost)
         x = (
-            2.0 * (_diversity_of(s.sector[r], act) - 0.6)
+            2.0 * (_diversity_of(s.sector[r], act, w.counts, w.terms) - 0.6)
             + 4.0 * (mean_trust - 0.5)
             + 3.0 * (agency - 0.5)
             + 2.0 * (p.community_engagement[r] - 0.3)
@@ -312,15 +369,15 @@ def contribution(s: Any, p: Any, r: int, month: int, act: Any, trust_i: Any) -> 
 
 
 @inline
-def _task_output(s: Any, p: Any, r: int, act: Any) -> float:
+def _task_output(s: Any, p: Any, r: int, act: Any, w: Any) -> float:
     n = s.status.shape[1]
     effort = _row_mean(s.contribution[r], act) / max(_row_mean(s.capacity[r], act), 1e-9)
     weighted = 0.0
     weights = 0.0
     for i in range(n):
-        w = s.contribution[r, i] if act[i] else 0.0
-        weighted += s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i]) * w
-        weights += w
+        c = s.contribution[r, i] if act[i] else 0.0
+        weighted += s.authority[r, i] * (0.5 + 0.5 * s.onboarding[r, i]) * c
+        weights += c
     present = weighted / max(weights, 1e-12)
     base = (
         0.35 * effort
@@ -328,7 +385,8 @@ def _task_output(s: Any, p: Any, r: int, act: Any) -> float:
         + 0.25 * _row_mean(s.understanding[r], act)
         + 0.2 * s.operational_capacity[r]
     )
-    synergy = 1.0 + 0.6 * p.joint_problem_solving[r] * _diversity_of(s.sector[r], act)
+    diversity = _diversity_of(s.sector[r], act, w.counts, w.terms)
+    synergy = 1.0 + 0.6 * p.joint_problem_solving[r] * diversity
     targeting = 0.8 + 0.4 * p.data_use[r] * (0.5 + 0.5 * s.knowledge[r])
     community_time = 1.0 - 0.15 * p.community_engagement[r]
     money = 0.6 * p.resources[r] * s.operational_capacity[r]
@@ -337,11 +395,13 @@ def _task_output(s: Any, p: Any, r: int, act: Any) -> float:
 
 
 @inline
-def joint_work(s: Any, p: Any, r: int, month: int, z_outcome: float, act: Any, live: Any) -> None:
+def joint_work(
+    s: Any, p: Any, r: int, month: int, z_outcome: float, act: Any, live: Any, w: Any
+) -> None:
     """:func:`cisim.mechanisms.joint_work.joint_work` for row ``r``."""
     working = s.alive[r] and s.entry_found[r]
     if working:
-        s.task_effort[r] += _task_output(s, p, r, act)
+        s.task_effort[r] += _task_output(s, p, r, act, w)
         s.task_months[r] += 1
     review = working and s.task_months[r] >= p.review_months[r]
     noise = p.outcome_noise[r] * (1.0 - 0.3 * p.data_use[r]) * z_outcome
@@ -386,13 +446,16 @@ def _contest(authority_contest: float, resources: float) -> float:
 
 
 @inline
-def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: float) -> Any:
+def _blame_probability(
+    s: Any, p: Any, r: int, act: Any, live: Any, z_salience: float, w: Any
+) -> Any:
     n = s.status.shape[1]
     # each member's mean trust in its live partners (State.mean_out_trust), and how many of
     # those ties are prior ones, in one pass
-    total = np.zeros(n)
-    ties = np.zeros(n)
-    prior = np.zeros(n)
+    total, ties, prior = w.org[0], w.org[1], w.org[3]
+    total[:] = 0.0
+    ties[:] = 0.0
+    prior[:] = 0.0
     for e in range(live.shape[0]):
         if live[e]:
             i = s.src[r, e]
@@ -400,12 +463,12 @@ def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: 
             ties[i] += 1.0
             if s.prior[r, e]:
                 prior[i] += 1.0
-    trust_i = np.empty(n)
+    trust_i = w.org[2]
     for i in range(n):
         trust_i[i] = total[i] / max(ties[i], 1.0) if ties[i] > 0 else p.initial_trust[r]
     pressure = s.aspiration_level[r] + 0.1 * p.resources[r] + s.shortfall[r]
     contest = _contest(p.authority_contest[r], p.resources[r])
-    out = np.empty(n)
+    out = w.org[4]
     for i in range(n):
         mediation = s.credibility[r] if s.attended[r, i] else 0.0
         x = (
@@ -429,14 +492,12 @@ def _blame_probability(s: Any, p: Any, r: int, act: Any, live: Any, z_salience: 
 
 
 @inline
-def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
+def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any, w: Any) -> None:
     n = s.status.shape[1]
-    e_n = s.src.shape[1]
     # each blamer's target: its best-scoring candidate tie (State.pick_one_per_src); draws are
     # pure functions of the slot, so only candidates need theirs
-    candidates = np.empty(e_n, dtype=np.bool_)
-    score = np.empty(e_n)
-    best = np.full(n, -np.inf)
+    candidates, score, best = w.tie_flag[0], w.tie[0], w.org[0]
+    best[:] = -np.inf
     for e in range(live.shape[0]):
         i = s.src[r, e]
         candidates[e] = live[e] and blame[i]
@@ -444,17 +505,19 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
             score[e] = (1.0 - s.trust[r, e]) + 0.5 * draw(s.keys, r, _S_BLAME_TARGET, month, e)
             if score[e] > best[i]:
                 best[i] = score[e]
-    target = np.zeros(e_n, dtype=np.bool_)
+    target = w.tie_flag[1]
+    target[:] = False
     for e in range(live.shape[0]):
         target[e] = candidates[e] and score[e] == best[s.src[r, e]]
     severity = p.blame_severity[r]
-    blamed_count = np.zeros(n)
+    blamed_count = w.org[1]
+    blamed_count[:] = 0.0
     for e in range(live.shape[0]):
         hits = (1.0 if target[e] else 0.0) + (1.0 if target[s.rev[r, e]] else 0.0)
         s.experience[r, e] = s.experience[r, e] - severity * hits
         if target[e]:
             blamed_count[s.dst[r, e]] += 1.0
-    involved = np.empty(n, dtype=np.bool_)
+    involved = w.flag[2]
     for i in range(n):
         involved[i] = blamed_count[i] > 0 or blame[i]
     for e in range(live.shape[0]):
@@ -470,25 +533,26 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any) -> None:
 
 @inline
 def setback_response(
-    s: Any, p: Any, r: int, month: int, z_salience: float, act: Any, live: Any
+    s: Any, p: Any, r: int, month: int, z_salience: float, act: Any, live: Any, w: Any
 ) -> None:
     """:func:`cisim.mechanisms.setback_response.setback_response` for row ``r``."""
     n = s.status.shape[1]
     if s.alive[r]:
         for i in range(n):
             s.blamed[r, i] = s.blamed[r, i] * BLAMED_DECAY
-    blame = np.zeros(n, dtype=np.bool_)
-    learn = np.zeros(n, dtype=np.bool_)
+    blame, learn = w.flag[0], w.flag[1]
+    blame[:] = False
+    learn[:] = False
     n_active = 0
     for i in range(n):
         n_active += act[i]
     if s.setback_now[r] and n_active > 0:
-        chance = _blame_probability(s, p, r, act, live, z_salience)
+        chance = _blame_probability(s, p, r, act, live, z_salience, w)
         for i in range(n):
             if act[i]:
                 blame[i] = draw(s.keys, r, _S_ATTRIBUTION, month, i) < chance[i]
                 learn[i] = not blame[i]
-        _blame(s, p, r, month, live, blame)
+        _blame(s, p, r, month, live, blame, w)
         for i in range(n):
             if learn[i]:
                 s.understanding[r, i] = s.understanding[r, i] + 0.15 * (1 - s.understanding[r, i])
@@ -524,19 +588,19 @@ def setback_response(
 
 
 @inline
-def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
+def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any, w: Any) -> None:
     """:func:`cisim.mechanisms.trust.trust` for row ``r``."""
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    commit = np.empty(n)
+    commit = w.org[0]
     for i in range(n):
         cap = s.capacity[r, i]
         commit[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
     build = p.trust_build_rate[r]
     erosion = p.trust_erosion_rate[r]
-    updated = np.empty(e_n)
-    in_sum = np.zeros(n)
-    in_count = np.zeros(n)
+    updated, in_sum, in_count = w.tie[0], w.org[1], w.org[2]
+    in_sum[:] = 0.0
+    in_count[:] = 0.0
     for e in range(live.shape[0]):
         if not live[e]:
             continue
@@ -546,7 +610,7 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
         updated[e] = _clip(t + delta, 0.0, 1.0)
         in_sum[s.dst[r, e]] += updated[e]
         in_count[s.dst[r, e]] += 1.0
-    reputation = np.empty(n)  # mean trust over the live ties into each organisation
+    reputation = w.org[3]  # mean trust over the live ties into each organisation
     for j in range(n):
         reputation[j] = in_sum[j] / max(in_count[j], 1.0)
     weight = p.reputation_weight[r]
@@ -559,10 +623,9 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
 
 
 @inline
-def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
+def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any, w: Any) -> None:
     """:func:`cisim.mechanisms.navigator.navigator` for row ``r``."""
     n = s.status.shape[1]
-    e_n = s.src.shape[1]
     has = p.navigator[r] > 0 and s.alive[r]
     cred = s.credibility[r]
     budget = math.floor(p.navigator[r] * p.navigator_capacity[r] * cred + 0.5)
@@ -573,8 +636,10 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
         if has:
             s.credibility[r] = cred + CREDIBILITY_RECOVERY * (p.navigator_credibility[r] - cred)
         return
-    trust_i = _mean_out_trust_of(s.trust[r], s.src[r], s.status.shape[1], live, p.initial_trust[r])
-    minus_need = np.empty(n)
+    trust_i = _mean_out_trust_of(
+        s.trust[r], s.src[r], live, p.initial_trust[r], w.org[0], w.org[1], w.org[2]
+    )
+    minus_need = w.org[3]
     for i in range(n):
         score = (
             (1.0 - s.onboarding[r, i])
@@ -586,7 +651,8 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
         minus_need[i] = -(score + jitter) if act[i] else np.inf
     # the ``budget`` active members in most need, ties to the lower slot: the first ``budget``
     # of the array code's stable sort, found by selection (budget is small)
-    attended = np.zeros(n, dtype=np.bool_)
+    attended = w.flag[0]
+    attended[:] = False
     count = 0
     for _ in range(min(budget, n)):
         best = -1
@@ -607,16 +673,17 @@ def navigator(s: Any, p: Any, r: int, month: int, act: Any, live: Any) -> None:
         if attended[i]:
             s.frustration[r, i] = 0.8 * s.frustration[r, i]
     if count > 0:
-        _broker(s, r, month, act, attended)
+        _broker(s, r, month, act, attended, w)
     if has:
         s.credibility[r] = cred + CREDIBILITY_RECOVERY * (p.navigator_credibility[r] - cred)
 
 
 @inline
-def _broker(s: Any, r: int, month: int, act: Any, attended: Any) -> None:
+def _broker(s: Any, r: int, month: int, act: Any, attended: Any, w: Any) -> None:
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    lucky = np.zeros(n, dtype=np.bool_)
+    lucky = w.flag[1]
+    lucky[:] = False
     any_lucky = False
     for i in range(n):
         if attended[i] and draw(s.keys, r, _S_BROKER, month, i) < BROKER_CHANCE:
@@ -626,9 +693,9 @@ def _broker(s: Any, r: int, month: int, act: Any, attended: Any) -> None:
         return
     # each lucky member's best dormant tie to an active member (draws are pure functions of
     # the slot, so only candidate slots need theirs)
-    best = np.full(n, -np.inf)
-    score = np.empty(e_n)
-    candidates = np.zeros(e_n, dtype=np.bool_)
+    best, score, candidates = w.org[4], w.tie[0], w.tie_flag[0]
+    best[:] = -np.inf
+    candidates[:] = False
     for e in range(e_n):
         i, j = s.src[r, e], s.dst[r, e]
         if s.exists[r, e] and s.dormant[r, e] and lucky[i] and act[j]:
@@ -748,18 +815,18 @@ def _mean_sd(values: Any, mask: Any) -> Any:
 
 
 @inline
-def _measure(s: Any, r: int, out: Any) -> Any:
+def _measure(s: Any, r: int, out: Any, w: Any) -> int:
     """Every metric of :data:`MEASURED` for row ``r`` into ``out[k]`` (the registry's functions).
 
-    Returns the masks of active members and live ties for the next step: while the collaboration
-    runs, its members are its active members and the ties between them its live ties. The live
-    mask stops after the last live slot: passes over live ties need go no further (dormant
-    ties, and those of outsiders who have not joined, sit at the end of a row).
+    Leaves the masks of active members and live ties for the next step in ``w.act`` and
+    ``w.live``: while the collaboration runs, its members are its active members and the ties
+    between them its live ties. Returns where the live ties end (one past the last live slot):
+    passes over live ties need go no further (dormant ties, and those of outsiders who have not
+    joined, sit at the end of a row).
     """
     n = s.status.shape[1]
     e_n = s.src.shape[1]
-    members = np.empty(n, dtype=np.bool_)
-    share = np.empty(n)
+    members, live, share = w.act, w.live, w.org[0]
     n_members = 0
     turnover_events = 0
     for i in range(n):
@@ -769,11 +836,11 @@ def _measure(s: Any, r: int, out: Any) -> Any:
         cap = s.capacity[r, i]
         share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
     # trust over the ties between members: the mean in the same pass that finds them
-    ties = np.empty(e_n, dtype=np.int64)
-    live = np.zeros(e_n, dtype=np.bool_)
+    ties = w.slots
     n_ties = 0
     total = 0.0
     for e in range(e_n):
+        live[e] = False
         if s.exists[r, e] and not s.dormant[r, e] and members[s.src[r, e]] and members[s.dst[r, e]]:
             ties[n_ties] = e
             n_ties += 1
@@ -807,8 +874,10 @@ def _measure(s: Any, r: int, out: Any) -> Any:
     out[21] = s.governance[r]
     out[22] = 1.0 if s.alive[r] else 0.0
     if s.alive[r]:
-        return members, live[:end]
-    return np.zeros(n, dtype=np.bool_), np.zeros(0, dtype=np.bool_)
+        return end
+    members[:] = False
+    live[:] = False
+    return 0
 
 
 # ---- the step and the run ------------------------------------------------------------------------
@@ -820,20 +889,20 @@ def _step_row(
     month: int,
     z_outcome: float,
     z_salience: float,
-    act: Any,
-    live: Any,
-    adjacency: Any,
+    end: int,
+    w: Any,
 ) -> None:
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
     # end of its turn) and in membership, so the masks of the month's start (found by the last
     # month's metrics) serve the first seven.
-    trust_i, mean_trust = turnover(s, p, r, month, act, live, adjacency)
-    entry_point(s, p, r, month, act, trust_i, mean_trust)
+    act, live = w.act, w.live[:end]
+    trust_i, mean_trust = turnover(s, p, r, month, act, live, w)
+    entry_point(s, p, r, month, act, trust_i, mean_trust, w)
     contribution(s, p, r, month, act, trust_i)
-    joint_work(s, p, r, month, z_outcome, act, live)
-    setback_response(s, p, r, month, z_salience, act, live)
-    trust(s, p, r, month, act, live)
-    navigator(s, p, r, month, act, live)
+    joint_work(s, p, r, month, z_outcome, act, live, w)
+    setback_response(s, p, r, month, z_salience, act, live, w)
+    trust(s, p, r, month, act, live, w)
+    navigator(s, p, r, month, act, live, w)
     community(s, p, r, month)
     adaptation(s, p, r, month, act)
     membership(s, p, r, month)
@@ -855,47 +924,56 @@ MECHANISMS = (
 
 
 @inline
-def _adjacency(src: Any, dst: Any, n: int) -> Any:
-    """Each organisation's outgoing and incoming tie slots, in slot order (fixed for a run)."""
-    out_start = np.zeros(n + 1, dtype=np.int64)
-    in_start = np.zeros(n + 1, dtype=np.int64)
+def _adjacency(src: Any, dst: Any, w: Any) -> None:
+    """Each organisation's outgoing and incoming tie slots, in slot order (fixed for a run),
+    into ``w``: organisation ``i``'s are ``out_slots[out_start[i]:out_start[i + 1]]``."""
+    out_start, out_slots, in_start, in_slots, cursor = (
+        w.out_start,
+        w.out_slots,
+        w.in_start,
+        w.in_slots,
+        w.cursor,
+    )
+    out_start[:] = 0
+    in_start[:] = 0
     for e in range(src.shape[0]):
         out_start[src[e] + 1] += 1
         in_start[dst[e] + 1] += 1
-    for i in range(n):
+    for i in range(cursor.shape[0]):
         out_start[i + 1] += out_start[i]
         in_start[i + 1] += in_start[i]
-    out_slots = np.empty(src.shape[0], dtype=np.int64)
-    in_slots = np.empty(src.shape[0], dtype=np.int64)
-    out_next = out_start[:-1].copy()
-    in_next = in_start[:-1].copy()
+    for i in range(cursor.shape[0]):
+        cursor[i] = out_start[i]
     for e in range(src.shape[0]):
-        out_slots[out_next[src[e]]] = e
-        out_next[src[e]] += 1
-        in_slots[in_next[dst[e]]] = e
-        in_next[dst[e]] += 1
-    return out_start, out_slots, in_start, in_slots
+        out_slots[cursor[src[e]]] = e
+        cursor[src[e]] += 1
+    for i in range(cursor.shape[0]):
+        cursor[i] = in_start[i]
+    for e in range(src.shape[0]):
+        in_slots[cursor[dst[e]]] = e
+        cursor[dst[e]] += 1
 
 
 @jit
-def _run_rows(s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: Any) -> None:
+def _run_rows(
+    s: Any, p: Any, month: int, z_outcome: Any, z_salience: Any, out: Any, w: Any
+) -> None:
     """Each row runs every month in turn (its state stays in cache), measuring as it goes."""
     months = z_outcome.shape[0]
     for r in range(s.status.shape[0]):
-        act = np.zeros(s.status.shape[1], dtype=np.bool_)
-        live = np.zeros(s.src.shape[1], dtype=np.bool_)
-        adjacency = _adjacency(s.src[r], s.dst[r], s.status.shape[1])
+        _adjacency(s.src[r], s.dst[r], w)
+        end = 0
         for t in range(months + 1):
             if t > 0:
                 zo, zs = z_outcome[t - 1, r], z_salience[t - 1, r]
-                _step_row(s, p, r, month + t, zo, zs, act, live, adjacency)
-            act, live = _measure(s, r, out[r, t])
+                _step_row(s, p, r, month + t, zo, zs, end, w)
+            end = _measure(s, r, out[r, t], w)
 
 
 @jit
-def _measure_rows(s: Any, out: Any) -> None:
+def _measure_rows(s: Any, out: Any, w: Any) -> None:
     for r in range(s.status.shape[0]):
-        _measure(s, r, out[:, r])
+        _measure(s, r, out[:, r], w)
 
 
 def step(st: State, p: Params) -> None:
@@ -914,7 +992,8 @@ def run(st: State, p: Params, months: int) -> Any:
     # each row writes its metrics contiguously (row, month, metric); the caller gets them as
     # (metric, month, row), one contiguous (month, row) table per metric
     out = np.empty((st.replicates, months + 1, len(MEASURED)))
-    _run_rows(state_arrays(st), param_arrays(p), first, z_outcome, z_salience, out)
+    w = work(st.slots, st.src.shape[1])
+    _run_rows(state_arrays(st), param_arrays(p), first, z_outcome, z_salience, out, w)
     st.month = first + months
     return np.ascontiguousarray(out.transpose(2, 1, 0))
 
@@ -922,7 +1001,7 @@ def run(st: State, p: Params, months: int) -> Any:
 def measure(st: State) -> Any:
     """Every metric of :data:`MEASURED` for every row, ``(metrics, R)``."""
     out = np.empty((len(MEASURED), st.replicates))
-    _measure_rows(state_arrays(st), out)
+    _measure_rows(state_arrays(st), out, work(st.slots, st.src.shape[1]))
     return out
 
 
