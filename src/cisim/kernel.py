@@ -606,7 +606,10 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any, w: Any) -> No
             continue
         t = s.trust[r, e]
         x = s.experience[r, e] + RECIPROCITY_WEIGHT * (commit[s.dst[r, e]] - t)
-        delta = build * x * (1.0 - t) if x > 0 else erosion * x * t
+        # the spec's two branches, as the same products picked without a jump (the sign of x
+        # is a coin toss the processor mispredicts half the time)
+        up = x > 0
+        delta = ((build if up else erosion) * x) * ((1.0 - t) if up else t)
         updated[e] = _clip(t + delta, 0.0, 1.0)
         in_sum[s.dst[r, e]] += updated[e]
         in_count[s.dst[r, e]] += 1.0
