@@ -287,23 +287,28 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
         w = kernel.work(st.slots, st.src.shape[1])
         return kernel.state_arrays(st), kernel.param_arrays(p), 0, zo, zs, out, w
 
-    tm = np.zeros(11)
-    driven(*batch(), tm)  # compile
-    tm[:] = 0.0
-    args = batch()
-    with _Clock() as c:
-        driven(*args, tm)
-    args = batch()
-    with _Clock() as plain:
-        kernel._run_rows(*args)
-    per_cycle = c.wall / tm.sum()
+    driven(*batch(), np.zeros(11))  # compile
+    # instrumented and plain runs alternate, three each, on fresh copies of the same batch
+    shares, instrumented, plain = [], [], []
+    for _ in range(3):
+        tm = np.zeros(11)
+        args = batch()
+        with _Clock() as c:
+            driven(*args, tm)
+        shares.append(tm / tm.sum())
+        instrumented.append(c.wall)
+        args = batch()
+        with _Clock() as c:
+            kernel._run_rows(*args)
+        plain.append(c.wall)
     replicate_months = months * spec["replicates"]
+    per = statistics.median(instrumented) / replicate_months * 1e9
+    share = np.median(np.array(shares), axis=0)
     names = [*kernel.MECHANISMS, "metrics and masks"]
-    out = {name: tm[k] * per_cycle / replicate_months * 1e9 for k, name in enumerate(names)}
     return {
-        "ns_per_replicate_month": out,
-        "instrumented_ns": c.wall / replicate_months * 1e9,
-        "plain_ns": plain.wall / replicate_months * 1e9,
+        "ns_per_replicate_month": {name: share[k] * per for k, name in enumerate(names)},
+        "instrumented_ns": per,
+        "plain_ns": statistics.median(plain) / replicate_months * 1e9,
         "n": spec["n"],
     }
 
