@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_engine.py            # full: about 15 minutes
+    .venv/bin/python benchmarks/bench_engine.py            # full: about 4 minutes
     .venv/bin/python benchmarks/bench_engine.py --quick    # smaller sizes, no sweeps: ~2 minutes
     .venv/bin/python benchmarks/bench_engine.py --docs     # full, and rewrite the generated part
                                                            # of docs/performance.md and its plot
@@ -27,7 +27,8 @@ What is measured:
 4. **Exponents.** log-log slopes of the compiled run's seconds per run against organisations,
    ties per organisation (``mean_degree`` 2 to 16 at N = 200) and horizon (60 to 480 months).
 5. **Where the time goes.** The phases of ``simulate`` at N = 60, and each compiled mechanism's
-   cost per replicate-month (each mechanism compiled alone in a driver that runs it on a batch).
+   cost per replicate-month (the processor's cycle counter read between the mechanisms in a
+   driver that mirrors ``kernel._run_rows``; its total is given next to the plain step's).
 6. **Two cores.** 1,000 runs at N = 60 on two processes, engine and reference.
 7. **Sweeps** (full mode only). ``cisim sweep experiments/sensitivity.toml --workers 2`` (76,800
    runs) and a 100,000-run Latin hypercube sweep: wall time and the peak resident memory of the

@@ -4,8 +4,9 @@ The mechanisms in :mod:`cisim.mechanisms` are the model's specification: array c
 batch, readable next to the ODD, tested one by one on hand-made states. This module is the same
 rules compiled with numba, looping over replicate rows, organisations and tie slots. A row's
 organisations and ties fit in the processor's cache, every mechanism runs on them before the next
-row is touched, and there are no temporary arrays or per-call overheads: the step runs one to two
-orders of magnitude faster than the array code (``docs/performance.md``).
+row is touched, and there are no temporary arrays or per-call overheads: the step allocates
+nothing (its scratch arrays come from the caller, :class:`Work`) and counts no references. It runs
+one to two orders of magnitude faster than the array code (``docs/performance.md``).
 
 The two implementations must agree exactly. Each function below mirrors the mechanism of the same
 name operation for operation, in the same order of floating-point operations, and a test
