@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -89,6 +90,8 @@ SCENARIOS: dict[str, Scenario] = {
     "clustered": BASE.replace(network="clustered", n_organisations=20),
     "self_assigned": BASE.replace(authority_source="self_assigned", adaptability=1.0),
     "two": BASE.replace(n_organisations=2, turnover=1.0),
+    "brokers": BASE.replace(navigator=3, dormant_ties=3.0, n_organisations=20),
+    "roster": Scenario.load(Path(__file__).resolve().parents[1] / "notebooks/data/riverton.toml"),
 }
 
 
@@ -106,6 +109,19 @@ def test_kernel__whole_runs_match_the_array_engine(name: str, libm: None) -> Non
         assert np.array_equal(expected[metric], got[metric]), f"{name}: {metric} differs"
     assert not _differences(a_state, b_state)
     assert a_state.month == b_state.month == months
+
+
+def test_kernel__a_tie_is_live_both_ways_or_neither() -> None:
+    """What the compiled step assumes when passes over live ties stop at the last live one: a
+    tie's two slots (e and e ^ 1) exist, lie dormant and are brokered together."""
+    st, p = _batch(SCENARIOS["brokers"], 8)
+    dormant_at_start = st.dormant.copy()
+    for months in (0, 60):
+        engine.run(st, p, months)
+        assert (st.rev == np.arange(st.rev.shape[1]) ^ 1).all()
+        for flags in (st.exists, st.dormant):
+            assert np.array_equal(flags[:, ::2], flags[:, 1::2])
+    assert (dormant_at_start & ~st.dormant).sum() >= 20  # the navigators brokered ties
 
 
 def test_kernel__step_equals_run(libm: None) -> None:

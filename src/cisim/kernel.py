@@ -126,11 +126,27 @@ jit = numba.njit(**_OPTIONS)
 #: passing it through a call costs more than most mechanisms' work on a row.
 inline = numba.njit(**_OPTIONS, inline="always")
 
-#: Scratch arrays of one batch, reused by every row and month: ``act`` and ``live`` (the step's
-#: masks of active members and live ties), ``org[k]`` and ``flag[k]`` per organisation,
-#: ``tie[k]`` and ``tie_flag[k]`` per tie slot, ``slots`` tie slot numbers, ``counts`` and
-#: ``terms`` per sector, and each row's adjacency (``out_start``, ``out_slots``, ``in_start``,
-#: ``in_slots``, ``cursor``).
+#: Scratch arrays of one call of :func:`run` (or :func:`measure`), reused by every row and month.
+#:
+#: * ``act``, ``live``: the step's masks of active members and live ties (written by the metrics);
+#:   ``live_slots``: the live ties' slot numbers (the metrics' trust spread);
+#: * ``out_start``, ``out_slots``, ``in_start``, ``in_slots``, ``cursor``: a row's adjacency;
+#: * ``counts``, ``terms``: per sector (diversity);
+#: * per organisation, ``org[k]`` (numbers) and ``flag[k]`` (yes/no), and per tie slot
+#:   ``tie_value`` and ``tie_flag[k]``, each used within one mechanism except where noted:
+#:
+#:   ================  =============================================================================
+#:   turnover          ``flag[0]`` leavers; ``org[0]``, ``org[1]`` sums; ``org[2]`` each member's
+#:                     mean trust, read by entry point and contribution
+#:   entry point       ``org[3]`` effective authority
+#:   setback response  ``flag[0]`` blame, ``flag[1]`` learn; blame probability ``org[0..4]``;
+#:                     blame targets ``tie_flag[0]``, ``tie_value``, ``org[0]``, ``tie_flag[1]``,
+#:                     ``org[1]``, ``flag[2]``
+#:   trust             ``org[0..3]``, ``tie_value``
+#:   navigator         ``org[0..3]``, ``flag[0]``; brokering ``flag[1]``, ``org[4]``, ``tie_value``,
+#:                     ``tie_flag[0]``
+#:   metrics           ``org[0]`` contribution shares
+#:   ================  =============================================================================
 Work = namedtuple(
     "Work",
     [
@@ -138,9 +154,9 @@ Work = namedtuple(
         "live",
         "org",
         "flag",
-        "tie",
+        "tie_value",
         "tie_flag",
-        "slots",
+        "live_slots",
         "counts",
         "terms",
         "out_start",
@@ -159,9 +175,9 @@ def work(n: int, e_n: int) -> Any:
         live=np.zeros(e_n, dtype=np.bool_),
         org=np.zeros((5, n)),
         flag=np.zeros((3, n), dtype=np.bool_),
-        tie=np.zeros((1, e_n)),
+        tie_value=np.zeros(e_n),
         tie_flag=np.zeros((2, e_n), dtype=np.bool_),
-        slots=np.zeros(e_n, dtype=np.int64),
+        live_slots=np.zeros(e_n, dtype=np.int64),
         counts=np.zeros(5, dtype=np.int64),
         terms=np.zeros(5),
         out_start=np.zeros(n + 1, dtype=np.int64),
@@ -497,7 +513,7 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any, w: Any) ->
     n = s.status.shape[1]
     # each blamer's target: its best-scoring candidate tie (State.pick_one_per_src); draws are
     # pure functions of the slot, so only candidates need theirs
-    candidates, score, best = w.tie_flag[0], w.tie[0], w.org[0]
+    candidates, score, best = w.tie_flag[0], w.tie_value, w.org[0]
     best[:] = -np.inf
     for e in range(live.shape[0]):
         i = s.src[r, e]
@@ -513,6 +529,9 @@ def _blame(s: Any, p: Any, r: int, month: int, live: Any, blame: Any, w: Any) ->
     severity = p.blame_severity[r]
     blamed_count = w.org[1]
     blamed_count[:] = 0.0
+    # a target or its reverse hits a slot only if the slot is live; a tie is live in both
+    # directions or neither (its two slots, e and e ^ 1, are made, made dormant and brokered
+    # together), so slots past the live ones have no hits and keep their experience
     for e in range(live.shape[0]):
         hits = (1.0 if target[e] else 0.0) + (1.0 if target[s.rev[r, e]] else 0.0)
         s.experience[r, e] = s.experience[r, e] - severity * hits
@@ -599,7 +618,7 @@ def trust(s: Any, p: Any, r: int, month: int, act: Any, live: Any, w: Any) -> No
         commit[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
     build = p.trust_build_rate[r]
     erosion = p.trust_erosion_rate[r]
-    updated, in_sum, in_count = w.tie[0], w.org[1], w.org[2]
+    updated, in_sum, in_count = w.tie_value, w.org[1], w.org[2]
     in_sum[:] = 0.0
     in_count[:] = 0.0
     for e in range(live.shape[0]):
@@ -697,7 +716,7 @@ def _broker(s: Any, r: int, month: int, act: Any, attended: Any, w: Any) -> None
         return
     # each lucky member's best dormant tie to an active member (draws are pure functions of
     # the slot, so only candidate slots need theirs)
-    best, score, candidates = w.org[4], w.tie[0], w.tie_flag[0]
+    best, score, candidates = w.org[4], w.tie_value, w.tie_flag[0]
     best[:] = -np.inf
     candidates[:] = False
     for e in range(e_n):
@@ -825,8 +844,8 @@ def _measure(s: Any, r: int, out: Any, w: Any) -> int:
     Leaves the masks of active members and live ties for the next step in ``w.act`` and
     ``w.live``: while the collaboration runs, its members are its active members and the ties
     between them its live ties. Returns where the live ties end (one past the last live slot):
-    passes over live ties need go no further (dormant ties, and those of outsiders who have not
-    joined, sit at the end of a row).
+    passes over live ties need go no further (dormant ties sit at the end of a row, and so, in
+    generated networks, do most ties between outsiders who have not joined).
     """
     n = s.status.shape[1]
     e_n = s.src.shape[1]
@@ -840,7 +859,7 @@ def _measure(s: Any, r: int, out: Any, w: Any) -> int:
         cap = s.capacity[r, i]
         share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
     # trust over the ties between members: the mean in the same pass that finds them
-    ties = w.slots
+    ties = w.live_slots
     n_ties = 0
     total = 0.0
     for e in range(e_n):
@@ -898,7 +917,7 @@ def _step_row(
 ) -> None:
     # Who is active and which ties are live change only when the navigator brokers a tie (at the
     # end of its turn) and in membership, so the masks of the month's start (found by the last
-    # month's metrics) serve the first seven.
+    # month's metrics) serve every mechanism before membership (adaptation reads only ``act``).
     act, live = w.act, w.live[:end]
     trust_i, mean_trust = turnover(s, p, r, month, act, live, w)
     entry_point(s, p, r, month, act, trust_i, mean_trust, w)

@@ -104,11 +104,12 @@ def _sectors(sc: Scenario, plan: _Plan, rng: np.random.Generator) -> NDArray[np.
 
 @dataclass
 class _Draws:
-    """A batch's runs as drawn, each run's arrays concatenated onto the last's.
+    """A batch's runs as drawn, run after run, for :meth:`_Padded.of` to concatenate.
 
-    Organisations of run ``k`` are ``orgs[k]:orgs[k + 1]``, its ties (live, then dormant)
-    ``ties[k]:ties[k + 1]``; a tie is the key ``a * n + b`` of its pair (``a < b``, ``n`` the
-    run's organisations).
+    ``sector`` and ``z_traits`` hold one entry per run; ``keys``, ``prior``, ``z_trust`` and
+    ``given`` two, the run's formed ties and then its dormant ones. A tie is the key ``a * n + b``
+    of its pair (``a < b``, ``n`` the run's organisations); ``formed`` counts each run's formed
+    ties, ``members`` its members (the rest of its organisations are outsiders).
     """
 
     sector: list[NDArray[np.int8]]
@@ -117,7 +118,7 @@ class _Draws:
     prior: list[B]
     z_trust: list[F]  # (2, m) standard normal draws of trust a -> b and b -> a
     given: list[F]  # (2, m) trust set by a roster (NaN: drawn)
-    live: list[int]  # live ties of each run (the rest are dormant)
+    formed: list[int]
     members: list[int]
 
     @classmethod
@@ -150,7 +151,7 @@ class _Draws:
         self.prior += [prior, np.zeros(len(dormant), dtype=bool)]
         self.z_trust += [z, net.standard_normal((2, len(dormant)))]
         self.given += [given, np.full((2, len(dormant)), np.nan)]
-        self.live.append(len(keys))
+        self.formed.append(len(keys))
         self.members.append(plan.n)
 
 
@@ -284,7 +285,7 @@ class _Padded:
             np.array([s.scenario.trait_spread for s in specs]),
             np.concatenate(draws.keys),
             ties,
-            np.array(draws.live, dtype=np.int64),
+            np.array(draws.formed, dtype=np.int64),
             np.concatenate(draws.prior),
             np.concatenate(draws.z_trust, axis=1),
             np.concatenate(draws.given, axis=1),
@@ -309,9 +310,10 @@ class _Padded:
 
 @numba.njit(cache=True)
 def _clip01(x: float) -> float:  # pragma: no cover (compiled)
-    """``np.clip(x, 0.0, 1.0)`` exactly (a negative zero becomes 0.0)."""
-    x = x if x > 0.0 else 0.0
-    return x if x < 1.0 else 1.0
+    """``np.clip(x, 0.0, 1.0)`` exactly: a value moves only when it is beyond a bound, so a
+    negative zero and NaN pass through as numpy passes them."""
+    x = 0.0 if x < 0.0 else x
+    return 1.0 if x > 1.0 else x
 
 
 @numba.njit(cache=True)
@@ -326,7 +328,7 @@ def _fill(
     spread: Any,
     keys: Any,
     ties: Any,
-    live: Any,
+    formed: Any,
     prior: Any,
     z_trust: Any,
     given: Any,
@@ -381,7 +383,7 @@ def _fill(
                 trust[r, 2 * k + side] = drawn if math.isnan(g) else g
                 out_prior[r, 2 * k + side] = prior[t]
                 exists[r, 2 * k + side] = True
-                dormant[r, 2 * k + side] = k >= live[r]
+                dormant[r, 2 * k + side] = k >= formed[r]
     return out_sector, status, traits, src, dst, rev, exists, dormant, trust, out_prior
 
 
