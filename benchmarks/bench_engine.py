@@ -798,28 +798,14 @@ def write_docs(res: dict[str, Any], text: str) -> None:
     import matplotlib.pyplot as plt
 
     d = res["derived"]
-    ns = [s["n"] for s in d["sizes"]]
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    ax.loglog(
-        ns,
-        [1e3 / s["engine_runs_per_s"] for s in d["sizes"]],
-        "o-",
-        label="cisim (compiled), per run in a batch",
-    )
-    arr = [s for s in d["sizes"] if "arrays_runs_per_s" in s]
-    ax.loglog(
-        [s["n"] for s in arr],
-        [1e3 / s["arrays_runs_per_s"] for s in arr],
-        "s--",
-        label="cisim array mechanisms (numpy)",
-    )
-    ref = [s for s in d["sizes"] if "reference_runs_per_s" in s]
-    ax.loglog(
-        [s["n"] for s in ref],
-        [1e3 / s["reference_runs_per_s"] for s in ref],
-        "^-",
-        label="idiomatic Mesa reference",
-    )
+    for key, style, label in (
+        ("engine_runs_per_s", "o-", "cisim (compiled), per run in a batch"),
+        ("arrays_runs_per_s", "s--", "cisim array mechanisms (numpy)"),
+        ("reference_runs_per_s", "^-", "idiomatic Mesa reference"),
+    ):
+        sizes = [s for s in d["sizes"] if key in s]
+        ax.loglog([s["n"] for s in sizes], [1e3 / s[key] for s in sizes], style, label=label)
     ax.set_xlabel("organisations")
     ax.set_ylabel("CPU milliseconds per run of 120 months")
     ax.set_title("Cost of a run against its size (one core)")

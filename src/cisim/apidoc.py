@@ -16,11 +16,12 @@ import dataclasses
 import importlib
 import inspect
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from cisim.io import refresh_text
 
 #: The documented modules, in order, with what each is for.
 MODULES: tuple[tuple[str, str], ...] = (
@@ -297,17 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/api.md"))
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = parser.parse_args(argv)
-    fresh = render()
-    current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
-    if args.check:
-        if fresh != current:
-            print(f"{args.out}: out of date; run `python -m cisim.apidoc`", file=sys.stderr)
-            return 1
-        return 0
-    if fresh != current:
-        args.out.write_text(fresh, encoding="utf-8")
-        print(f"{args.out}: written", file=sys.stderr)
-    return 0
+    return refresh_text(
+        args.out,
+        render(),
+        check=args.check,
+        stale="out of date; run `python -m cisim.apidoc`",
+        written="written",
+    )
 
 
 if __name__ == "__main__":

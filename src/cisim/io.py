@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Collection, Iterator
@@ -113,6 +114,21 @@ def write_table(frame: pd.DataFrame, directory: Path, stem: str, *, csv: bool = 
 def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as indented JSON with a final newline."""
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def refresh_text(path: Path, fresh: str, *, check: bool, stale: str, written: str) -> int:
+    """Bring a generated file up to date: write ``fresh`` to ``path`` when it differs, saying
+    ``written`` on stderr; with ``check``, write nothing and say ``stale`` instead. Returns the
+    exit status: 1 when ``check`` finds the file out of date, else 0."""
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if fresh == current:
+        return 0
+    if check:
+        print(f"{path}: {stale}", file=sys.stderr)
+        return 1
+    path.write_text(fresh, encoding="utf-8")
+    print(f"{path}: {written}", file=sys.stderr)
+    return 0
 
 
 def safe_name(name: str) -> str:

@@ -17,13 +17,13 @@ current. ``tests/test_docs.py`` fails when they are not.
 from __future__ import annotations
 
 import argparse
-import sys
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cisim.io import refresh_text
 from cisim.parameters import SPECS, Spec
 from cisim.scenario import PRESET_NAMES, Scenario
 
@@ -399,17 +399,13 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="do not write; exit 1 if a block is out of date"
     )
     args = parser.parse_args(argv)
-    current = args.odd.read_text(encoding="utf-8")
-    fresh = update(args.odd, args.configs)
-    if args.check:
-        if fresh != current:
-            print(f"{args.odd}: generated blocks are out of date", file=sys.stderr)
-            return 1
-        return 0
-    if fresh != current:
-        args.odd.write_text(fresh, encoding="utf-8")
-        print(f"{args.odd}: generated blocks rewritten", file=sys.stderr)
-    return 0
+    return refresh_text(
+        args.odd,
+        update(args.odd, args.configs),
+        check=args.check,
+        stale="generated blocks are out of date",
+        written="generated blocks rewritten",
+    )
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ class _Draws:
     ``sector`` and ``z_traits`` hold one entry per run; ``keys``, ``prior``, ``z_trust`` and
     ``given`` two, the run's formed ties and then its dormant ones. A tie is the key ``a * n + b``
     of its pair (``a < b``, ``n`` the run's organisations); ``formed`` counts each run's formed
-    ties, ``members`` its members (the rest of its organisations are outsiders).
+    ties.
     """
 
     sector: list[NDArray[np.int8]]
@@ -119,11 +119,10 @@ class _Draws:
     z_trust: list[F]  # (2, m) standard normal draws of trust a -> b and b -> a
     given: list[F]  # (2, m) trust set by a roster (NaN: drawn)
     formed: list[int]
-    members: list[int]
 
     @classmethod
     def of(cls, specs: list[RunSpec], plans: dict[int, _Plan]) -> _Draws:
-        draws = cls([], [], [], [], [], [], [], [])
+        draws = cls([], [], [], [], [], [], [])
         for spec in specs:
             draws.add(spec, plans[id(spec.scenario)])
         return draws
@@ -152,7 +151,6 @@ class _Draws:
         self.z_trust += [z, net.standard_normal((2, len(dormant)))]
         self.given += [given, np.full((2, len(dormant)), np.nan)]
         self.formed.append(len(keys))
-        self.members.append(plan.n)
 
 
 def _roster_ties(
@@ -277,7 +275,7 @@ class _Padded:
         arrays = _fill(
             np.concatenate(draws.sector),
             orgs,
-            np.array(draws.members, dtype=np.int64),
+            np.array([plans[id(s.scenario)].n for s in specs], dtype=np.int64),
             z,
             np.exp(spread * z[3] - 0.5 * spread * spread),
             np.stack([plan.means for plan in plans.values()]),
