@@ -127,9 +127,9 @@ class _Clock:
 def _simulate_phases(sc: Any, replicates: int, batch_size: int, arrays: bool = False) -> dict:
     """``cisim.simulate`` phase by phase (or with the array engine), each phase timed."""
     from cisim import engine
-    from cisim.metrics import REGISTRY
-    from cisim.population import RunSpec, build_state
-    from cisim.simulate import summarise, tidy
+    from cisim.model.metrics import REGISTRY
+    from cisim.model.population import RunSpec, build_state
+    from cisim.study.simulate import summarise, tidy
 
     t = {"init_cpu": 0.0, "run_cpu": 0.0, "init_wall": 0.0, "run_wall": 0.0}
     numbers = np.arange(replicates)
@@ -158,7 +158,7 @@ def _simulate_phases(sc: Any, replicates: int, batch_size: int, arrays: bool = F
 
 
 def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
-    from cisim.simulate import DEFAULT_BATCH
+    from cisim.study.simulate import DEFAULT_BATCH
 
     sc = _scenario(spec["n"], spec.get("mean_degree"), spec.get("horizon"))
     _simulate_phases(sc, 1, 1, spec.get("arrays", False))  # imports, numba cache, lazy setup
@@ -204,8 +204,8 @@ def _work_single(spec: dict[str, Any]) -> dict[str, Any]:
 def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     """Where the compiled step's time goes, nanoseconds per replicate-month.
 
-    A driver that is :func:`cisim.kernel._run_rows` line for line, compiled the same way, reads
-    the processor's cycle counter between the mechanisms (and around the metrics, which also
+    A driver that is :func:`cisim.engine.kernel._run_rows` line for line, compiled the same way,
+    reads the processor's cycle counter between the mechanisms (and around the metrics, which also
     find the next month's masks); cycles become nanoseconds by the driver's own wall time.
     Reading the counter costs a few nanoseconds a segment, so the segments add up to slightly
     more than the uninstrumented step, which is also reported.
@@ -216,9 +216,9 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     from llvmlite import ir
     from numba.core.extending import intrinsic
 
-    from cisim import kernel
-    from cisim.population import RunSpec, build_state
-    from cisim.streams import Stream, normal
+    from cisim.engine import kernel
+    from cisim.model.population import RunSpec, build_state
+    from cisim.model.streams import Stream, normal
 
     @intrinsic
     def cycles(typingctx: Any) -> Any:

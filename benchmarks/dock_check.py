@@ -47,7 +47,7 @@ import reference_mesa
 
 import cisim
 from cisim import Scenario
-from cisim.regimes import REGIMES
+from cisim.model.regimes import REGIMES
 
 PRESETS: tuple[str, ...] = ("baseline", "louisville", "strong_start")
 #: Reference runs per preset; reference run ``k`` uses seed ``REFERENCE_SEED + k``.

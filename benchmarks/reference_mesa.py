@@ -6,7 +6,7 @@ outsiders), fixed to a node of a ``mesa.discrete_space.Network`` (a networkx gra
 dormant ties), with methods called through ``self.agents.shuffle_do(...)`` / ``do(...)``, per-agent
 Python loops over the partners found through the network space, and trust held per agent in
 dictionaries keyed by partner. A ``mesa.DataCollector`` records every metric of
-``cisim.metrics.REGISTRY`` each month, and :func:`run` returns the per-run outcome columns of
+``cisim.model.metrics.REGISTRY`` each month, and :func:`run` returns the per-run outcome columns of
 ``cisim.simulate``'s summary. It imports only cisim's ``Scenario`` (for parameters) and
 module-level constants, never the engine's array functions.
 
@@ -37,18 +37,18 @@ import pandas as pd
 from mesa.discrete_space import FixedAgent, Network
 
 from cisim import Scenario
-from cisim.mechanisms.adaptation import ADAPT_RATE, CLIMATE_RESET
-from cisim.mechanisms.contribution import TRUST_WEIGHT
-from cisim.mechanisms.entry_point import FRUSTRATION_RATE, TALK_UNDERSTANDING
-from cisim.mechanisms.joint_work import (
+from cisim.model.mechanisms.adaptation import ADAPT_RATE, CLIMATE_RESET
+from cisim.model.mechanisms.contribution import TRUST_WEIGHT
+from cisim.model.mechanisms.entry_point import FRUSTRATION_RATE, TALK_UNDERSTANDING
+from cisim.model.mechanisms.joint_work import (
     ASPIRATION_ADAPTATION,
     FRUSTRATION_EASING,
     MODE_EFFECT,
     PROGRESS_RATE,
     SCOPE_GROWTH,
 )
-from cisim.mechanisms.navigator import BROKER_CHANCE, CREDIBILITY_RECOVERY
-from cisim.mechanisms.setback_response import (
+from cisim.model.mechanisms.navigator import BROKER_CHANCE, CREDIBILITY_RECOVERY
+from cisim.model.mechanisms.setback_response import (
     BLAME_BASE,
     BLAMED_DECAY,
     CLIMATE_RATE,
@@ -60,15 +60,15 @@ from cisim.mechanisms.setback_response import (
     TRUST_TERM,
     UNDERSTANDING_TERM,
 )
-from cisim.mechanisms.trust import RECIPROCITY_WEIGHT
-from cisim.parameters import SECTOR_TRAITS, SECTORS
-from cisim.regimes import REGIMES
+from cisim.model.mechanisms.trust import RECIPROCITY_WEIGHT
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS
+from cisim.model.regimes import REGIMES
 
 CANDIDATE, ACTIVE, EXITED = "candidate", "active", "exited"
 GOVERNANCE = ("shared", "lead_organisation", "administrative_organisation")
 
 
-#: The monthly metrics, as ``cisim.metrics.REGISTRY`` names them; each is a model attribute or
+#: The monthly metrics, as ``cisim.model.metrics.REGISTRY`` names them; each is a model attribute or
 #: method of the same name (``entry_found`` and ``wins`` are attributes, reported as numbers).
 METRICS: tuple[str, ...] = (
     "mean_trust",
@@ -565,7 +565,7 @@ class CollaborationReference(mesa.Model):
         self._understanding = mean_sd([a.understanding for a in members])
         self._commitment = mean_sd([a.commitment() for a in members])
 
-    # ---- the monthly metrics (the names and definitions of cisim.metrics.REGISTRY) -------------
+    # ---- the monthly metrics (the names and definitions of cisim.model.metrics.REGISTRY) -------
     def mean_trust(self) -> float:
         """Mean trust on ties between members (not dormant; dissolved collaborations too)."""
         return mean_sd(self._tie_trust)[0]
@@ -861,7 +861,7 @@ class CollaborationReference(mesa.Model):
 
     # ---- outcomes ------------------------------------------------------------------------------
     def regime(self) -> str:
-        """The regime by the rule of ``cisim.regimes.classify`` (ODD §8)."""
+        """The regime by the rule of ``cisim.model.regimes.classify`` (ODD §8)."""
         sc = self.sc
         responses = self.blame_total + self.learning_total
         blame_share = self.blame_total / responses if responses else 0.0

@@ -1,10 +1,11 @@
 """Shared test helpers: tiny hand-made states.
 
 ``make_state`` builds a state of two or three organisations through the real initialisation
-(:func:`cisim.population.build_state`), so every field has a valid shape and dtype, on a scenario
-chosen to be *plain*: everyone is tied to everyone (``network="complete"``), no candidates, no
-dormant ties, no trait or trust spread (every trust is ``initial_trust``, every trait its mean),
-no turnover and no exits or joins. A test then sets the fields its behaviour needs directly::
+(:func:`cisim.model.population.build_state`), so every field has a valid shape and dtype, on a
+scenario chosen to be *plain*: everyone is tied to everyone (``network="complete"``), no
+candidates, no dormant ties, no trait or trust spread (every trust is ``initial_trust``, every
+trait its mean), no turnover and no exits or joins. A test then sets the fields its behaviour
+needs directly::
 
     st, p = make_state(n=3, initial_trust=0.5)
     st.trust[0, tie(st, 0, 1)] = 0.9  # org 0's trust in org 1
@@ -21,9 +22,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cisim.population import RunSpec, build_state
-from cisim.scenario import Scenario
-from cisim.state import Params, State
+from cisim.model.population import RunSpec, build_state
+from cisim.model.scenario import Scenario
+from cisim.model.state import Params, State
 
 #: The plain scenario of a hand-made state (any of it can be overridden).
 PLAIN: dict[str, Any] = {

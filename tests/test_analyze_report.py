@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from cisim import cli
-from cisim.analysis.report import ReportSource, headline, plain, warning_phrase
+from cisim.present.report import ReportSource, headline, plain, warning_phrase
 
 QUESTION = "Does a navigator <b>help</b> & how much does turnover hurt?"
 TINY = f"""

@@ -6,7 +6,7 @@ import inspect
 from pathlib import Path
 
 import cisim
-from cisim import apidoc
+from cisim.documents import apidoc
 
 ROOT = Path(__file__).resolve().parents[1]
 API = ROOT / "docs" / "api.md"
@@ -14,7 +14,7 @@ API = ROOT / "docs" / "api.md"
 
 def test_apidoc__committed_file_is_in_sync():
     assert API.read_text(encoding="utf-8") == apidoc.render(), (
-        "run `python -m cisim.apidoc` to regenerate docs/api.md"
+        "run `python -m cisim.documents.apidoc` to regenerate docs/api.md"
     )
 
 

@@ -23,12 +23,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cisim import engine, kernel
-from cisim.metrics import REGISTRY
-from cisim.population import RunSpec, build_state
-from cisim.roster import Organisation, Relationship, Roster
-from cisim.scenario import Scenario
-from cisim.state import State
+from cisim import engine
+from cisim.engine import kernel
+from cisim.model.metrics import REGISTRY
+from cisim.model.population import RunSpec, build_state
+from cisim.model.roster import Organisation, Relationship, Roster
+from cisim.model.scenario import Scenario
+from cisim.model.state import State
 
 PINNED = Path(__file__).with_suffix(".json")
 SEED = 2026
@@ -132,8 +133,8 @@ def test_battery__whole_runs_are_bit_identical_to_the_pinned_digests(name: str) 
 
 
 def test_battery__covers_every_preset_and_network_kind() -> None:
-    from cisim.parameters import SPECS
-    from cisim.scenario import PRESET_NAMES
+    from cisim.model.parameters import SPECS
+    from cisim.model.scenario import PRESET_NAMES
 
     names = {s.scenario.name for specs in CASES.values() for s in specs}
     assert set(PRESET_NAMES) <= names

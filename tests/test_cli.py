@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from cisim import cli, io
-from cisim.metrics import REGISTRY
-from cisim.regimes import REGIMES
-from cisim.scenario import PRESET_DIR, PRESET_NAMES, Scenario
+from cisim.model.metrics import REGISTRY
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import PRESET_DIR, PRESET_NAMES, Scenario
 
 REPLICATES = "12"
 

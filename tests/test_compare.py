@@ -8,10 +8,10 @@ import pytest
 from matplotlib.figure import Figure
 
 import cisim
-from cisim.compare import CHUNK, OUTCOME_NAMES, Comparison, describe_change, run_scenarios
 from cisim.errors import ConfigError
-from cisim.options import OptionRanking
-from cisim.simulate import simulate
+from cisim.study.compare import CHUNK, OUTCOME_NAMES, Comparison, describe_change, run_scenarios
+from cisim.study.options import OptionRanking
+from cisim.study.simulate import simulate
 
 #: A short horizon keeps the tests quick; the effects below hold at it.
 SHORT = 60

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cisim import odd
-from cisim.mechanisms import SCHEDULE
-from cisim.parameters import SPECS
+from cisim.documents import odd
+from cisim.model.mechanisms import SCHEDULE
+from cisim.model.parameters import SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"
@@ -21,9 +21,9 @@ CONFIGS = ROOT / "configs"
 
 #: Modules whose docstrings cite literature that must resolve to the ODD's bibliography.
 CITING_MODULES = (
-    *(f"cisim.mechanisms.{m.__name__}" for m in SCHEDULE),
-    "cisim.network",
-    "cisim.streams",
+    *(f"cisim.model.mechanisms.{m.__name__}" for m in SCHEDULE),
+    "cisim.model.network",
+    "cisim.model.streams",
     "cisim.stats",
 )
 #: "Surname ... (year" or "Surname et al. (year" or "Surname & Other (year" or "Surname (year".
@@ -59,7 +59,9 @@ def _docstrings(module: object) -> str:
 
 def test_odd__parameter_table_matches_specs_and_defaults(text):
     block = odd.extract_block(text, odd.PARAMETERS_START, odd.PARAMETERS_END)
-    assert block == odd.render_parameter_table(), "run `python -m cisim.odd` to regenerate"
+    assert block == odd.render_parameter_table(), (
+        "run `python -m cisim.documents.odd` to regenerate"
+    )
 
 
 def test_odd__parameter_table_has_one_row_per_parameter(text):
@@ -78,7 +80,7 @@ def test_odd__every_parameter_has_a_justification():
 def test_odd__preset_tables_match_configs(text):
     block = odd.extract_block(text, odd.PRESETS_START, odd.PRESETS_END)
     assert block == odd.render_presets(odd.load_presets(CONFIGS)), (
-        "run `python -m cisim.odd` to regenerate"
+        "run `python -m cisim.documents.odd` to regenerate"
     )
 
 

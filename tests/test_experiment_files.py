@@ -3,7 +3,7 @@
 Independently of the sweep runner, each file is parsed with :mod:`tomllib`; every key of
 ``[levers]``, ``[uncertainties]`` and ``[constants]`` must be a scenario field, and every level
 (or both ends of every range) must build a valid scenario on the file's base. When the sweep
-package is there, each file must also load as a :class:`cisim.sweeps.experiment.Experiment`.
+package is there, each file must also load as a :class:`cisim.study.sweeps.experiment.Experiment`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from cisim.parameters import SPECS
-from cisim.scenario import Scenario
+from cisim.model.parameters import SPECS
+from cisim.model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"
@@ -163,9 +163,9 @@ def test_phase_and_resources__grids() -> None:
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_experiment_file__loads_as_an_experiment(path: Path) -> None:
     try:
-        from cisim.sweeps.experiment import Experiment
+        from cisim.study.sweeps.experiment import Experiment
     except ImportError:
-        pytest.skip("cisim.sweeps.experiment is not available")
+        pytest.skip("cisim.study.sweeps.experiment is not available")
     experiment = Experiment.from_toml(path)
     data = _load(path)
     assert experiment.name == path.stem
@@ -194,9 +194,9 @@ def test_readme__describes_every_study_with_measured_findings() -> None:
 def test_experiment_file__runs_shrunk_through_the_sweep_runner(path: Path, tmp_path: Path) -> None:
     # the shipped design with 2 replicates, 12 months and (sampling designs) a small sample
     try:
-        from cisim.sweeps.designs import n_points
-        from cisim.sweeps.experiment import Experiment
-        from cisim.sweeps.runner import SerialExecutor, run_sweep
+        from cisim.study.sweeps.designs import n_points
+        from cisim.study.sweeps.experiment import Experiment
+        from cisim.study.sweeps.runner import SerialExecutor, run_sweep
     except ImportError:
         pytest.skip("the sweep runner is not available")
     data = _load(path)

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 
-from cisim import figures
-from cisim.regimes import REGIMES
-from cisim.scenario import Scenario
-from cisim.simulate import Results, simulate
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
+from cisim.present import figures
+from cisim.study.simulate import Results, simulate
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def results() -> Results:
 
 def test_figures__render_without_pyplot(tmp_path: Path) -> None:
     code = (
-        "import sys, pathlib, pandas as pd; from cisim import figures; "
+        "import sys, pathlib, pandas as pd; from cisim.present import figures; "
         "t = pd.DataFrame({'replicates': [10], 'learning_journey_share': [1.0], "
         "'blame_game_share': [0.0], 'stalled_share': [0.0], 'dissolved_share': [0.0]}, "
         "index=['a']); "

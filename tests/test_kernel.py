@@ -1,6 +1,6 @@
-"""The compiled step (:mod:`cisim.kernel`) against the array mechanisms, bit for bit.
+"""The compiled step (:mod:`cisim.engine.kernel`) against the array mechanisms, bit for bit.
 
-The array mechanisms (:data:`cisim.mechanisms.SCHEDULE`) are the readable specification; the
+The array mechanisms (:data:`cisim.model.mechanisms.SCHEDULE`) are the readable specification; the
 compiled step must do exactly what they do. numpy's ``exp``, ``tanh`` and ``log`` are SIMD
 approximations chosen by the processor, the compiled code calls the C library's, so the array
 code runs here with the C library's functions (the ``libm`` fixture); everything else, every
@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cisim import engine, kernel
-from cisim.mechanisms import SCHEDULE
-from cisim.metrics import REGISTRY
-from cisim.population import RunSpec, build_state
-from cisim.scenario import Scenario
-from cisim.state import State
+from cisim import engine
+from cisim.engine import kernel
+from cisim.model.mechanisms import SCHEDULE
+from cisim.model.metrics import REGISTRY
+from cisim.model.population import RunSpec, build_state
+from cisim.model.scenario import Scenario
+from cisim.model.state import State
 
 
 def _elementwise(f: Callable[[float], float]) -> Callable[..., Any]:

@@ -15,21 +15,21 @@ import pytest
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from cisim import engine
-from cisim.errors import ConfigError
-from cisim.mesa_model import (
+from cisim.engine.mesa_model import (
     AGENT_REPORTERS,
     OVERRIDABLE,
     CollaborationModel,
     Organisation,
 )
-from cisim.metrics import REGISTRY
-from cisim.parameters import SECTORS
-from cisim.population import RunSpec, build_state
-from cisim.roster import Organisation as RosterOrganisation
-from cisim.roster import Relationship, Roster
-from cisim.scenario import Scenario
-from cisim.simulate import simulate
-from cisim.state import ABSENT, State
+from cisim.errors import ConfigError
+from cisim.model.metrics import REGISTRY
+from cisim.model.parameters import SECTORS
+from cisim.model.population import RunSpec, build_state
+from cisim.model.roster import Organisation as RosterOrganisation
+from cisim.model.roster import Relationship, Roster
+from cisim.model.scenario import Scenario
+from cisim.model.state import ABSENT, State
+from cisim.study.simulate import simulate
 
 METRICS = list(REGISTRY)
 
@@ -260,7 +260,7 @@ def test_collaboration_model__runs_under_batch_run() -> None:
         """
         import json
         import mesa
-        from cisim.mesa_model import CollaborationModel
+        from cisim.engine.mesa_model import CollaborationModel
 
         rows = mesa.batch_run(
             CollaborationModel,
@@ -302,4 +302,4 @@ def test_cisim__import_does_not_import_mesa_until_asked() -> None:
         print(before, "mesa" in sys.modules, model_class.__module__)
         """
     )
-    assert out.split() == ["False", "True", "cisim.mesa_model"]
+    assert out.split() == ["False", "True", "cisim.engine.mesa_model"]

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import cisim
 from cisim import engine
-from cisim.metrics import REGISTRY
-from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS
-from cisim.population import RunSpec, build_state
-from cisim.regimes import REGIMES
-from cisim.state import ABSENT, ACTIVE, CANDIDATE, EXITED
+from cisim.model.metrics import REGISTRY
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
+from cisim.model.population import RunSpec, build_state
+from cisim.model.regimes import REGIMES
+from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
 NULLABLE = frozenset(

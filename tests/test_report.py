@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from cisim import report
-from cisim.regimes import REGIMES
-from cisim.scenario import Scenario
-from cisim.simulate import Results
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
+from cisim.present import runs as report
 from cisim.stats import wilson
+from cisim.study.simulate import Results
 
 
 def _summary(regimes: dict[str, int], **columns: list[float | None]) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pytest
 
 import cisim
 from cisim import Organisation, Relationship, Roster, engine
-from cisim.population import RunSpec, build_state
+from cisim.model.population import RunSpec, build_state
 
 SEED = 5
 
@@ -156,7 +156,7 @@ def test_reproducibility__common_random_numbers_for_turnover():
 
 def test_summary__no_outcome_column_shadows_a_parameter() -> None:
     """Outcome columns are joined to design parameters in sweeps: their names must not clash."""
-    from cisim.parameters import SPECS
+    from cisim.model.parameters import SPECS
 
     summary = cisim.simulate(cisim.Scenario(horizon_months=3), replicates=2, seed=0).summary
     assert not set(summary.columns) & set(SPECS)

@@ -9,7 +9,7 @@ import pytest
 
 import cisim
 from cisim import ConfigError, FileFormatError, Roster, Scenario
-from cisim.population import RunSpec, build_state
+from cisim.model.population import RunSpec, build_state
 
 ORGS_CSV = """\
 name,sector,authority,capacity,alignment,turnover

@@ -8,8 +8,8 @@ import math
 import pytest
 
 from cisim import PRESET_NAMES, ConfigError, FileFormatError, Scenario
-from cisim.parameters import SPECS
-from cisim.roster import Organisation, Relationship, Roster
+from cisim.model.parameters import SPECS
+from cisim.model.roster import Organisation, Relationship, Roster
 
 ROSTER = Roster(
     organisations=(

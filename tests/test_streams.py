@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cisim.streams import (
+from cisim.model.streams import (
     N_STREAMS,
     Stream,
     init_generator,

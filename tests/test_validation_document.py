@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cisim import validation
+from cisim.documents import validation
 
 
 @pytest.mark.slow

@@ -28,8 +28,8 @@ SEED = 2026  # the root seed: the same seed gives the same numbers
 import pandas as pd
 
 import cisim
-from cisim.figures import BLAME, LEARNING, PROGRESS, TRUST, regime_figure, regime_shares_figure
-from cisim.report import comparison_table
+from cisim.present.figures import BLAME, LEARNING, PROGRESS, TRUST, regime_figure, regime_shares_figure
+from cisim.present.runs import comparison_table
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 120)
@@ -184,7 +184,7 @@ story(results, journey).head(40)
 story(results, blame).head(40)
 
 # %% [markdown]
-# The two runs checked against the regime rule (`cisim.regimes`): the learning journey ended
+# The two runs checked against the regime rule (`cisim.model.regimes`): the learning journey ended
 # with progress at or above `regime_min_progress`, and in the blame game at least
 # `regime_blame_share` of all responses to setbacks were blame.
 

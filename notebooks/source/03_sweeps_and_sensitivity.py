@@ -41,7 +41,7 @@ import pandas as pd
 
 from cisim.analysis.phase import phase_figure, phase_table
 from cisim.analysis.sensitivity import sobol_figure, sobol_indices
-from cisim.sweeps import Experiment, load, run_sweep, salib_problem
+from cisim.study.sweeps import Experiment, load, run_sweep, salib_problem
 
 pd.set_option("display.precision", 3)
 root = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="cisim-notebook-03-"))

@@ -27,9 +27,9 @@ from matplotlib.figure import Figure
 
 import cisim
 from cisim import engine
-from cisim.metrics import measure
-from cisim.population import RunSpec, build_state
-from cisim.state import ACTIVE, CANDIDATE, EXITED, GOVERNANCE_MODES
+from cisim.model.metrics import measure
+from cisim.model.population import RunSpec, build_state
+from cisim.model.state import ACTIVE, CANDIDATE, EXITED, GOVERNANCE_MODES
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 100)

@@ -15,17 +15,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cisim._version import __version__
-from cisim.compare import Comparison, compare
 from cisim.errors import CisimError, ConfigError, FileFormatError
-from cisim.metrics import REGISTRY as METRICS
-from cisim.options import OptionRanking, options
-from cisim.regimes import REGIMES
-from cisim.roster import Organisation, Relationship, Roster
-from cisim.scenario import PRESET_NAMES, Scenario
-from cisim.simulate import Results, simulate
+from cisim.model.metrics import REGISTRY as METRICS
+from cisim.model.regimes import REGIMES
+from cisim.model.roster import Organisation, Relationship, Roster
+from cisim.model.scenario import PRESET_NAMES, Scenario
+from cisim.study.compare import Comparison, compare
+from cisim.study.options import OptionRanking, options
+from cisim.study.simulate import Results, simulate
 
 if TYPE_CHECKING:
-    from cisim.mesa_model import CollaborationModel
+    from cisim.engine.mesa_model import CollaborationModel
 
 __all__ = [
     "METRICS",
@@ -51,7 +51,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "CollaborationModel":
-        from cisim.mesa_model import CollaborationModel
+        from cisim.engine.mesa_model import CollaborationModel
 
         return CollaborationModel
     raise AttributeError(f"module 'cisim' has no attribute {name!r}")

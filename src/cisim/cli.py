@@ -18,10 +18,11 @@ output directory is written by :func:`cisim.io.atomic_directory`. A refusal of t
 disk, a read-only directory) prints one ``cisim: error: PATH: reason`` line and exits with 1, as
 do unexpected errors (set ``CISIM_DEBUG=1`` for the traceback); an interrupt exits with 130.
 
-This module parses and dispatches; the tables, texts and manifest come from :mod:`cisim.report`,
-files are written by :mod:`cisim.io` and figures drawn by :mod:`cisim.figures`. ``sweep`` is
-:mod:`cisim.sweeps.cli`; ``analyze`` runs :func:`cisim.analysis.analyze` on a finished sweep and
-``report`` turns its results into one HTML file (:mod:`cisim.analysis.report`).
+This module parses and dispatches; the tables, texts and manifest come from
+:mod:`cisim.present.runs`, files are written by :mod:`cisim.io` and figures drawn by
+:mod:`cisim.present.figures`. ``sweep`` is :mod:`cisim.study.sweeps.cli`; ``analyze`` runs
+:func:`cisim.analysis.analyze` on a finished sweep and ``report`` turns its results into one HTML
+file (:mod:`cisim.present.report`).
 """
 
 from __future__ import annotations
@@ -39,16 +40,16 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pandas as pd
 
-from cisim import report
 from cisim._version import __version__
 from cisim.errors import CisimError, ConfigError
 from cisim.io import atomic_directory, check_target, safe_name, write_json, write_table
-from cisim.scenario import PRESET_NAMES, Scenario
-from cisim.simulate import Results, simulate
-from cisim.sweeps import cli as sweep_cli
+from cisim.model.scenario import PRESET_NAMES, Scenario
+from cisim.present import runs as report
+from cisim.study.simulate import Results, simulate
+from cisim.study.sweeps import cli as sweep_cli
 
 if TYPE_CHECKING:
-    from cisim.sweeps.store import SweepResults
+    from cisim.study.sweeps.store import SweepResults
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
@@ -285,7 +286,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def write_run(results: Results, directory: Path, *, csv: bool) -> None:
     """Write one scenario's summary, trajectories, resolved scenario and figures."""
-    from cisim.figures import save_regime_figures
+    from cisim.present.figures import save_regime_figures
 
     write_table(results.summary, directory, "summary", csv=csv)
     write_table(results.trajectories, directory, "trajectories", csv=csv)
@@ -349,7 +350,7 @@ def _run_all(scenarios: list[Scenario], args: argparse.Namespace, where: Path) -
 
 def write_comparison(table: pd.DataFrame, results: list[Results], directory: Path) -> None:
     """Write ``comparison.csv``, ``comparison.md`` and the comparison figures."""
-    from cisim.figures import regime_shares_figure, save, scenario_trajectories_figure
+    from cisim.present.figures import regime_shares_figure, save, scenario_trajectories_figure
 
     table.to_csv(directory / "comparison.csv", index_label="scenario")
     (directory / "comparison.md").write_text(report.comparison_markdown(table) + "\n", "utf-8")
@@ -380,7 +381,7 @@ def analyze_command(args: argparse.Namespace) -> int:
 
 def report_command(args: argparse.Namespace) -> int:
     """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
-    from cisim.analysis.report import ReportSource, headline, write_report
+    from cisim.present.report import ReportSource, headline, write_report
 
     clock = report.Clock.start()
     sweep = load_sweep(args.directory)
@@ -405,8 +406,8 @@ def report_command(args: argparse.Namespace) -> int:
 
 
 def load_sweep(directory: Path) -> SweepResults:
-    """A finished sweep, or a one-line :class:`~cisim.sweeps.SweepError` saying what to do."""
-    from cisim.sweeps import SweepError, load
+    """A finished sweep, or a one-line :class:`~cisim.study.sweeps.SweepError` saying what to do."""
+    from cisim.study.sweeps import SweepError, load
 
     if not directory.is_dir():
         raise SweepError(

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cisim.analysis import AnalysisOptions, SweepMeta, analyze, summarise_text
-from cisim.sweeps import Experiment, SerialExecutor, load, run_sweep
+from cisim.study.sweeps import Experiment, SerialExecutor, load, run_sweep
 
 from .conftest import crn_runs, planted_trajectories
 from .test_sensitivity import S1, ST

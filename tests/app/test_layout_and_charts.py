@@ -9,7 +9,7 @@ import numpy as np
 from cisim.app import charts
 from cisim.app.layout import network_layout
 from cisim.app.world import Settings, World
-from cisim.state import ABSENT
+from cisim.model.state import ABSENT
 
 
 def test_layout__seeded_stable_and_in_the_unit_square():

@@ -6,8 +6,8 @@ import numpy as np
 
 from cisim.app.events import Snapshot, derive_events, join_words
 from cisim.app.phase import MIN_SETBACKS, phase, verdict
-from cisim.scenario import Scenario
-from cisim.state import ACTIVE, CANDIDATE, EXITED
+from cisim.model.scenario import Scenario
+from cisim.model.state import ACTIVE, CANDIDATE, EXITED
 
 NAMES = {0: "City Hall", 1: "the food bank", 2: "the business council", 3: "the newcomer org"}
 

@@ -9,7 +9,7 @@ from cisim.app.classroom import Classroom, Comparison
 from cisim.app.levers import LEVERS, preset_values
 from cisim.app.world import Settings, World
 from cisim.errors import ConfigError
-from cisim.scenario import PRESET_NAMES
+from cisim.model.scenario import PRESET_NAMES
 
 
 def test_settings__take_the_preset_values_and_check_overrides():

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cisim.regimes import REGIMES
+from cisim.model.regimes import REGIMES
 
 from .loader import DOCK, REFERENCE
 

@@ -9,9 +9,9 @@ import pytest
 
 import cisim
 from cisim import Scenario
-from cisim.metrics import REGISTRY
-from cisim.regimes import REGIMES
-from cisim.roster import Organisation, Relationship, Roster
+from cisim.model.metrics import REGISTRY
+from cisim.model.regimes import REGIMES
+from cisim.model.roster import Organisation, Relationship, Roster
 
 from .loader import DOCK, REFERENCE
 

@@ -18,7 +18,7 @@ import pytest
 from cisim import REGIMES, Scenario, simulate
 from cisim.errors import ConfigError
 from cisim.interop import ema
-from cisim.parameters import SPECS
+from cisim.model.parameters import SPECS
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="ipyparallel not installed")

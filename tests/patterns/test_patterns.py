@@ -1,7 +1,7 @@
 """The ten patterns of docs/ODD.md ("Purpose and patterns"), as statistical tests.
 
-Each test runs the pattern's measurement from :mod:`cisim.validation` with the same seed and
-replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
+Each test runs the pattern's measurement from :mod:`cisim.documents.validation` with the same seed
+and replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
 that every comparison's 95 % interval lies on the claimed side. Paired comparisons use common
 random numbers. If a pattern stops emerging, the mechanisms need work, never a weaker test.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from cisim import validation
-from cisim.validation import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
+from cisim.documents import validation
+from cisim.documents.validation import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
 
 pytestmark = pytest.mark.slow
 

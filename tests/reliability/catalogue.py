@@ -10,8 +10,8 @@ command line (``cisim validate`` for scenarios and rosters, ``cisim sweep`` for 
 
     .venv/bin/python tests/reliability/catalogue.py > docs/errors.md
 
-Scenario cases are generated from :data:`cisim.parameters.SPECS`, so a new parameter is covered
-the day it is added.
+Scenario cases are generated from :data:`cisim.model.parameters.SPECS`, so a new parameter is
+covered the day it is added.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cisim.errors import CisimError, ConfigError, FileFormatError
-from cisim.parameters import SECTOR_TRAITS, SPECS
+from cisim.model.parameters import SECTOR_TRAITS, SPECS
 
 SCENARIO, ROSTER, EXPERIMENT = "scenario", "roster", "experiment"
 KINDS = (SCENARIO, ROSTER, EXPERIMENT)
@@ -1095,8 +1095,8 @@ def materialised(case: Case, root: Path | None = None) -> Iterator[Path]:
 
 def load(case: Case) -> Any:
     """Hand the case's entry file to the API (in the current directory)."""
-    from cisim.scenario import Scenario
-    from cisim.sweeps import Experiment
+    from cisim.model.scenario import Scenario
+    from cisim.study.sweeps import Experiment
 
     if case.kind == EXPERIMENT:
         return Experiment.from_toml(case.entry)

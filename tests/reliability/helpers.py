@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cisim.sweeps import SweepResults, load
+from cisim.study.sweeps import SweepResults, load
 
 #: 9 points x 4 replicates = 36 runs in 18 tasks of 2 runs, about 0.1 s each.
 SWEEP = """
@@ -33,7 +33,7 @@ RUNS, TASKS = 36, 18
 #: Runs a sweep serially in a child process: ``python -c RUN EXPERIMENT OUT``.
 RUN = """
 import sys
-from cisim.sweeps import SerialExecutor, run_sweep
+from cisim.study.sweeps import SerialExecutor, run_sweep
 run_sweep(sys.argv[1], sys.argv[2], executor=SerialExecutor(), progress=False)
 """
 

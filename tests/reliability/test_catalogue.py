@@ -88,7 +88,7 @@ def test_catalogue__a_real_process_exits_2_without_a_traceback(
 
 
 def test_catalogue__covers_every_parameter_and_kind() -> None:
-    from cisim.parameters import SPECS
+    from cisim.model.parameters import SPECS
 
     ids = {c.id for c in CASES}
     for name, spec in SPECS.items():

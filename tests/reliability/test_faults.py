@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cisim import cli
-from cisim.sweeps import SerialExecutor, SweepError, load, run_sweep
-from cisim.sweeps import store as store_module
-from cisim.sweeps.runner import drain
+from cisim.study.sweeps import SerialExecutor, SweepError, load, run_sweep
+from cisim.study.sweeps import store as store_module
+from cisim.study.sweeps.runner import drain
 
 from .helpers import (
     RUN,
@@ -101,8 +101,8 @@ def test_sigkill__at_random_moments_then_resume_equals_uninterrupted(
 #: step.
 KILL_AT_STEP = """
 import os, signal, sys
-import cisim.sweeps.store as store
-from cisim.sweeps import SerialExecutor, run_sweep
+import cisim.study.sweeps.store as store
+from cisim.study.sweeps import SerialExecutor, run_sweep
 
 step, seen = sys.argv[3], {"runs": 0, "sha256": 0}
 write_bytes, write_text, write_manifest = (
@@ -463,8 +463,8 @@ def test_damage__design_and_manifest(finished: Path, experiment: Path, reference
 RUN_AND_WAIT = """
 import sys, time
 from pathlib import Path
-import cisim.sweeps.store as store
-from cisim.sweeps import SerialExecutor, run_sweep
+import cisim.study.sweeps.store as store
+from cisim.study.sweeps import SerialExecutor, run_sweep
 
 release, write = Path(sys.argv[3]), store.SweepStore.write
 

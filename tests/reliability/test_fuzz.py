@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 
 import cisim
 from cisim.errors import CisimError
-from cisim.metrics import REGISTRY
-from cisim.parameters import SECTOR_TRAITS, SECTORS, SPECS
-from cisim.regimes import REGIMES
-from cisim.roster import Roster
-from cisim.scenario import PRESET_DIR, Scenario
-from cisim.sweeps import Experiment
-from cisim.sweeps.experiment import TOP_KEYS
+from cisim.model.metrics import REGISTRY
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
+from cisim.model.regimes import REGIMES
+from cisim.model.roster import Roster
+from cisim.model.scenario import PRESET_DIR, Scenario
+from cisim.study.sweeps import Experiment
+from cisim.study.sweeps.experiment import TOP_KEYS
 
 #: Examples per property (plus the explicit extremes of the valid-scenario property).
 EXAMPLES: dict[str, int] = {

@@ -13,9 +13,9 @@ import pytest
 from cisim import cli
 from cisim.errors import ConfigError
 from cisim.io import safe_name
-from cisim.roster import Roster
-from cisim.scenario import Scenario
-from cisim.sweeps import SerialExecutor, run_sweep
+from cisim.model.roster import Roster
+from cisim.model.scenario import Scenario
+from cisim.study.sweeps import SerialExecutor, run_sweep
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "cisim"
 
@@ -123,7 +123,7 @@ def test_security__the_app_listens_on_localhost_by_default() -> None:
 
 
 def test_security__the_dask_cluster_listens_on_loopback() -> None:
-    source = (SRC / "sweeps" / "runner.py").read_text(encoding="utf-8")
+    source = (SRC / "study" / "sweeps" / "runner.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     calls = [
         n

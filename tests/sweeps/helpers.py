@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from cisim.sweeps import SerialExecutor, load
+from cisim.study.sweeps import SerialExecutor, load
 
 
 class CountingExecutor(SerialExecutor):

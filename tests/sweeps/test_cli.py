@@ -1,7 +1,8 @@
 """``cisim sweep`` on the command line: a parser built with :func:`register`, in a subprocess.
 
-``src/cisim/cli.py`` wires :func:`cisim.sweeps.cli.register` into ``cisim``; these tests build a
-parser of their own the same way (and print errors as ``cisim`` does), so they do not depend on it.
+``src/cisim/cli.py`` wires :func:`cisim.study.sweeps.cli.register` into ``cisim``; these tests build
+a parser of their own the same way (and print errors as ``cisim`` does), so they do not depend on
+it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cisim.sweeps import load
+from cisim.study.sweeps import load
 
 from .conftest import DESIGNS, WriteExperiment
 from .helpers import assert_same_sweep
@@ -23,7 +24,7 @@ from .test_runner import SLOW
 MAIN = """
 import argparse, sys
 from cisim.errors import CisimError
-from cisim.sweeps import cli
+from cisim.study.sweeps import cli
 parser = argparse.ArgumentParser(prog="cisim")
 cli.register(parser.add_subparsers(dest="command", required=True))
 args = parser.parse_args(sys.argv[1:])
@@ -118,10 +119,10 @@ def test_cli__ctrl_c_stops_keeps_finished_runs_and_resumes(
 
 def test_import__does_not_load_dask_or_tqdm() -> None:
     code = (
-        "import sys, cisim, cisim.sweeps, cisim.sweeps.cli\n"
+        "import sys, cisim, cisim.study.sweeps, cisim.study.sweeps.cli\n"
         "loaded = {'dask', 'distributed', 'tqdm'} & set(sys.modules)\n"
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
-    code = "import sys, cisim; assert 'cisim.sweeps' not in sys.modules"
+    code = "import sys, cisim; assert 'cisim.study.sweeps' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

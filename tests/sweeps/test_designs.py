@@ -8,8 +8,8 @@ import pytest
 from SALib.sample import morris, sobol
 
 from cisim.errors import ConfigError
-from cisim.sweeps import Experiment, design_table, salib_problem, salib_sample
-from cisim.sweeps.designs import n_points, point_values
+from cisim.study.sweeps import Experiment, design_table, salib_problem, salib_sample
+from cisim.study.sweeps.designs import n_points, point_values
 
 from .conftest import DESIGNS, WriteExperiment
 

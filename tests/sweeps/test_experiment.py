@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.scenario import Scenario
-from cisim.sweeps import Experiment
-from cisim.sweeps.models import DEFAULT_TRAJECTORIES
+from cisim.model.scenario import Scenario
+from cisim.study.sweeps import Experiment
+from cisim.study.sweeps.models import DEFAULT_TRAJECTORIES
 
 from .conftest import DESIGNS, ISHIGAMI, WriteExperiment
 

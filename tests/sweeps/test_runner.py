@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from cisim.sweeps import (
+from cisim.study.sweeps import (
     Experiment,
     SerialExecutor,
     SweepError,
@@ -24,7 +24,7 @@ from cisim.sweeps import (
     open_executor,
     run_sweep,
 )
-from cisim.sweeps.runner import drain
+from cisim.study.sweeps.runner import drain
 
 from .conftest import DESIGNS, ISHIGAMI, WriteExperiment
 from .helpers import PendingCounter, assert_same_sweep
@@ -152,7 +152,7 @@ turnover = [0.01, 0.03, 0.06]
 
 RUN_IN_SUBPROCESS = """
 import sys
-from cisim.sweeps import SerialExecutor, run_sweep
+from cisim.study.sweeps import SerialExecutor, run_sweep
 run_sweep(sys.argv[1], sys.argv[2], executor=SerialExecutor(), progress=False)
 """
 

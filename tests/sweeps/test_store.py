@@ -10,9 +10,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from cisim.regimes import REGIMES
-from cisim.scenario import Scenario
-from cisim.sweeps import (
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
+from cisim.study.sweeps import (
     Experiment,
     SerialExecutor,
     SweepError,
@@ -21,7 +21,7 @@ from cisim.sweeps import (
     load,
     run_sweep,
 )
-from cisim.sweeps.store import locked, write_parquet_atomic
+from cisim.study.sweeps.store import locked, write_parquet_atomic
 
 from .conftest import DESIGNS, WriteExperiment
 from .helpers import CountingExecutor, assert_same_sweep

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cisim.scenario import Scenario
-from cisim.simulate import simulate
-from cisim.sweeps import Experiment, design_table
-from cisim.sweeps.designs import point_values
-from cisim.sweeps.tasks import iter_tasks, n_tasks, run_task
+from cisim.model.scenario import Scenario
+from cisim.study.simulate import simulate
+from cisim.study.sweeps import Experiment, design_table
+from cisim.study.sweeps.designs import point_values
+from cisim.study.sweeps.tasks import iter_tasks, n_tasks, run_task
 
 from .conftest import DESIGNS, ISHIGAMI, WriteExperiment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.adaptation import adaptation, stuck
+from cisim.model.mechanisms.adaptation import adaptation, stuck
 
 
 def _stuck(make_state, replicates=60, **overrides):

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from cisim.mechanisms.community import community
+from cisim.model.mechanisms.community import community
 
 
 def _after(make_state, months=1, setup=None, **overrides):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.contribution import contribution
-from cisim.state import CANDIDATE, EXITED
+from cisim.model.mechanisms.contribution import contribution
+from cisim.model.state import CANDIDATE, EXITED
 
 
 def _commit(make_state, setup=None, **overrides):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.entry_point import entry_hazard, entry_point
+from cisim.model.mechanisms.entry_point import entry_hazard, entry_point
 
 
 def _run(st, p, months):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cisim.mechanisms.contribution import contribution
-from cisim.mechanisms.joint_work import joint_work, task_output
+from cisim.model.mechanisms.contribution import contribution
+from cisim.model.mechanisms.joint_work import joint_work, task_output
 
 
 def _working(make_state, **overrides):

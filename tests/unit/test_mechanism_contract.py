@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.mechanisms import SCHEDULE
-from cisim.population import RunSpec, build_state
-from cisim.scenario import Scenario
-from cisim.state import ABSENT, ACTIVE, CANDIDATE, EXITED, Params, State
+from cisim.model.mechanisms import SCHEDULE
+from cisim.model.population import RunSpec, build_state
+from cisim.model.scenario import Scenario
+from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED, Params, State
 
 #: Quantities that must stay within these bounds ((R, N), (R, E) or (R,) arrays).
 BOUNDS: dict[str, tuple[float, float]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.membership import dissolution_threshold, exit_hazard, membership
-from cisim.state import ABSENT, ACTIVE, CANDIDATE, EXITED
+from cisim.model.mechanisms.membership import dissolution_threshold, exit_hazard, membership
+from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED
 
 
 def _counts(st):

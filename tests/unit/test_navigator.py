@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.navigator import navigator, need
-from cisim.state import CANDIDATE, EXITED
+from cisim.model.mechanisms.navigator import navigator, need
+from cisim.model.state import CANDIDATE, EXITED
 
 
 def _navigated(make_state, **overrides):

@@ -1,4 +1,6 @@
-"""Initialisation: networks, draws and the padded batch (cisim.population, cisim.network)."""
+"""Initialisation: networks, draws and the padded batch (cisim.model.population,
+cisim.model.network).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cisim import Scenario, network
-from cisim.parameters import SECTORS
-from cisim.population import RunSpec, _clip01, _Plan, _sectors, build_state
-from cisim.state import ABSENT, ACTIVE, CANDIDATE
+from cisim import Scenario
+from cisim.model import network
+from cisim.model.parameters import SECTORS
+from cisim.model.population import RunSpec, _clip01, _Plan, _sectors, build_state
+from cisim.model.state import ABSENT, ACTIVE, CANDIDATE
 
 
 @pytest.mark.parametrize("extra", [0, 1, 7, 40])

@@ -12,11 +12,11 @@ import importlib
 import numpy as np
 import pytest
 
-from cisim.mechanisms.setback_response import blame_probability, setback_response
-from cisim.mechanisms.trust import trust
+from cisim.model.mechanisms.setback_response import blame_probability, setback_response
+from cisim.model.mechanisms.trust import trust
 
-# the module (``cisim.mechanisms.setback_response`` the attribute is the function)
-module = importlib.import_module("cisim.mechanisms.setback_response")
+# the module (``cisim.model.mechanisms.setback_response`` the attribute is the function)
+module = importlib.import_module("cisim.model.mechanisms.setback_response")
 
 
 def _force(monkeypatch, chance):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.mechanisms.trust import trust
-from cisim.state import EXITED
+from cisim.model.mechanisms.trust import trust
+from cisim.model.state import EXITED
 
 
 def _quiet(make_state, **overrides):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cisim.mechanisms.trust import asymmetric_update
+from cisim.model.mechanisms.trust import asymmetric_update
 
 BUILD, EROSION = 0.05, 0.15  # the scenario defaults (erosion 3x build)
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None)

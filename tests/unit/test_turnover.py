@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 
-from cisim.mechanisms.turnover import turnover
-from cisim.state import CANDIDATE, EXITED
+from cisim.model.mechanisms.turnover import turnover
+from cisim.model.state import CANDIDATE, EXITED
 
 
 def test_turnover__hazard_one_every_representative_leaves(make_state):

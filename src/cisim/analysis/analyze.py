@@ -35,7 +35,6 @@ from matplotlib.figure import Figure
 
 from cisim.analysis import discovery, early, effects, phase, sensitivity, shares, survival
 from cisim.analysis import trajectories as trajectory_analysis
-from cisim.analysis.style import save
 from cisim.analysis.tables import (
     EFFECT_OUTCOMES,
     LJ,
@@ -46,7 +45,8 @@ from cisim.analysis.tables import (
     parameters_of,
     trajectory_arrays,
 )
-from cisim.regimes import REGIMES
+from cisim.model.regimes import REGIMES
+from cisim.present.style import save
 from cisim.stats import wilson
 
 SUMMARY_FILE = "analysis.json"

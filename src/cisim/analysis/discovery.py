@@ -56,9 +56,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from scipy.stats import binom
 
-from cisim.analysis.style import REGIME_COLOURS, caption, percent_axis, tidy_axes
 from cisim.analysis.tables import LJ, is_numeric, join_design, parameters_of
 from cisim.errors import ConfigError
+from cisim.present.style import REGIME_COLOURS, caption, percent_axis, tidy_axes
 
 OBJECTIVES = ("lenient1", "original")
 Limit = tuple[float, float] | frozenset[Any]

@@ -44,8 +44,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis.logistic import auc, auc_interval, cross_validated_scores, fit_logistic
-from cisim.analysis.style import REGIME_COLOURS, caption, tidy_axes
 from cisim.analysis.tables import LJ, TrajectoryArrays, align_runs, trajectory_arrays
+from cisim.present.style import REGIME_COLOURS, caption, tidy_axes
 from cisim.stats import wilson
 
 HORIZONS: tuple[int, ...] = (3, 6, 12, 24)

@@ -46,7 +46,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis.style import INTERVAL, caption, tidy_axes
 from cisim.analysis.tables import (
     EFFECT_OUTCOMES,
     LJ,
@@ -58,6 +57,7 @@ from cisim.analysis.tables import (
     replicate_matrix,
 )
 from cisim.errors import ConfigError
+from cisim.present.style import INTERVAL, caption, tidy_axes
 from cisim.stats import Estimate, mean_ci
 
 CONTRASTS = ("adjacent", "first")

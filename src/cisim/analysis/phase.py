@@ -22,8 +22,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cisim.analysis.style import LJ_CMAP, caption
 from cisim.analysis.tables import LJ, is_numeric, join_design, ordered_levels, parameters_of
+from cisim.present.style import LJ_CMAP, caption
 from cisim.stats import eta_squared, wilson
 
 MAX_LEVELS = 8  # a numeric parameter with more distinct values is binned

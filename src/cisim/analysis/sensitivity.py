@@ -97,9 +97,9 @@ from matplotlib.figure import Figure
 from SALib.analyze import morris as salib_morris
 from SALib.analyze import sobol as salib_sobol
 
-from cisim.analysis.style import INTERVAL, caption, tidy_axes
 from cisim.analysis.tables import LJ, outcome, outcome_values, replicate_matrix, require
 from cisim.errors import ConfigError
+from cisim.present.style import INTERVAL, caption, tidy_axes
 
 NOISE_WARNING = 0.1
 _Z95 = 1.959963984540054  # normal 97.5 % quantile

@@ -31,8 +31,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis.tables import condition_columns, join_design
-from cisim.figures import regime_shares_figure
-from cisim.regimes import REGIMES
+from cisim.model.regimes import REGIMES
+from cisim.present.figures import regime_shares_figure
 from cisim.stats import Estimate, wilson
 
 MAX_BARS = 30  # more conditions than this do not fit one readable bar chart
@@ -104,7 +104,7 @@ def pooled_wilson(hit: np.ndarray, replicate: np.ndarray) -> Estimate:
 def wide_shares(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """One row per condition (index: its label) with ``{regime}_share`` and ``replicates``.
 
-    The layout :func:`cisim.figures.regime_shares_figure` draws.
+    The layout :func:`cisim.present.figures.regime_shares_figure` draws.
     """
     labels = condition_labels(table, by)
     wide = (

@@ -3,7 +3,7 @@
 Method
 ------
 A collaboration *dissolves* in the first month its active members fall below its dissolution
-threshold, ``max(2, ceil(dissolution_share * members at the start))`` (:mod:`cisim.regimes`);
+threshold, ``max(2, ceil(dissolution_share * members at the start))`` (:mod:`cisim.model.regimes`);
 it then stops. Runs that never dissolve are censored at the horizon. The dissolution month is read
 from a ``dissolved_month`` column of ``runs`` when the sweep records it; otherwise it is
 reconstructed from the trajectories for the runs whose regime is ``dissolved``: the first month
@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis.style import caption, percent_axis, tidy_axes
 from cisim.analysis.tables import (
     TrajectoryArrays,
     align_runs,
@@ -41,6 +40,7 @@ from cisim.analysis.tables import (
     numeric,
     trajectory_arrays,
 )
+from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.stats import Z95
 
 DEFAULT_DISSOLUTION_SHARE = 0.5  # the scenario default

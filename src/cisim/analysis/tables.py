@@ -13,7 +13,7 @@ A sweep gives
     the same replicate number at two points are *paired*.
 ``trajectories``
     one row per run and month: ``point``, ``replicate``, ``month`` and metric columns
-    (:data:`cisim.metrics.REGISTRY` names).
+    (:data:`cisim.model.metrics.REGISTRY` names).
 
 and metadata (:class:`SweepMeta`). The helpers here join, validate and reshape them; outcomes are
 named in :data:`OUTCOMES` (any numeric column of ``runs`` also works as an outcome, such as ``y``
@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import ConfigError
-from cisim.regimes import REGIMES
+from cisim.model.regimes import REGIMES
 
 if TYPE_CHECKING:
-    from cisim.sweeps.store import SweepResults
+    from cisim.study.sweeps.store import SweepResults
 
 KINDS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
 KEYS: tuple[str, ...] = ("point", "replicate")
@@ -121,8 +121,8 @@ class SweepMeta:
 
     @classmethod
     def from_sweep(cls, results: SweepResults) -> SweepMeta:
-        """The metadata of a sweep read with :func:`cisim.sweeps.load`."""
-        from cisim.sweeps.designs import salib_problem, salib_sample
+        """The metadata of a sweep read with :func:`cisim.study.sweeps.load`."""
+        from cisim.study.sweeps.designs import salib_problem, salib_sample
 
         ex = results.experiment
         problem = salib_problem(ex) if ex.design in ("sobol", "morris") else None

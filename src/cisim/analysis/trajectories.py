@@ -2,8 +2,8 @@
 
 Method
 ------
-Runs are grouped by the regime they ended in (:mod:`cisim.regimes`), and for each month the mean
-and the 25th and 75th percentiles over the group's runs are taken of each chosen metric (trust,
+Runs are grouped by the regime they ended in (:mod:`cisim.model.regimes`), and for each month the
+mean and the 25th and 75th percentiles over the group's runs are taken of each chosen metric (trust,
 shared understanding, progress, contributions by default). The band is the middle half of runs,
 not an interval of the mean: it shows how much collaborations of one regime differ from each
 other. Grouping by final regime conditions on the future, so the curves describe what the two
@@ -31,10 +31,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cisim.analysis.style import REGIME_COLOURS, REGIME_LABELS, caption, tidy_axes
 from cisim.analysis.tables import TrajectoryArrays, align_runs, numeric, trajectory_arrays
-from cisim.metrics import REGISTRY
-from cisim.regimes import REGIMES
+from cisim.model.metrics import REGISTRY
+from cisim.model.regimes import REGIMES
+from cisim.present.style import REGIME_COLOURS, REGIME_LABELS, caption, tidy_axes
 
 DEFAULT_METRICS: tuple[str, ...] = (
     "mean_trust",

@@ -26,8 +26,8 @@ import altair as alt
 import numpy as np
 
 from cisim.app.world import World
-from cisim.parameters import SECTORS
-from cisim.state import ACTIVE, CANDIDATE, EXITED
+from cisim.model.parameters import SECTORS
+from cisim.model.state import ACTIVE, CANDIDATE, EXITED
 
 __all__ = [
     "BLAME_MEMORY",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from cisim.state import ACTIVE, CANDIDATE, EXITED, GOVERNANCE_MODES, State
+from cisim.model.state import ACTIVE, CANDIDATE, EXITED, GOVERNANCE_MODES, State
 
 __all__ = ["Event", "Snapshot", "derive_events", "join_words"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cisim.scenario import PRESET_NAMES, Scenario
+from cisim.model.scenario import PRESET_NAMES, Scenario
 
 __all__ = ["HOW_IT_WORKS", "Guide", "guide"]
 

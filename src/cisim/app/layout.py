@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from cisim.state import ABSENT, State
+from cisim.model.state import ABSENT, State
 
 __all__ = ["Layout", "network_layout"]
 

@@ -1,9 +1,9 @@
 """The levers a class can move: which scenario parameters the app shows, and how.
 
-Each :class:`Lever` names a scenario parameter of :data:`cisim.mesa_model.OVERRIDABLE`, the words
-the app shows for it and the control that sets it (a slider, a switch or a choice). A preset sets
-every lever (:func:`preset_values`); the second world of the side-by-side view changes one lever
-to its :meth:`Lever.contrast`.
+Each :class:`Lever` names a scenario parameter of :data:`cisim.engine.mesa_model.OVERRIDABLE`, the
+words the app shows for it and the control that sets it (a slider, a switch or a choice). A preset
+sets every lever (:func:`preset_values`); the second world of the side-by-side view changes one
+lever to its :meth:`Lever.contrast`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cisim.errors import ConfigError
-from cisim.parameters import SPECS
-from cisim.scenario import Scenario
+from cisim.model.parameters import SPECS
+from cisim.model.scenario import Scenario
 
 __all__ = ["LEVERS", "Lever", "checked", "describe", "preset_values"]
 

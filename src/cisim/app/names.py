@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cisim.parameters import SECTORS
-from cisim.state import ABSENT, State
+from cisim.model.parameters import SECTORS
+from cisim.model.state import ABSENT, State
 
 __all__ = ["SECTOR_NAMES", "organisation_names"]
 

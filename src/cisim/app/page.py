@@ -33,7 +33,7 @@ from cisim.app.guide import guide
 from cisim.app.levers import LEVERS, Lever
 from cisim.app.world import Settings, World
 from cisim.errors import CisimError
-from cisim.scenario import PRESET_NAMES
+from cisim.model.scenario import PRESET_NAMES
 
 __all__ = ["COMPONENTS", "GRID_LAYOUT", "TITLE", "Layout", "Page", "model_params"]
 

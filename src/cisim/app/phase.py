@@ -1,14 +1,14 @@
 """Where a collaboration stands: its current phase and, once it is clear, its regime.
 
 The *phase* is read from the state each month: searching for an entry point, working on a joint
-task, stalled (stuck as :func:`cisim.mechanisms.adaptation.stuck` defines it: two setbacks in a
-row, open conflict, or a year of frustrated talk) or dissolved.
+task, stalled (stuck as :func:`cisim.model.mechanisms.adaptation.stuck` defines it: two setbacks in
+a row, open conflict, or a year of frustrated talk) or dissolved.
 
-The *regime* (:mod:`cisim.regimes`) is a verdict on a whole run. Part way through, the app says
-what the run looks like once the evidence is clear: dissolved; a blame game when blame makes up at
-least ``regime_blame_share`` of the responses to at least :data:`MIN_SETBACKS` setbacks; a
+The *regime* (:mod:`cisim.model.regimes`) is a verdict on a whole run. Part way through, the app
+says what the run looks like once the evidence is clear: dissolved; a blame game when blame makes up
+at least ``regime_blame_share`` of the responses to at least :data:`MIN_SETBACKS` setbacks; a
 learning journey when progress has reached ``regime_min_progress`` and blame is below that share.
-At the horizon the verdict is :func:`cisim.regimes.classify`'s.
+At the horizon the verdict is :func:`cisim.model.regimes.classify`'s.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cisim.mechanisms.adaptation import stuck
-from cisim.regimes import classify
-from cisim.scenario import Scenario
-from cisim.state import State
+from cisim.model.mechanisms.adaptation import stuck
+from cisim.model.regimes import classify
+from cisim.model.scenario import Scenario
+from cisim.model.state import State
 
 __all__ = ["MIN_SETBACKS", "REGIME_WORDS", "Verdict", "phase", "verdict"]
 
@@ -54,7 +54,7 @@ class Verdict:
     Attributes
     ----------
     regime
-        A regime of :data:`cisim.regimes.REGIMES`, or ``None`` while it is not yet clear.
+        A regime of :data:`cisim.model.regimes.REGIMES`, or ``None`` while it is not yet clear.
     final
         The run is over (dissolved or at its horizon): the verdict is the model's.
     reason

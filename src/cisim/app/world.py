@@ -1,9 +1,9 @@
 """A world the class watches: one run of the Mesa model with its story, layout and verdict.
 
 :class:`Settings` say which world (preset, seed, lever values); :class:`World` runs it month by
-month through :class:`cisim.mesa_model.CollaborationModel` (so the app shows exactly the engine's
-trajectory) and keeps what the page shows: the event log (:mod:`cisim.app.events`), the network
-layout (:mod:`cisim.app.layout`) and the phase and regime (:mod:`cisim.app.phase`).
+month through :class:`cisim.engine.mesa_model.CollaborationModel` (so the app shows exactly the
+engine's trajectory) and keeps what the page shows: the event log (:mod:`cisim.app.events`), the
+network layout (:mod:`cisim.app.layout`) and the phase and regime (:mod:`cisim.app.phase`).
 
 Two worlds with the same seed and one lever changed share their random numbers month by month
 (the engine's streams are keyed by seed, replicate and month), so the same turnover and the same
@@ -24,9 +24,9 @@ from cisim.app.layout import Layout, network_layout
 from cisim.app.levers import LEVERS, checked, describe, preset_values
 from cisim.app.names import organisation_names
 from cisim.app.phase import REGIME_WORDS, Verdict, phase, verdict
+from cisim.engine.mesa_model import CollaborationModel
 from cisim.errors import ConfigError
-from cisim.mesa_model import CollaborationModel
-from cisim.scenario import PRESET_NAMES, Scenario
+from cisim.model.scenario import PRESET_NAMES, Scenario
 
 __all__ = ["DEFAULT_SEED", "Settings", "World", "twin_settings"]
 

@@ -51,10 +51,10 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import CisimError, ConfigError
-from cisim.parameters import SPECS
-from cisim.regimes import REGIMES
-from cisim.scenario import Scenario
-from cisim.simulate import simulate
+from cisim.model.parameters import SPECS
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
+from cisim.study.simulate import simulate
 
 if TYPE_CHECKING:
     from ema_workbench import ReplicatorModel
@@ -236,8 +236,8 @@ def ema_parameter(
     name
         A scenario parameter (see ``docs/ODD.md`` §9).
     low, high
-        The range (default: the parameter's range in :data:`cisim.parameters.SPECS`). Narrow it:
-        most specs allow far more than is meaningful (``turnover`` up to 1 a month).
+        The range (default: the parameter's range in :data:`cisim.model.parameters.SPECS`). Narrow
+        it: most specs allow far more than is meaningful (``turnover`` up to 1 a month).
     levels
         Levels instead of a range: a :class:`~ema_workbench.CategoricalParameter` over them.
 

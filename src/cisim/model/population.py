@@ -1,0 +1,480 @@
+"""Initialisation: organisations, their ties and the collaboration, for a batch of runs.
+
+A batch is a list of :class:`RunSpec` (scenario, root seed, replicate number). Each run is built
+with its own Generators (:func:`cisim.model.streams.init_generator`), so a run is the same whatever
+batch it is built in. Rows are padded to the largest run: organisation slots beyond a run's members
+and candidates are absent, tie slots beyond its ties are empty.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from cisim.model import network
+from cisim.model.mechanisms.setback_response import CLIMATE_START
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS
+from cisim.model.scenario import Scenario
+from cisim.model.state import (
+    ABSENT,
+    ACTIVE,
+    AUTHORITY_SOURCES,
+    CANDIDATE,
+    ENTRY_POINTS,
+    GOVERNANCE_MODES,
+    B,
+    F,
+    I,
+    Params,
+    State,
+)
+from cisim.model.streams import Stream, init_generator, stream_keys
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: a scenario, the root seed and the replicate number under that seed."""
+
+    scenario: Scenario
+    seed: int
+    replicate: int
+
+
+def sector_counts(mix: dict[str, float], n: int) -> NDArray[np.int64]:
+    """Whole numbers of organisations per sector by largest remainder."""
+    share = np.array([mix[s] for s in SECTORS], dtype=float)
+    share = share / share.sum()
+    exact = share * n
+    counts = np.floor(exact).astype(np.int64)
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[: n - counts.sum()]] += 1
+    return counts
+
+
+def _members_and_candidates(sc: Scenario) -> tuple[int, int]:
+    n = sc.n_organisations
+    return n, round(sc.candidate_share * n)
+
+
+def trait_means(sc: Scenario) -> NDArray[np.float64]:
+    """Mean of each trait (rows) for each sector (columns) in ``sc``."""
+    return np.array([[sc.sector_trait(s, t) for s in SECTORS] for t in SECTOR_TRAITS])
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every run of one scenario shares, worked out once per batch."""
+
+    members: NDArray[np.int64]  # members' sectors: the roster's, or in sector order to shuffle
+    cdf: NDArray[np.float64]  # the outsiders' sectors, cumulative distribution
+    means: NDArray[np.float64]  # trait_means
+    n: int
+    extra: int
+
+    @classmethod
+    def of(cls, sc: Scenario) -> _Plan:
+        n, extra = _members_and_candidates(sc)
+        mix = dict(sc.sector_mix)
+        if sc.roster is not None:
+            members = np.array([SECTORS.index(o.sector) for o in sc.roster.organisations])
+        else:
+            members = np.repeat(np.arange(len(SECTORS)), sector_counts(mix, n))
+        share = np.array([mix[s] for s in SECTORS], dtype=float)
+        # outsiders are drawn as Generator.choice(5, p=share) draws them: a uniform number each,
+        # looked up in the normalised cumulative shares
+        cdf = (share / share.sum()).cumsum()
+        cdf /= cdf[-1]
+        return cls(members=members, cdf=cdf, means=trait_means(sc), n=n, extra=extra)
+
+
+def _sectors(sc: Scenario, plan: _Plan, rng: np.random.Generator) -> NDArray[np.int8]:
+    """Members' sectors (shuffled, or the roster's), then the outsiders' (drawn by share)."""
+    members = plan.members
+    if sc.roster is None:
+        members = members.copy()
+        rng.shuffle(members)
+    outsiders = plan.cdf.searchsorted(rng.random(plan.extra), side="right")
+    return np.concatenate([members, outsiders]).astype(np.int8)
+
+
+@dataclass
+class _Draws:
+    """A batch's runs as drawn, run after run, for :meth:`_Padded.of` to concatenate.
+
+    ``sector`` and ``z_traits`` hold one entry per run; ``keys``, ``prior``, ``z_trust`` and
+    ``given`` two, the run's formed ties and then its dormant ones. A tie is the key ``a * n + b``
+    of its pair (``a < b``, ``n`` the run's organisations); ``formed`` counts each run's formed
+    ties.
+    """
+
+    sector: list[NDArray[np.int8]]
+    z_traits: list[F]  # (4, n) standard normal draws of the traits
+    keys: list[I]
+    prior: list[B]
+    z_trust: list[F]  # (2, m) standard normal draws of trust a -> b and b -> a
+    given: list[F]  # (2, m) trust set by a roster (NaN: drawn)
+    formed: list[int]
+
+    @classmethod
+    def of(cls, specs: list[RunSpec], plans: dict[int, _Plan]) -> _Draws:
+        draws = cls([], [], [], [], [], [], [])
+        for spec in specs:
+            draws.add(spec, plans[id(spec.scenario)])
+        return draws
+
+    def add(self, spec: RunSpec, plan: _Plan) -> None:
+        """Draw one run from its own Generators (population, then network)."""
+        sc = spec.scenario
+        pop = init_generator(spec.seed, spec.replicate, Stream.POPULATION)
+        net = init_generator(spec.seed, spec.replicate, Stream.NETWORK)
+        sector = _sectors(sc, plan, pop)
+        self.sector.append(sector)
+        self.z_traits.append(pop.standard_normal((len(SECTOR_TRAITS), len(sector))))
+        total = plan.n + plan.extra
+        if sc.roster is not None:
+            keys, prior, z, given = _roster_ties(sc, net, plan)
+        else:
+            keys = network.generate_keys(
+                sc.network, total, sc.mean_degree, sc.rewiring, sc.homophily, sector, net
+            )
+            prior = net.random(len(keys)) < sc.prior_ties
+            z = net.standard_normal((2, len(keys)))
+            given = np.full((2, len(keys)), np.nan)
+        dormant = network.dormant_keys(total, sc.dormant_ties, keys, net)
+        self.keys += [keys, dormant]
+        self.prior += [prior, np.zeros(len(dormant), dtype=bool)]
+        self.z_trust += [z, net.standard_normal((2, len(dormant)))]
+        self.given += [given, np.full((2, len(dormant)), np.nan)]
+        self.formed.append(len(keys))
+
+
+def _roster_ties(
+    sc: Scenario, rng: np.random.Generator, plan: _Plan
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """A roster's relationships, then two random ties for each outsider.
+
+    Returns the ties' keys, prior flags, trust draws and the trust the roster gives (NaN where it
+    gives none).
+    """
+    assert sc.roster is not None
+    n, total = plan.n, plan.n + plan.extra
+    index = {name: i for i, name in enumerate(sc.roster.names)}
+    known: dict[tuple[int, int], dict[str, float | bool]] = {}
+    for rel in sc.roster.relationships:
+        a, b = index[rel.source], index[rel.target]
+        key = (min(a, b), max(a, b))
+        entry = known.setdefault(key, {"prior": False})
+        entry["prior"] = bool(entry["prior"]) or rel.prior
+        entry[f"{a}>{b}"] = rel.trust
+        if rel.mutual:
+            entry.setdefault(f"{b}>{a}", rel.trust)
+    pairs = np.array(sorted(known), dtype=np.int64).reshape(-1, 2)
+    z = rng.standard_normal((2, len(pairs)))
+    prior = np.array([bool(known[(a, b)]["prior"]) for a, b in pairs], dtype=bool)
+    given = np.array(
+        [
+            [float(known[(a, b)].get(f"{a}>{b}", np.nan)) for a, b in pairs],
+            [float(known[(a, b)].get(f"{b}>{a}", np.nan)) for a, b in pairs],
+        ]
+    ).reshape(2, -1)
+    if plan.extra:
+        links = np.stack(
+            [np.repeat(np.arange(n, total), 2), rng.integers(0, n, size=2 * plan.extra)], axis=1
+        )
+        links = network._canonical(links)
+        pairs = np.concatenate([pairs, links])
+        z = np.concatenate([z, rng.standard_normal((2, len(links)))], axis=1)
+        prior = np.concatenate([prior, np.zeros(len(links), bool)])
+        given = np.concatenate([given, np.full((2, len(links)), np.nan)], axis=1)
+    return network.keys_of(pairs, total), prior, z, given
+
+
+def build_params(specs: list[RunSpec]) -> Params:
+    """Scenario parameters broadcast to one value per row."""
+
+    def real(name: str) -> F:
+        return np.array(_values(specs, name), dtype=np.float64)
+
+    def whole(name: str) -> I:
+        return np.array(_values(specs, name), dtype=np.int64)
+
+    def code(name: str, choices: tuple[str, ...]) -> I:
+        return np.array([choices.index(v) for v in _values(specs, name)], dtype=np.int64)
+
+    return Params(
+        n_organisations=whole("n_organisations"),
+        authority_self_assigned=code("authority_source", AUTHORITY_SOURCES) == 1,
+        navigator=whole("navigator"),
+        navigator_capacity=whole("navigator_capacity"),
+        navigator_credibility=real("navigator_credibility"),
+        entry_point=code("entry_point", ENTRY_POINTS),
+        community_engagement=real("community_engagement"),
+        data_use=real("data_use"),
+        joint_problem_solving=real("joint_problem_solving"),
+        aspiration=real("aspiration"),
+        resources=real("resources"),
+        authority_contest=real("authority_contest"),
+        adaptability=real("adaptability"),
+        initial_trust=real("initial_trust"),
+        trust_build_rate=real("trust_build_rate"),
+        trust_erosion_rate=real("trust_erosion_rate"),
+        trust_spillover=real("trust_spillover"),
+        reputation_weight=real("reputation_weight"),
+        blame_severity=real("blame_severity"),
+        institutional_memory=real("institutional_memory"),
+        institutional_trust_rate=real("institutional_trust_rate"),
+        onboarding_months=real("onboarding_months"),
+        review_months=whole("review_months"),
+        outcome_noise=real("outcome_noise"),
+        entry_base_rate=real("entry_base_rate"),
+        exit_base_rate=real("exit_base_rate"),
+        join_base_rate=real("join_base_rate"),
+        dissolution_share=real("dissolution_share"),
+    )
+
+
+def _values(specs: list[RunSpec], name: str) -> list[Any]:
+    """The value of scenario parameter ``name`` in each run."""
+    return [getattr(s.scenario, name) for s in specs]
+
+
+@dataclass
+class _Padded:
+    """A batch's organisations and ties, padded to ``N`` and ``E`` slots per row.
+
+    Tie ``k`` of a run (its live ties, then its dormant ones) takes slots ``2k`` (``a -> b``) and
+    ``2k + 1`` (``b -> a``), so every slot's reverse is its neighbour (``rev = slot ^ 1``).
+    """
+
+    sector: NDArray[np.int8]  # (R, N)
+    status: NDArray[np.int8]  # (R, N)
+    traits: F  # (4, R, N): authority, capacity, alignment, turnover
+    src: I  # (R, E)
+    dst: I
+    rev: I
+    exists: B
+    dormant: B
+    trust: F
+    prior: B
+
+    @classmethod
+    def of(cls, specs: list[RunSpec], plans: dict[int, _Plan], draws: _Draws) -> _Padded:
+        """The runs as drawn, one per row, padded to the largest."""
+        orgs = np.cumsum([0] + [len(x) for x in draws.sector])
+        ties = np.cumsum([0] + [len(k) for k in draws.keys])[::2]
+        z = np.concatenate(draws.z_traits, axis=1)
+        # turnover is a small hazard: spread multiplicatively (log-normal, mean preserved);
+        # numpy's exp, as the traits have always been drawn
+        spread = np.repeat([2.0 * s.scenario.trait_spread for s in specs], np.diff(orgs))
+        scenario_of = {key: k for k, key in enumerate(plans)}
+        arrays = _fill(
+            np.concatenate(draws.sector),
+            orgs,
+            np.array([plans[id(s.scenario)].n for s in specs], dtype=np.int64),
+            z,
+            np.exp(spread * z[3] - 0.5 * spread * spread),
+            np.stack([plan.means for plan in plans.values()]),
+            np.array([scenario_of[id(s.scenario)] for s in specs], dtype=np.int64),
+            np.array([s.scenario.trait_spread for s in specs]),
+            np.concatenate(draws.keys),
+            ties,
+            np.array(draws.formed, dtype=np.int64),
+            np.concatenate(draws.prior),
+            np.concatenate(draws.z_trust, axis=1),
+            np.concatenate(draws.given, axis=1),
+            np.array(
+                [
+                    [s.scenario.initial_trust for s in specs],
+                    [s.scenario.trust_spread for s in specs],
+                    [s.scenario.prior_trust_bonus for s in specs],
+                ]
+            ),
+        )
+        padded = cls(*arrays)
+        for r, spec in enumerate(specs):
+            if spec.scenario.roster is not None:  # traits the roster gives
+                for i, org in enumerate(spec.scenario.roster.organisations):
+                    for k, trait in enumerate(SECTOR_TRAITS):
+                        value = getattr(org, trait)
+                        if value is not None:
+                            padded.traits[k, r, i] = value
+        return padded
+
+
+@numba.njit(cache=True)
+def _clip01(x: float) -> float:  # pragma: no cover (compiled)
+    """``np.clip(x, 0.0, 1.0)`` exactly: a value moves only when it is beyond a bound, so a
+    negative zero and NaN pass through as numpy passes them."""
+    x = 0.0 if x < 0.0 else x
+    return 1.0 if x > 1.0 else x
+
+
+@numba.njit(cache=True)
+def _fill(
+    sector: Any,
+    orgs: Any,
+    members: Any,
+    z: Any,
+    lognormal: Any,
+    tables: Any,
+    scenario: Any,
+    spread: Any,
+    keys: Any,
+    ties: Any,
+    formed: Any,
+    prior: Any,
+    z_trust: Any,
+    given: Any,
+    trust_terms: Any,
+) -> Any:  # pragma: no cover (compiled)
+    """Every run's organisations, traits and ties written into its padded row.
+
+    Tie ``k`` of a run (its live ties, then its dormant ones) takes slots ``2k`` (``a -> b``) and
+    ``2k + 1`` (``b -> a``). Trust is drawn as ``initial + spread * z + bonus * prior`` clipped to
+    [0, 1], unless a roster gives it.
+    """
+    rows = orgs.shape[0] - 1
+    slots = 0
+    tie_slots = 2
+    for r in range(rows):
+        slots = max(slots, orgs[r + 1] - orgs[r])
+        tie_slots = max(tie_slots, 2 * (ties[r + 1] - ties[r]))
+    out_sector = np.zeros((rows, slots), dtype=np.int8)
+    status = np.full((rows, slots), ABSENT, dtype=np.int8)
+    traits = np.zeros((z.shape[0], rows, slots))
+    src = np.zeros((rows, tie_slots), dtype=np.int64)
+    dst = np.zeros((rows, tie_slots), dtype=np.int64)
+    rev = np.empty((rows, tie_slots), dtype=np.int64)
+    exists = np.zeros((rows, tie_slots), dtype=np.bool_)
+    dormant = np.zeros((rows, tie_slots), dtype=np.bool_)
+    trust = np.zeros((rows, tie_slots))
+    out_prior = np.zeros((rows, tie_slots), dtype=np.bool_)
+    for r in range(rows):
+        o = orgs[r]
+        n = orgs[r + 1] - o
+        means = tables[scenario[r]]
+        for i in range(n):
+            sec = sector[o + i]
+            out_sector[r, i] = sec
+            status[r, i] = ACTIVE if i < members[r] else CANDIDATE
+            for k in range(z.shape[0] - 1):
+                traits[k, r, i] = _clip01(means[k, sec] + spread[r] * z[k, o + i])
+            traits[3, r, i] = _clip01(means[3, sec] * lognormal[o + i])
+        for e in range(tie_slots):
+            rev[r, e] = e ^ 1
+        initial, width, bonus = trust_terms[0, r], trust_terms[1, r], trust_terms[2, r]
+        for k in range(ties[r + 1] - ties[r]):
+            t = ties[r] + k
+            a, b = keys[t] // n, keys[t] % n
+            src[r, 2 * k], dst[r, 2 * k] = a, b
+            src[r, 2 * k + 1], dst[r, 2 * k + 1] = b, a
+            for side in range(2):
+                drawn = _clip01(
+                    initial + width * z_trust[side, t] + bonus * (1.0 if prior[t] else 0.0)
+                )
+                g = given[side, t]
+                trust[r, 2 * k + side] = drawn if math.isnan(g) else g
+                out_prior[r, 2 * k + side] = prior[t]
+                exists[r, 2 * k + side] = True
+                dormant[r, 2 * k + side] = k >= formed[r]
+    return out_sector, status, traits, src, dst, rev, exists, dormant, trust, out_prior
+
+
+def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
+    """The initial state and parameters of a batch of runs."""
+    params = build_params(specs)
+    # a batch holds many runs of a few scenarios: what they share is worked out once each
+    plans = {
+        id(s.scenario): _Plan.of(s.scenario) for s in {id(s.scenario): s for s in specs}.values()
+    }
+    padded = _Padded.of(specs, plans, _Draws.of(specs, plans))
+    return _assemble(specs, params, padded), params
+
+
+def _keys(specs: list[RunSpec]) -> NDArray[np.uint64]:
+    """Counter-based stream keys of each run, ``(R, streams, 2)``."""
+    if len({s.seed for s in specs}) == 1:
+        return stream_keys(specs[0].seed, np.array([s.replicate for s in specs]))
+    return np.concatenate([stream_keys(s.seed, np.array([s.replicate])) for s in specs], axis=0)
+
+
+def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
+    """The initial state: the padded organisations and ties, everything else at its start."""
+    status, traits, trust = padded.status, padded.traits, padded.trust
+    R, N = status.shape
+    E = trust.shape[1]
+    designed = p.entry_point == ENTRY_POINTS.index("designed")
+    governance = np.array(
+        [GOVERNANCE_MODES.index(mode) for mode in _values(specs, "governance_mode")],
+        dtype=np.int64,
+    )
+    members = (status == ACTIVE).sum(axis=1).astype(np.int64)
+    zeros_r, zeros_rn = np.zeros(R), np.zeros((R, N))
+    return State(
+        keys=_keys(specs),
+        month=0,
+        sector=padded.sector,
+        status=status,
+        authority=traits[0],
+        capacity=traits[1],
+        alignment=traits[2],
+        turnover=traits[3],
+        tenure=np.where(status == ACTIVE, 12, 0).astype(np.int64),
+        representatives=(status == ACTIVE).astype(np.int64),
+        onboarding=np.where(status == ACTIVE, 1.0, 0.0),
+        understanding=np.full((R, N), 0.3),
+        contribution=zeros_rn.copy(),
+        frustration=zeros_rn.copy(),
+        blamed=zeros_rn.copy(),
+        attended=np.zeros((R, N), bool),
+        learned_now=np.zeros((R, N), bool),
+        blamed_now=np.zeros((R, N), bool),
+        left_now=np.zeros((R, N), bool),
+        src=padded.src,
+        dst=padded.dst,
+        rev=padded.rev,
+        exists=padded.exists,
+        dormant=padded.dormant,
+        trust=trust,
+        institutional_trust=trust.copy(),
+        prior=padded.prior,
+        experience=np.zeros((R, E)),
+        last_blame=np.full((R, E), -1, dtype=np.int64),
+        alive=np.ones(R, bool),
+        dissolved_month=np.full(R, -1, dtype=np.int64),
+        entry_found=designed.copy(),
+        entry_month=np.where(designed, 0, -1).astype(np.int64),
+        first_win_month=np.full(R, -1, dtype=np.int64),
+        task_scope=0.25 + 0.3 * p.aspiration,
+        task_effort=zeros_r.copy(),
+        task_months=np.zeros(R, dtype=np.int64),
+        aspiration_level=0.25 + 0.4 * p.aspiration,
+        performance=0.25 + 0.4 * p.aspiration,
+        shortfall=zeros_r.copy(),
+        progress=zeros_r.copy(),
+        legitimacy=0.5 + np.where(p.authority_self_assigned, 0.0, 0.1),  # granted: +0.1
+        support=0.2 + 0.3 * p.community_engagement,
+        knowledge=np.full(R, 0.2),
+        operational_capacity=np.full(R, 0.3),
+        conflict=0.1 * p.authority_contest,
+        blame_climate=np.full(R, CLIMATE_START),
+        governance=governance,
+        governance_changes=np.zeros(R, dtype=np.int64),
+        credibility=np.where(p.navigator > 0, p.navigator_credibility, 0.0),
+        setbacks_in_row=np.zeros(R, dtype=np.int64),
+        reviewed_now=np.zeros(R, bool),
+        won_now=np.zeros(R, bool),
+        setback_now=np.zeros(R, bool),
+        wins=np.zeros(R, dtype=np.int64),
+        learning_total=np.zeros(R, dtype=np.int64),
+        blame_total=np.zeros(R, dtype=np.int64),
+        learning_now=np.zeros(R, dtype=np.int64),
+        blame_now=np.zeros(R, dtype=np.int64),
+        navigator_activity=np.zeros(R, dtype=np.int64),
+        initial_members=members,
+    )

@@ -1,0 +1,399 @@
+"""The scenario: every parameter of a collaboration, frozen and validated.
+
+A :class:`Scenario` is plain data. It is built from keyword arguments, a TOML file or a preset,
+validated on construction (errors name the field, the value and what is allowed), and never
+mutated: :meth:`Scenario.replace` returns a new one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from cisim.errors import ConfigError, FileFormatError
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS, finite
+from cisim.model.roster import Roster
+
+PRESET_DIR = Path(__file__).parent / "presets"
+PRESET_NAMES: tuple[str, ...] = (
+    "baseline",
+    "hartford",
+    "louisville",
+    "south_yorkshire",
+    "strong_start",
+)
+
+DEFAULT_SECTOR_MIX: dict[str, float] = {
+    "public": 0.3,
+    "private": 0.2,
+    "nonprofit": 0.25,
+    "community": 0.15,
+    "philanthropy": 0.1,
+}
+
+_ABOUT_FIELDS = ("name", "description", "encodes", "assumes")
+
+
+class FrozenMap(Mapping[str, Any]):
+    """A read-only, hashable, picklable mapping (sector shares and per-sector overrides)."""
+
+    __slots__ = ("_data",)
+    _data: dict[str, Any]
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._data, sort_keys=True, default=dict))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+
+@dataclass(frozen=True, kw_only=True, eq=True)
+class Scenario:
+    """A collaboration to simulate. See ``docs/ODD.md`` for every parameter's meaning and source.
+
+    All fields are keyword-only and validated on construction; unknown keys raise
+    :class:`~cisim.errors.ConfigError`.
+    """
+
+    # about (not model parameters)
+    name: str = "custom"
+    description: str = ""
+    encodes: tuple[str, ...] = ()
+    assumes: tuple[str, ...] = ()
+    # population
+    n_organisations: int = 20
+    sector_mix: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SECTOR_MIX))
+    candidate_share: float = 0.25
+    authority: float = 0.5
+    authority_source: str = "granted"
+    capacity: float = 0.5
+    alignment: float = 0.5
+    turnover: float = 0.02
+    trait_spread: float = 0.1
+    sectors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    roster: Roster | None = None
+    # network
+    network: str = "small_world"
+    mean_degree: float = 6.0
+    rewiring: float = 0.1
+    homophily: float = 0.5
+    prior_ties: float = 0.3
+    initial_trust: float = 0.5
+    trust_spread: float = 0.1
+    prior_trust_bonus: float = 0.15
+    dormant_ties: float = 2.0
+    # collaboration
+    navigator: int = 0
+    navigator_capacity: int = 4
+    navigator_credibility: float = 0.8
+    entry_point: str = "search"
+    community_engagement: float = 0.3
+    data_use: float = 0.3
+    joint_problem_solving: float = 0.3
+    aspiration: float = 0.5
+    resources: float = 0.1
+    authority_contest: float = 0.2
+    governance_mode: str = "shared"
+    adaptability: float = 0.3
+    horizon_months: int = 120
+    # mechanism constants
+    trust_build_rate: float = 0.05
+    trust_erosion_rate: float = 0.15
+    trust_spillover: float = 0.2
+    reputation_weight: float = 0.02
+    blame_severity: float = 2.0
+    institutional_memory: float = 0.3
+    institutional_trust_rate: float = 0.03
+    onboarding_months: float = 6.0
+    review_months: int = 3
+    outcome_noise: float = 0.15
+    entry_base_rate: float = 0.025
+    exit_base_rate: float = 0.004
+    join_base_rate: float = 0.02
+    # regime rule
+    dissolution_share: float = 0.5
+    regime_blame_share: float = 0.5
+    regime_min_progress: float = 0.2
+
+    def __post_init__(self) -> None:
+        for name, spec in SPECS.items():
+            if spec.kind == "mapping":
+                continue
+            object.__setattr__(self, name, spec.check(name, getattr(self, name)))
+        object.__setattr__(self, "sector_mix", _check_sector_mix(self.sector_mix))
+        object.__setattr__(self, "sectors", _check_sectors(self.sectors))
+        for name in ("name", "description"):
+            if not isinstance(getattr(self, name), str):
+                raise ConfigError(name, getattr(self, name), "a string")
+        for name in ("encodes", "assumes"):
+            value = getattr(self, name)
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(name, value, "a list of strings")
+            object.__setattr__(self, name, tuple(value))
+        self._check_roster()
+
+    def _check_roster(self) -> None:
+        if self.roster is None:
+            if self.network == "roster":
+                raise ConfigError("network", "roster", "'roster' needs a [roster] table")
+            return
+        if not isinstance(self.roster, Roster):
+            raise ConfigError("roster", self.roster, "a cisim.Roster")
+        SPECS["n_organisations"].check("roster.organisations", len(self.roster.organisations))
+        object.__setattr__(self, "network", "roster")
+        object.__setattr__(self, "n_organisations", len(self.roster.organisations))
+
+    # ---- derived -------------------------------------------------------------------------
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The model parameters (everything but the descriptive fields), as plain data."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in _ABOUT_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            if f.name == "roster":
+                out[f.name] = None if value is None else value.to_dict()
+            elif isinstance(value, Mapping):
+                out[f.name] = {
+                    k: (dict(v) if isinstance(v, Mapping) else v) for k, v in value.items()
+                }
+            else:
+                out[f.name] = value
+        return out
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the model parameters (two scenarios that run alike share it)."""
+        blob = json.dumps(self.parameters, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def sector_trait(self, sector: str, trait: str) -> float:
+        """Mean of ``trait`` for organisations of ``sector`` (override or scenario-wide)."""
+        return float(self.sectors.get(sector, {}).get(trait, getattr(self, trait)))
+
+    # ---- construction --------------------------------------------------------------------
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed (validated like a new scenario)."""
+        unknown = [k for k in changes if k not in _field_names()]
+        if unknown:
+            raise _unknown_key(unknown[0], changes[unknown[0]])
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        if "roster" not in changes and self.roster is not None and "network" in changes:
+            data["roster"] = None
+        data.update(changes)
+        return Scenario(**data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, base_dir: Path | None = None) -> Scenario:
+        """Build from a mapping shaped like the TOML file (unknown keys are errors)."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("scenario", data, "a table of parameters")
+        data = dict(data)
+        for key in data:
+            if key not in _field_names():
+                raise _unknown_key(key, data[key])
+        roster = data.pop("roster", None)
+        if roster is not None and not isinstance(roster, Roster):
+            if not isinstance(roster, Mapping):
+                raise ConfigError("roster", roster, "a [roster] table")
+            roster = Roster.from_mapping(roster, base_dir=base_dir or Path.cwd())
+        for key in ("encodes", "assumes"):
+            if key in data and isinstance(data[key], list):
+                data[key] = tuple(data[key])
+        return cls(**data, roster=roster)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Load a scenario from a TOML file; errors say the file and line."""
+        path = Path(path)
+        text = _read_text(path)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise FileFormatError(str(path), f"malformed TOML: {exc}") from None
+        try:
+            return cls.from_dict(data, base_dir=path.parent)
+        except FileFormatError:
+            raise
+        except ConfigError as exc:
+            if exc.where is None:
+                line = _line_of(text, exc.field)
+                where = f"{path}, line {line}" if line else str(path)
+            elif exc.where.startswith("roster."):  # an entry of an inline roster
+                where = f"{path}, {exc.where}"
+            else:  # a row of a roster's CSV file
+                where = exc.where
+            raise exc.located(where) from None
+
+    @classmethod
+    def preset(cls, name: str) -> Scenario:
+        """One of the presets drawn from the cases (``cisim presets`` lists them).
+
+        Only the listed names are accepted, so a name never reaches outside the presets
+        directory (``"../x"`` is refused like any unknown name).
+        """
+        if not isinstance(name, str) or name not in PRESET_NAMES:
+            raise ConfigError("preset", name, "one of " + ", ".join(PRESET_NAMES))
+        return cls.from_toml(PRESET_DIR / f"{name}.toml")
+
+    @classmethod
+    def load(cls, config_or_preset: str | Path) -> Scenario:
+        """A preset name or a path to a ``.toml`` file (nothing else is read)."""
+        text = str(config_or_preset)
+        if text in PRESET_NAMES:
+            return cls.preset(text)
+        path = Path(text)
+        if path.suffix != ".toml":
+            raise ConfigError(
+                "config", text, "a preset (" + ", ".join(PRESET_NAMES) + ") or a .toml file"
+            )
+        return cls.from_toml(path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, as plain data shaped like the TOML file."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "encodes": list(self.encodes),
+            "assumes": list(self.assumes),
+        }
+        params = self.parameters
+        if params["roster"] is None:
+            params.pop("roster")
+        out.update(params)
+        return out
+
+    def to_toml(self, path: str | Path) -> None:
+        """Write the scenario as TOML (``from_toml`` reads it back to an equal scenario)."""
+        Path(path).write_text(tomli_w.dumps(self.to_dict()), encoding="utf-8")
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+def _field_names() -> frozenset[str]:
+    return frozenset(f.name for f in fields(Scenario))
+
+
+def _unknown_key(key: str, value: Any) -> ConfigError:
+    close = difflib.get_close_matches(key, sorted(_field_names()), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ConfigError(key, value, f"a known parameter (see docs/ODD.md){hint}")
+
+
+def _check_sector_mix(mix: Any) -> Mapping[str, float]:
+    spec = SPECS["sector_mix"]
+    if not isinstance(mix, Mapping) or not mix:
+        raise ConfigError("sector_mix", mix, spec.doc)
+    out: dict[str, float] = {}
+    for sector, share in mix.items():
+        if sector not in SECTORS:
+            raise ConfigError(f"sector_mix.{sector}", share, "a sector: " + ", ".join(SECTORS))
+        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
+            raise ConfigError(f"sector_mix.{sector}", share, "a number >= 0")
+        number = finite(share)
+        if number is None:
+            raise ConfigError(f"sector_mix.{sector}", share, "a finite number >= 0")
+        out[sector] = number
+    total = sum(out.values())
+    if total <= 0:
+        raise ConfigError("sector_mix", mix, "at least one share above 0")
+    if not math.isfinite(total):
+        raise ConfigError("sector_mix", mix, "shares with a finite sum")
+    return FrozenMap({s: out.get(s, 0.0) for s in SECTORS})
+
+
+def _check_sectors(sectors: Any) -> Mapping[str, Mapping[str, float]]:
+    if not isinstance(sectors, Mapping):
+        raise ConfigError("sectors", sectors, SPECS["sectors"].doc)
+    out: dict[str, Mapping[str, float]] = {}
+    for sector, traits in sectors.items():
+        if sector not in SECTORS:
+            raise ConfigError(f"sectors.{sector}", traits, "a sector: " + ", ".join(SECTORS))
+        if not isinstance(traits, Mapping):
+            raise ConfigError(f"sectors.{sector}", traits, "a table of traits")
+        checked: dict[str, float] = {}
+        for trait, value in traits.items():
+            if trait not in SECTOR_TRAITS:
+                raise ConfigError(
+                    f"sectors.{sector}.{trait}", value, "a trait: " + ", ".join(SECTOR_TRAITS)
+                )
+            checked[trait] = SPECS[trait].check(f"sectors.{sector}.{trait}", value)
+        out[sector] = FrozenMap(checked)
+    return FrozenMap(out)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileFormatError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise FileFormatError(str(path), "is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise FileFormatError(str(path), "is not UTF-8 text") from None
+    except OSError as exc:
+        raise FileFormatError(str(path), f"cannot be read ({exc.strerror})") from None
+
+
+_TOML_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+_TOML_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """Line number where a (possibly dotted) key is set in TOML text, if it can be found.
+
+    The key is looked up by its full path (``[sectors.public]`` then ``turnover = ...``, or
+    ``sectors.public.turnover = ...``), so a top-level ``turnover`` does not shadow it.
+    """
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_path(header.group(1))
+            if table == dotted:
+                return number
+            continue
+        assign = _TOML_ASSIGN.match(line)
+        if assign and ".".join(filter(None, (table, _toml_path(assign.group(1))))) == dotted:
+            return number
+    key = re.escape(dotted.split(".")[-1])
+    pattern = re.compile(rf"^\s*(\"?{key}\"?)\s*=")  # fallback: e.g. inside an inline table
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _toml_path(key: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in key.split("."))

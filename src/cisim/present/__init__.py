@@ -1,0 +1,1 @@
+"""Presenting results: figures, the text reports of runs and studies, and the HTML report."""

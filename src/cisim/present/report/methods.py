@@ -1,0 +1,276 @@
+"""The methods, provenance and experiment-file sections that close the report.
+
+The methods say how the sweep was designed and seeded, how regimes are classified, and how each
+analysis estimates and bounds its numbers, with the works they cite; the provenance gives the
+versions, commits, times and commands that produced the sweep and its analysis.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cisim.analysis.effects import level_text
+from cisim.present.report.page import Document, Section, esc, inline, paragraph
+from cisim.present.report.source import ROLE, ReportSource
+from cisim.present.report.words import minus, pct
+
+if TYPE_CHECKING:
+    from cisim.study.sweeps.experiment import Factor
+
+#: The analysis's record of its run, in the analysis directory.
+ANALYSIS_MANIFEST = "manifest.json"
+
+
+_DESIGNS = {
+    "factorial": "A full factorial design",
+    "lhs": "A Latin hypercube sample",
+    "sobol": "A Sobol design (Saltelli's sampling scheme, SALib)",
+    "morris": "A Morris design (SALib)",
+}
+
+
+def methods_section(doc: Document) -> Section:
+    """Design, randomness, regimes, estimators and intervals, provenance and references."""
+    src, s = doc.source, doc.summary
+    body = paragraph(_design_text(src, s, doc.next_table)) + _factor_table(doc)
+    body += "".join(paragraph(t) for t in (_randomness_text(src), _regime_text(src)) if t)
+    texts = _interval_texts(s)
+    intervals = "".join(f"<li>{inline(t)}</li>" for t in texts)
+    if intervals:
+        body += f"<p>Estimates and intervals (all 95%):</p><ul>{intervals}</ul>"
+    facts = "".join(
+        f"<dt>{esc(k)}</dt><dd>{_fact(v)}</dd>" for k, v in _provenance(doc).items() if v
+    )
+    body += f'<dl class="facts">{facts}</dl>' + _references(texts)
+    return Section("methods", "Methods", body)
+
+
+def _fact(value: str) -> str:
+    if value.startswith("$ "):
+        return f"<code>{esc(value[2:])}</code>"
+    return esc(value)
+
+
+def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
+    size = {"lhs": "{:,} points", "sobol": "base sample N = {:,}", "morris": "{:,} trajectories"}
+    sampled = (
+        ", " + size[src.design].format(src.samples) if src.samples and src.design in size else ""
+    )
+    text = (
+        f"**Design.** {_DESIGNS.get(src.design, src.design)} over {len(src.factors)} "
+        f"{'factor' if len(src.factors) == 1 else 'factors'} (Table {table}){sampled}: "
+        f"{s.get('points', 0):,} design points × {src.replicates:,} replicates = "
+        f"{s.get('runs', 0):,} runs"
+    )
+    if src.model == "cisim":
+        text += f", each simulated for {s.get('horizon')} months on the base scenario "
+        text += f"'{src.base or 'given'}'"
+    else:
+        text += f" of the test model '{src.model}'"
+    if src.constants:
+        held = ", ".join(f"{k} = {v}" for k, v in src.constants.items())
+        text += f"; held fixed: {held}"
+    if src.model == "cisim":
+        text += ". Levers are what a collaboration can choose, uncertainties what it cannot"
+    return text + "."
+
+
+def _factor_table(doc: Document) -> str:
+    rows = [[f.name, ROLE.get(f.role, f.role), _factor_values(f)] for f in doc.source.factors]
+    caption = "The factors varied: the experiment's keys, their role and their levels or range."
+    return doc.table(caption, ["factor", "role", "levels or range"], rows, 0, nowrap=True)
+
+
+def _factor_values(f: Factor) -> str:
+    if f.is_range:
+        return minus(f"{f.low:g} to {f.high:g} (uniform)")
+    return ", ".join(minus(level_text(v)) for v in f.levels)
+
+
+def _randomness_text(src: ReportSource) -> str:
+    return (
+        f"**Randomness.** Root seed {src.seed}. Replicate k of every design point draws its random "
+        f"numbers from the stream SeedSequence({src.seed}, spawn_key=(k,)), so runs with the "
+        "same replicate number at different points share their luck (common random numbers): "
+        "comparisons between points are paired, and their intervals leave out the noise the "
+        "pairs share. "
+        "The same experiment gives the same results on any number of workers."
+    )
+
+
+def _regime_text(src: ReportSource) -> str:
+    if src.model != "cisim":
+        return ""
+    s = src.settings
+    varied = {f.name for f in src.factors}
+    note = (
+        " (thresholds varied in this experiment are given at their base values)"
+        if varied & {"dissolution_share", "regime_blame_share", "regime_min_progress"}
+        else ""
+    )
+    return (
+        "**Regimes.** Each run is classified from its trajectory, in this order: dissolved if its "
+        "active members fell below max(2, ⌈"
+        f"{s.get('dissolution_share')} × initial members⌉) in some month; otherwise stalled if it "
+        "never found an entry point; otherwise a blame game if blame made up at least "
+        f"{pct(s.get('regime_blame_share'))} of all responses to setbacks; otherwise a learning "
+        f"journey if its final progress reached {s.get('regime_min_progress')}; otherwise "
+        f"stalled{note}."
+    )
+
+
+def _interval_texts(s: Mapping[str, Any]) -> list[str]:
+    """One sentence per analysis in the summary: its estimator, interval and sources."""
+    from cisim.analysis.analyze import AnalysisOptions
+
+    o = AnalysisOptions()
+    given = {"folds": o.folds, "bootstrap": o.bootstrap, "num_resamples": o.num_resamples}
+    return [text.format(**given) for key, text in INTERVALS.items() if s.get(key)]
+
+
+#: Each analysis's estimator, interval and sources, by its key in the summary (``{folds}``,
+#: ``{bootstrap}`` and ``{num_resamples}`` are the analysis options).
+INTERVALS: dict[str, str] = {
+    "shares": "**Regime shares**: Wilson score intervals over a condition's runs, on Kish's "
+    "effective sample size when a condition pools design points (Wilson 1927; Kish 1965).",
+    "effects": "**Paired effects**: per replicate, the mean over the other factors' cells of "
+    "the paired difference between two levels; the effect is the mean over replicates, with "
+    "a normal interval from its standard error over replicates (Law 2015; Kleijnen 2008).",
+    "condition_effects": "**Named conditions**: per-replicate paired differences against the "
+    "reference, mean and normal interval over replicates (Law 2015).",
+    "phase": "**Phase diagram**: Wilson intervals per cell (in the CSV table; Wilson 1927).",
+    "event_timing": "**Trajectories and timing**: means and 25–75% ranges over the runs of "
+    "each final regime (descriptive, not intervals).",
+    "survival": "**Survival**: Kaplan–Meier estimator with pointwise intervals from "
+    "Greenwood's variance on the complementary log–log scale (Kaplan & Meier 1958; "
+    "Kalbfleisch & Prentice 2002).",
+    "early": "**Early prediction**: ridge logistic regression on standardised early signs, "
+    "{folds}-fold cross-validation with all runs of one replicate number in the same fold, "
+    "AUC of the pooled out-of-fold predictions with a stratified bootstrap interval (Hanley & "
+    "McNeil 1982); warning thresholds maximise Youden's J with at least 5% of runs on each "
+    "side (Youden 1950).",
+    "sobol": "**Sobol indices** of the point means (Saltelli et al. 2010 first order, Jansen 1999 "
+    "total order; SALib's uncorrected values alongside, Herman & Usher 2017), corrected per "
+    "parameter for replicate noise from the paired per-replicate differences; two-level "
+    "bootstrap ({bootstrap} replicate resamples × {num_resamples} base-sample resamples).",
+    "morris": "**Morris indices** of the point means (Campolongo et al. 2007): bootstrap over "
+    "replicates ({bootstrap} resamples).",
+    "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
+    "harmonic mean of coverage and density, quasi-p-values of each restriction (Friedman & "
+    "Fisher 1999; Bryant & Lempert 2010).",
+}
+
+
+#: The works the methods cite, by the key the text cites them with.
+REFERENCES: dict[str, str] = {
+    "Bryant & Lempert 2010": "Bryant, B. P., & Lempert, R. J. (2010). Thinking inside the box: "
+    "a participatory, computer-assisted approach to scenario discovery. Technological "
+    "Forecasting & Social Change 77(1), 34–49.",
+    "Campolongo et al. 2007": "Campolongo, F., Cariboni, J., & Saltelli, A. (2007). An effective "
+    "screening design for sensitivity analysis of large models. Environmental Modelling & "
+    "Software 22(10), 1509–1518.",
+    "Friedman & Fisher 1999": "Friedman, J. H., & Fisher, N. I. (1999). Bump hunting in "
+    "high-dimensional data. Statistics and Computing 9(2), 123–143.",
+    "Hanley & McNeil 1982": "Hanley, J. A., & McNeil, B. J. (1982). The meaning and use of the "
+    "area under a receiver operating characteristic (ROC) curve. Radiology 143(1), 29–36.",
+    "Jansen 1999": "Jansen, M. J. W. (1999). Analysis of variance designs for model output. "
+    "Computer Physics Communications 117(1–2), 35–43.",
+    "Herman & Usher 2017": "Herman, J., & Usher, W. (2017). SALib: an open-source Python library "
+    "for sensitivity analysis. Journal of Open Source Software 2(9), 97.",
+    "Kalbfleisch & Prentice 2002": "Kalbfleisch, J. D., & Prentice, R. L. (2002). The Statistical "
+    "Analysis of Failure Time Data (2nd ed.). Wiley.",
+    "Kaplan & Meier 1958": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from "
+    "incomplete observations. JASA 53(282), 457–481.",
+    "Kish 1965": "Kish, L. (1965). Survey Sampling. Wiley.",
+    "Kleijnen 2008": "Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. "
+    "Springer.",
+    "Law 2015": "Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.",
+    "Saltelli et al. 2010": "Saltelli, A., et al. (2010). Variance based sensitivity analysis of "
+    "model output. Computer Physics Communications 181(2), 259–270.",
+    "Wilson 1927": "Wilson, E. B. (1927). Probable inference, the law of succession, and "
+    "statistical inference. JASA 22(158), 209–212.",
+    "Youden 1950": "Youden, W. J. (1950). Index for rating diagnostic tests. Cancer 3(1), 32–35.",
+}
+
+
+def _references(texts: Sequence[str]) -> str:
+    """The reference list of the works ``texts`` cite (alphabetical)."""
+    joined = " ".join(texts)
+    cited = [ref for key, ref in sorted(REFERENCES.items()) if key in joined]
+    if not cited:
+        return ""
+    items = "".join(f"<li>{esc(ref)}</li>" for ref in cited)
+    return f'<h3>References</h3><ul class="refs">{items}</ul>'
+
+
+def _provenance(doc: Document) -> dict[str, str]:
+    m, src = doc.source.manifest, doc.source
+    record = _analysis_record(doc.dir)
+    file = (m.get("experiment") or {}).get("file") or f"{src.name}.toml"
+    sessions = m.get("sessions") or []
+    return {
+        "cisim": f"{m.get('cisim_version', '?')}, git commit {m.get('git_commit') or 'unknown'}",
+        "Python": str(m.get("python") or ""),
+        "Sweep": f"{m.get('started_utc', '?')} to {m.get('ended_utc') or '?'}; wall time "
+        f"{_duration(_session_seconds(sessions))} over {len(sessions)} "
+        f"{'session' if len(sessions) == 1 else 'sessions'} of cisim sweep",
+        "Analysis": (
+            f"{record.get('finished_utc', '?')}; wall time "
+            f"{_duration(float(record.get('wall_time_seconds', 0)))}; cisim "
+            f"{record.get('cisim_version', '?')}, git commit "
+            f"{record.get('git_commit') or 'unknown'}"
+            if record
+            else ""
+        ),
+        "Fingerprint": str(m.get("fingerprint") or "")[:16],
+        "Command": f"$ {m['command']}" if m.get("command") else "",
+        "Reproduce": f"$ cisim sweep {file} --out DIR && cisim report DIR",
+    }
+
+
+def _analysis_record(directory: Path) -> dict[str, Any]:
+    """The analysis's run record (empty if missing or unreadable)."""
+    try:
+        data = json.loads((directory / ANALYSIS_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _session_seconds(sessions: Sequence[Mapping[str, Any]]) -> float:
+    total = 0.0
+    for session in sessions:
+        start, end = session.get("started_utc"), session.get("ended_utc")
+        if start and end:
+            total += (_when(end) - _when(start)).total_seconds()
+    return total
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 90:
+        return f"{minutes} min {rest} s"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def experiment_section(doc: Document) -> Section:
+    """The experiment file, verbatim, with its path and digest."""
+    m = doc.source.manifest.get("experiment") or {}
+    where = f"{m['file']}, " if m.get("file") else ""
+    digest = str(m.get("sha256") or "")[:12]
+    note = f"The experiment file ({where}sha256 {digest}…), verbatim:" if digest else "Verbatim:"
+    return Section(
+        "experiment",
+        "The experiment file",
+        paragraph(note) + f"<pre><code>{esc(doc.source.text)}</code></pre>",
+    )

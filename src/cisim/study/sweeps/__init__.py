@@ -1,0 +1,47 @@
+"""Sweeps: experiments over many scenarios, run through any executor into a resumable store.
+
+::
+
+    from cisim.study.sweeps import Experiment, run_sweep, load
+    experiment = Experiment.from_toml("experiments/learning_vs_blame.toml")
+    run_sweep(experiment, "results/learning_vs_blame")        # a process pool on every core
+    results = load("results/learning_vs_blame")
+    results.runs, results.design, results.trajectories(["mean_trust"], points=[0, 1])
+
+- :mod:`~cisim.study.sweeps.experiment`: the experiment file (uncertainties, levers, constants,
+  outcomes, design, samples, replicates, seed), validated like a scenario.
+- :mod:`~cisim.study.sweeps.designs`: factorial, Latin hypercube, Sobol and Morris design tables.
+- :mod:`~cisim.study.sweeps.tasks`: runs cut into tasks of plain data, and the worker function.
+- :mod:`~cisim.study.sweeps.store`: Parquet shards keyed by run, manifest, lock, resume, loading.
+- :mod:`~cisim.study.sweeps.runner`: serial, process-pool and Dask execution with a progress bar.
+- :mod:`~cisim.study.sweeps.cli`: the ``cisim sweep`` subcommand.
+"""
+
+from __future__ import annotations
+
+from cisim.study.sweeps.designs import design_table, salib_problem, salib_sample
+from cisim.study.sweeps.experiment import Experiment, Factor
+from cisim.study.sweeps.runner import (
+    SerialExecutor,
+    SweepInterrupted,
+    SweepSummary,
+    open_executor,
+    run_sweep,
+)
+from cisim.study.sweeps.store import SweepError, SweepResults, load
+
+__all__ = [
+    "Experiment",
+    "Factor",
+    "SerialExecutor",
+    "SweepError",
+    "SweepInterrupted",
+    "SweepResults",
+    "SweepSummary",
+    "design_table",
+    "load",
+    "open_executor",
+    "run_sweep",
+    "salib_problem",
+    "salib_sample",
+]

@@ -1,0 +1,478 @@
+"""Running a sweep through any :class:`concurrent.futures.Executor`.
+
+:func:`run_sweep` builds the design, opens the sweep directory (resuming it if it holds the same
+experiment), and sends the unfinished tasks to an executor, at most a few per worker at a time;
+each result is written as it arrives, so memory stays flat however many runs there are. The
+executor can be :class:`SerialExecutor` (inline), a process pool (the default, one process per
+core) or a Dask cluster (:func:`open_executor` with ``dask="local"`` or an address). Results depend
+only on the experiment: every executor writes the same tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from cisim.study.sweeps.designs import design_table
+from cisim.study.sweeps.experiment import Experiment
+from cisim.study.sweeps.store import SweepError, SweepStore, open_store
+from cisim.study.sweeps.tasks import Task, TaskResult, iter_tasks, run_task
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 2
+#: Times a task lost with its worker (a Dask ``KilledWorker``) is sent again before giving up.
+TASK_RETRIES = 2
+#: Times the sweep's own process pool is started again after a worker process died.
+POOL_RESTARTS = 3
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """A sweep stopped by Ctrl-C; its finished runs are kept (the message says how to resume)."""
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What one call of :func:`run_sweep` did.
+
+    Attributes
+    ----------
+    path
+        The sweep directory.
+    runs, tasks
+        The sweep's size.
+    runs_before
+        Runs already finished when this session started (kept from an earlier one).
+    runs_now
+        Runs this session ran.
+    redone
+        Damaged shards found and run again.
+    seconds
+        Wall time of this session.
+    """
+
+    path: Path
+    runs: int
+    tasks: int
+    runs_before: int
+    runs_now: int
+    redone: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Runs per second in this session."""
+        return self.runs_now / self.seconds if self.seconds > 0 else float("nan")
+
+
+# ---- executors -------------------------------------------------------------------------------
+class SerialExecutor(Executor):
+    """An executor that runs each task inline when it is submitted (no parallelism)."""
+
+    def __init__(self) -> None:
+        self._shutdown = False
+        self._max_workers = 1
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """Run ``fn(*args, **kwargs)`` now; return a finished future."""
+        if self._shutdown:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Refuse further tasks."""
+        self._shutdown = True
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (it stops the sweep cleanly)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started with ``spawn`` (safe with threads and Jupyter)."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_sigint,
+    )
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool, shut down at the end; stopped at once (workers ended) on an error."""
+    pool = process_pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what waits and end the workers (finished shards are already on disk)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        process.terminate()
+
+
+@contextlib.contextmanager
+def open_executor(
+    workers: int | None = None, dask: str | None = None
+) -> Iterator[tuple[Executor, int]]:
+    """An executor and its number of workers, closed afterwards.
+
+    Parameters
+    ----------
+    workers
+        Processes (default: every core). One worker and no Dask means :class:`SerialExecutor`.
+    dask
+        ``"local"`` starts a Dask ``LocalCluster`` of ``workers`` processes on 127.0.0.1 for the
+        run; any other value is the address of a running Dask scheduler.
+    """
+    n = workers or os.cpu_count() or 1
+    if dask is None:
+        if n == 1:
+            yield SerialExecutor(), 1
+            return
+        with _pool(n) as pool:
+            yield pool, n
+        return
+    with _dask_executor(dask, n) as (executor, size):
+        yield executor, size
+
+
+@contextlib.contextmanager
+def _dask_executor(address: str, workers: int) -> Iterator[tuple[Executor, int]]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError(
+            "--dask needs Dask: pip install 'cisim[dask]' (dask[distributed])"
+        ) from None
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            stack.enter_context(_engine_friendly_dask_config())
+            with _sigint_ignored_by_children():
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                    silence_logs=logging.ERROR,  # not the workers' notes on cancelled tasks
+                    # no dashboard, and its health endpoint on any free port (not 8787)
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                )
+            stack.enter_context(cluster)
+            client = stack.enter_context(Client(cluster))
+        else:
+            client = stack.enter_context(_connect(Client, address))
+        size = max(1, sum(client.nthreads().values()))
+        yield client.get_executor(pure=False), size
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Ignore Ctrl-C while worker processes start, so that they inherit ignoring it.
+
+    Ctrl-C reaches every process of the terminal's group; the sweep (the parent) handles it
+    and closes the cluster, so workers need not print their own tracebacks.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _engine_friendly_dask_config() -> Iterator[None]:
+    """Dask settings for the workers a ``LocalCluster`` spawns.
+
+    Dask starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc hand memory
+    back to the system after nearly every NumPy temporary: the engine (many small arrays a month)
+    then runs about three times slower. ``None`` unsets it. A Dask nanny also writes its
+    variables into the environment of the process that starts it (``os.environ.update``), where
+    later workers would inherit them, so the variable is also kept out of this process's
+    environment while the cluster runs. (Workers of a cluster started elsewhere keep their own
+    settings: start them with ``MALLOC_TRIM_THRESHOLD_`` unset, or set this key to null in their
+    Dask configuration.)
+    """
+    import dask
+
+    saved = os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            yield
+    finally:
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        if saved is not None:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = saved
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    try:
+        return client_type(address, timeout="20s")
+    except OSError as exc:
+        raise SweepError(f"cannot reach the Dask scheduler at {address!r} ({exc})") from None
+
+
+# ---- running ---------------------------------------------------------------------------------
+def run_sweep(
+    experiment: Experiment | str | Path,
+    out: str | Path,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    *,
+    command: str | None = None,
+) -> SweepSummary:
+    """Run (or resume) an experiment's sweep into ``out``.
+
+    Parameters
+    ----------
+    experiment
+        An :class:`Experiment`, or the path of an experiment file.
+    out
+        The sweep directory (created, or resumed when it holds the same experiment).
+    executor
+        Where tasks run. ``None``: a process pool of ``workers`` processes, closed at the end.
+        A given executor is used as it is and left open.
+    workers
+        Worker count: the pool's size, and with a given executor the number of tasks kept in
+        flight is ``2 * workers`` (default: the executor's ``_max_workers`` or the cores).
+    progress
+        Show a progress bar (runs done, rate, ETA) on a terminal.
+    command
+        The command line, for the manifest.
+
+    Raises
+    ------
+    SweepInterrupted
+        On Ctrl-C, after the finished tasks are written (run again to resume).
+    SweepError
+        If the directory is in use or holds another sweep, or a worker died.
+    """
+    if not isinstance(experiment, Experiment):
+        experiment = Experiment.from_toml(experiment)
+    start = time.perf_counter()
+    design = design_table(experiment)
+    with open_store(out, experiment, design, command=command) as store:
+        before = store.runs_done
+        for restart in range(POOL_RESTARTS + 1):
+            tasks = iter_tasks(experiment, design, skip=store.done)
+            try:
+                with _executor(executor, workers) as (pool, size):
+                    _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+                break
+            except _PoolBroken as exc:
+                # our own pool: start a new one and go on with the unfinished tasks
+                if executor is not None or restart == POOL_RESTARTS:
+                    raise _pool_error(exc.__cause__, store) from None
+                _log.warning("a worker process died; restarting the pool (%s)", exc.__cause__)
+        return SweepSummary(
+            path=Path(out),
+            runs=store.manifest["runs"],
+            tasks=store.manifest["tasks"],
+            runs_before=before,
+            runs_now=store.runs_done - before,
+            redone=store.redone,
+            seconds=time.perf_counter() - start,
+        )
+
+
+@contextlib.contextmanager
+def _executor(executor: Executor | None, workers: int | None) -> Iterator[tuple[Executor, int]]:
+    if executor is None:
+        with open_executor(workers) as pair:
+            yield pair
+        return
+    size = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    yield executor, int(size)
+
+
+class _PoolBroken(Exception):
+    """A process pool lost a worker process (the cause is the ``BrokenProcessPool``)."""
+
+
+_log = logging.getLogger(__name__)
+
+
+def _pool_error(cause: BaseException | None, store: SweepStore) -> SweepError:
+    return SweepError(
+        f"a worker process died ({cause}); {_resume_hint(store)}. (A script that starts a "
+        "sweep on a process pool must do so under 'if __name__ == \"__main__\":'.)"
+    )
+
+
+def _lost_worker(exc: BaseException) -> bool:
+    """Whether a task failed because its worker was lost (not because of the task itself)."""
+    return type(exc).__name__ == "KilledWorker"
+
+
+def _run_tasks(
+    store: SweepStore, tasks: Iterable[Task], executor: Executor, limit: int, progress: bool
+) -> None:
+    total, done_runs = store.manifest["runs"], store.runs_done
+    with _progress_bar(total, done_runs, store.experiment.name, progress) as bar:
+
+        def record(result: TaskResult) -> None:
+            store.write(result)
+            store.done = store.done | {result.index}
+            bar(result.runs.num_rows)
+
+        try:
+            drain(
+                executor,
+                run_task,
+                tasks,
+                record,
+                limit=limit,
+                retries=TASK_RETRIES,
+                retry_if=_lost_worker,
+            )
+        except KeyboardInterrupt:
+            store.finish_quietly()
+            raise SweepInterrupted(_resume_hint(store)) from None
+        except BrokenProcessPool as exc:
+            store.finish_quietly()
+            raise _PoolBroken() from exc
+        except SweepError as exc:  # the disk refused a shard
+            store.finish_quietly()
+            raise SweepError(f"{exc}; {_resume_hint(store)}") from None
+        except Exception as exc:
+            store.finish_quietly()
+            if _lost_worker(exc):
+                raise SweepError(f"Dask lost its workers ({exc}); {_resume_hint(store)}") from None
+            raise
+    store.finish(complete=len(store.done) == store.manifest["tasks"])
+
+
+def _resume_hint(store: SweepStore) -> str:
+    return (
+        f"{store.runs_done:,} of {store.manifest['runs']:,} runs are kept in {store.path}; "
+        "run the same command again to resume"
+    )
+
+
+def drain[T](
+    executor: Executor,
+    fn: Callable[[Any], T],
+    items: Iterable[Any],
+    on_result: Callable[[T], None],
+    *,
+    limit: int,
+    retries: int = 0,
+    retry_if: Callable[[BaseException], bool] = lambda exc: False,
+) -> None:
+    """Submit ``fn(item)`` for every item with at most ``limit`` futures pending at a time.
+
+    Each result is handed to ``on_result`` as soon as its future finishes (in completion order).
+    An item whose future fails with an exception for which ``retry_if`` is true (its worker was
+    lost) is submitted again, at most ``retries`` times. If anything else goes wrong (an
+    exception, Ctrl-C) the pending futures are cancelled and the exception propagates, after the
+    results that had finished are handed over.
+    """
+    pending: dict[Future[T], tuple[Any, int]] = {}
+
+    def submit(item: Any, tries: int) -> None:
+        pending[executor.submit(fn, item)] = (item, tries)
+
+    try:
+        for item in items:
+            while len(pending) >= max(1, limit):
+                _collect(pending, on_result, submit, retries, retry_if)
+            submit(item, 0)
+        while pending:
+            _collect(pending, on_result, submit, retries, retry_if)
+    except BaseException:
+        _cancel(pending)
+        _salvage(pending, on_result)
+        raise
+
+
+def _cancel(pending: dict[Future[Any], Any]) -> None:
+    for future in pending:
+        future.cancel()
+
+
+def _salvage[T](pending: dict[Future[T], Any], on_result: Callable[[T], None]) -> None:
+    """Hand over the results that finished anyway (so a stop loses no finished work).
+
+    A failure while handing over (the disk is full) ends the salvage quietly: the exception
+    that stopped the sweep is the one to report.
+    """
+    with contextlib.suppress(Exception):
+        for future in list(pending):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                on_result(future.result())
+                del pending[future]
+
+
+def _collect[T](
+    pending: dict[Future[T], tuple[Any, int]],
+    on_result: Callable[[T], None],
+    submit: Callable[[Any, int], None],
+    retries: int,
+    retry_if: Callable[[BaseException], bool],
+) -> None:
+    """Wait for at least one future; hand over the finished ones (successes first), submit again
+    the lost ones that may be retried; raise the first other failure."""
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    in_order = [future for future in pending if future in done]  # in submission order
+    ordered = sorted(in_order, key=lambda f: f.cancelled() or f.exception() is not None)
+    for future in ordered:
+        error = None if future.cancelled() else future.exception()
+        item, tries = pending[future]
+        if error is not None and retry_if(error) and tries < retries:
+            del pending[future]
+            submit(item, tries + 1)
+            continue
+        result = future.result()  # raises the failure (or CancelledError)
+        del pending[future]
+        on_result(result)
+
+
+@contextlib.contextmanager
+def _progress_bar(
+    total: int, initial: int, name: str, enabled: bool
+) -> Iterator[Callable[[int], None]]:
+    """A tqdm bar of runs (done/total, runs/s, ETA) on a terminal; a no-op elsewhere."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(
+        total=total, initial=initial, unit="run", desc=name, dynamic_ncols=True, smoothing=0.1
+    ) as bar:
+        yield bar.update

@@ -1,0 +1,676 @@
+"""The sweep directory: Parquet shards keyed by run, a manifest, a lock; resuming and loading.
+
+Layout::
+
+    DIR/manifest.json                   what was run, by whom, when; status running or complete
+    DIR/experiment.toml                 a copy of the experiment file
+    DIR/design.parquet                  the design points (point, parameters, digest)
+    DIR/runs/task-000123.parquet        one row per run of task 123
+    DIR/trajectories/task-000123.parquet  one row per run and month of task 123
+    DIR/checksums/task-000123.sha256    SHA-256 of task 123's shards (``sha256sum -c`` format)
+    DIR/.lock                           held (flock) while a sweep writes
+
+Every file is written atomically (a temporary file in the same directory, fsync, rename). A
+task's trajectories shard is written first, then its runs shard, then its checksum file: the
+checksum file is the task's commit mark. A sweep started again in the same directory skips the
+tasks whose shards match their checksums and read back whole, and redoes the others, so after any
+interruption no run is lost or duplicated. Reading a sweep (:func:`load`) checks every shard it
+reads against its checksum: a shard damaged on disk is an error naming it, never a wrong table.
+Problems of the disk itself (full, read-only, permission denied) are :class:`SweepError` s that
+name the file and say how to resume.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from cisim._version import __version__
+from cisim.errors import CisimError
+from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
+from cisim.present.runs import git_commit
+from cisim.study.sweeps.designs import design_table, point_values
+from cisim.study.sweeps.experiment import Experiment
+from cisim.study.sweeps.tasks import RUN_KEY, TaskResult, n_tasks
+
+FORMAT = "cisim-sweep/1"
+MANIFEST = "manifest.json"
+EXPERIMENT_COPY = "experiment.toml"
+DESIGN = "design.parquet"
+RUNS, TRAJECTORIES, CHECKSUMS = "runs", "trajectories", "checksums"
+LOCK = ".lock"
+_SHARD = re.compile(r"^task-(\d{6,})\.parquet$")
+_CHECKSUM = re.compile(r"^task-(\d{6,})\.sha256$")
+_OURS = frozenset({MANIFEST, EXPERIMENT_COPY, DESIGN, RUNS, TRAJECTORIES, CHECKSUMS, LOCK})
+#: What the manifest says about checksums (sweeps written before them lack the key).
+CHECKSUM_NOTE = (
+    "sha256 of each task's shards in checksums/task-NNNNNN.sha256 (sha256sum -c format, "
+    "paths relative to this directory); written last, it marks the task finished"
+)
+
+
+class SweepError(CisimError):
+    """A sweep directory that cannot be used (locked, another experiment, incomplete)."""
+
+
+def shard_name(index: int) -> str:
+    """The file name of task ``index``'s shards."""
+    return f"task-{index:06d}.parquet"
+
+
+def checksum_name(index: int) -> str:
+    """The file name of task ``index``'s checksum file."""
+    return f"task-{index:06d}.sha256"
+
+
+def disk_error(exc: OSError, action: str, path: Path | str) -> SweepError:
+    """A one-line :class:`SweepError` for a problem of the disk (full, read-only, no access)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (free some space or choose another --out)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += " (check the directory's permissions or choose another --out)"
+    return SweepError(f"cannot {action} {path}: {reason}")
+
+
+# ---- atomic writes ---------------------------------------------------------------------------
+def write_parquet_atomic(table: pa.Table, path: Path) -> str:
+    """Write ``table`` to ``path`` so that it appears whole or not at all; return its SHA-256."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    data = sink.getvalue().to_pybytes()
+    _write_bytes_atomic(data, path)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_bytes_atomic(data: bytes, path: Path) -> None:
+    temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` so that it appears whole or not at all."""
+    _write_bytes_atomic(text.encode("utf-8"), path)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---- the lock --------------------------------------------------------------------------------
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold ``DIR/.lock`` exclusively; raise :class:`SweepError` if another sweep holds it."""
+    try:
+        fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise disk_error(exc, "write to", directory) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            raise SweepError(
+                f"{directory} is in use by another sweep (pid {holder}); wait for it to finish "
+                "or choose another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+# ---- the store -------------------------------------------------------------------------------
+@dataclass
+class SweepStore:
+    """A sweep directory being written (use :func:`open_store`)."""
+
+    path: Path
+    experiment: Experiment
+    manifest: dict[str, Any]
+    done: frozenset[int] = field(default_factory=frozenset)
+    redone: int = 0
+
+    @property
+    def runs_done(self) -> int:
+        """Runs in the finished tasks."""
+        bounds = (_task_bounds(self.manifest, i) for i in self.done)
+        return sum(stop - first for first, stop in bounds)
+
+    def write(self, result: TaskResult) -> None:
+        """Write a task's shards: trajectories, runs, then their checksums (the commit mark).
+
+        Raises :class:`SweepError` if the disk refuses (full, read-only); nothing of the task is
+        left half-written, and the tasks written before are kept.
+        """
+        name = shard_name(result.index)
+        files: list[tuple[str, pa.Table]] = []
+        if self.experiment.trajectories:
+            files.append((f"{TRAJECTORIES}/{name}", result.trajectories))
+        files.append((f"{RUNS}/{name}", result.runs))
+        lines = []
+        target = self.path
+        try:
+            for relative, table in files:
+                target = self.path / relative
+                lines.append(f"{write_parquet_atomic(table, target)}  {relative}\n")
+            target = self.path / CHECKSUMS / checksum_name(result.index)
+            write_text_atomic("".join(lines), target)
+        except OSError as exc:
+            raise disk_error(exc, "write", target) from None
+
+    def finish(self, *, complete: bool) -> None:
+        """Record the end of this session (and the sweep's, when ``complete``)."""
+        now = _now()
+        self.manifest["sessions"][-1]["ended_utc"] = now
+        if complete:
+            self.manifest["status"] = "complete"
+            self.manifest["ended_utc"] = now
+        try:
+            _write_manifest(self.path, self.manifest)
+        except OSError as exc:
+            raise disk_error(exc, "write", self.path / MANIFEST) from None
+
+    def finish_quietly(self) -> None:
+        """Record an interrupted session if the disk allows (a failing disk must not mask why)."""
+        with contextlib.suppress(OSError, SweepError):
+            self.finish(complete=False)
+
+
+@contextlib.contextmanager
+def open_store(
+    path: str | Path, experiment: Experiment, design: pd.DataFrame, *, command: str | None
+) -> Iterator[SweepStore]:
+    """Open (create or resume) the sweep directory for ``experiment``, holding its lock.
+
+    Raises
+    ------
+    SweepError
+        If another sweep holds the directory, it holds another experiment's sweep, or it
+        exists and was not written by ``cisim sweep``.
+    """
+    directory = Path(path)
+    _check_directory(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise disk_error(exc, "create", directory) from None
+    with locked(directory):
+        manifest = _read_manifest(directory) if (directory / MANIFEST).exists() else None
+        if manifest is None:
+            manifest = new_manifest(experiment, design, command=command)
+        else:
+            _check_same(directory, manifest, experiment)
+            manifest["status"] = "running"
+            manifest["sessions"].append(_session(command))
+        try:
+            _write_manifest(directory, manifest)
+            _write_inputs(directory, experiment, design)
+            store = SweepStore(directory, experiment, manifest)
+            store.done, store.redone = _scan(directory, experiment, design, manifest)
+        except OSError as exc:
+            raise disk_error(exc, "write to", directory) from None
+        yield store
+
+
+def new_manifest(
+    experiment: Experiment, design: pd.DataFrame, *, command: str | None
+) -> dict[str, Any]:
+    """The manifest of a new sweep (status ``running``)."""
+    text = experiment.toml
+    runs = len(design) * experiment.replicates
+    return {
+        "format": FORMAT,
+        "experiment": {
+            "name": experiment.name,
+            "file": experiment.source,
+            "text": text,
+            "sha256": _sha256(text),
+            "base": experiment.base_ref,
+            "base_scenario": None if experiment.base is None else experiment.base.to_dict(),
+        },
+        "fingerprint": experiment.fingerprint,
+        "cisim_version": __version__,
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "model": experiment.model,
+        "design": experiment.design,
+        "seed": experiment.seed,
+        "seeds": "replicate k of every point: numpy SeedSequence(seed, spawn_key=(k,))",
+        "replicates": experiment.replicates,
+        "points": len(design),
+        "runs": runs,
+        "tasks": n_tasks(runs, experiment.task_size),
+        "task_size": experiment.task_size,
+        "started_utc": _now(),
+        "ended_utc": None,
+        "status": "running",
+        "command": command,
+        "sessions": [_session(command)],
+        "checksums": CHECKSUM_NOTE,
+    }
+
+
+def _session(command: str | None) -> dict[str, Any]:
+    return {"started_utc": _now(), "ended_utc": None, "command": command, "pid": os.getpid()}
+
+
+def _check_directory(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise SweepError(f"{directory} exists and is not a directory; choose another --out")
+    if not directory.is_dir():
+        return
+    foreign = sorted(e.name for e in directory.iterdir() if e.name not in _OURS)
+    foreign = [name for name in foreign if not name.startswith(".")]
+    if foreign and not (directory / MANIFEST).exists():
+        raise SweepError(
+            f"{directory} exists and was not written by cisim sweep (it holds "
+            f"{', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); choose another --out"
+        )
+
+
+def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experiment) -> None:
+    if manifest.get("format") != FORMAT:
+        raise SweepError(
+            f"{directory} holds another cisim output, not a sweep; choose another --out"
+        )
+    if manifest.get("fingerprint") != experiment.fingerprint:
+        name = manifest.get("experiment", {}).get("name")
+        raise SweepError(
+            f"{directory} holds a sweep of another experiment ({name!r}, or this one with other "
+            "settings); choose a new --out, or remove the directory to start again"
+        )
+    stored = directory / DESIGN
+    if stored.exists():
+        try:
+            old = pd.read_parquet(stored).drop(columns="digest")
+        except (OSError, pa.ArrowException, KeyError):
+            stored.unlink()  # damaged: it is rewritten from the experiment
+            return
+        if not old.equals(design_table(experiment)):
+            raise SweepError(
+                f"{directory}: the experiment's design differs from the one stored (another "
+                "SciPy or SALib version?); choose a new --out"
+            )
+
+
+def _write_inputs(directory: Path, experiment: Experiment, design: pd.DataFrame) -> None:
+    for sub in (RUNS, TRAJECTORIES, CHECKSUMS):
+        (directory / sub).mkdir(exist_ok=True)
+    if not (directory / EXPERIMENT_COPY).exists():
+        write_text_atomic(experiment.toml, directory / EXPERIMENT_COPY)
+    if not (directory / DESIGN).exists():
+        write_parquet_atomic(_with_digests(experiment, design), directory / DESIGN)
+
+
+def _with_digests(experiment: Experiment, design: pd.DataFrame) -> pa.Table:
+    model, settings = experiment.sweep_model, experiment.settings
+    frame = design.copy()
+    frame["digest"] = pd.Series(
+        [model.digest(settings, v) for v in point_values(design)], dtype="str"
+    )
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+# ---- resuming --------------------------------------------------------------------------------
+def _scan(
+    directory: Path, experiment: Experiment, design: pd.DataFrame, manifest: dict[str, Any]
+) -> tuple[frozenset[int], int]:
+    """Finished tasks (shards that match their checksums and read back whole) and how many
+    damaged or half-committed ones were removed."""
+    _remove_temporaries(directory)
+    done: set[int] = set()
+    damaged = 0
+    for index, path in _shards(directory / RUNS):
+        if index < manifest["tasks"] and _valid(directory, experiment, design, manifest, index):
+            done.add(index)
+        else:
+            path.unlink()
+            damaged += 1
+    for sub, pattern in ((TRAJECTORIES, _SHARD), (CHECKSUMS, _CHECKSUM)):
+        for index, path in _numbered(directory / sub, pattern):
+            if index not in done:
+                path.unlink()
+    return frozenset(done), damaged
+
+
+def _remove_temporaries(directory: Path) -> None:
+    for sub in (directory, directory / RUNS, directory / TRAJECTORIES, directory / CHECKSUMS):
+        for entry in sub.glob(".*.tmp-*"):
+            if not entry.is_dir():  # a directory is another writer's (cisim analyze's), not ours
+                entry.unlink(missing_ok=True)
+
+
+def _shards(directory: Path) -> list[tuple[int, Path]]:
+    return _numbered(directory, _SHARD)
+
+
+def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
+    if not directory.is_dir():
+        return []
+    out = []
+    for entry in directory.iterdir():
+        match = pattern.match(entry.name)
+        if match:
+            out.append((int(match.group(1)), entry))
+    return sorted(out)
+
+
+def _checksums_required(manifest: dict[str, Any]) -> bool:
+    """Whether the sweep writes checksum files (every sweep since checksums were added)."""
+    return "checksums" in manifest
+
+
+def _expected_checksums(directory: Path, index: int) -> dict[str, str] | None:
+    """The ``{relative path: sha256}`` of task ``index``, or ``None`` if it has none (yet)."""
+    path = directory / CHECKSUMS / checksum_name(index)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        digest, _, relative = line.partition("  ")
+        if len(digest) != 64 or not relative:
+            return {}
+        out[relative] = digest
+    return out
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _matches(directory: Path, index: int, tables: Sequence[str]) -> bool:
+    """Whether task ``index`` has a checksum file naming exactly ``tables`` and they match."""
+    expected = _expected_checksums(directory, index)
+    wanted = {f"{table}/{shard_name(index)}" for table in tables}
+    if expected is None or set(expected) != wanted:
+        return False
+    return all(_file_sha256(directory / rel) == digest for rel, digest in expected.items())
+
+
+def _valid(
+    directory: Path,
+    experiment: Experiment,
+    design: pd.DataFrame,
+    manifest: dict[str, Any],
+    index: int,
+) -> bool:
+    """Whether task ``index``'s shards read back with exactly the runs (and rows) expected."""
+    first, stop = _task_bounds(manifest, index)
+    reps = manifest["replicates"]
+    try:
+        if _checksums_required(manifest):
+            tables = (TRAJECTORIES, RUNS) if experiment.trajectories else (RUNS,)
+            if not _matches(directory, index, tables):
+                return False
+        runs = pq.read_table(directory / RUNS / shard_name(index))
+        run_numbers = runs["point"].to_numpy() * reps + runs["replicate"].to_numpy()
+        if run_numbers.tolist() != list(range(first, stop)):
+            return False
+        if not experiment.trajectories:
+            return True
+        meta = pq.read_metadata(directory / TRAJECTORIES / shard_name(index))
+        return meta.num_rows == _trajectory_rows(experiment, design, first, stop)
+    except (OSError, pa.ArrowException, KeyError):
+        return False
+
+
+def _task_bounds(manifest: dict[str, Any], index: int) -> tuple[int, int]:
+    size = manifest["task_size"]
+    return index * size, min((index + 1) * size, manifest["runs"])
+
+
+def _trajectory_rows(experiment: Experiment, design: pd.DataFrame, first: int, stop: int) -> int:
+    reps = experiment.replicates
+    rows_of_task = design.iloc[first // reps : (stop - 1) // reps + 1]
+    model, settings = experiment.sweep_model, experiment.settings
+    rows = 0
+    for offset, values in enumerate(point_values(rows_of_task)):
+        point = first // reps + offset
+        count = min(stop, (point + 1) * reps) - max(first, point * reps)
+        rows += count * (model.months(settings, values) + 1)
+    return rows
+
+
+# ---- manifest --------------------------------------------------------------------------------
+def _read_manifest(directory: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SweepError(f"{directory / MANIFEST} cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{directory / MANIFEST} is not a sweep manifest")
+    return data
+
+
+def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=2, default=str) + "\n"
+    write_text_atomic(text, directory / MANIFEST)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---- loading ---------------------------------------------------------------------------------
+@dataclass
+class SweepResults:
+    """A sweep read back from its directory (see :func:`load`).
+
+    Attributes
+    ----------
+    path
+        The directory.
+    manifest
+        The manifest (what was run, when, status).
+    experiment
+        The experiment, rebuilt from the stored text and base scenario.
+    design
+        The design points: ``point``, the varied parameters and ``digest``.
+    runs
+        One row per finished run, sorted by point then replicate.
+    """
+
+    path: Path
+    manifest: dict[str, Any]
+    experiment: Experiment
+    design: pd.DataFrame
+    runs: pd.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the design is in :attr:`runs`."""
+        return len(self.runs) == self.manifest["runs"]
+
+    def trajectories(
+        self, columns: Sequence[str] | None = None, points: Sequence[int] | None = None
+    ) -> pd.DataFrame:
+        """Monthly trajectories, read from the shards on demand.
+
+        Parameters
+        ----------
+        columns
+            Metrics to read (default: all stored); ``point``, ``replicate`` and ``month`` always
+            come too.
+        points
+            Design points to read (default: all).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Sorted by point, replicate and month.
+        """
+        files = self._trajectory_files(points)
+        keys = ["point", "replicate", "month"]
+        wanted = keys + [c for c in (columns or self.experiment.trajectories) if c not in keys]
+        if not files:
+            return pd.DataFrame({c: pd.Series(dtype="float32") for c in wanted})
+        dataset = pads.dataset([str(f) for f in files], format="parquet")
+        filt = None if points is None else pads.field("point").isin([int(p) for p in points])
+        table = dataset.to_table(columns=wanted, filter=filt)
+        frame = table.to_pandas()
+        return frame.sort_values(keys, kind="stable", ignore_index=True)
+
+    def _trajectory_files(self, points: Sequence[int] | None) -> list[Path]:
+        """The committed trajectory shards (of the tasks holding ``points``), checked."""
+        committed = set(_committed(self.path, self.manifest))
+        if points is not None:
+            committed &= _tasks_of(self.manifest, points)
+        files = [(i, p) for i, p in _shards(self.path / TRAJECTORIES) if i in committed]
+        for index, _ in files:
+            _verify(self.path, self.manifest, index, TRAJECTORIES)
+        return [p for _, p in files]
+
+
+def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
+    """Read a sweep directory.
+
+    Parameters
+    ----------
+    path
+        The ``--out`` directory of ``cisim sweep``.
+    allow_incomplete
+        Read an unfinished sweep's finished runs instead of raising.
+
+    Raises
+    ------
+    SweepError
+        If the directory holds no sweep, or an incomplete one (unless ``allow_incomplete``).
+    """
+    directory = Path(path)
+    if not (directory / MANIFEST).is_file():
+        raise SweepError(f"{directory} holds no sweep (no {MANIFEST})")
+    manifest = _read_manifest(directory)
+    if manifest.get("format") != FORMAT:
+        raise SweepError(f"{directory} holds another cisim output, not a sweep")
+    runs = _read_runs(directory, manifest)
+    if len(runs) != manifest["runs"] and not allow_incomplete:
+        raise SweepError(
+            f"{directory} holds {len(runs):,} of {manifest['runs']:,} runs: the sweep is "
+            "incomplete; run the same 'cisim sweep' command again to finish it, or load it "
+            "with allow_incomplete=True"
+        )
+    return SweepResults(
+        path=directory,
+        manifest=manifest,
+        experiment=_stored_experiment(directory, manifest),
+        design=_read_design(directory),
+        runs=runs,
+    )
+
+
+def _read_design(directory: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(directory / DESIGN)
+    except (OSError, pa.ArrowException) as exc:
+        raise SweepError(
+            f"{directory / DESIGN} cannot be read ({exc}); run the same 'cisim sweep' command "
+            "again to rewrite it"
+        ) from None
+
+
+def _committed(directory: Path, manifest: dict[str, Any]) -> list[int]:
+    """Tasks whose runs shard is committed: it has a checksum file (or, in a sweep written
+    before checksums, it exists)."""
+    runs = [index for index, _ in _shards(directory / RUNS)]
+    if not _checksums_required(manifest):
+        return runs
+    marked = {index for index, _ in _numbered(directory / CHECKSUMS, _CHECKSUM)}
+    return [index for index in runs if index in marked]
+
+
+def _verify(directory: Path, manifest: dict[str, Any], index: int, table: str) -> None:
+    """Raise :class:`SweepError` if task ``index``'s shard of ``table`` fails its checksum."""
+    if not _checksums_required(manifest):
+        return
+    relative = f"{table}/{shard_name(index)}"
+    expected = (_expected_checksums(directory, index) or {}).get(relative)
+    try:
+        actual = _file_sha256(directory / relative)
+    except OSError as exc:
+        raise disk_error(exc, "read", directory / relative) from None
+    if actual != expected:
+        raise SweepError(
+            f"{directory / relative} is damaged (it does not match its checksum in "
+            f"{CHECKSUMS}/{checksum_name(index)}); run the same 'cisim sweep' command again to "
+            "redo that task"
+        )
+
+
+def _tasks_of(manifest: dict[str, Any], points: Sequence[int]) -> set[int]:
+    size, reps = manifest["task_size"], manifest["replicates"]
+    out: set[int] = set()
+    for point in points:
+        first, stop = int(point) * reps, (int(point) + 1) * reps
+        out.update(range(first // size, (stop - 1) // size + 1))
+    return out
+
+
+def _read_runs(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    indices = _committed(directory, manifest)
+    for index in indices:
+        _verify(directory, manifest, index, RUNS)
+    files = [str(directory / RUNS / shard_name(index)) for index in indices]
+    if not files:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in (*RUN_KEY, "seed")})
+    try:
+        frame = pads.dataset(files, format="parquet").to_table().to_pandas()
+    except (OSError, pa.ArrowException) as exc:  # a sweep written before checksums
+        raise SweepError(
+            f"{directory / RUNS} holds a damaged shard ({exc}); run the same 'cisim sweep' "
+            "command again to redo it"
+        ) from None
+    if "regime" in frame.columns:
+        frame["regime"] = pd.Categorical(frame["regime"], categories=list(REGIMES))
+    return frame.sort_values(list(RUN_KEY), kind="stable", ignore_index=True)
+
+
+def _stored_experiment(directory: Path, manifest: dict[str, Any]) -> Experiment:
+    record = manifest["experiment"]
+    base_data = record.get("base_scenario")
+    base = None if base_data is None else Scenario.from_dict(base_data)
+    return Experiment.from_text(record["text"], source=record.get("file") or "<sweep>", base=base)
