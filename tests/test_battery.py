@@ -24,7 +24,6 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.engine import kernel
 from cisim.model.metrics import REGISTRY
 from cisim.model.population import RunSpec, build_state
 from cisim.model.roster import Organisation, Relationship, Roster
@@ -108,8 +107,7 @@ def digest(specs: list[RunSpec]) -> dict[str, Any]:
         for name, arr in _state_arrays(st):
             states.update(name.encode() + str(arr.dtype).encode() + arr.tobytes())
 
-    measured = kernel.measure(st)
-    record({name: measured[k] for k, name in enumerate(kernel.MEASURED)})
+    record(engine.measure(st))
     for _ in range(months):
         out = engine.run(st, p, 1)
         record({name: out[name][1] for name in REGISTRY})

@@ -1,52 +1,115 @@
-"""The engine: the monthly step over a batch, and a run to the horizon with recording.
+"""The engine: the monthly step over a batch of replicates, and a run to the horizon.
 
-:func:`step` runs the compiled step (:mod:`cisim.engine.kernel`); :func:`step_arrays` runs the same
-mechanisms as array code (:data:`cisim.model.mechanisms.SCHEDULE`), the readable specification the
-compiled step is tested against, bit for bit.
+The state (:class:`~cisim.model.state.State`) and parameters (:class:`~cisim.model.state.Params`)
+are plain arrays, one row per replicate; the compiled step (:mod:`cisim.engine.step`) runs the
+mechanisms of :data:`cisim.model.mechanisms.SCHEDULE` on each row in turn. :func:`run` is what
+:func:`cisim.simulate` and the sweeps call; :func:`step` advances one month (the Mesa face).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+from dataclasses import fields
+from typing import Any
+
 import numpy as np
 
-from cisim.engine import kernel
-from cisim.model.mechanisms import SCHEDULE
-from cisim.model.metrics import REGISTRY, measure
+from cisim.engine.step import measure_rows, run_rows
+from cisim.model.compiled import work
+from cisim.model.metrics import REGISTRY
 from cisim.model.state import Params, State
+from cisim.model.streams import Stream, normal
 
+__all__ = ["measure", "param_arrays", "run", "state_arrays", "step", "warm"]
 
-def step(st: State, p: Params) -> None:
-    """Advance every replicate in the batch by one month."""
-    kernel.step(st, p)
+_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
+_PARAM_FIELDS = tuple(f.name for f in fields(Params))
 
+# Each array's dtype, read off the annotations of State and Params (numba compiles for these).
+_ANNOTATED = {
+    "F": np.float64,
+    "I": np.int64,
+    "B": np.bool_,
+    "NDArray[np.int8]": np.int8,
+    "NDArray[np.uint64]": np.uint64,
+}
+_DTYPES: dict[str, Any] = {
+    f.name: _ANNOTATED[str(f.type)]
+    for f in (*fields(State), *fields(Params))
+    if f.name in _STATE_FIELDS or f.name in _PARAM_FIELDS
+}
 
-def step_arrays(st: State, p: Params) -> None:
-    """Advance every replicate by one month with the array implementation of the mechanisms."""
-    st.month += 1
-    for mechanism in SCHEDULE:
-        mechanism(st, p)
+#: The arrays of a :class:`~cisim.model.state.State`, as the compiled code sees them.
+StateArrays = namedtuple("StateArrays", _STATE_FIELDS)  # type: ignore[misc]
+#: The arrays of a :class:`~cisim.model.state.Params`, as the compiled code sees them.
+ParamArrays = namedtuple("ParamArrays", _PARAM_FIELDS)  # type: ignore[misc]
 
 
 def run(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
     """Run ``months`` steps; return each metric as an array ``(months + 1, R)`` (month 0 first).
 
-    Compiled: each replicate runs all its months in turn and records the metrics of
-    :data:`cisim.model.metrics.REGISTRY` as it goes (:func:`cisim.engine.kernel.run`).
+    Each replicate runs all its months in turn and records the metrics of
+    :data:`cisim.model.metrics.REGISTRY` as it goes.
     """
-    out = kernel.run(st, p, months)  # kernel.MEASURED is the registry's order (tested)
-    return {name: out[k] for k, name in enumerate(kernel.MEASURED)}
+    first = st.month
+    shocks = np.empty((months, st.replicates, 2))
+    for t in range(months):
+        shocks[t, :, 0] = normal(st.keys, Stream.OUTCOME, first + 1 + t)
+        shocks[t, :, 1] = normal(st.keys, Stream.SALIENCE, first + 1 + t)
+    # each row writes its metrics contiguously (row, month, metric); the caller gets them as
+    # one contiguous (month, row) table per metric
+    out = np.empty((st.replicates, months + 1, len(REGISTRY)))
+    w = work(st.slots, st.src.shape[1])
+    run_rows(state_arrays(st), param_arrays(p), first, shocks, out, w)
+    st.month = first + months
+    tables = np.ascontiguousarray(out.transpose(2, 1, 0))
+    return {name: tables[k] for k, name in enumerate(REGISTRY)}
 
 
-def run_arrays(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
-    """:func:`run` with the array implementation of the mechanisms and metrics."""
-    out = {name: np.empty((months + 1, st.replicates)) for name in REGISTRY}
-    _record(out, 0, st)
-    for t in range(1, months + 1):
-        step_arrays(st, p)
-        _record(out, t, st)
-    return out
+def step(st: State, p: Params) -> None:
+    """Advance every replicate in the batch by one month."""
+    run(st, p, 1)
 
 
-def _record(out: dict[str, np.ndarray], t: int, st: State) -> None:
-    for name, values in measure(st).items():
-        out[name][t] = values
+def measure(st: State) -> dict[str, np.ndarray]:
+    """Every metric of every row, ``(R,)`` each."""
+    out = np.empty((st.replicates, len(REGISTRY)))
+    measure_rows(state_arrays(st), out, work(st.slots, st.src.shape[1]))
+    return {name: out[:, k].copy() for k, name in enumerate(REGISTRY)}
+
+
+def state_arrays(st: State) -> Any:
+    """The state's arrays as a :data:`StateArrays`, each C-contiguous with its canonical dtype.
+
+    A field that is not (a view, another dtype) is replaced on ``st`` by a converted copy first,
+    so the compiled code's writes land in the state.
+    """
+    values = []
+    for name in _STATE_FIELDS:
+        value = getattr(st, name)
+        arr = np.ascontiguousarray(value, dtype=_DTYPES[name])
+        if arr is not value:
+            setattr(st, name, arr)
+        values.append(arr)
+    return StateArrays(*values)
+
+
+def param_arrays(p: Params) -> Any:
+    """The parameters as a :data:`ParamArrays` of C-contiguous arrays."""
+    return ParamArrays(
+        *(np.ascontiguousarray(getattr(p, n), dtype=_DTYPES[n]) for n in _PARAM_FIELDS)
+    )
+
+
+def warm() -> None:
+    """Compile the step, the run and the metrics now (or load them from numba's cache).
+
+    ``./dev`` calls this after installing, so that tests and worker processes start with the
+    compiled code on disk instead of compiling it each (about half a minute).
+    """
+    from cisim.model.population import RunSpec, build_state
+    from cisim.model.scenario import Scenario
+
+    st, p = build_state([RunSpec(Scenario.preset("baseline"), 0, 0)])
+    run(st, p, 1)
+    measure(st)

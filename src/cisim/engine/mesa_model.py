@@ -101,7 +101,7 @@ def metric_value(model: CollaborationModel, name: str) -> float:
     A module-level function (bound with :func:`functools.partial`), not a lambda, so that the
     DataCollector, and with it the model, can be pickled.
     """
-    return float(REGISTRY[name].fn(model.state)[ROW])
+    return model.metrics[name]
 
 
 class Organisation(FixedAgent):
@@ -301,6 +301,8 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
         self.state, self.params = build_state([RunSpec(cisim_scenario, seed_used, 0)])
         self.grid = Network(_tie_graph(self.state), capacity=1, random=self.random, layout=None)
         self.organisations = self._place_organisations()
+        #: Every metric of :data:`cisim.model.metrics.REGISTRY` this month, by name.
+        self.metrics = {k: float(v[ROW]) for k, v in engine.measure(self.state).items()}
         self.datacollector = _data_collector()
         self.running = self._still_running()
         self.datacollector.collect(self)
@@ -311,7 +313,8 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
         Stepping on after :attr:`running` turns False still advances the engine, as
         :func:`cisim.simulate` does, so ``run_for(horizon)`` reproduces its trajectory.
         """
-        engine.step(self.state, self.params)
+        month = engine.run(self.state, self.params, 1)
+        self.metrics = {k: float(v[1, ROW]) for k, v in month.items()}
         self._sync_network()
         self.running = self._still_running()
         self.datacollector.collect(self)

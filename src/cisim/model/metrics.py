@@ -1,18 +1,22 @@
-"""The metric registry: every monthly measure, its construct, range and unit.
+"""The metric registry: every monthly measure, its construct, range and unit, and how it is taken.
 
 The registry's names are the columns of :attr:`cisim.Results.trajectories`, the reporters of the
-Mesa face's DataCollector and the metrics the app plots. Each metric is a function of the state
-returning one value per replicate row.
+Mesa face's DataCollector and the metrics the app plots. :func:`measure_row` takes every metric of
+one replicate row, compiled, as the engine records it each month (month 0 included); while it
+measures it also finds the masks the next month's step starts from.
+
+Metrics describe the *members*: the active organisations, also of a dissolved collaboration (its
+last state, frozen), and the ties between them (existing, not dormant).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
-from cisim.model.state import State, row_mean
+from cisim.model.compiled import inline, masked_mean
+from cisim.model.state import ACTIVE
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,6 @@ class Metric:
         among ``N`` members, ``N (N - 1)``).
     unit
         The unit of its values.
-    fn
-        The measure: a state to one value per replicate row, ``(R,)``.
     """
 
     name: str
@@ -41,108 +43,29 @@ class Metric:
     lo: float
     hi: float | None  # None: a count with no fixed upper bound (see unit)
     unit: str
-    fn: Callable[[State], np.ndarray]
-
-
-def _sd(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    mean = row_mean(values, mask)
-    var = row_mean((values - mean[:, None]) ** 2, mask)
-    return np.sqrt(np.maximum(var, 0.0))
-
-
-def _live_trust_sd(st: State) -> np.ndarray:
-    return _sd(st.trust, st.member_ties)
-
-
-def _contribution_share(st: State) -> np.ndarray:
-    return np.where(st.capacity > 0, st.contribution / np.maximum(st.capacity, 1e-12), 0.0)
 
 
 _METRICS: tuple[Metric, ...] = (
+    Metric("mean_trust", "mean trust of members in their partners (live ties)", 0, 1, "0-1"),
+    Metric("trust_sd", "spread of trust across live ties", 0, 0.5, "sd"),
     Metric(
-        "mean_trust",
-        "mean trust of members in their partners (live ties)",
-        0,
-        1,
-        "0-1",
-        lambda st: row_mean(st.trust, st.member_ties),
+        "shared_understanding", "members' mean grasp of the shared problem and goal", 0, 1, "0-1"
     ),
-    Metric("trust_sd", "spread of trust across live ties", 0, 0.5, "sd", _live_trust_sd),
-    Metric(
-        "shared_understanding",
-        "members' mean grasp of the shared problem and goal",
-        0,
-        1,
-        "0-1",
-        lambda st: row_mean(st.understanding, st.members),
-    ),
-    Metric(
-        "understanding_sd",
-        "spread of understanding across members",
-        0,
-        0.5,
-        "sd",
-        lambda st: _sd(st.understanding, st.members),
-    ),
-    Metric(
-        "progress",
-        "public value achieved (share of the goal)",
-        0,
-        1,
-        "0-1",
-        lambda st: st.progress.copy(),
-    ),
-    Metric(
-        "legitimacy",
-        "legitimacy and support of the collaboration",
-        0,
-        1,
-        "0-1",
-        lambda st: st.legitimacy.copy(),
-    ),
-    Metric(
-        "community_support", "support of the community", 0, 1, "0-1", lambda st: st.support.copy()
-    ),
-    Metric("knowledge", "knowledge of what works", 0, 1, "0-1", lambda st: st.knowledge.copy()),
-    Metric(
-        "operational_capacity",
-        "routines and division of labour",
-        0,
-        1,
-        "0-1",
-        lambda st: st.operational_capacity.copy(),
-    ),
-    Metric(
-        "mean_contribution",
-        "mean share of capacity members commit",
-        0,
-        1,
-        "0-1",
-        lambda st: row_mean(_contribution_share(st), st.members),
-    ),
-    Metric(
-        "contribution_sd",
-        "spread of commitment across members",
-        0,
-        0.5,
-        "sd",
-        lambda st: _sd(_contribution_share(st), st.members),
-    ),
-    Metric(
-        "active_members",
-        "active member organisations",
-        0,
-        None,
-        "organisations",
-        lambda st: st.members.sum(axis=1).astype(float),
-    ),
+    Metric("understanding_sd", "spread of understanding across members", 0, 0.5, "sd"),
+    Metric("progress", "public value achieved (share of the goal)", 0, 1, "0-1"),
+    Metric("legitimacy", "legitimacy and support of the collaboration", 0, 1, "0-1"),
+    Metric("community_support", "support of the community", 0, 1, "0-1"),
+    Metric("knowledge", "knowledge of what works", 0, 1, "0-1"),
+    Metric("operational_capacity", "routines and division of labour", 0, 1, "0-1"),
+    Metric("mean_contribution", "mean share of capacity members commit", 0, 1, "0-1"),
+    Metric("contribution_sd", "spread of commitment across members", 0, 0.5, "sd"),
+    Metric("active_members", "active member organisations", 0, None, "organisations"),
     Metric(
         "learning_responses",
         "members who responded to a setback by learning this month",
         0,
         None,
         "organisations",
-        lambda st: st.learning_now.astype(float),
     ),
     Metric(
         "blame_responses",
@@ -150,7 +73,6 @@ _METRICS: tuple[Metric, ...] = (
         0,
         None,
         "organisations",
-        lambda st: st.blame_now.astype(float),
     ),
     Metric(
         "navigator_activity",
@@ -158,71 +80,118 @@ _METRICS: tuple[Metric, ...] = (
         0,
         None,
         "organisations",
-        lambda st: st.navigator_activity.astype(float),
     ),
-    Metric(
-        "turnover_events",
-        "representatives who left this month",
-        0,
-        None,
-        "organisations",
-        lambda st: (st.left_now & (st.status == 2)).sum(axis=1).astype(float),
-    ),
-    Metric("conflict", "open conflict over governance", 0, 1, "0-1", lambda st: st.conflict.copy()),
-    Metric(
-        "blame_climate",
-        "how ready members are to blame (self-confirming blame)",
-        0,
-        1,
-        "0-1",
-        lambda st: st.blame_climate.copy(),
-    ),
-    Metric(
-        "entry_found",
-        "an entry point has been found",
-        0,
-        1,
-        "0/1",
-        lambda st: st.entry_found.astype(float),
-    ),
-    Metric(
-        "wins",
-        "reviews that met the task (cumulative)",
-        0,
-        None,
-        "count",
-        lambda st: st.wins.astype(float),
-    ),
-    Metric(
-        "live_ties",
-        "working relationships between active members",
-        0,
-        None,
-        "ties",
-        lambda st: st.member_ties.sum(axis=1).astype(float),
-    ),
+    Metric("turnover_events", "representatives who left this month", 0, None, "organisations"),
+    Metric("conflict", "open conflict over governance", 0, 1, "0-1"),
+    Metric("blame_climate", "how ready members are to blame (self-confirming blame)", 0, 1, "0-1"),
+    Metric("entry_found", "an entry point has been found", 0, 1, "0/1"),
+    Metric("wins", "reviews that met the task (cumulative)", 0, None, "count"),
+    Metric("live_ties", "working relationships between active members", 0, None, "ties"),
     Metric(
         "governance_mode",
         "0 shared, 1 lead organisation, 2 administrative organisation",
         0,
         2,
         "code",
-        lambda st: st.governance.astype(float),
     ),
-    Metric(
-        "running",
-        "the collaboration is still running (1) or has dissolved (0)",
-        0,
-        1,
-        "0/1",
-        lambda st: st.alive.astype(float),
-    ),
+    Metric("running", "the collaboration is still running (1) or has dissolved (0)", 0, 1, "0/1"),
 )
 
-#: name -> Metric, in display order.
+#: name -> Metric, in display order (the order of :func:`measure_row`'s output).
 REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
 
+# each metric's place in measure_row's output (a name missing from the registry fails here)
+_AT = {name: k for k, name in enumerate(REGISTRY)}
+MEAN_TRUST, TRUST_SD = _AT["mean_trust"], _AT["trust_sd"]
+UNDERSTANDING, UNDERSTANDING_SD = _AT["shared_understanding"], _AT["understanding_sd"]
+PROGRESS, LEGITIMACY = _AT["progress"], _AT["legitimacy"]
+SUPPORT, KNOWLEDGE = _AT["community_support"], _AT["knowledge"]
+CAPACITY = _AT["operational_capacity"]
+CONTRIBUTION, CONTRIBUTION_SD = _AT["mean_contribution"], _AT["contribution_sd"]
+MEMBERS, LEARNING, BLAME = _AT["active_members"], _AT["learning_responses"], _AT["blame_responses"]
+NAVIGATOR, TURNOVER = _AT["navigator_activity"], _AT["turnover_events"]
+CONFLICT, CLIMATE, ENTRY = _AT["conflict"], _AT["blame_climate"], _AT["entry_found"]
+WINS, TIES, GOVERNANCE, RUNNING = (
+    _AT["wins"],
+    _AT["live_ties"],
+    _AT["governance_mode"],
+    _AT["running"],
+)
 
-def measure(st: State) -> dict[str, np.ndarray]:
-    """Every registered metric for every replicate row."""
-    return {name: m.fn(st) for name, m in REGISTRY.items()}
+
+@inline
+def _mean_sd(values: Any, mask: Any) -> Any:
+    """Mean and population standard deviation of the masked values (0, 0 if none)."""
+    mean = masked_mean(values, mask)
+    squares = 0.0
+    count = 0
+    for i in range(values.shape[0]):
+        if mask[i]:
+            d = values[i] - mean
+            squares += d * d
+            count += 1
+    var = squares / max(count, 1) if count > 0 else 0.0
+    return mean, math.sqrt(max(var, 0.0))
+
+
+@inline
+def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
+    """Every metric of row ``r`` into ``out`` (in the registry's order).
+
+    Leaves the masks of active members and live ties for the next month's step in ``w.act``,
+    ``w.live`` and ``w.end``: while the collaboration runs, its members are its active members and
+    the ties between them its live ties (passes over live ties need go no further than ``w.end``:
+    dormant ties sit at the end of a row, and so, in generated networks, do most ties between
+    outsiders who have not joined). A dissolved collaboration has none.
+    """
+    n = s.status.shape[1]
+    members, live, share = w.act, w.live, w.org[0]
+    n_members = 0
+    turnover_events = 0
+    for i in range(n):
+        members[i] = s.status[r, i] == ACTIVE
+        n_members += members[i]
+        turnover_events += members[i] and s.left_now[r, i]
+        cap = s.capacity[r, i]
+        share[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
+    # trust over the ties between members: the mean in the same pass that finds them
+    ties = w.live_slots
+    n_ties = 0
+    total = 0.0
+    for e in range(s.src.shape[1]):
+        live[e] = False
+        if s.exists[r, e] and not s.dormant[r, e] and members[s.src[r, e]] and members[s.dst[r, e]]:
+            ties[n_ties] = e
+            n_ties += 1
+            total += s.trust[r, e]
+            live[e] = True
+    mean = total / max(n_ties, 1) if n_ties > 0 else 0.0
+    squares = 0.0
+    for k in range(n_ties):
+        d = s.trust[r, ties[k]] - mean
+        squares += d * d
+    var = squares / max(n_ties, 1) if n_ties > 0 else 0.0
+    out[MEAN_TRUST], out[TRUST_SD] = mean, math.sqrt(max(var, 0.0))
+    out[UNDERSTANDING], out[UNDERSTANDING_SD] = _mean_sd(s.understanding[r], members)
+    out[PROGRESS] = s.progress[r]
+    out[LEGITIMACY] = s.legitimacy[r]
+    out[SUPPORT] = s.support[r]
+    out[KNOWLEDGE] = s.knowledge[r]
+    out[CAPACITY] = s.operational_capacity[r]
+    out[CONTRIBUTION], out[CONTRIBUTION_SD] = _mean_sd(share, members)
+    out[MEMBERS] = n_members
+    out[LEARNING] = s.learning_now[r]
+    out[BLAME] = s.blame_now[r]
+    out[NAVIGATOR] = s.navigator_activity[r]
+    out[TURNOVER] = turnover_events
+    out[CONFLICT] = s.conflict[r]
+    out[CLIMATE] = s.blame_climate[r]
+    out[ENTRY] = 1.0 if s.entry_found[r] else 0.0
+    out[WINS] = s.wins[r]
+    out[TIES] = n_ties
+    out[GOVERNANCE] = s.governance[r]
+    out[RUNNING] = 1.0 if s.alive[r] else 0.0
+    w.end[0] = ties[n_ties - 1] + 1 if n_ties > 0 and s.alive[r] else 0
+    if not s.alive[r]:
+        members[:] = False
+        live[:] = False

@@ -165,69 +165,22 @@ class State:
     @property
     def member_ties(self) -> B:
         """Ties between members, also of dissolved collaborations, for recording, ``(R, E)``."""
-        m = self.members
-        return self.exists & ~self.dormant & self.on_src(m) & self.on_dst(m)
+        return self._between(self.members)
 
     @property
     def live(self) -> B:
         """Ties that exist, are not dormant, and join two active members, ``(R, E)``."""
-        act = self.active
-        return self.exists & ~self.dormant & self.on_src(act) & self.on_dst(act)
+        return self._between(self.active)
 
     @property
     def n_active(self) -> I:
         """Active members per row, ``(R,)``."""
         return np.asarray(self.active.sum(axis=1), dtype=np.int64)
 
-    # ---- gathers and scatters between organisations and ties -------------------------------
-    def _flat(self, index: I) -> I:
-        rows = np.arange(self.replicates, dtype=np.int64)[:, None] * self.slots
-        return rows + index
-
-    def on_src(self, org_values: NDArray[Any]) -> NDArray[Any]:
-        """Organisation values gathered to each tie's source, ``(R, E)``."""
-        return np.take(org_values.reshape(-1), self._flat(self.src))
-
-    def on_dst(self, org_values: NDArray[Any]) -> NDArray[Any]:
-        """Organisation values gathered to each tie's target, ``(R, E)``."""
-        return np.take(org_values.reshape(-1), self._flat(self.dst))
-
-    def sum_by_src(self, tie_values: NDArray[Any]) -> F:
-        """Sum of tie values over each organisation's outgoing ties, ``(R, N)``."""
-        return self._scatter(self.src, tie_values)
-
-    def sum_by_dst(self, tie_values: NDArray[Any]) -> F:
-        """Sum of tie values over each organisation's incoming ties, ``(R, N)``."""
-        return self._scatter(self.dst, tie_values)
-
-    def _scatter(self, index: I, tie_values: NDArray[Any]) -> F:
-        flat = self._flat(index).reshape(-1)
-        weights = np.asarray(tie_values, dtype=np.float64).reshape(-1)
-        out = np.bincount(flat, weights=weights, minlength=self.replicates * self.slots)
-        return out.reshape(self.replicates, self.slots)
-
-    def mean_out_trust(self, fallback: F) -> F:
-        """Each organisation's mean trust in its live partners (``fallback`` where it has none)."""
-        live = self.live
-        total = self.sum_by_src(np.where(live, self.trust, 0.0))
-        count = self.sum_by_src(live)
-        return np.where(count > 0, total / np.maximum(count, 1.0), fallback[:, None])
-
-    def reverse(self, tie_values: NDArray[Any]) -> NDArray[Any]:
-        """Tie values moved to the reverse tie: ``out[r, e] = tie_values[r, rev(e)]``."""
-        return tie_values[:, self.rev[0]]
-
-    def mean_live_trust(self) -> F:
-        """Mean trust over each row's live ties (0 where a row has none), ``(R,)``."""
-        return row_mean(self.trust, self.live)
-
-    def pick_one_per_src(self, candidates: B, score: F) -> B:
-        """For each organisation, its candidate outgoing tie with the highest score."""
-        masked = np.where(candidates, score, -np.inf)
-        best = np.full(self.replicates * self.slots, -np.inf)
-        np.maximum.at(best, self._flat(self.src).reshape(-1), masked.reshape(-1))
-        best_on_tie = np.take(best, self._flat(self.src))
-        return candidates & (masked == best_on_tie)
+    def _between(self, orgs: B) -> B:
+        """Existing, not dormant ties whose two ends are both in ``orgs``, ``(R, E)``."""
+        ends = np.take_along_axis(orgs, self.src, 1) & np.take_along_axis(orgs, self.dst, 1)
+        return self.exists & ~self.dormant & ends
 
     def take(self, rows: I) -> State:
         """A copy of a subset of replicate rows."""
@@ -241,38 +194,3 @@ class State:
             else:
                 data[f.name] = value
         return State(**data)
-
-
-def row_sum(values: F) -> F:
-    """Sum of each row, added left to right, ``(R,)``.
-
-    Unlike ``values.sum(axis=1)`` (pairwise summation, whose grouping depends on the row's
-    length), the result does not depend on how many padding zeros follow, so a run gives
-    bit-identical results in a batch of any width (batch size, mixed designs).
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if values.shape[1] == 0:
-        return np.zeros(values.shape[0])
-    return np.asarray(np.cumsum(values, axis=1)[:, -1], dtype=np.float64)
-
-
-def row_mean(values: F, mask: B) -> F:
-    """Mean over the masked entries of each row (0 where a row has none), ``(R,)``."""
-    count = mask.sum(axis=1)
-    total = row_sum(np.where(mask, values, 0.0))
-    return np.where(count > 0, total / np.maximum(count, 1), 0.0)
-
-
-def sigmoid(x: F) -> F:
-    """The logistic function."""
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
-
-
-def diversity(sector: NDArray[np.int8], mask: B, n_sectors: int = 5) -> F:
-    """Normalised Shannon entropy of the sectors of the masked organisations, ``(R,)``."""
-    counts = np.stack([(mask & (sector == s)).sum(axis=1) for s in range(n_sectors)], axis=1)
-    total = counts.sum(axis=1, keepdims=True)
-    share = counts / np.maximum(total, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent = -np.where(share > 0, share * np.log(share), 0.0).sum(axis=1)
-    return np.asarray(ent / np.log(n_sectors), dtype=np.float64)

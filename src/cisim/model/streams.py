@@ -13,7 +13,8 @@ as easy as 1, 2, 3"): the uniform number for replicate ``r``, stream ``s``, mont
 * replicate ``k`` of two scenarios sees the same number for the same organisation, month and
   purpose (common random numbers at the finest grain: adding a navigator cannot change whose
   representative leaves in month 7);
-* all replicates draw together in a few numpy operations, with no Python loop.
+* a mechanism draws its number where it needs it (:func:`draw`, compiled), with no table of
+  draws made in advance.
 
 The hash is two rounds of the SplitMix64 finaliser (Steele, Lea & Flood 2014), keyed by the two
 64-bit halves of the stream key. Initialisation (traits, network) uses ordinary numpy Generators
@@ -23,15 +24,16 @@ seeded from the same child, so networkx-style generation code reads naturally.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from cisim.model.compiled import jit
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
-_S11 = np.uint64(11)
 _TWO53 = 1.0 / 9007199254740992.0
 
 
@@ -78,20 +80,44 @@ def init_generator(seed: int, replicate: int, stream: Stream) -> np.random.Gener
     return np.random.default_rng(child)
 
 
-def _mix(z: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """SplitMix64 finaliser (in place on a fresh array)."""
-    z ^= z >> _S30
+@jit
+def _mix(z: Any) -> Any:
+    """The SplitMix64 finaliser."""
+    z ^= z >> np.uint64(30)
     z *= _M1
-    z ^= z >> _S27
+    z ^= z >> np.uint64(27)
     z *= _M2
-    z ^= z >> _S31
+    z ^= z >> np.uint64(31)
     return z
+
+
+@jit
+def draw(keys: Any, r: int, stream: int, month: int, index: int) -> float:
+    """The uniform number in [0, 1) of row ``r``, ``stream``, ``month`` and ``index``.
+
+    ``keys`` is the batch's key table ``(R, N_STREAMS, 2)``; ``index`` is an organisation slot, a
+    tie slot, or 0 for a draw of the whole collaboration.
+    """
+    k0 = keys[r, stream, 0]
+    k1 = keys[r, stream, 1]
+    ctr = np.uint64(index) | (np.uint64(month) << np.uint64(32))
+    z = _mix(k0 + ctr * _GOLDEN)
+    z = _mix(z ^ k1)
+    return float(z >> np.uint64(11)) * _TWO53
+
+
+@jit
+def _uniform(keys: Any, stream: int, month: int, out: Any) -> Any:
+    for r in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            out[r, i] = draw(keys, r, stream, month, i)
+    return out
 
 
 def uniform(
     keys: NDArray[np.uint64], stream: Stream, month: int, shape_cols: int | None = None
 ) -> NDArray[np.float64]:
-    """Uniform numbers in [0, 1) for every replicate row and index.
+    """Uniform numbers in [0, 1) for every replicate row and index (:func:`draw`'s numbers).
 
     Parameters
     ----------
@@ -103,20 +129,11 @@ def uniform(
         The month (the counter's high word).
     shape_cols
         Number of indices per replicate (organisation or tie slots); ``None`` gives one draw per
-        replicate, shape ``(R,)``.
+        replicate (index 0), shape ``(R,)``.
     """
-    k0 = keys[:, int(stream), 0]
-    k1 = keys[:, int(stream), 1]
-    t = np.uint64(month) << _S32
-    if shape_cols is None:
-        ctr = np.full(k0.shape, t, dtype=np.uint64)
-        z = _mix(k0 + ctr * _GOLDEN)
-        z = _mix(z ^ k1)
-        return (z >> _S11).astype(np.float64) * _TWO53
-    idx = np.arange(shape_cols, dtype=np.uint64) | t
-    z = _mix(k0[:, None] + (idx * _GOLDEN)[None, :])
-    z = _mix(z ^ k1[:, None])
-    return (z >> _S11).astype(np.float64) * _TWO53
+    cols = 1 if shape_cols is None else shape_cols
+    out = _uniform(keys, int(stream), int(month), np.empty((keys.shape[0], cols)))
+    return out[:, 0] if shape_cols is None else out
 
 
 def normal(

@@ -1,9 +1,25 @@
 """The mechanisms of the ODD's process overview, one module each, in the order of the step.
 
-Every mechanism is a function ``mechanism(state, params) -> None`` that reads and writes named
-fields of a :class:`cisim.model.state.State` for all replicates at once.
+Each mechanism is one compiled function of one replicate row, ``mechanism(s, p, r, month, w)``:
+``s`` the state's arrays (:class:`cisim.model.state.State`, as a tuple), ``p`` the parameters'
+arrays (one value per row), ``r`` the row, ``month`` the month being stepped and ``w`` the row's
+scratch and the month's masks and draws (:class:`cisim.model.compiled.Work`). It reads and writes
+the state in place. Beside it, its module names
+
+* its coefficients, once (the Mesa reference in ``benchmarks/`` reads them from there);
+* ``READS`` and ``WRITES``: the state fields whose values it uses and those it may change, and
+  ``PARAMETERS``: the scenario parameters it uses. A contract test holds every mechanism to them
+  (``tests/model/test_mechanism_contract.py``); every mechanism also uses the row's structure
+  (``keys``, ``src``, ``dst``, ``rev``, ``exists``, ``status``, ``alive``) and the month's masks.
+
+:func:`monthly_step` is the schedule (ODD element 3): one month of one row, the mechanisms called
+in turn; the engine runs it on every row (:mod:`cisim.engine.step`). To add a mechanism, write its
+module and call it there (``docs/extending.md``).
 """
 
+from typing import Any
+
+from cisim.model.compiled import inline
 from cisim.model.mechanisms.adaptation import adaptation
 from cisim.model.mechanisms.community import community
 from cisim.model.mechanisms.contribution import contribution
@@ -15,19 +31,30 @@ from cisim.model.mechanisms.setback_response import setback_response
 from cisim.model.mechanisms.trust import trust
 from cisim.model.mechanisms.turnover import turnover
 
-#: The monthly schedule (ODD element 3).
-SCHEDULE = (
-    turnover,
-    entry_point,
-    contribution,
-    joint_work,
-    setback_response,
-    trust,
-    navigator,
-    community,
-    adaptation,
-    membership,
-)
+
+@inline
+def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
+    """One month of row ``r``: every mechanism in turn, in the ODD's order (element 3)."""
+    turnover(s, p, r, month, w)
+    entry_point(s, p, r, month, w)
+    contribution(s, p, r, month, w)
+    joint_work(s, p, r, month, w)
+    setback_response(s, p, r, month, w)
+    trust(s, p, r, month, w)
+    navigator(s, p, r, month, w)
+    community(s, p, r, month, w)
+    adaptation(s, p, r, month, w)
+    membership(s, p, r, month, w)
+
+
+def _called_by(step: Any) -> tuple[Any, ...]:
+    """The mechanisms ``step`` calls, in the order it first calls them."""
+    names = step.py_func.__code__.co_names
+    return tuple(globals()[n] for n in names if getattr(globals().get(n), "py_func", None))
+
+
+#: The mechanisms in the order :func:`monthly_step` calls them.
+SCHEDULE: tuple[Any, ...] = _called_by(monthly_step)
 
 __all__ = [
     "SCHEDULE",
@@ -37,6 +64,7 @@ __all__ = [
     "entry_point",
     "joint_work",
     "membership",
+    "monthly_step",
     "navigator",
     "setback_response",
     "trust",

@@ -16,32 +16,57 @@ Provan & Kenis (2008) (modes of network governance); Hartford case (Bloomberg Ha
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State, row_mean
-from cisim.model.streams import Stream, uniform
+from cisim.model.compiled import clip, inline, masked_mean
+from cisim.model.streams import Stream, draw
 
-ADAPT_RATE = 0.6
-CLIMATE_RESET = 0.5  # adapting opens a fresh start: the blame climate halves
+STUCK_SETBACKS = 2  # setbacks in a row
+STUCK_CONFLICT = 0.4  # open conflict
+STUCK_TALK_MONTHS, STUCK_TALK_FRUSTRATION = 12, 0.5  # a year of frustrated talk
+ADAPT_RATE = 0.6  # monthly chance of adapting when stuck, times adaptability
+CONFLICT_RESET = 0.5  # adapting halves the conflict
+RESCOPE = 0.8  # ... re-scopes the task
+CLIMATE_RESET = 0.5  # ... opens a fresh start: the blame climate halves
+FRUSTRATION_RESET = 0.8  # ... and cools the members' frustration
+CONFLICT_FLARE = 0.02  # monthly, times contested authority times resources, towards 1
+CONFLICT_FADE = 0.01  # monthly
+
+READS = ("entry_found", "frustration", "setbacks_in_row", "conflict", "governance",
+         "governance_changes", "task_scope", "blame_climate")  # fmt: skip
+WRITES = ("governance", "governance_changes", "conflict", "task_scope", "blame_climate",
+          "setbacks_in_row", "frustration")  # fmt: skip
+PARAMETERS = ("adaptability", "authority_contest", "resources")
 
 
-def stuck(st: State) -> np.ndarray:
-    """Collaborations that need to change something, ``(R,)``."""
-    long_talk = ~st.entry_found & (st.month >= 12) & (row_mean(st.frustration, st.active) > 0.5)
-    return st.alive & ((st.setbacks_in_row >= 2) | (st.conflict > 0.4) | long_talk)
+@inline
+def stuck(s: Any, r: int, month: int, w: Any) -> bool:
+    """The collaboration needs to change something."""
+    long_talk = (
+        not s.entry_found[r]
+        and month >= STUCK_TALK_MONTHS
+        and masked_mean(s.frustration[r], w.act) > STUCK_TALK_FRUSTRATION
+    )
+    return s.setbacks_in_row[r] >= STUCK_SETBACKS or s.conflict[r] > STUCK_CONFLICT or long_talk
 
 
-def adaptation(st: State, p: Params) -> None:
+@inline
+def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Stuck collaborations may change governance mode and task; conflict flares or fades."""
-    u = uniform(st.keys, Stream.ADAPTATION, st.month)
-    adapt = stuck(st) & (u < ADAPT_RATE * p.adaptability)
-    shift = 1 + (uniform(st.keys, Stream.GOVERNANCE, st.month) < 0.5)
-    st.governance = np.where(adapt, (st.governance + shift) % 3, st.governance)
-    st.governance_changes = st.governance_changes + adapt
-    st.conflict = np.where(adapt, 0.5 * st.conflict, st.conflict)
-    st.task_scope = np.where(adapt & st.entry_found, 0.8 * st.task_scope, st.task_scope)
-    st.blame_climate = np.where(adapt, CLIMATE_RESET * st.blame_climate, st.blame_climate)
-    st.setbacks_in_row = np.where(adapt, 0, st.setbacks_in_row)
-    st.frustration = np.where(adapt[:, None], 0.8 * st.frustration, st.frustration)
-    flare = 0.02 * p.authority_contest * p.resources * (1 - st.conflict) - 0.01 * st.conflict
-    st.conflict = np.where(st.alive, np.clip(st.conflict + flare, 0, 1), st.conflict)
+    if not s.alive[r]:
+        return
+    chance = ADAPT_RATE * p.adaptability[r]
+    if stuck(s, r, month, w) and draw(s.keys, r, Stream.ADAPTATION, month, 0) < chance:
+        shift = 2 if draw(s.keys, r, Stream.GOVERNANCE, month, 0) < 0.5 else 1
+        s.governance[r] = (s.governance[r] + shift) % 3
+        s.governance_changes[r] += 1
+        s.conflict[r] = CONFLICT_RESET * s.conflict[r]
+        if s.entry_found[r]:
+            s.task_scope[r] = RESCOPE * s.task_scope[r]
+        s.blame_climate[r] = CLIMATE_RESET * s.blame_climate[r]
+        s.setbacks_in_row[r] = 0
+        for i in range(s.status.shape[1]):
+            s.frustration[r, i] = FRUSTRATION_RESET * s.frustration[r, i]
+    c = s.conflict[r]
+    flare = CONFLICT_FLARE * p.authority_contest[r] * p.resources[r] * (1 - c) - CONFLICT_FADE * c
+    s.conflict[r] = clip(c + flare, 0.0, 1.0)

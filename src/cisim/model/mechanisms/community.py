@@ -15,29 +15,50 @@ Smaldino & Lubell (2011) on the costs of inclusiveness.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State
+from cisim.model.compiled import clip, inline
+
+SUPPORT_GROWTH = 0.05  # monthly, times community engagement, towards 1
+SUPPORT_DECAY = 0.01  # monthly, without engagement
+KNOWLEDGE_FROM_COMMUNITY = 0.03  # monthly, times community engagement, towards 1
+KNOWLEDGE_FROM_DATA = 0.05  # per review, times data use, towards 1
+LEGITIMACY_BASE = 0.2
+LEGITIMACY_SUPPORT = 0.3
+LEGITIMACY_PROGRESS = 0.5
+LEGITIMACY_CONFLICT = 0.3
+LEGITIMACY_MANDATE = 0.1  # granted authority lends a little
+LEGITIMACY_RATE = 0.05  # monthly, towards the target
+
+READS = ("support", "knowledge", "reviewed_now", "progress", "conflict", "legitimacy")
+WRITES = ("support", "knowledge", "legitimacy")
+PARAMETERS = ("community_engagement", "data_use", "authority_self_assigned")
 
 
-def community(st: State, p: Params) -> None:
+@inline
+def community(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Update community support, knowledge and legitimacy."""
-    run = st.alive
-    ce = p.community_engagement
-    support = st.support + 0.05 * ce * (1 - st.support) - 0.01 * st.support
+    if not s.alive[r]:
+        return
+    ce = p.community_engagement[r]
+    sup = s.support[r]
+    support = sup + SUPPORT_GROWTH * ce * (1 - sup) - SUPPORT_DECAY * sup
+    k = s.knowledge[r]
+    reviewed = 1.0 if s.reviewed_now[r] else 0.0
     know = (
-        st.knowledge
-        + 0.03 * ce * (1 - st.knowledge)
-        + 0.05 * p.data_use * st.reviewed_now * (1 - st.knowledge)
+        k
+        + KNOWLEDGE_FROM_COMMUNITY * ce * (1 - k)
+        + KNOWLEDGE_FROM_DATA * p.data_use[r] * reviewed * (1 - k)
     )
+    granted = 0.0 if p.authority_self_assigned[r] else 1.0
     target = (
-        0.2
-        + 0.3 * support
-        + 0.5 * st.progress
-        - 0.3 * st.conflict
-        + 0.1 * ~p.authority_self_assigned
+        LEGITIMACY_BASE
+        + LEGITIMACY_SUPPORT * support
+        + LEGITIMACY_PROGRESS * s.progress[r]
+        - LEGITIMACY_CONFLICT * s.conflict[r]
+        + LEGITIMACY_MANDATE * granted
     )
-    legit = st.legitimacy + 0.05 * (np.clip(target, 0, 1) - st.legitimacy)
-    st.support = np.where(run, support, st.support)
-    st.knowledge = np.where(run, know, st.knowledge)
-    st.legitimacy = np.where(run, legit, st.legitimacy)
+    legit = s.legitimacy[r]
+    s.support[r] = support
+    s.knowledge[r] = know
+    s.legitimacy[r] = legit + LEGITIMACY_RATE * (clip(target, 0.0, 1.0) - legit)

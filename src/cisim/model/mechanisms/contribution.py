@@ -3,11 +3,12 @@
 Conditional cooperation (Fehr & Gächter 2000; Ostrom 1998): an organisation commits a share of its
 capacity that rises with its trust in its partners, its alignment with the mission, the
 collaboration's recent performance against aspiration and its legitimacy, and falls with its
-frustration and with having been blamed. A representative still being onboarded commits less.
+frustration and with having been blamed. A representative still being onboarded commits less
+(:func:`~cisim.model.mechanisms.turnover.settled`).
 
     willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
                            + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2))
-    contribution = capacity * willingness * (0.5 + 0.5 onboarding)
+    contribution = capacity * willingness * settled(onboarding)
 
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
 seed 003 ("loyalty to own department").
@@ -15,32 +16,43 @@ seed 003 ("loyalty to own department").
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State, sigmoid
+from cisim.model.compiled import inline, live_ties, mean_trust_of, sigmoid
+from cisim.model.mechanisms.turnover import settled
 
-TRUST_WEIGHT = 4.0
+TRUST_WEIGHT, TRUST_MIDPOINT = 4.0, 0.5
+ALIGNMENT_WEIGHT, ALIGNMENT_MIDPOINT = 2.0, 0.5
+PERFORMANCE_WEIGHT = 2.0  # on performance - aspiration
+LEGITIMACY_WEIGHT, LEGITIMACY_MIDPOINT = 1.5, 0.5
+FRUSTRATION_WEIGHT = 1.5
+BLAMED_CAP = 2.0  # having been blamed weighs at most this much
+
+READS = ("trust", "performance", "aspiration_level", "alignment", "legitimacy", "frustration",
+         "blamed", "onboarding", "capacity")  # fmt: skip
+WRITES = ("contribution",)
+PARAMETERS = ("initial_trust",)
 
 
-def willingness(st: State, p: Params) -> np.ndarray:
-    """Share of capacity each organisation is willing to commit, ``(R, N)``."""
-    trust_i = st.mean_out_trust(p.initial_trust)
-    gap = (st.performance - st.aspiration_level)[:, None]
-    x = (
-        TRUST_WEIGHT * (trust_i - 0.5)
-        + 2.0 * (st.alignment - 0.5)
-        + 2.0 * gap
-        + 1.5 * (st.legitimacy[:, None] - 0.5)
-        - 1.5 * st.frustration
-        - np.minimum(st.blamed, 2.0)
+@inline
+def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
+    """Each active organisation commits part of its capacity (nothing if it is not active)."""
+    if not s.alive[r]:
+        return
+    trust_i = mean_trust_of(
+        s.trust[r], s.src[r], live_ties(w), p.initial_trust[r], w.org[0], w.org[1], w.org[2]
     )
-    return sigmoid(x)
-
-
-def contribution(st: State, p: Params) -> None:
-    """Each active organisation commits part of its capacity."""
-    share = willingness(st, p) * (0.5 + 0.5 * st.onboarding)
-    frozen = ~st.alive[:, None]
-    st.contribution = np.where(
-        st.active, st.capacity * share, np.where(frozen, st.contribution, 0.0)
-    )
+    gap = s.performance[r] - s.aspiration_level[r]
+    for i in range(s.status.shape[1]):
+        if not w.act[i]:
+            s.contribution[r, i] = 0.0
+            continue
+        x = (
+            TRUST_WEIGHT * (trust_i[i] - TRUST_MIDPOINT)
+            + ALIGNMENT_WEIGHT * (s.alignment[r, i] - ALIGNMENT_MIDPOINT)
+            + PERFORMANCE_WEIGHT * gap
+            + LEGITIMACY_WEIGHT * (s.legitimacy[r] - LEGITIMACY_MIDPOINT)
+            - FRUSTRATION_WEIGHT * s.frustration[r, i]
+            - min(s.blamed[r, i], BLAMED_CAP)
+        )
+        s.contribution[r, i] = s.capacity[r, i] * (sigmoid(x) * settled(s.onboarding[r, i]))

@@ -7,16 +7,17 @@ Once an entry point is found the collaboration works on a joint task. Each month
     base = 0.35 effort + 0.2 authority_present + 0.25 understanding + 0.2 operational_capacity
 
 where effort is the share of members' capacity committed, authority_present the effective authority
-of those who contribute ("the right people at the table"), synergy ``1 + 0.6 joint_problem_solving *
+of those who contribute ("the right people at the table";
+:func:`~cisim.model.mechanisms.turnover.settled`), synergy ``1 + 0.6 joint_problem_solving *
 diversity`` (work done jointly, drawing on complementary sectors), targeting ``0.8 + 0.4 data_use
 (0.5 + 0.5 knowledge)`` (data-informed targeting), money ``0.6 resources * operational_capacity`` (a
 grant is only as useful as the capacity to spend it) and mode a small effect of the governance mode.
 Every ``review_months`` the task is reviewed: its outcome ``y`` is the mean of S plus noise (less
 with better data). ``y >= task_scope`` is a *win*: progress grows by ``0.1 min(y, 1) (1 -
 progress)`` (what the win achieved), partners share a good experience (small wins), and the next
-task is a little bigger; ``y < aspiration`` is a *setback*, to which partners respond by learning or
-blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to performance (Cyert &
-March 1963; Greve 2003).
+task is a little bigger (x 1.1); ``y < aspiration`` is a *setback*, to which partners respond by
+learning or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to
+performance (Cyert & March 1963; Greve 2003).
 
 References: Ansell & Gash (2008) and Vangen & Huxham (2003) (small wins); Moore (1995) and the
 strategic triangle of seed 003 (public value, legitimacy, operational capacity); Kania & Kramer
@@ -25,71 +26,119 @@ strategic triangle of seed 003 (public value, legitimacy, operational capacity);
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State, diversity, row_mean, row_sum
-from cisim.model.streams import Stream, normal
+from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
+from cisim.model.mechanisms.turnover import settled
 
-MODE_EFFECT = np.array([1.0, 1.02, 1.01])  # shared, lead organisation, administrative organisation
+EFFORT_WEIGHT = 0.35
+AUTHORITY_WEIGHT = 0.2  # the effective authority of those who contribute
+UNDERSTANDING_WEIGHT = 0.25
+CAPACITY_WEIGHT = 0.2  # operational capacity
+SYNERGY = 0.6  # of joint problem solving across diverse sectors
+TARGETING_BASE, TARGETING_DATA = 0.8, 0.4
+KNOWLEDGE_FLOOR = 0.5  # data targets with (0.5 + 0.5 knowledge)
+COMMUNITY_TIME = 0.15  # share of the work community engagement takes
+MONEY_WEIGHT = 0.6  # of resources spent through operational capacity
+CONFLICT_DRAG = 0.5  # share of the work open conflict can cost
+MODE_EFFECT = (1.0, 1.02, 1.01)  # shared, lead organisation, administrative organisation
+DATA_NOISE_REDUCTION = 0.3  # shared measurement makes outcomes less noisy
 PROGRESS_RATE = 0.1
+SCOPE_GROWTH = 1.1  # the next task after a win is this much bigger (up to 1)
 ASPIRATION_ADAPTATION = 0.2
-SCOPE_GROWTH = 1.1
+ASPIRATION_MAX = 1.5
 FRUSTRATION_EASING = 0.97  # monthly, while working on a task
+WIN_RELIEF = 0.7  # frustration after a win, relative to before
+SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towards 1
+
+READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
+         "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
+         "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
+         "experience", "frustration", "setbacks_in_row", "performance")  # fmt: skip
+WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
+          "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
+          "performance", "shortfall", "aspiration_level")  # fmt: skip
+PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
+              "review_months", "outcome_noise")  # fmt: skip
 
 
-def task_output(st: State, p: Params) -> np.ndarray:
-    """This month's contribution to the task, ``(R,)``."""
-    act = st.active
-    effort = row_mean(st.contribution, act) / np.maximum(row_mean(st.capacity, act), 1e-9)
-    weight = np.where(act, st.contribution, 0.0)
-    effective = st.authority * (0.5 + 0.5 * st.onboarding)
-    present = row_sum(effective * weight) / np.maximum(row_sum(weight), 1e-12)
+@inline
+def task_output(s: Any, p: Any, r: int, w: Any) -> float:
+    """This month's contribution to the task."""
+    act = w.act
+    effort = masked_mean(s.contribution[r], act) / max(masked_mean(s.capacity[r], act), 1e-9)
+    weighted = 0.0
+    weights = 0.0
+    for i in range(s.status.shape[1]):
+        c = s.contribution[r, i] if act[i] else 0.0
+        weighted += s.authority[r, i] * settled(s.onboarding[r, i]) * c
+        weights += c
+    present = weighted / max(weights, 1e-12)
     base = (
-        0.35 * effort
-        + 0.2 * present
-        + 0.25 * row_mean(st.understanding, act)
-        + 0.2 * st.operational_capacity
+        EFFORT_WEIGHT * effort
+        + AUTHORITY_WEIGHT * present
+        + UNDERSTANDING_WEIGHT * masked_mean(s.understanding[r], act)
+        + CAPACITY_WEIGHT * s.operational_capacity[r]
     )
-    synergy = 1.0 + 0.6 * p.joint_problem_solving * diversity(st.sector, act)
-    targeting = 0.8 + 0.4 * p.data_use * (0.5 + 0.5 * st.knowledge)
-    community_time = 1.0 - 0.15 * p.community_engagement
-    money = 0.6 * p.resources * st.operational_capacity
-    out = (base * synergy * targeting * community_time + money) * (1.0 - 0.5 * st.conflict)
-    return np.asarray(out * MODE_EFFECT[st.governance], dtype=np.float64)
+    synergy = 1.0 + SYNERGY * p.joint_problem_solving[r] * diversity(
+        s.sector[r], act, w.counts, w.terms
+    )
+    knowing = KNOWLEDGE_FLOOR + (1.0 - KNOWLEDGE_FLOOR) * s.knowledge[r]
+    targeting = TARGETING_BASE + TARGETING_DATA * p.data_use[r] * knowing
+    community_time = 1.0 - COMMUNITY_TIME * p.community_engagement[r]
+    money = MONEY_WEIGHT * p.resources[r] * s.operational_capacity[r]
+    out = (base * synergy * targeting * community_time + money) * (
+        1.0 - CONFLICT_DRAG * s.conflict[r]
+    )
+    return out * MODE_EFFECT[s.governance[r]]
 
 
-def joint_work(st: State, p: Params) -> None:
+@inline
+def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Work on the task; at its review, record a win, a setback, or neither."""
-    working = st.alive & st.entry_found
-    st.task_effort = st.task_effort + np.where(working, task_output(st, p), 0.0)
-    st.task_months = st.task_months + working
-    review = working & (st.task_months >= p.review_months)
-    noise = p.outcome_noise * (1.0 - 0.3 * p.data_use) * normal(st.keys, Stream.OUTCOME, st.month)
-    y = st.task_effort / np.maximum(st.task_months, 1) + noise
-    win = review & (y >= st.task_scope)
-    setback = review & (y < st.aspiration_level)
-    st.reviewed_now, st.won_now, st.setback_now = review, win, setback
-    st.progress = st.progress + np.where(
-        win, PROGRESS_RATE * np.minimum(y, 1.0) * (1 - st.progress), 0.0
-    )
-    st.wins = st.wins + win
-    st.first_win_month = np.where(win & (st.first_win_month < 0), st.month, st.first_win_month)
-    st.experience = st.experience + np.where(st.live & win[:, None], 1.0, 0.0)
-    st.task_scope = np.where(win, np.minimum(1.0, st.task_scope * SCOPE_GROWTH), st.task_scope)
-    st.frustration = np.where(working[:, None], FRUSTRATION_EASING * st.frustration, st.frustration)
-    st.frustration = np.where(win[:, None], 0.7 * st.frustration, st.frustration)
-    st.frustration = np.where(
-        setback[:, None] & st.active, st.frustration + 0.1 * (1 - st.frustration), st.frustration
-    )
-    st.setbacks_in_row = np.where(
-        review, np.where(setback, st.setbacks_in_row + 1, 0), st.setbacks_in_row
-    )
-    st.performance = np.where(review, y, st.performance)
-    st.shortfall = np.where(setback, st.aspiration_level - y, 0.0)
-    st.aspiration_level = np.where(
-        review,
-        np.clip(st.aspiration_level + ASPIRATION_ADAPTATION * (y - st.aspiration_level), 0.0, 1.5),
-        st.aspiration_level,
-    )
-    st.task_effort = np.where(review, 0.0, st.task_effort)
-    st.task_months = np.where(review, 0, st.task_months)
+    working = s.alive[r] and s.entry_found[r]
+    if working:
+        s.task_effort[r] += task_output(s, p, r, w)
+        s.task_months[r] += 1
+    review = working and s.task_months[r] >= p.review_months[r]
+    noise = p.outcome_noise[r] * (1.0 - DATA_NOISE_REDUCTION * p.data_use[r]) * w.shock[0]
+    y = s.task_effort[r] / max(s.task_months[r], 1) + noise
+    win = review and y >= s.task_scope[r]
+    setback = review and y < s.aspiration_level[r]
+    s.reviewed_now[r] = review
+    s.won_now[r] = win
+    s.setback_now[r] = setback
+    if win:
+        _win(s, r, month, y, w)
+    for i in range(s.status.shape[1]):
+        f = s.frustration[r, i]
+        if working:
+            f = FRUSTRATION_EASING * f
+        if win:
+            f = WIN_RELIEF * f
+        if setback and w.act[i]:
+            f = f + SETBACK_FRUSTRATION * (1 - f)
+        s.frustration[r, i] = f
+    if review:
+        s.setbacks_in_row[r] = s.setbacks_in_row[r] + 1 if setback else 0
+        s.performance[r] = y
+    s.shortfall[r] = s.aspiration_level[r] - y if setback else 0.0
+    if review:
+        a = s.aspiration_level[r]
+        s.aspiration_level[r] = clip(a + ASPIRATION_ADAPTATION * (y - a), 0.0, ASPIRATION_MAX)
+        s.task_effort[r] = 0.0
+        s.task_months[r] = 0
+
+
+@inline
+def _win(s: Any, r: int, month: int, y: float, w: Any) -> None:
+    """A small win: progress, a shared good experience, and a bigger next task."""
+    s.progress[r] += PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
+    s.wins[r] += 1
+    if s.first_win_month[r] < 0:
+        s.first_win_month[r] = month
+    live = live_ties(w)
+    for e in range(live.shape[0]):
+        if live[e]:
+            s.experience[r, e] += 1.0
+    s.task_scope[r] = min(1.0, s.task_scope[r] * SCOPE_GROWTH)

@@ -17,44 +17,94 @@ References: Smaldino & Lubell (2011) (joining and leaving games); Ariño & de la
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from cisim.model.state import ACTIVE, CANDIDATE, EXITED, Params, State
-from cisim.model.streams import Stream, uniform
+from cisim.model.compiled import inline, jit
+from cisim.model.state import ACTIVE, CANDIDATE, EXITED
+from cisim.model.streams import Stream, draw
+
+EXIT_CAP = 0.5  # the exit hazard is at most this
+FRUSTRATION_EXIT, FRUSTRATION_MIDPOINT = 2.5, 0.5
+BLAMED_CAP = 1.0  # having been blamed weighs at most this much
+VALUE_EXIT, VALUE_MIDPOINT = 3.0, 0.3  # value = (legitimacy + progress) / 2
+ALIGNMENT_EXIT, ALIGNMENT_MIDPOINT = 2.0, 0.5
+JOIN_BEFORE_ENTRY = 1.0 / 3.0  # outsiders join at this share of the hazard before an entry point
+NEWCOMER_UNDERSTANDING = 0.2
+MIN_MEMBERS = 2  # a collaboration needs at least two members
+
+READS = ("frustration", "blamed", "legitimacy", "progress", "alignment", "entry_found",
+         "onboarding", "tenure", "understanding", "representatives",
+         "initial_members")  # fmt: skip
+WRITES = ("status", "onboarding", "tenure", "understanding", "representatives", "dissolved_month",
+          "alive")  # fmt: skip
+PARAMETERS = ("exit_base_rate", "join_base_rate", "dissolution_share")
 
 
-def exit_hazard(st: State, p: Params) -> np.ndarray:
-    """Monthly chance that each active organisation leaves, ``(R, N)``."""
-    value = 0.5 * (st.legitimacy + st.progress)
+@jit
+def exit_hazard(
+    frustration: float, blamed: float, value: float, alignment: float, base_rate: float
+) -> float:
+    """Monthly chance that an active organisation leaves; ``value`` is what the collaboration
+    offers it."""
     x = (
-        2.5 * (st.frustration - 0.5)
-        + np.minimum(st.blamed, 1.0)
-        - 3.0 * (value[:, None] - 0.3)
-        - 2.0 * (st.alignment - 0.5)
+        FRUSTRATION_EXIT * (frustration - FRUSTRATION_MIDPOINT)
+        + min(blamed, BLAMED_CAP)
+        - VALUE_EXIT * (value - VALUE_MIDPOINT)
+        - ALIGNMENT_EXIT * (alignment - ALIGNMENT_MIDPOINT)
     )
-    return np.minimum(0.5, p.exit_base_rate[:, None] * np.exp(x))
+    return min(EXIT_CAP, base_rate * math.exp(x))
 
 
-def dissolution_threshold(initial_members: np.ndarray, share: np.ndarray) -> np.ndarray:
+@jit
+def threshold(initial_members: int, share: float) -> int:
     """Fewest active members a collaboration can have and still run."""
-    return np.maximum(2, np.ceil(share * initial_members - 1e-9)).astype(np.int64)
+    return max(MIN_MEMBERS, math.ceil(share * initial_members - 1e-9))
 
 
-def membership(st: State, p: Params) -> None:
+@jit
+def _thresholds(initial_members: Any, share: Any, out: Any) -> Any:
+    for k in range(out.shape[0]):
+        out[k] = threshold(initial_members[k], share[k])
+    return out
+
+
+def dissolution_threshold(initial_members: np.ndarray, share: np.ndarray | float) -> np.ndarray:
+    """:func:`threshold` of each run (``share`` broadcasts)."""
+    members = np.ascontiguousarray(initial_members, dtype=np.int64)
+    shares = np.ascontiguousarray(np.broadcast_to(share, members.shape), dtype=np.float64)
+    return np.asarray(_thresholds(members, shares, np.empty(members.shape, dtype=np.int64)))
+
+
+@inline
+def membership(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Exits, joins and dissolution."""
-    act = st.active
-    leave = act & (uniform(st.keys, Stream.EXIT, st.month, st.slots) < exit_hazard(st, p))
-    st.status = np.where(leave, EXITED, st.status).astype(np.int8)
-    candidate = (st.status == CANDIDATE) & st.alive[:, None]
-    hazard = p.join_base_rate * st.legitimacy * np.where(st.entry_found, 1.0, 1.0 / 3.0)
-    join = candidate & (uniform(st.keys, Stream.JOIN, st.month, st.slots) < hazard[:, None])
-    st.status = np.where(join, ACTIVE, st.status).astype(np.int8)
-    st.onboarding = np.where(join, 0.0, st.onboarding)
-    st.tenure = np.where(join, 0, st.tenure)
-    st.understanding = np.where(join, 0.2, st.understanding)
-    st.representatives = st.representatives + join
-    dissolve = st.alive & (
-        st.n_active < dissolution_threshold(st.initial_members, p.dissolution_share)
-    )
-    st.dissolved_month = np.where(dissolve, st.month, st.dissolved_month)
-    st.alive = st.alive & ~dissolve
+    if not s.alive[r]:
+        return
+    n = s.status.shape[1]
+    value = 0.5 * (s.legitimacy[r] + s.progress[r])
+    for i in range(n):
+        if s.status[r, i] != ACTIVE:
+            continue
+        u = draw(s.keys, r, Stream.EXIT, month, i)
+        if u >= EXIT_CAP:  # above the cap: no need to compute the hazard
+            continue
+        f, b, a = s.frustration[r, i], s.blamed[r, i], s.alignment[r, i]
+        if u < exit_hazard(f, b, value, a, p.exit_base_rate[r]):
+            s.status[r, i] = EXITED
+    factor = 1.0 if s.entry_found[r] else JOIN_BEFORE_ENTRY
+    join = p.join_base_rate[r] * s.legitimacy[r] * factor
+    active = 0
+    for i in range(n):
+        if s.status[r, i] == CANDIDATE and draw(s.keys, r, Stream.JOIN, month, i) < join:
+            s.status[r, i] = ACTIVE
+            s.onboarding[r, i] = 0.0
+            s.tenure[r, i] = 0
+            s.understanding[r, i] = NEWCOMER_UNDERSTANDING
+            s.representatives[r, i] += 1
+        active += s.status[r, i] == ACTIVE
+    if active < threshold(s.initial_members[r], p.dissolution_share[r]):
+        s.dissolved_month[r] = month
+        s.alive[r] = False

@@ -22,52 +22,127 @@ navigator"); Zellner et al. (2014), JASSS 17(4):11 (key liaisons); Luna-Reyes et
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from cisim.model.state import Params, State
-from cisim.model.streams import Stream, uniform
+from cisim.model.compiled import inline, jit, live_ties, mean_trust_of
+from cisim.model.streams import Stream, draw
 
-BROKER_CHANCE = 0.25
-CREDIBILITY_RECOVERY = 0.02
+# need: who is attended to first
+NEED_TRUST, NEED_TRUST_BELOW = 2.0, 0.5  # low trust in partners (below 0.5) counts twice
+NEED_FRUSTRATION = 0.5
+NEED_JITTER = 0.01  # breaks ties between equally needy members at random
+# what attention does
+REPAIR = 0.5  # a good experience of this weight, times credibility, on the member's live ties
+PACE = 0.8  # an attended member's frustration, relative to before
+BROKER_CHANCE = 0.25  # chance that an attended member is brokered a new tie
+OTHER_SECTOR = 0.5  # preference for brokering a partner from another sector
+CREDIBILITY_RECOVERY = 0.02  # monthly, towards the initial credibility
+
+READS = ("credibility", "trust", "onboarding", "blamed", "frustration", "experience", "sector",
+         "dormant")  # fmt: skip
+WRITES = ("attended", "navigator_activity", "experience", "frustration", "dormant",
+          "credibility")  # fmt: skip
+PARAMETERS = ("navigator", "navigator_capacity", "navigator_credibility", "initial_trust")
 
 
-def need(st: State, p: Params) -> np.ndarray:
-    """How much each active organisation needs the navigator, ``(R, N)`` (-inf if inactive)."""
-    trust_i = st.mean_out_trust(p.initial_trust)
-    score = (
-        (1.0 - st.onboarding)
-        + st.blamed
-        + 2.0 * np.maximum(0.5 - trust_i, 0.0)
-        + 0.5 * st.frustration
+@jit
+def attention(navigators: int, capacity: int, credibility: float) -> int:
+    """How many members the navigators attend to this month."""
+    return math.floor(navigators * capacity * credibility + 0.5)
+
+
+@inline
+def need(s: Any, p: Any, r: int, month: int, w: Any) -> Any:
+    """How much each active member needs the navigator, negated (``inf`` if not active), into
+    ``w.org[3]`` (returned)."""
+    trust_i = mean_trust_of(
+        s.trust[r], s.src[r], live_ties(w), p.initial_trust[r], w.org[0], w.org[1], w.org[2]
     )
-    jitter = 0.01 * uniform(st.keys, Stream.NAVIGATOR, st.month, st.slots)
-    return np.where(st.active, score + jitter, -np.inf)
+    minus_need = w.org[3]
+    for i in range(s.status.shape[1]):
+        score = (
+            (1.0 - s.onboarding[r, i])
+            + s.blamed[r, i]
+            + NEED_TRUST * max(NEED_TRUST_BELOW - trust_i[i], 0.0)
+            + NEED_FRUSTRATION * s.frustration[r, i]
+        )
+        jitter = NEED_JITTER * draw(s.keys, r, Stream.NAVIGATOR, month, i)
+        minus_need[i] = -(score + jitter) if w.act[i] else np.inf
+    return minus_need
 
 
-def navigator(st: State, p: Params) -> None:
+@inline
+def navigator(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Allocate the navigators' attention and do their work."""
-    has = (p.navigator > 0) & st.alive
-    budget = np.floor(p.navigator * p.navigator_capacity * st.credibility + 0.5)
-    order = np.argsort(-need(st, p), axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(st.slots)[None, :].repeat(st.replicates, 0), axis=1)
-    attended = st.active & has[:, None] & (rank < budget[:, None])
-    st.attended = attended
-    st.navigator_activity = attended.sum(axis=1)
-    live = st.live
-    touched = live & (st.on_src(attended) | st.on_dst(attended))
-    st.experience = st.experience + np.where(touched, 0.5 * st.credibility[:, None], 0.0)
-    st.frustration = np.where(attended, 0.8 * st.frustration, st.frustration)
-    _broker(st, attended)
-    recover = CREDIBILITY_RECOVERY * (p.navigator_credibility - st.credibility)
-    st.credibility = np.where(has, st.credibility + recover, st.credibility)
+    n = s.status.shape[1]
+    has = p.navigator[r] > 0 and s.alive[r]
+    cred = s.credibility[r]
+    budget = attention(p.navigator[r], p.navigator_capacity[r], cred)
+    attended = w.flag[0]
+    attended[:] = False
+    count = 0
+    if has and budget > 0:
+        # the ``budget`` active members in most need, ties to the lower slot, by selection
+        minus_need = need(s, p, r, month, w)
+        for _ in range(min(budget, n)):
+            best = -1
+            for i in range(n):
+                if w.act[i] and not attended[i] and (best < 0 or minus_need[i] < minus_need[best]):
+                    best = i
+            if best < 0:
+                break
+            attended[best] = True
+            count += 1
+    for i in range(n):
+        s.attended[r, i] = attended[i]
+    s.navigator_activity[r] = count
+    if count > 0:
+        _attend(s, r, month, cred, attended, w)
+    if has:
+        s.credibility[r] = cred + CREDIBILITY_RECOVERY * (p.navigator_credibility[r] - cred)
 
 
-def _broker(st: State, attended: np.ndarray) -> None:
-    chance = uniform(st.keys, Stream.BROKER, st.month, st.slots)
-    lucky = st.on_src(attended & (chance < BROKER_CHANCE))
-    v = uniform(st.keys, Stream.BROKER_TIE, st.month, st.src.shape[1])
-    candidates = st.exists & st.dormant & lucky & st.on_dst(st.active)
-    other_sector = st.on_src(st.sector) != st.on_dst(st.sector)
-    chosen = st.pick_one_per_src(candidates, v + 0.5 * other_sector)
-    st.dormant = st.dormant & ~chosen & ~st.reverse(chosen)
+@inline
+def _attend(s: Any, r: int, month: int, cred: float, attended: Any, w: Any) -> None:
+    """Repair relationships, keep the pace, and broker ties."""
+    live = live_ties(w)
+    for e in range(live.shape[0]):
+        if live[e] and (attended[s.src[r, e]] or attended[s.dst[r, e]]):
+            s.experience[r, e] += REPAIR * cred
+    for i in range(attended.shape[0]):
+        if attended[i]:
+            s.frustration[r, i] = PACE * s.frustration[r, i]
+    _broker(s, r, month, attended, w)
+
+
+@inline
+def _broker(s: Any, r: int, month: int, attended: Any, w: Any) -> None:
+    """Each lucky attended member's best dormant tie to an active member comes to life."""
+    lucky = w.flag[1]
+    lucky[:] = False
+    any_lucky = False
+    for i in range(attended.shape[0]):
+        if attended[i] and draw(s.keys, r, Stream.BROKER, month, i) < BROKER_CHANCE:
+            lucky[i] = True
+            any_lucky = True
+    if not any_lucky:
+        return
+    # draws are pure functions of the slot, so only candidate slots need theirs
+    best, score, candidates = w.org[4], w.tie_value, w.tie_flag[0]
+    best[:] = -np.inf
+    candidates[:] = False
+    for e in range(s.src.shape[1]):
+        i, j = s.src[r, e], s.dst[r, e]
+        if s.exists[r, e] and s.dormant[r, e] and lucky[i] and w.act[j]:
+            candidates[e] = True
+            other = OTHER_SECTOR if s.sector[r, i] != s.sector[r, j] else 0.0
+            score[e] = draw(s.keys, r, Stream.BROKER_TIE, month, e) + other
+            if score[e] > best[i]:
+                best[i] = score[e]
+    for e in range(s.src.shape[1]):
+        if candidates[e] and score[e] == best[s.src[r, e]]:
+            s.dormant[r, e] = False
+            s.dormant[r, s.rev[r, e]] = False

@@ -38,104 +38,215 @@ References: Pulido-Gómez, de Jong & Rivkin (JPART, doi:10.1093/jopart/muae026);
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from cisim.model.state import Params, State, sigmoid
-from cisim.model.streams import Stream, normal, uniform
+from cisim.model.compiled import clip, inline, jit, live_ties, sigmoid
+from cisim.model.streams import Stream, draw
 
-MODE_BLAME = np.array([-0.05, 0.05, 0.0])  # shared, lead organisation, administrative organisation
-BLAMED_DECAY = 0.8
+# the chance of blame (a logit, term by term)
 BLAME_BASE = -2.3  # logit of blame for an average member in a neutral climate, before the rest
 CLIMATE_WEIGHT = 8.0  # steep enough (> 4) for the norm to have two stable states
+TRUST_TERM = 2.5  # on (0.5 - trust)
+UNDERSTANDING_TERM = 1.0  # on (0.5 - understanding)
+DATA_TERM = 2.0  # on (0.5 - data_use)
+KNOWLEDGE_TERM, KNOWLEDGE_MIDPOINT = 2.0, 0.2  # knowing what works makes causes less ambiguous
+PRESSURE_TERM, PRESSURE_MIDPOINT = 1.5, 0.5
+PRESSURE_RESOURCES = 0.1  # money and visibility at stake add to the pressure
+BLAMED_CAP = 2.0  # having been blamed weighs at most this much
+CONTEST_TERM = 1.5
+CONTEST_BASE, CONTEST_MONEY = 0.25, 1.5  # contest = authority_contest (0.25 + 1.5 resources)
+MEDIATION_TERM = 2.0  # a navigator's attention, times its credibility
+PRIOR_TERM = 1.5  # on the share of one's ties that are prior relationships
+JOINT_TERM = 1.0  # on joint problem solving
+MODE_BLAME = (-0.05, 0.05, 0.0)  # shared, lead organisation, administrative organisation
 SALIENCE_SD = 1.0  # how much setbacks differ in visibility and ambiguity (shared by all members)
-TRUST_TERM = 2.5
-UNDERSTANDING_TERM = 1.0
-KNOWLEDGE_TERM = 2.0  # knowing what works makes a setback's causes less ambiguous
+# what the responses do
+BLAMED_DECAY = 0.8  # monthly, of the blame an organisation has received
+TARGET_NOISE = 0.5  # a blamer blames the partner it trusts least, give or take this much
+BLAMED_FRUSTRATION = 0.1  # being blamed moves frustration this far towards 1
+LEARNING_RATE = 0.15  # a learner's understanding moves this far towards 1
+CAPACITY_GAIN, CAPACITY_LOSS = 0.1, 0.15  # operational capacity, per share learning / blaming
+RESCOPE = 0.15  # the task shrinks by this much times the share learning
 CLIMATE_START = 0.3  # an undecided norm, near the unstable point between the two cultures
 CLIMATE_RATE = 0.5  # how far the norm moves towards each setback's blame share
+CONFLICT_FEED = 0.3  # blame feeds conflict where authority is contested
+CREDIBILITY_LOSS = 0.1  # blame despite a navigator costs it credibility
+
+READS = ("blamed", "setback_now", "trust", "prior", "aspiration_level", "shortfall", "attended",
+         "credibility", "blame_climate", "understanding", "knowledge", "governance",
+         "experience", "frustration", "last_blame", "blame_total", "learning_total",
+         "operational_capacity", "task_scope", "conflict")  # fmt: skip
+WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "blame_total",
+          "learning_total", "experience", "last_blame", "frustration", "understanding",
+          "operational_capacity", "task_scope", "blame_climate", "conflict",
+          "credibility")  # fmt: skip
+PARAMETERS = ("initial_trust", "resources", "authority_contest", "data_use",
+              "joint_problem_solving", "blame_severity", "trust_spillover",
+              "navigator")  # fmt: skip
 
 
-def contest_stakes(p: Params) -> np.ndarray:
+@jit
+def contest_stakes(authority_contest: float, resources: float) -> float:
     """How much there is to fight over: contested decision rights, worse with money at stake."""
-    return np.asarray(p.authority_contest * (0.25 + 1.5 * p.resources), dtype=np.float64)
+    return authority_contest * (CONTEST_BASE + CONTEST_MONEY * resources)
 
 
-def blame_probability(st: State, p: Params) -> np.ndarray:
-    """Chance that each organisation blames a partner for a setback, ``(R, N)``."""
-    live = st.live
-    trust_i = st.mean_out_trust(p.initial_trust)
-    ties = st.sum_by_src(live)
-    prior_share = st.sum_by_src(live & st.prior) / np.maximum(ties, 1.0)
-    pressure = st.aspiration_level + 0.1 * p.resources + st.shortfall
-    contest = contest_stakes(p)
-    mediation = st.attended * st.credibility[:, None]
-    x = (
-        BLAME_BASE
-        + CLIMATE_WEIGHT * st.blame_climate[:, None]
-        + TRUST_TERM * (0.5 - trust_i)
-        + UNDERSTANDING_TERM * (0.5 - st.understanding)
-        + 2.0 * (0.5 - p.data_use)[:, None]
-        - KNOWLEDGE_TERM * (st.knowledge - 0.2)[:, None]
-        + 1.5 * (pressure - 0.5)[:, None]
-        + np.minimum(st.blamed, 2.0)
-        + 1.5 * contest[:, None]
-        - 2.0 * mediation
-        - 1.5 * prior_share
-        - 1.0 * p.joint_problem_solving[:, None]
-        + MODE_BLAME[st.governance][:, None]
-        + SALIENCE_SD * normal(st.keys, Stream.SALIENCE, st.month)[:, None]
-    )
-    return sigmoid(x)
+@inline
+def blame_probability(s: Any, p: Any, r: int, w: Any) -> Any:
+    """Each organisation's chance of blaming a partner for this month's setback, into
+    ``w.org[4]`` (returned)."""
+    n = s.status.shape[1]
+    live = live_ties(w)
+    # each member's mean trust in its live partners, and how many of those ties are prior ones
+    total, ties, prior = w.org[0], w.org[1], w.org[3]
+    total[:] = 0.0
+    ties[:] = 0.0
+    prior[:] = 0.0
+    for e in range(live.shape[0]):
+        if live[e]:
+            i = s.src[r, e]
+            total[i] += s.trust[r, e]
+            ties[i] += 1.0
+            if s.prior[r, e]:
+                prior[i] += 1.0
+    pressure = s.aspiration_level[r] + PRESSURE_RESOURCES * p.resources[r] + s.shortfall[r]
+    contest = contest_stakes(p.authority_contest[r], p.resources[r])
+    out = w.org[4]
+    for i in range(n):
+        trust_i = total[i] / max(ties[i], 1.0) if ties[i] > 0 else p.initial_trust[r]
+        mediation = s.credibility[r] if s.attended[r, i] else 0.0
+        x = (
+            BLAME_BASE
+            + CLIMATE_WEIGHT * s.blame_climate[r]
+            + TRUST_TERM * (0.5 - trust_i)
+            + UNDERSTANDING_TERM * (0.5 - s.understanding[r, i])
+            + DATA_TERM * (0.5 - p.data_use[r])
+            - KNOWLEDGE_TERM * (s.knowledge[r] - KNOWLEDGE_MIDPOINT)
+            + PRESSURE_TERM * (pressure - PRESSURE_MIDPOINT)
+            + min(s.blamed[r, i], BLAMED_CAP)
+            + CONTEST_TERM * contest
+            - MEDIATION_TERM * mediation
+            - PRIOR_TERM * (prior[i] / max(ties[i], 1.0))
+            - JOINT_TERM * p.joint_problem_solving[r]
+            + MODE_BLAME[s.governance[r]]
+            + SALIENCE_SD * w.shock[1]
+        )
+        out[i] = sigmoid(x)
+    return out
 
 
-def setback_response(st: State, p: Params) -> None:
+@inline
+def setback_response(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Each member responds to this month's setback by learning or by blaming a partner."""
-    st.blamed = np.where(st.alive[:, None], st.blamed * BLAMED_DECAY, st.blamed)
-    responding = st.active & st.setback_now[:, None]
-    u = uniform(st.keys, Stream.ATTRIBUTION, st.month, st.slots)
-    blame = responding & (u < blame_probability(st, p))
-    learn = responding & ~blame
-    st.learned_now, st.blamed_now = learn, blame
-    _blame(st, p, blame)
-    _learn(st, p, learn)
-    n = np.maximum(st.n_active, 1)
-    n_blame, n_learn = blame.sum(axis=1), learn.sum(axis=1)
-    st.blame_now, st.learning_now = n_blame, n_learn
-    st.blame_total = st.blame_total + n_blame
-    st.learning_total = st.learning_total + n_learn
-    b_share, l_share = n_blame / n, n_learn / n
-    oc = st.operational_capacity
-    st.operational_capacity = np.clip(oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc, 0, 1)
-    st.task_scope = st.task_scope * (1.0 - 0.15 * l_share)
-    shift = np.where(st.setback_now & st.alive, CLIMATE_RATE * (b_share - st.blame_climate), 0.0)
-    st.blame_climate = np.clip(st.blame_climate + shift, 0.0, 1.0)
-    contest = contest_stakes(p)
-    st.conflict = np.clip(st.conflict + 0.3 * b_share * contest * (1 - st.conflict), 0, 1)
-    st.credibility = st.credibility * (1.0 - 0.1 * b_share * (p.navigator > 0))
+    n = s.status.shape[1]
+    act = w.act
+    if s.alive[r]:
+        for i in range(n):
+            s.blamed[r, i] = s.blamed[r, i] * BLAMED_DECAY
+    blame, learn = w.flag[0], w.flag[1]
+    blame[:] = False
+    learn[:] = False
+    n_active = 0
+    for i in range(n):
+        n_active += act[i]
+    if s.setback_now[r] and n_active > 0:
+        chance = blame_probability(s, p, r, w)
+        for i in range(n):
+            if act[i]:
+                blame[i] = draw(s.keys, r, Stream.ATTRIBUTION, month, i) < chance[i]
+                learn[i] = not blame[i]
+        _blame(s, p, r, month, blame, w)
+        _learn(s, r, learn, w)
+    n_blame = 0
+    n_learn = 0
+    for i in range(n):
+        s.learned_now[r, i] = learn[i]
+        s.blamed_now[r, i] = blame[i]
+        n_blame += blame[i]
+        n_learn += learn[i]
+    s.blame_now[r] = n_blame
+    s.learning_now[r] = n_learn
+    s.blame_total[r] += n_blame
+    s.learning_total[r] += n_learn
+    _collective(s, p, r, n_blame / max(n_active, 1), n_learn / max(n_active, 1))
 
 
-def _blame(st: State, p: Params, blame: np.ndarray) -> None:
-    live = st.live
-    v = uniform(st.keys, Stream.BLAME_TARGET, st.month, st.src.shape[1])
-    target = st.pick_one_per_src(live & st.on_src(blame), (1.0 - st.trust) + 0.5 * v)
-    back = st.reverse(target)
-    severity = p.blame_severity[:, None]
-    hits = target.astype(np.float64) + back  # mutual blame in one month counts twice
-    st.experience = st.experience - severity * hits
-    blamed_count = st.sum_by_dst(target)
-    involved = (blamed_count > 0) | blame
-    third = live & ~st.on_src(involved) & st.on_dst(involved)
-    st.experience = st.experience - np.where(third, p.trust_spillover[:, None] * severity, 0.0)
-    st.blamed = st.blamed + blamed_count
-    st.frustration = np.where(
-        blamed_count > 0, st.frustration + 0.1 * (1 - st.frustration), st.frustration
+@inline
+def _blame(s: Any, p: Any, r: int, month: int, blame: Any, w: Any) -> None:
+    """Each blamer blames the partner it trusts least (give or take): both sides and the
+    bystanders tied to them have a bad experience."""
+    n = s.status.shape[1]
+    live = live_ties(w)
+    # each blamer's target: its best-scoring candidate tie (draws are pure functions of the
+    # slot, so only candidates need theirs)
+    candidates, score, best = w.tie_flag[0], w.tie_value, w.org[0]
+    best[:] = -np.inf
+    for e in range(live.shape[0]):
+        i = s.src[r, e]
+        candidates[e] = live[e] and blame[i]
+        if candidates[e]:
+            noise = draw(s.keys, r, Stream.BLAME_TARGET, month, e)
+            score[e] = (1.0 - s.trust[r, e]) + TARGET_NOISE * noise
+            if score[e] > best[i]:
+                best[i] = score[e]
+    target = w.tie_flag[1]
+    target[:] = False
+    for e in range(live.shape[0]):
+        target[e] = candidates[e] and score[e] == best[s.src[r, e]]
+    severity = p.blame_severity[r]
+    blamed_count = w.org[1]
+    blamed_count[:] = 0.0
+    # a target or its reverse hits a slot only if the slot is live; a tie is live in both
+    # directions or neither (its two slots, e and e ^ 1, are made, made dormant and brokered
+    # together), so slots past the live ones have no hits and keep their experience
+    for e in range(live.shape[0]):
+        hits = (1.0 if target[e] else 0.0) + (1.0 if target[s.rev[r, e]] else 0.0)
+        s.experience[r, e] = s.experience[r, e] - severity * hits
+        if target[e]:
+            blamed_count[s.dst[r, e]] += 1.0
+    involved = w.flag[2]
+    for i in range(n):
+        involved[i] = blamed_count[i] > 0 or blame[i]
+    for e in range(live.shape[0]):
+        if live[e] and not involved[s.src[r, e]] and involved[s.dst[r, e]]:
+            s.experience[r, e] = s.experience[r, e] - p.trust_spillover[r] * severity
+        if target[e] or target[s.rev[r, e]]:
+            s.last_blame[r, e] = month
+    for i in range(n):
+        s.blamed[r, i] = s.blamed[r, i] + blamed_count[i]
+        if blamed_count[i] > 0:
+            f = s.frustration[r, i]
+            s.frustration[r, i] = f + BLAMED_FRUSTRATION * (1 - f)
+
+
+@inline
+def _learn(s: Any, r: int, learn: Any, w: Any) -> None:
+    """Learners understand more, and every partner of a learner has a good experience of it."""
+    for i in range(learn.shape[0]):
+        if learn[i]:
+            u = s.understanding[r, i]
+            s.understanding[r, i] = u + LEARNING_RATE * (1 - u)
+    live = live_ties(w)
+    for e in range(live.shape[0]):
+        if live[e] and learn[s.dst[r, e]]:
+            s.experience[r, e] += 1.0
+
+
+@inline
+def _collective(s: Any, p: Any, r: int, b_share: float, l_share: float) -> None:
+    """What the month's shares of blame and learning do to the collaboration."""
+    oc = s.operational_capacity[r]
+    s.operational_capacity[r] = clip(
+        oc + CAPACITY_GAIN * l_share * (1 - oc) - CAPACITY_LOSS * b_share * oc, 0.0, 1.0
     )
-    st.last_blame = np.where(target | back, st.month, st.last_blame)
-
-
-def _learn(st: State, p: Params, learn: np.ndarray) -> None:
-    st.understanding = np.where(
-        learn, st.understanding + 0.15 * (1 - st.understanding), st.understanding
-    )
-    seen = st.live & st.on_dst(learn)
-    st.experience = st.experience + np.where(seen, 1.0, 0.0)
+    s.task_scope[r] = s.task_scope[r] * (1.0 - RESCOPE * l_share)
+    climate = s.blame_climate[r]
+    shift = CLIMATE_RATE * (b_share - climate) if s.setback_now[r] and s.alive[r] else 0.0
+    s.blame_climate[r] = clip(climate + shift, 0.0, 1.0)
+    c = s.conflict[r]
+    stakes = contest_stakes(p.authority_contest[r], p.resources[r])
+    s.conflict[r] = clip(c + CONFLICT_FEED * b_share * stakes * (1 - c), 0.0, 1.0)
+    has_navigator = 1.0 if p.navigator[r] > 0 else 0.0
+    s.credibility[r] = s.credibility[r] * (1.0 - CREDIBILITY_LOSS * b_share * has_navigator)

@@ -20,38 +20,55 @@ trust and third parties.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State
+from cisim.model.compiled import clip, inline, jit, live_ties
 
 RECIPROCITY_WEIGHT = 0.3
 
-
-def asymmetric_update(
-    trust: np.ndarray,
-    experience: np.ndarray,
-    build: np.ndarray | float,
-    erosion: np.ndarray | float,
-) -> np.ndarray:
-    """Trust after summed experience ``experience`` (broadcasting ``build`` and ``erosion``)."""
-    delta = np.where(
-        experience > 0, build * experience * (1.0 - trust), erosion * experience * trust
-    )
-    return np.asarray(np.clip(trust + delta, 0.0, 1.0), dtype=np.float64)
+READS = ("contribution", "capacity", "trust", "experience")
+WRITES = ("trust", "experience")
+PARAMETERS = ("trust_build_rate", "trust_erosion_rate", "reputation_weight")
 
 
-def trust(st: State, p: Params) -> None:
+@jit
+def asymmetric_update(t: float, x: float, build: float, erosion: float) -> float:
+    """Trust ``t`` after summed experience ``x``: built in proportion to ``1 - t``, eroded in
+    proportion to ``t`` (the two branches as one select of the same products: the sign of ``x``
+    is a coin toss the processor would mispredict half the time)."""
+    up = x > 0
+    delta = ((build if up else erosion) * x) * ((1.0 - t) if up else t)
+    return clip(t + delta, 0.0, 1.0)
+
+
+@inline
+def trust(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Apply this month's experiences to trust, then let trust travel; clear the experiences."""
-    live = st.live
-    commit = np.where(st.capacity > 0, st.contribution / np.maximum(st.capacity, 1e-12), 0.0)
-    reciprocity = RECIPROCITY_WEIGHT * (st.on_dst(commit) - st.trust)
-    experience = np.where(live, st.experience + reciprocity, 0.0)
-    updated = asymmetric_update(
-        st.trust, experience, p.trust_build_rate[:, None], p.trust_erosion_rate[:, None]
-    )
-    in_sum = st.sum_by_dst(np.where(live, updated, 0.0))
-    in_count = st.sum_by_dst(live)
-    reputation = st.on_dst(in_sum / np.maximum(in_count, 1.0))
-    travelled = updated + p.reputation_weight[:, None] * (reputation - updated)
-    st.trust = np.where(live, np.clip(travelled, 0.0, 1.0), st.trust)
-    st.experience = np.zeros_like(st.experience)
+    n = s.status.shape[1]
+    live = live_ties(w)
+    commit = w.org[0]  # the share of its capacity each organisation committed
+    for i in range(n):
+        cap = s.capacity[r, i]
+        commit[i] = s.contribution[r, i] / max(cap, 1e-12) if cap > 0 else 0.0
+    build = p.trust_build_rate[r]
+    erosion = p.trust_erosion_rate[r]
+    updated, in_sum, in_count = w.tie_value, w.org[1], w.org[2]
+    in_sum[:] = 0.0
+    in_count[:] = 0.0
+    for e in range(live.shape[0]):
+        if live[e]:
+            t = s.trust[r, e]
+            x = s.experience[r, e] + RECIPROCITY_WEIGHT * (commit[s.dst[r, e]] - t)
+            updated[e] = asymmetric_update(t, x, build, erosion)
+            in_sum[s.dst[r, e]] += updated[e]
+            in_count[s.dst[r, e]] += 1.0
+    reputation = w.org[3]  # mean trust over the live ties into each organisation
+    for j in range(n):
+        reputation[j] = in_sum[j] / max(in_count[j], 1.0)
+    weight = p.reputation_weight[r]
+    for e in range(live.shape[0]):
+        if live[e]:
+            rep = reputation[s.dst[r, e]]
+            s.trust[r, e] = clip(updated[e] + weight * (rep - updated[e]), 0.0, 1.0)
+    for e in range(s.src.shape[1]):
+        s.experience[r, e] = 0.0

@@ -6,8 +6,12 @@ largely personal: the newcomer's trust in each partner starts from the organisat
 towards theirs; the newcomer keeps only ``institutional_memory`` of the predecessor's grasp of the
 shared problem, so consensus must be rebuilt (Louisville: "getting consensus on something that
 there was consensus about two years ago"). A newcomer is onboarded over ``onboarding_months``,
-twice as fast with a navigator's attention. Institutional trust follows the representatives' trust
-slowly (``institutional_trust_rate``).
+twice as fast with a navigator's attention:
+
+    onboarding += (1 + attended) / onboarding_months        (up to 1)
+
+and until settled acts with part of its weight (:func:`settled`: half at first). Institutional
+trust follows the representatives' trust slowly (``institutional_trust_rate``).
 
 References: Vangen & Huxham (2003) on changing membership and the trust loop; Louisville case
 "Change at the Speed of Trust" (Bloomberg Harvard City Leadership Initiative); Luna-Reyes et al.
@@ -16,30 +20,72 @@ References: Vangen & Huxham (2003) on changing membership and the trust loop; Lo
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from cisim.model.state import Params, State
-from cisim.model.streams import Stream, uniform
+from cisim.model.compiled import inline, jit, live_ties
+from cisim.model.streams import Stream, draw
+
+#: Share of its weight a representative brings from its first day (the rest comes with onboarding).
+NEWCOMER_WEIGHT = 0.5
+
+READS = ("turnover", "tenure", "representatives", "understanding", "attended", "onboarding",
+         "trust", "institutional_trust")  # fmt: skip
+WRITES = ("left_now", "tenure", "representatives", "understanding", "trust", "onboarding",
+          "institutional_trust")  # fmt: skip
+PARAMETERS = ("institutional_memory", "onboarding_months", "institutional_trust_rate")
 
 
-def turnover(st: State, p: Params) -> None:
-    """Representatives leave, newcomers start from institutional trust and are onboarded."""
-    act = st.active
-    u = uniform(st.keys, Stream.TURNOVER, st.month, st.slots)
-    leave = act & (u < st.turnover)
-    st.left_now = leave
-    st.tenure = np.where(leave, 0, st.tenure + act)
-    st.representatives = st.representatives + leave
-    st.understanding = np.where(
-        leave, st.understanding * p.institutional_memory[:, None], st.understanding
-    )
-    out_left = st.on_src(leave) & st.exists
-    in_left = st.on_dst(leave) & st.exists & ~out_left
-    st.trust = np.where(out_left, st.institutional_trust, st.trust)
-    st.trust = np.where(in_left, 0.5 * (st.trust + st.institutional_trust), st.trust)
-    speed = (1.0 + st.attended) / p.onboarding_months[:, None]
-    settling = act & ~leave
-    st.onboarding = np.where(leave, 0.0, st.onboarding)
-    st.onboarding = np.where(settling, np.minimum(1.0, st.onboarding + speed), st.onboarding)
-    follow = p.institutional_trust_rate[:, None] * (st.trust - st.institutional_trust)
-    st.institutional_trust = st.institutional_trust + np.where(st.live, follow, 0.0)
+@jit
+def settled(onboarding: float) -> float:
+    """The weight a representative acts with: ``NEWCOMER_WEIGHT`` at first, 1 once onboarded."""
+    return NEWCOMER_WEIGHT + (1.0 - NEWCOMER_WEIGHT) * onboarding
+
+
+@inline
+def turnover(s: Any, p: Any, r: int, month: int, w: Any) -> None:
+    """Representatives leave; newcomers start from institutional trust and are onboarded."""
+    n = s.status.shape[1]
+    act = w.act
+    leave = w.flag[0]
+    anyone = False
+    for i in range(n):
+        leave[i] = act[i] and draw(s.keys, r, Stream.TURNOVER, month, i) < s.turnover[r, i]
+        s.left_now[r, i] = leave[i]
+        anyone = anyone or leave[i]
+        if leave[i]:
+            s.tenure[r, i] = 0
+            s.representatives[r, i] += 1
+            s.understanding[r, i] = s.understanding[r, i] * p.institutional_memory[r]
+        else:
+            s.tenure[r, i] += act[i]
+    if anyone:
+        _newcomers_ties(s, r, leave, w)
+    for i in range(n):
+        if leave[i]:
+            s.onboarding[r, i] = 0.0
+        elif act[i]:
+            speed = (1.0 + s.attended[r, i]) / p.onboarding_months[r]
+            s.onboarding[r, i] = min(1.0, s.onboarding[r, i] + speed)
+    rate = p.institutional_trust_rate[r]
+    live = live_ties(w)
+    for e in range(live.shape[0]):
+        if live[e]:
+            s.institutional_trust[r, e] += rate * (s.trust[r, e] - s.institutional_trust[r, e])
+
+
+@inline
+def _newcomers_ties(s: Any, r: int, leave: Any, w: Any) -> None:
+    """The leavers' ties start again from institutional trust (each slot's update reads only
+    itself, so the order is free)."""
+    for i in range(leave.shape[0]):
+        if not leave[i]:
+            continue
+        for k in range(w.out_start[i], w.out_start[i + 1]):
+            e = w.out_slots[k]
+            if s.exists[r, e]:
+                s.trust[r, e] = s.institutional_trust[r, e]
+        for k in range(w.in_start[i], w.in_start[i + 1]):
+            e = w.in_slots[k]
+            if s.exists[r, e] and not leave[s.src[r, e]]:
+                # halfway: the mean of the partner's trust and its organisation's
+                s.trust[r, e] = 0.5 * (s.trust[r, e] + s.institutional_trust[r, e])
