@@ -14,18 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from cisim.engine.step import measure_rows, run_rows
+from cisim.engine.step import apply_rows, measure_rows, run_rows
 from cisim.model.compiled import work
 from cisim.model.metrics import REGISTRY
-from cisim.model.state import Params, State
+from cisim.model.parameters import SPECS
+from cisim.model.state import PARAMETERS, Params, State
 from cisim.model.streams import Stream, normal
 
-__all__ = ["measure", "param_arrays", "run", "state_arrays", "step", "warm"]
+__all__ = ["apply", "measure", "param_arrays", "run", "state_arrays", "step", "warm"]
 
 _STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
-_PARAM_FIELDS = tuple(f.name for f in fields(Params))
 
-# Each array's dtype, read off the annotations of State and Params (numba compiles for these).
+# Each state array's dtype, read off the annotations of State (numba compiles for these).
 _ANNOTATED = {
     "F": np.float64,
     "I": np.int64,
@@ -34,15 +34,11 @@ _ANNOTATED = {
     "NDArray[np.uint64]": np.uint64,
 }
 _DTYPES: dict[str, Any] = {
-    f.name: _ANNOTATED[str(f.type)]
-    for f in (*fields(State), *fields(Params))
-    if f.name in _STATE_FIELDS or f.name in _PARAM_FIELDS
+    f.name: _ANNOTATED[str(f.type)] for f in fields(State) if f.name in _STATE_FIELDS
 }
 
 #: The arrays of a :class:`~cisim.model.state.State`, as the compiled code sees them.
 StateArrays = namedtuple("StateArrays", _STATE_FIELDS)  # type: ignore[misc]
-#: The arrays of a :class:`~cisim.model.state.Params`, as the compiled code sees them.
-ParamArrays = namedtuple("ParamArrays", _PARAM_FIELDS)  # type: ignore[misc]
 
 
 def run(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
@@ -71,6 +67,45 @@ def step(st: State, p: Params) -> None:
     run(st, p, 1)
 
 
+def apply(
+    mechanism: Any,
+    st: State,
+    p: Params,
+    *,
+    month: int | None = None,
+    shocks: tuple[float, float] | None = None,
+) -> None:
+    """Run one mechanism on every row of ``st`` (the state changes in place; its month does not).
+
+    The mechanism sees what the step would give it: the masks of the state as it is (active
+    members, live ties) and the month's normal draws (outcome noise, setback salience). For tests
+    and exploration: a hand-made state of two or three organisations, one mechanism, and a look
+    at what it changed.
+
+    Parameters
+    ----------
+    mechanism
+        A mechanism of :mod:`cisim.model.mechanisms` (or one of your own with its signature).
+    st, p
+        The state and parameters of a batch (:func:`cisim.model.population.build_state`).
+    month
+        The month being stepped (default: the next, ``st.month + 1``).
+    shocks
+        The month's two standard normal draws for every row (outcome noise, setback salience);
+        default: those of the month's streams.
+    """
+    month = st.month + 1 if month is None else month
+    draws = np.empty((st.replicates, 2))
+    if shocks is None:
+        draws[:, 0] = normal(st.keys, Stream.OUTCOME, month)
+        draws[:, 1] = normal(st.keys, Stream.SALIENCE, month)
+    else:
+        draws[:] = shocks
+    scratch = np.empty(len(REGISTRY))
+    w = work(st.slots, st.src.shape[1])
+    apply_rows(mechanism, state_arrays(st), param_arrays(p), month, draws, scratch, w)
+
+
 def measure(st: State) -> dict[str, np.ndarray]:
     """Every metric of every row, ``(R,)`` each."""
     out = np.empty((st.replicates, len(REGISTRY)))
@@ -95,9 +130,9 @@ def state_arrays(st: State) -> Any:
 
 
 def param_arrays(p: Params) -> Any:
-    """The parameters as a :data:`ParamArrays` of C-contiguous arrays."""
-    return ParamArrays(
-        *(np.ascontiguousarray(getattr(p, n), dtype=_DTYPES[n]) for n in _PARAM_FIELDS)
+    """The parameters with each array C-contiguous in its parameter's dtype."""
+    return Params(
+        *(np.ascontiguousarray(a, SPECS[n].dtype) for n, a in zip(PARAMETERS, p, strict=True))
     )
 
 

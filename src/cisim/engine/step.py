@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cisim.model.compiled import inline, jit
+from cisim.model.compiled import inline, jit, jit_uncached
 from cisim.model.mechanisms import monthly_step
 from cisim.model.metrics import measure_row
 
@@ -69,3 +69,20 @@ def measure_rows(s: Any, out: Any, w: Any) -> None:
     """The metrics of every row, ``out[r]``."""
     for r in range(s.status.shape[0]):
         measure_row(s, r, out[r], w)
+
+
+@jit_uncached
+def apply_rows(
+    mechanism: Any, s: Any, p: Any, month: int, shocks: Any, scratch: Any, w: Any
+) -> None:
+    """One mechanism on every row, from the masks of the row's current state.
+
+    Not cached: numba would key its cache on the mechanism's identity, which differs from one
+    process to the next, and fill the cache with a copy per process.
+    """
+    for r in range(s.status.shape[0]):
+        adjacency(s.src[r], s.dst[r], w)
+        measure_row(s, r, scratch, w)
+        w.shock[0] = shocks[r, 0]
+        w.shock[1] = shocks[r, 1]
+        mechanism(s, p, r, month, w)

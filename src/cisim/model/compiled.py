@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import shutil
 from collections import namedtuple
 from functools import cache
 from pathlib import Path
@@ -29,9 +30,12 @@ import numba
 import numpy as np
 from numba.core import caching
 
-_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
+_UNCACHED: dict[str, Any] = {"nogil": True, "_nrt": False}
+_OPTIONS: dict[str, Any] = {**_UNCACHED, "cache": True}
 #: Compile a function of one or more rows (called from Python or from compiled code).
 jit = numba.njit(**_OPTIONS)
+#: :data:`jit` without the disk cache (for a function that takes another as an argument).
+jit_uncached = numba.njit(**_UNCACHED)
 #: Compile a mechanism or helper that is inlined into its caller: the state is a tuple of some
 #: sixty arrays, and passing it through a call costs more than most mechanisms' work on a row.
 inline = numba.njit(**_OPTIONS, inline="always")
@@ -65,24 +69,30 @@ def sources_digest() -> str:
 
 
 class ModelSourceLocator(caching._CacheLocator):
-    """numba's usual cache locator for a function of cisim, with a wider source stamp.
+    """numba's usual cache locator for a function of cisim, in a folder of its sources' version.
 
-    The stamp is :func:`sources_digest`: a cached function is used only if no source of the model
-    or the engine changed since it was compiled (numba alone checks only the function's own file,
-    which misses changes to the mechanisms and constants a step inlines).
+    The folder is named by :func:`sources_digest`: a cached function is used only if no source of
+    the model or the engine changed since it was compiled (numba alone checks only the function's
+    own file, which misses changes to the mechanisms and constants a step inlines). Folders of
+    other versions are removed when a new one is made, so edits do not pile up copies.
     """
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
+        self._path = Path(inner.get_cache_path()) / f"cisim-{sources_digest()[:16]}"
 
     def ensure_cache_path(self) -> None:
-        self._inner.ensure_cache_path()
+        if not self._path.is_dir():
+            self._inner.ensure_cache_path()
+            for old in self._path.parent.glob("cisim-*"):
+                shutil.rmtree(old, ignore_errors=True)
+        super().ensure_cache_path()
 
     def get_cache_path(self) -> str:
-        return str(self._inner.get_cache_path())
+        return str(self._path)
 
     def get_source_stamp(self) -> Any:
-        return (self._inner.get_source_stamp(), sources_digest())
+        return self._inner.get_source_stamp()
 
     def get_disambiguator(self) -> str:
         return str(self._inner.get_disambiguator())
@@ -96,7 +106,12 @@ class ModelSourceLocator(caching._CacheLocator):
             if other is not cls:
                 inner = other.from_function(py_func, py_file)
                 if inner is not None:
-                    return cls(inner)
+                    locator = cls(inner)
+                    try:
+                        locator.ensure_cache_path()
+                    except OSError:
+                        return None
+                    return locator
         return None
 
 

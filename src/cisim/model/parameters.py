@@ -1,7 +1,10 @@
 """Specifications of the scenario parameters: type, range, unit, meaning.
 
-The specs are data: :class:`cisim.Scenario` validates against them, the ODD's parameter table and
-``cisim validate`` are generated from them, and the sweep engine reads their ranges.
+The specs are the one registry of parameters: :class:`cisim.Scenario` validates against them (and a
+test holds its fields to them), the compiled step's parameter arrays
+(:data:`cisim.model.state.Params`) are made from them, the ODD's parameter table and ``cisim
+validate`` are generated from them, the Mesa face's keyword arguments are checked against them,
+and the sweep engine reads their ranges.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from cisim.errors import ConfigError
 
@@ -27,6 +32,16 @@ class Spec:
     lo: float | None = None
     hi: float | None = None
     choices: tuple[str, ...] = ()
+
+    @property
+    def dtype(self) -> Any:
+        """The numpy dtype of the parameter's array in the compiled step (choices as their index),
+        ``None`` for a table (it shapes the initial population only)."""
+        return {"float": np.float64, "int": np.int64, "choice": np.int64}.get(self.kind)
+
+    def code(self, value: Any) -> Any:
+        """The value as the compiled step holds it (a choice as its index)."""
+        return self.choices.index(value) if self.kind == "choice" else value
 
     def allowed(self) -> str:
         """Describe the allowed values in words."""

@@ -18,15 +18,15 @@ from numpy.typing import NDArray
 
 from cisim.model import network
 from cisim.model.mechanisms.setback_response import CLIMATE_START
-from cisim.model.parameters import SECTOR_TRAITS, SECTORS
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
 from cisim.model.state import (
     ABSENT,
     ACTIVE,
-    AUTHORITY_SOURCES,
     CANDIDATE,
     ENTRY_POINTS,
-    GOVERNANCE_MODES,
+    PARAMETERS,
+    SELF_ASSIGNED,
     B,
     F,
     I,
@@ -195,46 +195,12 @@ def _roster_ties(
 
 
 def build_params(specs: list[RunSpec]) -> Params:
-    """Scenario parameters broadcast to one value per row."""
-
-    def real(name: str) -> F:
-        return np.array(_values(specs, name), dtype=np.float64)
-
-    def whole(name: str) -> I:
-        return np.array(_values(specs, name), dtype=np.int64)
-
-    def code(name: str, choices: tuple[str, ...]) -> I:
-        return np.array([choices.index(v) for v in _values(specs, name)], dtype=np.int64)
-
+    """Scenario parameters, one value per row (:data:`~cisim.model.state.PARAMETERS`)."""
     return Params(
-        n_organisations=whole("n_organisations"),
-        authority_self_assigned=code("authority_source", AUTHORITY_SOURCES) == 1,
-        navigator=whole("navigator"),
-        navigator_capacity=whole("navigator_capacity"),
-        navigator_credibility=real("navigator_credibility"),
-        entry_point=code("entry_point", ENTRY_POINTS),
-        community_engagement=real("community_engagement"),
-        data_use=real("data_use"),
-        joint_problem_solving=real("joint_problem_solving"),
-        aspiration=real("aspiration"),
-        resources=real("resources"),
-        authority_contest=real("authority_contest"),
-        adaptability=real("adaptability"),
-        initial_trust=real("initial_trust"),
-        trust_build_rate=real("trust_build_rate"),
-        trust_erosion_rate=real("trust_erosion_rate"),
-        trust_spillover=real("trust_spillover"),
-        reputation_weight=real("reputation_weight"),
-        blame_severity=real("blame_severity"),
-        institutional_memory=real("institutional_memory"),
-        institutional_trust_rate=real("institutional_trust_rate"),
-        onboarding_months=real("onboarding_months"),
-        review_months=whole("review_months"),
-        outcome_noise=real("outcome_noise"),
-        entry_base_rate=real("entry_base_rate"),
-        exit_base_rate=real("exit_base_rate"),
-        join_base_rate=real("join_base_rate"),
-        dissolution_share=real("dissolution_share"),
+        **{
+            name: np.array([SPECS[name].code(v) for v in _values(specs, name)], SPECS[name].dtype)
+            for name in PARAMETERS
+        }
     )
 
 
@@ -409,10 +375,6 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
     R, N = status.shape
     E = trust.shape[1]
     designed = p.entry_point == ENTRY_POINTS.index("designed")
-    governance = np.array(
-        [GOVERNANCE_MODES.index(mode) for mode in _values(specs, "governance_mode")],
-        dtype=np.int64,
-    )
     members = (status == ACTIVE).sum(axis=1).astype(np.int64)
     zeros_r, zeros_rn = np.zeros(R), np.zeros((R, N))
     return State(
@@ -457,13 +419,13 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         performance=0.25 + 0.4 * p.aspiration,
         shortfall=zeros_r.copy(),
         progress=zeros_r.copy(),
-        legitimacy=0.5 + np.where(p.authority_self_assigned, 0.0, 0.1),  # granted: +0.1
+        legitimacy=0.5 + np.where(p.authority_source == SELF_ASSIGNED, 0.0, 0.1),  # granted: +0.1
         support=0.2 + 0.3 * p.community_engagement,
         knowledge=np.full(R, 0.2),
         operational_capacity=np.full(R, 0.3),
         conflict=0.1 * p.authority_contest,
         blame_climate=np.full(R, CLIMATE_START),
-        governance=governance,
+        governance=p.governance_mode.copy(),
         governance_changes=np.zeros(R, dtype=np.int64),
         credibility=np.where(p.navigator > 0, p.navigator_credibility, 0.0),
         setbacks_in_row=np.zeros(R, dtype=np.int64),

@@ -9,11 +9,14 @@ can hold many points of a design.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from cisim.model.parameters import SPECS
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -21,54 +24,24 @@ B = NDArray[np.bool_]
 
 # organisation status codes
 ABSENT, CANDIDATE, ACTIVE, EXITED = 0, 1, 2, 3
-# governance modes (Provan & Kenis 2008)
-GOVERNANCE_MODES: tuple[str, ...] = ("shared", "lead_organisation", "administrative_organisation")
-NETWORKS: tuple[str, ...] = ("small_world", "random", "clustered", "complete", "roster")
-ENTRY_POINTS: tuple[str, ...] = ("search", "designed", "none")
-AUTHORITY_SOURCES: tuple[str, ...] = ("granted", "self_assigned")
+# the choices of the categorical parameters, in the order of their codes
+GOVERNANCE_MODES: tuple[str, ...] = SPECS["governance_mode"].choices  # Provan & Kenis 2008
+NETWORKS: tuple[str, ...] = SPECS["network"].choices
+ENTRY_POINTS: tuple[str, ...] = SPECS["entry_point"].choices
+AUTHORITY_SOURCES: tuple[str, ...] = SPECS["authority_source"].choices
+SELF_ASSIGNED = AUTHORITY_SOURCES.index("self_assigned")
 
+#: The parameters the compiled step sees: every scalar parameter of
+#: :data:`cisim.model.parameters.SPECS`, in its order.
+PARAMETERS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.dtype is not None)
 
-@dataclass
-class Params:
-    """Scenario parameters broadcast to one value per replicate row (all shape ``(R,)``)."""
-
-    n_organisations: I
-    authority_self_assigned: B
-    navigator: I
-    navigator_capacity: I
-    navigator_credibility: F
-    entry_point: I
-    community_engagement: F
-    data_use: F
-    joint_problem_solving: F
-    aspiration: F
-    resources: F
-    authority_contest: F
-    adaptability: F
-    initial_trust: F
-    trust_build_rate: F
-    trust_erosion_rate: F
-    trust_spillover: F
-    reputation_weight: F
-    blame_severity: F
-    institutional_memory: F
-    institutional_trust_rate: F
-    onboarding_months: F
-    review_months: I
-    outcome_noise: F
-    entry_base_rate: F
-    exit_base_rate: F
-    join_base_rate: F
-    dissolution_share: F
-
-    @property
-    def rows(self) -> int:
-        """Number of replicate rows."""
-        return int(self.n_organisations.shape[0])
-
-    def take(self, rows: I) -> Params:
-        """The parameters of a subset of rows."""
-        return Params(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+#: Scenario parameters broadcast to one value per replicate row: one array ``(R,)`` per name of
+#: :data:`PARAMETERS` (a choice as its index in the parameter's choices), so one batch can hold
+#: many points of a design. A named tuple, as the compiled step takes it.
+if TYPE_CHECKING:  # its fields are made at run time
+    Params = Any
+else:
+    Params = namedtuple("Params", PARAMETERS)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline
+from cisim.model.state import SELF_ASSIGNED
 
 SUPPORT_GROWTH = 0.05  # monthly, times community engagement, towards 1
 SUPPORT_DECAY = 0.01  # monthly, without engagement
@@ -32,7 +33,7 @@ LEGITIMACY_RATE = 0.05  # monthly, towards the target
 
 READS = ("support", "knowledge", "reviewed_now", "progress", "conflict", "legitimacy")
 WRITES = ("support", "knowledge", "legitimacy")
-PARAMETERS = ("community_engagement", "data_use", "authority_self_assigned")
+PARAMETERS = ("community_engagement", "data_use", "authority_source")
 
 
 @inline
@@ -50,7 +51,7 @@ def community(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         + KNOWLEDGE_FROM_COMMUNITY * ce * (1 - k)
         + KNOWLEDGE_FROM_DATA * p.data_use[r] * reviewed * (1 - k)
     )
-    granted = 0.0 if p.authority_self_assigned[r] else 1.0
+    granted = 0.0 if p.authority_source[r] == SELF_ASSIGNED else 1.0
     target = (
         LEGITIMACY_BASE
         + LEGITIMACY_SUPPORT * support

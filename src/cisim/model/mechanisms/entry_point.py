@@ -38,7 +38,7 @@ from cisim.model.compiled import (
     mean_trust_of,
 )
 from cisim.model.mechanisms.turnover import settled
-from cisim.model.state import ENTRY_POINTS
+from cisim.model.state import ENTRY_POINTS, SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
 
 NONE = ENTRY_POINTS.index("none")
@@ -54,7 +54,7 @@ FRUSTRATION_ALIGNMENT = 1.5  # frustration rises with (this - alignment)
 READS = ("entry_found", "authority", "onboarding", "sector", "trust", "understanding",
          "frustration", "alignment")  # fmt: skip
 WRITES = ("entry_found", "entry_month", "understanding", "frustration")
-PARAMETERS = ("authority_self_assigned", "community_engagement", "entry_base_rate", "entry_point",
+PARAMETERS = ("authority_source", "community_engagement", "entry_base_rate", "entry_point",
               "initial_trust")  # fmt: skip
 
 
@@ -66,7 +66,7 @@ def entry_hazard(s: Any, p: Any, r: int, w: Any) -> float:
     effective = w.org[3]
     for i in range(s.status.shape[1]):
         effective[i] = s.authority[r, i] * settled(s.onboarding[r, i])
-    boost = SELF_ASSIGNED_BOOST if p.authority_self_assigned[r] else 1.0
+    boost = SELF_ASSIGNED_BOOST if p.authority_source[r] == SELF_ASSIGNED else 1.0
     agency = min(1.0, masked_mean(effective, w.act) * boost)
     x = (
         DIVERSITY_WEIGHT * (diversity(s.sector[r], w.act, w.counts, w.terms) - DIVERSITY_MIDPOINT)
