@@ -27,7 +27,6 @@ from matplotlib.figure import Figure
 
 import cisim
 from cisim import engine
-from cisim.model.metrics import measure
 from cisim.model.population import RunSpec, build_state
 from cisim.model.state import ACTIVE, CANDIDATE, EXITED, GOVERNANCE_MODES
 
@@ -113,7 +112,7 @@ def replay(scenario, seed, replicate):
     """Events, metrics and network snapshots of one run."""
     st, p = build_state([RunSpec(scenario, seed, replicate)])
     rows, metrics, snaps = [], [], {0: snapshot(st)}
-    metrics.append({"month": 0, **{name: float(v[0]) for name, v in measure(st).items()}})
+    metrics.append({"month": 0, **{name: float(v[0]) for name, v in engine.measure(st).items()}})
     for month in range(1, scenario.horizon_months + 1):
         before = {
             "entry_found": bool(st.entry_found[0]),
@@ -124,7 +123,7 @@ def replay(scenario, seed, replicate):
         }
         engine.step(st, p)
         rows.append({"month": month, "events": "; ".join(events(st, before))})
-        metrics.append({"month": month, **{name: float(v[0]) for name, v in measure(st).items()}})
+        metrics.append({"month": month, **{name: float(v[0]) for name, v in engine.measure(st).items()}})
         if month in SNAPSHOTS:
             snaps[month] = snapshot(st)
     return pd.DataFrame(rows).set_index("month"), pd.DataFrame(metrics).set_index("month"), snaps

@@ -40,7 +40,14 @@ def phase(st: State) -> str:
     """The collaboration's phase this month, in words."""
     if not st.alive[ROW]:
         return "dissolved"
-    if bool(stuck(st)[ROW]):
+    if stuck(
+        st.entry_found[ROW],
+        st.month,
+        st.frustration[ROW],
+        st.active[ROW],
+        st.setbacks_in_row[ROW],
+        st.conflict[ROW],
+    ):
         return "stalled"
     if not st.entry_found[ROW]:
         return "searching for an entry point"

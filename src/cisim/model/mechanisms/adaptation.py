@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cisim.model.compiled import clip, inline, masked_mean
+from cisim.model.compiled import clip, inline, jit, masked_mean
 from cisim.model.streams import Stream, draw
 
 STUCK_SETBACKS = 2  # setbacks in a row
@@ -39,15 +39,23 @@ WRITES = ("governance", "governance_changes", "conflict", "task_scope", "blame_c
 PARAMETERS = ("adaptability", "authority_contest", "resources")
 
 
-@inline
-def stuck(s: Any, r: int, month: int, w: Any) -> bool:
-    """The collaboration needs to change something."""
+@jit
+def stuck(
+    entry_found: bool,
+    month: int,
+    frustration: Any,
+    active: Any,
+    setbacks_in_row: int,
+    conflict: float,
+) -> bool:
+    """The collaboration needs to change something (``frustration`` and ``active``: its
+    organisations')."""
     long_talk = (
-        not s.entry_found[r]
+        not entry_found
         and month >= STUCK_TALK_MONTHS
-        and masked_mean(s.frustration[r], w.act) > STUCK_TALK_FRUSTRATION
+        and masked_mean(frustration, active) > STUCK_TALK_FRUSTRATION
     )
-    return s.setbacks_in_row[r] >= STUCK_SETBACKS or s.conflict[r] > STUCK_CONFLICT or long_talk
+    return setbacks_in_row >= STUCK_SETBACKS or conflict > STUCK_CONFLICT or long_talk
 
 
 @inline
@@ -56,7 +64,10 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     if not s.alive[r]:
         return
     chance = ADAPT_RATE * p.adaptability[r]
-    if stuck(s, r, month, w) and draw(s.keys, r, Stream.ADAPTATION, month, 0) < chance:
+    needs = stuck(
+        s.entry_found[r], month, s.frustration[r], w.act, s.setbacks_in_row[r], s.conflict[r]
+    )
+    if needs and draw(s.keys, r, Stream.ADAPTATION, month, 0) < chance:
         shift = 2 if draw(s.keys, r, Stream.GOVERNANCE, month, 0) < 0.5 else 1
         s.governance[r] = (s.governance[r] + shift) % 3
         s.governance_changes[r] += 1
