@@ -33,13 +33,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis.tables import (
-    TrajectoryArrays,
-    align_runs,
-    join_design,
-    numeric,
-    trajectory_arrays,
-)
+from cisim.analysis.tables import TrajectoryArrays, align_runs, join_design, trajectory_arrays
+from cisim.model.outcomes import numeric
 from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.stats import Z95
 

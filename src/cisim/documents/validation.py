@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.model.mechanisms.trust import asymmetric_update
+from cisim.model.outcomes import values
 from cisim.model.population import RunSpec
 from cisim.model.scenario import Scenario
 from cisim.stats import Estimate, bootstrap, correlation, eta_squared, paired_difference, wilson
@@ -86,10 +87,8 @@ def is_regime(results: Results, regime: str | tuple[str, ...]) -> np.ndarray:
 
 
 def censored(results: Results, column: str) -> np.ndarray:
-    """A months-to-event column with runs that never got there counted at the horizon + 1."""
-    horizon = results.scenario.horizon_months
-    values = results.summary[column].astype("Float64").fillna(horizon + 1)
-    return np.asarray(values, dtype=float)
+    """A time to an event per run, censored by the rule of :mod:`cisim.model.outcomes`."""
+    return values(results.summary, column, results.scenario.horizon_months)
 
 
 def paired_lever(

@@ -65,6 +65,8 @@ class Outcome:
         (a time to an event, ``<NA>`` where the event never happened).
     censoring
         For a time to an event, the value a run without the event counts as (:data:`NEVER`).
+    event
+        For a time to an event, the event in words (``"an entry point"``).
     missing
         When a run has no value that censoring could stand in for (``None``: every run has one).
     rule
@@ -81,6 +83,7 @@ class Outcome:
     hi: float | None
     dtype: str
     censoring: str | None = None
+    event: str | None = None
     missing: str | None = None
     rule: Rule | None = None
 
@@ -160,9 +163,19 @@ def _count(name: str, label: str, definition: str, unit: str, rule: Rule) -> Out
     return Outcome(name, label, definition, "count", unit, 0.0, None, "int64", rule=rule)
 
 
-def _months(name: str, label: str, definition: str, rule: Rule) -> Outcome:
+def _months(name: str, event: str, definition: str, rule: Rule) -> Outcome:
     return Outcome(
-        name, label, definition, "months", "months", 0.0, None, "Int64", censoring=NEVER, rule=rule
+        name,
+        f"months to {event}",
+        definition,
+        "months",
+        "months",
+        0.0,
+        None,
+        "Int64",
+        censoring=NEVER,
+        event=event,
+        rule=rule,
     )
 
 
@@ -211,13 +224,13 @@ _OUTCOMES: tuple[Outcome, ...] = (
     ),
     _months(
         "months_to_entry_point",
-        "months to an entry point",
+        "an entry point",
         "month the entry point was found",
         _first(lambda t: t["entry_found"] > 0),
     ),
     _months(
         "months_to_first_win",
-        "months to the first win",
+        "the first win",
         "month of the first win",
         _first(lambda t: t["wins"] > 0),
     ),
@@ -255,7 +268,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     ),
     _months(
         "dissolved_month",
-        "month of dissolution",
+        "dissolution",
         "month the collaboration dissolved",
         _first(lambda t: t["running"] < 1),
     ),
