@@ -89,8 +89,10 @@ class Outcome:
 
     @property
     def description(self) -> str:
-        """The definition, with the censoring rule of a time to an event."""
-        return f"{self.definition} ({self.censoring})" if self.censoring else self.definition
+        """The definition, with the censoring rule of a time to an event or when it is missing."""
+        if self.censoring:
+            return f"{self.definition} ({self.censoring})"
+        return f"{self.definition} (missing in {self.missing})" if self.missing else self.definition
 
     def of(self, trajectories: Trajectories, thresholds: Thresholds) -> np.ndarray:
         """The outcome of each run, ``(R,)``: floats (NaN for a missing time), or regime names."""
@@ -284,7 +286,7 @@ INDICATORS: dict[str, Outcome] = {
     r: Outcome(
         r,
         _REGIME_LABELS.get(r, r),
-        f"1.0 if the run became a {r.replace('_', ' ')}, else 0.0",
+        f"1.0 if the run's regime is {r}, else 0.0",
         "share",
         "share",
         0.0,
