@@ -122,10 +122,10 @@ class SweepMeta:
     @classmethod
     def from_sweep(cls, results: SweepResults) -> SweepMeta:
         """The metadata of a sweep read with :func:`cisim.study.sweeps.load`."""
-        from cisim.study.sweeps.designs import salib_problem, salib_sample
+        from cisim.study.sweeps.designs import SALibDesign, salib_problem, salib_sample
 
         ex = results.experiment
-        problem = salib_problem(ex) if ex.design in ("sobol", "morris") else None
+        problem = salib_problem(ex) if isinstance(ex.design_kind, SALibDesign) else None
         extra: dict[str, Any] = {"salib_sample": salib_sample(ex)} if problem else {}
         settings = ex.settings
         if "dissolution_share" in settings:

@@ -31,7 +31,7 @@ from cisim.model.parameters import SPECS, finite
 
 if TYPE_CHECKING:
     from cisim.model.scenario import Scenario
-    from cisim.study.sweeps.experiment import Factor
+    from cisim.study.sweeps.factors import Factor
 
 #: Metrics stored month by month unless an experiment says otherwise.
 DEFAULT_TRAJECTORIES: tuple[str, ...] = (
