@@ -17,16 +17,16 @@ def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) 
     for p in patterns:
         assert f"## {p.number}. {p.title}" in text
         assert (tmp_path / "figures" / "validation" / f"p{p.number:02d}.png").stat().st_size > 1000
-    assert text.count("interval must lie") == sum(len(p.comparisons) for p in patterns)
+    assert text.count("interval must lie") == sum(len(p.claims) for p in patterns)
 
 
-def test_validation__comparison_holds_only_when_interval_is_on_the_claimed_side() -> None:
+def test_validation__claim_holds_only_when_interval_is_on_the_claimed_side() -> None:
     from cisim.stats import Estimate
 
-    above = validation.Comparison("x", Estimate(0.1, 0.05, 0.15), +1)
-    straddle = validation.Comparison("x", Estimate(0.1, -0.01, 0.2), +1)
-    below = validation.Comparison("x", Estimate(-0.1, -0.2, -0.05), -1)
-    bound = validation.Comparison("x", Estimate(0.6, 0.55, 0.65), +1, 0.5)
+    above = validation.Claim("x", Estimate(0.1, 0.05, 0.15), +1)
+    straddle = validation.Claim("x", Estimate(0.1, -0.01, 0.2), +1)
+    below = validation.Claim("x", Estimate(-0.1, -0.2, -0.05), -1)
+    bound = validation.Claim("x", Estimate(0.6, 0.55, 0.65), +1, 0.5)
     assert above.holds and below.holds and bound.holds
     assert not straddle.holds
-    assert not validation.Comparison("x", Estimate(0.1, 0.05, 0.15), -1).holds
+    assert not validation.Claim("x", Estimate(0.1, 0.05, 0.15), -1).holds

@@ -2,7 +2,7 @@
 
 Each test runs the pattern's measurement from :mod:`cisim.documents.validation` with the same seed
 and replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
-that every comparison's 95 % interval lies on the claimed side. Paired comparisons use common
+that every claim's 95 % interval lies on the claimed side. Paired comparisons use common
 random numbers. If a pattern stops emerging, the mechanisms need work, never a weaker test.
 """
 
@@ -20,7 +20,7 @@ def _assert_holds(pattern: Pattern) -> None:
     failures = [
         f"{c.label}: {c.estimate:.4f} (must lie {'above' if c.direction > 0 else 'below'} "
         f"{c.bound:g})"
-        for c in pattern.comparisons
+        for c in pattern.claims
         if not c.holds
     ]
     assert not failures, f"pattern {pattern.number} ({pattern.title}) fails: " + "; ".join(failures)
@@ -36,7 +36,7 @@ def test_pattern_01__two_regimes_from_one_condition_and_early_events_decide() ->
 
 def test_pattern_02__each_of_the_five_key_actions_raises_learning_journeys() -> None:
     pattern = _measure(validation.pattern_02)
-    assert len(pattern.comparisons) == 5
+    assert len(pattern.claims) == 5
     _assert_holds(pattern)
 
 
@@ -50,7 +50,7 @@ def test_pattern_04__without_entry_point_most_stall_with_one_first_win_sooner() 
 
 def test_pattern_05__diversity_trust_agency_outwardness_shorten_the_search() -> None:
     pattern = _measure(validation.pattern_05)
-    assert len(pattern.comparisons) == 5
+    assert len(pattern.claims) == 5
     _assert_holds(pattern)
 
 

@@ -2,7 +2,7 @@
 
 Each ``pattern_NN`` function runs what it needs (common random numbers wherever two conditions are
 compared: replicate ``k`` of both sees the same luck), and returns a :class:`Pattern` holding its
-comparisons, each an :class:`~cisim.stats.Estimate` with a 95 % interval and the direction it must
+claims, each an :class:`~cisim.stats.Estimate` with a 95 % interval and the direction it must
 take. ``tests/patterns/`` asserts on these results; ``python -m cisim.documents.validation``
 (``./dev validation``) writes ``docs/validation.md`` and its figures from the very same functions.
 """
@@ -34,7 +34,7 @@ LJ, BG = "learning_journey", "blame_game"
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Claim:
     """One measured claim: an estimate that must lie above (``+1``) or below (``-1``) a bound."""
 
     label: str
@@ -60,13 +60,13 @@ class Pattern:
     claim: str
     source: str
     method: str
-    comparisons: list[Comparison]
+    claims: list[Claim]
     figure: Figure | None = field(default=None, repr=False)
 
     @property
     def holds(self) -> bool:
-        """Whether every comparison holds."""
-        return all(c.holds for c in self.comparisons)
+        """Whether every claim holds."""
+        return all(c.holds for c in self.claims)
 
 
 # ---- running, with a cache so patterns share their baseline runs -----------------------------
@@ -135,9 +135,9 @@ def pattern_01(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "first setback was met mostly by learning, minus that among runs whose first setback was "
         "met mostly by blame (normal interval for two proportions).",
         [
-            Comparison("share of learning journeys", _wilson(lj), +1, 0.2),
-            Comparison("share of blame games", _wilson(bg), +1, 0.2),
-            Comparison(
+            Claim("share of learning journeys", _wilson(lj), +1, 0.2),
+            Claim("share of blame games", _wilson(bg), +1, 0.2),
+            Claim(
                 "P(learning journey | first setback met by learning) − "
                 "P(learning journey | first setback met by blame)",
                 diff,
@@ -157,8 +157,8 @@ def pattern_02(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         ("data_use", 0.3, 0.6, "use data (0.3 → 0.6)"),
         ("joint_problem_solving", 0.3, 0.6, "joint problem-solving (0.3 → 0.6)"),
     ]
-    comps = [
-        Comparison(
+    claims = [
+        Claim(
             f"Δ share of learning journeys: {label}",
             paired_lever(base(), lever, lo, hi, _share_of(LJ), replicates, seed),
             +1,
@@ -173,8 +173,8 @@ def pattern_02(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "Pulido-Gómez, de Jong & Rivkin (JPART): the five key actions",
         f"Each action moved alone from its baseline level; {replicates} paired replicates "
         "(common random numbers); paired difference of the learning-journey indicator.",
-        comps,
-        _fig_effects(comps, "Effect on the share of learning journeys"),
+        claims,
+        _fig_effects(claims, "Effect on the share of learning journeys"),
     )
 
 
@@ -194,9 +194,9 @@ def pattern_03(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "monthly change of shared understanding in months when a representative left, and its "
         "change over the following six months.",
         [
-            Comparison("Δ share of learning journeys (turnover 0.01 → 0.05)", effect, -1),
-            Comparison("change of understanding in a month with turnover", drop, -1),
-            Comparison("change of understanding over the next 6 months", rebuild, +1),
+            Claim("Δ share of learning journeys (turnover 0.01 → 0.05)", effect, -1),
+            Claim("change of understanding in a month with turnover", drop, -1),
+            Claim("change of understanding over the next 6 months", rebuild, +1),
         ],
         _fig_turnover(res),
     )
@@ -221,10 +221,8 @@ def pattern_04(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         f"{replicates} replicates with no entry point to be found; and a designed entry point "
         "against searching for one (paired; runs with no win counted at the horizon + 1).",
         [
-            Comparison(
-                "share stalled or dissolved without an entry point", _wilson(stuck), +1, 0.5
-            ),
-            Comparison("Δ months to first win (designed − searching)", sooner, -1, unit="months"),
+            Claim("share stalled or dissolved without an entry point", _wilson(stuck), +1, 0.5),
+            Claim("Δ months to first win (designed − searching)", sooner, -1, unit="months"),
         ],
         _fig_first_win(search, designed),
     )
@@ -249,15 +247,15 @@ def pattern_05(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         ),
         ("community_engagement", 0.0, 0.6, "outward orientation (community engagement 0 → 0.6)"),
     ]
-    comps = [
-        Comparison(
+    claims = [
+        Claim(
             "Δ months to entry point: diversity (one sector → five)",
             paired_difference(months(_run(homogeneous, replicates, seed)), months(diverse)),
             -1,
             unit="months",
         ),
         *(
-            Comparison(
+            Claim(
                 f"Δ months: {label}",
                 paired_lever(base(), lever, lo, hi, months, replicates, seed),
                 -1,
@@ -274,8 +272,8 @@ def pattern_05(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "Martínez Orbegozo et al. (2022); de Jong et al. (2023), SSIR",
         f"Each factor moved alone; {replicates} paired replicates; months to entry point (runs "
         "that never found one counted at the horizon + 1).",
-        comps,
-        _fig_effects(comps, "Effect on months to an entry point"),
+        claims,
+        _fig_effects(claims, "Effect on months to an entry point"),
     )
 
 
@@ -303,7 +301,7 @@ def pattern_06(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         f"under balanced experience towards build / (build + erosion) = {floor:.2f}: from any "
         "start above that level it ends lower, which is the claim; a tie that starts below it "
         "(rare: initial trust is drawn around 0.5) would drift up towards it.",
-        [Comparison("change of trust after 10 good and 10 bad experiences", change, -1)],
+        [Claim("change of trust after 10 good and 10 bad experiences", change, -1)],
         _fig_asymmetry(start, trust),
     )
 
@@ -322,7 +320,7 @@ def pattern_07(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "Ansell & Gash (2008); Vangen & Huxham (2003): the trust-building loop",
         f"{replicates} replicates of `baseline`: correlation between the wins of the first three "
         "years and mean trust in year six (Fisher-z interval).",
-        [Comparison("correlation of wins by month 36 with trust at month 72", r, +1)],
+        [Claim("correlation of wins by month 36 with trust at month 72", r, +1)],
         _fig_scatter(early, later, "wins in the first 36 months", "mean trust at month 72"),
     )
 
@@ -359,8 +357,8 @@ def pattern_08(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "learning-journey indicator explained (η²) by mode, by adaptability (tertiles) and by the "
         "mean of the five actions (tertiles); bootstrap intervals of the differences.",
         [
-            Comparison("η²(adaptability) − η²(governance mode)", gap(adapt), +1),
-            Comparison("η²(five actions) − η²(governance mode)", gap(actions), +1),
+            Claim("η²(adaptability) − η²(governance mode)", gap(adapt), +1),
+            Claim("η²(five actions) − η²(governance mode)", gap(actions), +1),
         ],
         _fig_structure(mode, adapt, actions, lj),
     )
@@ -377,8 +375,8 @@ def pattern_09(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "seed 000 (the level of intervention)",
         f"Aspiration 0.3 → 0.8, {replicates} paired replicates; paired difference of the "
         "blame-game indicator.",
-        [Comparison("Δ share of blame games (aspiration 0.3 → 0.8)", effect, +1)],
-        _fig_effects([Comparison("aspiration 0.3 → 0.8", effect, +1)], "Effect on blame games"),
+        [Claim("Δ share of blame games (aspiration 0.3 → 0.8)", effect, +1)],
+        _fig_effects([Claim("aspiration 0.3 → 0.8", effect, +1)], "Effect on blame games"),
     )
 
 
@@ -396,17 +394,15 @@ def pattern_10(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     def progress(r: Results) -> np.ndarray:
         return r.summary["progress"].to_numpy()
 
-    comps = [
-        Comparison(
+    claims = [
+        Claim(
             "low trust, contested: Δ share of learning journeys (grant 0.1 → 0.9)",
             lever(low, _share_of(LJ)),
             -1,
             0.0,
         ),
-        Comparison("low trust, contested: Δ peak conflict", lever(low, conflict), +1),
-        Comparison(
-            "contrast, high trust and clear authority: Δ progress", lever(good, progress), +1
-        ),
+        Claim("low trust, contested: Δ peak conflict", lever(low, conflict), +1),
+        Claim("contrast, high trust and clear authority: Δ progress", lever(good, progress), +1),
     ]
     return Pattern(
         10,
@@ -417,8 +413,8 @@ def pattern_10(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         'having resources")',
         f"Resources 0.1 → 0.9 in a collaboration with initial trust 0.35 and authority contest "
         f"0.8, {replicates} paired replicates; and, for contrast, with trust 0.6 and no contest.",
-        comps,
-        _fig_effects(comps, "Effect of a large grant"),
+        claims,
+        _fig_effects(claims, "Effect of a large grant"),
     )
 
 
@@ -535,11 +531,11 @@ def _fig_two_regimes(res: Results) -> Figure:
     return fig
 
 
-def _fig_effects(comps: list[Comparison], title: str) -> Figure:
-    fig = Figure(figsize=(8, 0.6 + 0.55 * len(comps)))
+def _fig_effects(claims: list[Claim], title: str) -> Figure:
+    fig = Figure(figsize=(8, 0.6 + 0.55 * len(claims)))
     ax = fig.subplots()
-    y = np.arange(len(comps))[::-1]
-    for yi, c in zip(y, comps, strict=True):
+    y = np.arange(len(claims))[::-1]
+    for yi, c in zip(y, claims, strict=True):
         e = c.estimate
         colour = "#2e8b57" if c.holds else "#d9482b"
         ax.errorbar(
@@ -551,7 +547,7 @@ def _fig_effects(comps: list[Comparison], title: str) -> Figure:
             capsize=4,
         )
     ax.axvline(0, color="0.5", lw=0.8)
-    ax.set_yticks(y, [c.label.split(": ")[-1] for c in comps], fontsize=8)
+    ax.set_yticks(y, [c.label.split(": ")[-1] for c in claims], fontsize=8)
     ax.set_title(title + " (95 % interval)", fontsize=10)
     fig.tight_layout()
     return fig
@@ -660,7 +656,7 @@ def write_document(
         "|---|---|---|---|---|",
     ]
     for p in patterns:
-        for i, c in enumerate(p.comparisons):
+        for i, c in enumerate(p.claims):
             head = (
                 f"| {p.number} | {p.title} | {'yes' if p.holds else '**no**'} "
                 if i == 0
@@ -682,7 +678,7 @@ def write_document(
             f"**Method.** {p.method}",
             "",
         ]
-        for c in p.comparisons:
+        for c in p.claims:
             side = "above" if c.direction > 0 else "below"
             verdict = "holds" if c.holds else "DOES NOT HOLD"
             lines.append(

@@ -54,7 +54,6 @@ __all__ = [
     "Outcome",
     "compare",
     "describe_change",
-    "outcome_values",
     "run_scenarios",
 ]
 
@@ -225,16 +224,11 @@ def paired(
     return Comparison(a, b, len(runs_a), seed, runs_a, runs_b, table)
 
 
-def outcome_values(runs: pd.DataFrame, outcome: str, scenario: Scenario) -> np.ndarray:
-    """One value per run of an outcome: a regime indicator, censored months, or a level."""
-    return values(runs, outcome, scenario.horizon_months)
-
-
 def _outcome_row(
     outcome: Outcome, runs_a: pd.DataFrame, runs_b: pd.DataFrame, a: Scenario, b: Scenario
 ) -> dict[str, Any]:
-    va = outcome_values(runs_a, outcome.name, a)
-    vb = outcome_values(runs_b, outcome.name, b)
+    va = values(runs_a, outcome.name, a.horizon_months)
+    vb = values(runs_b, outcome.name, b.horizon_months)
     diff = paired_difference(va, vb)
     return {
         "label": outcome.label,

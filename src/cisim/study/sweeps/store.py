@@ -33,7 +33,6 @@ import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from cisim._version import __version__
 from cisim.errors import CisimError
 from cisim.model.regimes import REGIMES
 from cisim.model.scenario import Scenario
-from cisim.present.runs import git_commit
+from cisim.study.provenance import git_commit, utc_text
 from cisim.study.sweeps.designs import design_table, point_values
 from cisim.study.sweeps.experiment import Experiment
 from cisim.study.sweeps.tasks import RUN_KEY, TaskResult, n_tasks
@@ -193,7 +192,7 @@ class SweepStore:
 
     def finish(self, *, complete: bool) -> None:
         """Record the end of this session (and the sweep's, when ``complete``)."""
-        now = _now()
+        now = utc_text()
         self.manifest["sessions"][-1]["ended_utc"] = now
         if complete:
             self.manifest["status"] = "complete"
@@ -274,7 +273,7 @@ def new_manifest(
         "runs": runs,
         "tasks": n_tasks(runs, experiment.task_size),
         "task_size": experiment.task_size,
-        "started_utc": _now(),
+        "started_utc": utc_text(),
         "ended_utc": None,
         "status": "running",
         "command": command,
@@ -284,7 +283,7 @@ def new_manifest(
 
 
 def _session(command: str | None) -> dict[str, Any]:
-    return {"started_utc": _now(), "ended_utc": None, "command": command, "pid": os.getpid()}
+    return {"started_utc": utc_text(), "ended_utc": None, "command": command, "pid": os.getpid()}
 
 
 def _check_directory(directory: Path) -> None:
@@ -486,10 +485,6 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
 def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=2, default=str) + "\n"
     write_text_atomic(text, directory / MANIFEST)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _sha256(text: str) -> str:
