@@ -34,7 +34,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis import discovery, early, effects, morris, phase, shares, sobol, survival
+from cisim.analysis import (
+    discovery,
+    discovery_figures,
+    early,
+    effects,
+    morris,
+    phase,
+    shares,
+    sobol,
+    survival,
+)
 from cisim.analysis import sensitivity_figures as sensitivity_plots
 from cisim.analysis import trajectories as trajectory_analysis
 from cisim.analysis.tables import (
@@ -322,7 +332,7 @@ def _discovery(ctx: _Context) -> None:
     result = discovery.discover(ctx.design, ctx.runs)
     ctx.table("prim_trajectory", result.trajectory)
     ctx.table("prim_box", result.box)
-    ctx.figure("prim", discovery.prim_figure(result))
+    ctx.figure("prim", discovery_figures.prim_figure(result))
     ctx.summary["discovery"] = result.summary()
 
 
