@@ -50,7 +50,7 @@ from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.store import SweepResults
+    from cisim.study.sweeps.results import SweepResults
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."

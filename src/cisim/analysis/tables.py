@@ -33,7 +33,7 @@ from cisim.errors import ConfigError
 from cisim.model.outcomes import NUMBERS, Outcome, column_outcome, numeric, values
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.store import SweepResults
+    from cisim.study.sweeps.results import SweepResults
 
 KINDS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
 KEYS: tuple[str, ...] = ("point", "replicate")
