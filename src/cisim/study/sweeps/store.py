@@ -371,10 +371,12 @@ def _remove_temporaries(directory: Path) -> None:
 
 
 def shards(directory: Path) -> list[tuple[int, Path]]:
+    """The task shards in a directory, as ``(task, path)`` in task order."""
     return numbered(directory, SHARD_FILE)
 
 
 def numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
+    """The files of ``directory`` whose names match ``pattern``, as ``(task, path)`` in order."""
     if not directory.is_dir():
         return []
     out = []
