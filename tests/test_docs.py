@@ -64,6 +64,11 @@ def test_odd__parameter_table_matches_specs_and_defaults(text):
     )
 
 
+def test_odd__outcome_table_matches_the_registry(text):
+    block = odd.extract_block(text, odd.OUTCOMES_START, odd.OUTCOMES_END)
+    assert block == odd.render_outcome_table(), "run `python -m cisim.documents.odd` to regenerate"
+
+
 def test_odd__parameter_table_has_one_row_per_parameter(text):
     block = odd.extract_block(text, odd.PARAMETERS_START, odd.PARAMETERS_END)
     names = re.findall(r"^\| `(\w+)` \|", block, flags=re.MULTILINE)

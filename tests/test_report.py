@@ -12,6 +12,7 @@ from cisim.model.regimes import REGIMES
 from cisim.model.scenario import Scenario
 from cisim.present import runs as report
 from cisim.stats import wilson
+from cisim.study import provenance
 from cisim.study.simulate import Results
 
 
@@ -177,9 +178,11 @@ def test_render_report__says_what_was_run_and_links_every_figure(table: pd.DataF
 
 # ---- the manifest ------------------------------------------------------------------------------
 def test_manifest__records_command_what_seed_versions_and_times() -> None:
-    clock = report.Clock(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), report.Clock.start().monotonic)
-    record = report.scenario_record(Scenario(name="x"))
-    made = report.manifest(clock, command="cisim run x", seed=3, replicates=5, scenario=record)
+    clock = provenance.Clock(
+        datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), provenance.Clock.start().monotonic
+    )
+    record = provenance.scenario_record(Scenario(name="x"))
+    made = provenance.manifest(clock, command="cisim run x", seed=3, replicates=5, scenario=record)
     assert list(made)[:5] == ["cisim_version", "command", "scenario", "seed", "replicates"]
     assert made["scenario"] == {"name": "x", "digest": Scenario(name="x").digest}
     assert made["started_utc"] == "2026-01-02T03:04:05Z"
@@ -191,5 +194,5 @@ def test_git_commit__none_when_git_fails(monkeypatch: pytest.MonkeyPatch) -> Non
     def no_git(*args: object, **kwargs: object) -> None:
         raise FileNotFoundError("git")
 
-    monkeypatch.setattr(report.subprocess, "run", no_git)
-    assert report.git_commit() is None
+    monkeypatch.setattr(provenance.subprocess, "run", no_git)
+    assert provenance.git_commit() is None

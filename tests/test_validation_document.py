@@ -6,27 +6,27 @@ from pathlib import Path
 
 import pytest
 
-from cisim.documents import validation
+from cisim.documents import evidence, patterns, validation
 
 
 @pytest.mark.slow
 def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) -> None:
-    patterns = [fn(40, 7) for fn in validation.PATTERNS]
-    validation.write_document(patterns, tmp_path, replicates=40, seed=7, seconds=1.0)
+    measured = [fn(40, 7) for fn in patterns.PATTERNS]
+    validation.write_document(measured, tmp_path, replicates=40, seed=7, seconds=1.0)
     text = (tmp_path / "validation.md").read_text(encoding="utf-8")
-    for p in patterns:
+    for p in measured:
         assert f"## {p.number}. {p.title}" in text
         assert (tmp_path / "figures" / "validation" / f"p{p.number:02d}.png").stat().st_size > 1000
-    assert text.count("interval must lie") == sum(len(p.comparisons) for p in patterns)
+    assert text.count("interval must lie") == sum(len(p.claims) for p in measured)
 
 
-def test_validation__comparison_holds_only_when_interval_is_on_the_claimed_side() -> None:
+def test_validation__claim_holds_only_when_interval_is_on_the_claimed_side() -> None:
     from cisim.stats import Estimate
 
-    above = validation.Comparison("x", Estimate(0.1, 0.05, 0.15), +1)
-    straddle = validation.Comparison("x", Estimate(0.1, -0.01, 0.2), +1)
-    below = validation.Comparison("x", Estimate(-0.1, -0.2, -0.05), -1)
-    bound = validation.Comparison("x", Estimate(0.6, 0.55, 0.65), +1, 0.5)
+    above = evidence.Claim("x", Estimate(0.1, 0.05, 0.15), +1)
+    straddle = evidence.Claim("x", Estimate(0.1, -0.01, 0.2), +1)
+    below = evidence.Claim("x", Estimate(-0.1, -0.2, -0.05), -1)
+    bound = evidence.Claim("x", Estimate(0.6, 0.55, 0.65), +1, 0.5)
     assert above.holds and below.holds and bound.holds
     assert not straddle.holds
-    assert not validation.Comparison("x", Estimate(0.1, 0.05, 0.15), -1).holds
+    assert not evidence.Claim("x", Estimate(0.1, 0.05, 0.15), -1).holds

@@ -40,7 +40,8 @@ from pathlib import Path
 import pandas as pd
 
 from cisim.analysis.phase import phase_figure, phase_table
-from cisim.analysis.sensitivity import sobol_figure, sobol_indices
+from cisim.analysis.sensitivity_figures import sobol_figure
+from cisim.analysis.sobol import sobol_indices
 from cisim.study.sweeps import Experiment, load, run_sweep, salib_problem
 
 pd.set_option("display.precision", 3)

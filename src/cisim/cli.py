@@ -45,11 +45,12 @@ from cisim.errors import CisimError, ConfigError
 from cisim.io import atomic_directory, check_target, safe_name, write_json, write_table
 from cisim.model.scenario import PRESET_NAMES, Scenario
 from cisim.present import runs as report
+from cisim.study import provenance
 from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.store import SweepResults
+    from cisim.study.sweeps.results import SweepResults
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
@@ -270,14 +271,14 @@ def validate_command(args: argparse.Namespace) -> int:
 # ---- cisim run -------------------------------------------------------------------------------
 def run_command(args: argparse.Namespace) -> int:
     """Simulate one scenario; write tables, figures, the scenario and a manifest."""
-    clock = report.Clock.start()
+    clock = provenance.Clock.start()
     scenario = Scenario.load(args.config)
     out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
     check_target(out)
     results = simulate(scenario, replicates=args.replicates, seed=args.seed)
     with atomic_directory(out) as temp:
         write_run(results, temp, csv=True)
-        record = {"source": args.config, **report.scenario_record(scenario)}
+        record = {"source": args.config, **provenance.scenario_record(scenario)}
         write_json(_manifest(args, clock, scenario=record), temp / "manifest.json")
     print(report.format_run(results))
     print(f"wrote {out}/ in {clock.seconds():.1f} s")
@@ -299,7 +300,7 @@ def write_run(results: Results, directory: Path, *, csv: bool) -> None:
 # ---- cisim study -----------------------------------------------------------------------------
 def study_command(args: argparse.Namespace) -> int:
     """Run every preset with the same seed and write their comparison and a report."""
-    clock = report.Clock.start()
+    clock = provenance.Clock.start()
     scenarios = _study_scenarios(args.scenarios or PRESET_NAMES)
     out = args.out if args.out is not None else Path("results")
     check_target(out, carry_over=True, new_names=(*STUDY_OUTPUTS, "manifest.json"))
@@ -309,7 +310,7 @@ def study_command(args: argparse.Namespace) -> int:
         table = report.comparison_table(results)
         write_comparison(table, results, temp)
         manifest = _manifest(
-            args, clock, scenarios=[report.scenario_record(r.scenario) for r in results]
+            args, clock, scenarios=[provenance.scenario_record(r.scenario) for r in results]
         )
         (temp / "report.md").write_text(report.render_report(table, results, manifest), "utf-8")
         write_json(manifest, temp / "manifest.json")
@@ -370,7 +371,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     """Analyse a finished sweep; print the key numbers; write the analysis directory."""
     from cisim.analysis import summarise_text
 
-    clock = report.Clock.start()
+    clock = provenance.Clock.start()
     sweep = load_sweep(args.directory)
     out = args.out if args.out is not None else args.directory / ANALYSIS_DIR
     summary = run_analysis(sweep, out, args.command_line, "analyze")
@@ -383,7 +384,7 @@ def report_command(args: argparse.Namespace) -> int:
     """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
     from cisim.present.report import ReportSource, headline, write_report
 
-    clock = report.Clock.start()
+    clock = provenance.Clock.start()
     sweep = load_sweep(args.directory)
     path = args.out if args.out is not None else args.directory / REPORT_FILE
     if path.is_dir():
@@ -437,7 +438,7 @@ def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dic
     """Analyse ``sweep`` into ``out`` (replaced only when complete); return the summary."""
     from cisim.analysis import SweepMeta, analyze
 
-    clock = report.Clock.start()
+    clock = provenance.Clock.start()
     check_target(out)
     trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
     meta = SweepMeta.from_sweep(sweep)
@@ -446,7 +447,7 @@ def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dic
         record = {"path": str(sweep.path), "runs": len(sweep.runs)}
         record["fingerprint"] = sweep.manifest.get("fingerprint")
         ex = sweep.experiment
-        manifest = report.manifest(
+        manifest = provenance.manifest(
             clock, command=command, seed=ex.seed, replicates=ex.replicates, sweep=record
         )
         write_json(manifest, temp / "manifest.json")
@@ -469,7 +470,7 @@ def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
     same = (
         isinstance(of, dict)
         and data.get("cisim_version") == __version__
-        and data.get("git_commit") == report.git_commit()
+        and data.get("git_commit") == provenance.git_commit()
         and of.get("fingerprint") == sweep.manifest.get("fingerprint")
         and of.get("runs") == len(sweep.runs)
     )
@@ -486,7 +487,7 @@ def _results_time(directory: Path) -> float:
 
 
 # ---- manifest --------------------------------------------------------------------------------
-def _manifest(args: argparse.Namespace, clock: report.Clock, **what: Any) -> dict[str, Any]:
-    return report.manifest(
+def _manifest(args: argparse.Namespace, clock: provenance.Clock, **what: Any) -> dict[str, Any]:
+    return provenance.manifest(
         clock, command=args.command_line, seed=args.seed, replicates=args.replicates, **what
     )

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from cisim.analysis.discovery import discover, prim, prim_figure
+from cisim.analysis.discovery import discover, prim
+from cisim.analysis.discovery_figures import prim_figure
 from cisim.errors import ConfigError
 
 from .conftest import crn_runs, factorial_design

@@ -9,17 +9,16 @@ from matplotlib.figure import Figure
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from cisim.analysis.sensitivity import (
+from cisim.analysis.morris import morris_indices
+from cisim.analysis.sensitivity import noise_share
+from cisim.analysis.sensitivity_figures import (
     _LABEL_SIZE,
     _label_offsets,
     convergence_figure,
     morris_figure,
-    morris_indices,
-    noise_share,
-    sobol_convergence,
     sobol_figure,
-    sobol_indices,
 )
+from cisim.analysis.sobol import sobol_convergence, sobol_indices
 from cisim.errors import ConfigError
 
 PROBLEM = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from cisim.app.classroom import Classroom, ClassroomModel, Comparison
+from cisim.app.classroom import Classroom, ClassroomModel, Twin
 from cisim.app.levers import LEVERS
 from cisim.app.world import Settings
 from cisim.errors import ConfigError
@@ -50,9 +50,7 @@ def test_model__second_world_value_and_its_contrast():
     model = ClassroomModel(compare="initial_trust", compare_value=0.9)
     assert model.classroom.twin.settings.levers["initial_trust"] == 0.9
     same = ClassroomModel(compare="initial_trust", compare_value=0.5)  # as the first world
-    assert same.classroom.comparison == Comparison(
-        "initial_trust", LEVERS["initial_trust"].contrast(0.5)
-    )
+    assert same.classroom.comparison == Twin("initial_trust", LEVERS["initial_trust"].contrast(0.5))
     assert ClassroomModel(compare=None, compare_value=0.9).classroom.twin is None
 
 
@@ -63,7 +61,7 @@ def test_model__what_solaraviz_passes_on_reset():
 
 
 def test_model__a_given_classroom_is_run_as_it_is():
-    classroom = Classroom(Settings(preset="louisville"), Comparison("turnover"))
+    classroom = Classroom(Settings(preset="louisville"), Twin("turnover"))
     model = ClassroomModel(classroom=classroom, preset="hartford")
     assert model.classroom is classroom
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cisim.app.classroom import Classroom, Comparison
+from cisim.app.classroom import Classroom, Twin
 from cisim.app.levers import LEVERS, preset_values
 from cisim.app.world import Settings, World
 from cisim.errors import ConfigError
@@ -82,7 +82,7 @@ def test_world__events_are_in_month_order_and_match_the_metrics():
 
 
 def test_classroom__second_world_has_the_same_seed_and_one_lever_changed():
-    classroom = Classroom(Settings(seed=9), Comparison("navigator"))
+    classroom = Classroom(Settings(seed=9), Twin("navigator"))
     first, other = classroom.world, classroom.twin
     assert other is not None
     assert other.settings.seed == first.settings.seed
@@ -97,7 +97,7 @@ def test_classroom__second_world_has_the_same_seed_and_one_lever_changed():
 
 
 def test_classroom__changing_settings_starts_again_and_refreshes_the_contrast():
-    classroom = Classroom(Settings(), Comparison("initial_trust"))
+    classroom = Classroom(Settings(), Twin("initial_trust"))
     assert classroom.comparison is not None
     assert classroom.comparison.value == 0.85  # 0.5 moved up a third of the range, on the grid
     classroom.step(5)

@@ -1,8 +1,8 @@
 """The ten patterns of docs/ODD.md ("Purpose and patterns"), as statistical tests.
 
-Each test runs the pattern's measurement from :mod:`cisim.documents.validation` with the same seed
+Each test runs the pattern's measurement from :mod:`cisim.documents.patterns` with the same seed
 and replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
-that every comparison's 95 % interval lies on the claimed side. Paired comparisons use common
+that every claim's 95 % interval lies on the claimed side. Paired comparisons use common
 random numbers. If a pattern stops emerging, the mechanisms need work, never a weaker test.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from cisim.documents import validation
-from cisim.documents.validation import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
+from cisim.documents import patterns
+from cisim.documents.evidence import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ def _assert_holds(pattern: Pattern) -> None:
     failures = [
         f"{c.label}: {c.estimate:.4f} (must lie {'above' if c.direction > 0 else 'below'} "
         f"{c.bound:g})"
-        for c in pattern.comparisons
+        for c in pattern.claims
         if not c.holds
     ]
     assert not failures, f"pattern {pattern.number} ({pattern.title}) fails: " + "; ".join(failures)
@@ -31,44 +31,44 @@ def _measure(fn: object) -> Pattern:
 
 
 def test_pattern_01__two_regimes_from_one_condition_and_early_events_decide() -> None:
-    _assert_holds(_measure(validation.pattern_01))
+    _assert_holds(_measure(patterns.pattern_01))
 
 
 def test_pattern_02__each_of_the_five_key_actions_raises_learning_journeys() -> None:
-    pattern = _measure(validation.pattern_02)
-    assert len(pattern.comparisons) == 5
+    pattern = _measure(patterns.pattern_02)
+    assert len(pattern.claims) == 5
     _assert_holds(pattern)
 
 
 def test_pattern_03__turnover_lowers_learning_and_understanding_falls_then_is_rebuilt() -> None:
-    _assert_holds(_measure(validation.pattern_03))
+    _assert_holds(_measure(patterns.pattern_03))
 
 
 def test_pattern_04__without_entry_point_most_stall_with_one_first_win_sooner() -> None:
-    _assert_holds(_measure(validation.pattern_04))
+    _assert_holds(_measure(patterns.pattern_04))
 
 
 def test_pattern_05__diversity_trust_agency_outwardness_shorten_the_search() -> None:
-    pattern = _measure(validation.pattern_05)
-    assert len(pattern.comparisons) == 5
+    pattern = _measure(patterns.pattern_05)
+    assert len(pattern.claims) == 5
     _assert_holds(pattern)
 
 
 def test_pattern_06__balanced_experiences_leave_trust_lower() -> None:
-    _assert_holds(_measure(validation.pattern_06))
+    _assert_holds(_measure(patterns.pattern_06))
 
 
 def test_pattern_07__early_wins_predict_later_trust() -> None:
-    _assert_holds(_measure(validation.pattern_07))
+    _assert_holds(_measure(patterns.pattern_07))
 
 
 def test_pattern_08__governance_mode_predicts_less_than_adaptability_and_actions() -> None:
-    _assert_holds(_measure(validation.pattern_08))
+    _assert_holds(_measure(patterns.pattern_08))
 
 
 def test_pattern_09__grand_expectations_raise_blame_games() -> None:
-    _assert_holds(_measure(validation.pattern_09))
+    _assert_holds(_measure(patterns.pattern_09))
 
 
 def test_pattern_10__a_large_grant_with_low_trust_and_contest_buys_no_success() -> None:
-    _assert_holds(_measure(validation.pattern_10))
+    _assert_holds(_measure(patterns.pattern_10))

@@ -9,13 +9,16 @@ writes the tables and figures; :func:`summarise_text` prints its key numbers.
 
 from __future__ import annotations
 
-from cisim.analysis.analyze import AnalysisOptions, analyze, summarise_text
+from cisim.analysis.analyze import AnalysisOptions, analyze
 from cisim.analysis.discovery import PrimResult, discover, prim
 from cisim.analysis.early import early_prediction, warning_list
 from cisim.analysis.effects import condition_effects, paired_effects
+from cisim.analysis.key_numbers import summarise_text
+from cisim.analysis.morris import morris_indices
 from cisim.analysis.phase import phase_table
-from cisim.analysis.sensitivity import SensitivityResult, morris_indices, sobol_indices
+from cisim.analysis.sensitivity import SensitivityResult
 from cisim.analysis.shares import regime_shares
+from cisim.analysis.sobol import sobol_indices
 from cisim.analysis.survival import kaplan_meier, survival_curves
 from cisim.analysis.tables import OUTCOMES, SweepMeta
 from cisim.analysis.trajectories import event_timing, regime_trajectories

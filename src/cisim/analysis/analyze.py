@@ -18,7 +18,8 @@ Sobol indices + convergence   .          .    yes    .
 Morris screening              .          .    .      yes
 ============================  =========  ===  =====  ======
 
-Every analysis also works alone on the same tables (see the modules of :mod:`cisim.analysis`).
+Every analysis also works alone on the same tables (see the modules of :mod:`cisim.analysis`);
+:func:`cisim.analysis.key_numbers.summarise_text` puts the summary's key numbers in words.
 """
 
 from __future__ import annotations
@@ -33,7 +34,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis import discovery, early, effects, phase, sensitivity, shares, survival
+from cisim.analysis import (
+    discovery,
+    discovery_figures,
+    early,
+    effects,
+    morris,
+    phase,
+    shares,
+    sobol,
+    survival,
+)
+from cisim.analysis import sensitivity_figures as sensitivity_plots
 from cisim.analysis import trajectories as trajectory_analysis
 from cisim.analysis.tables import (
     EFFECT_OUTCOMES,
@@ -320,7 +332,7 @@ def _discovery(ctx: _Context) -> None:
     result = discovery.discover(ctx.design, ctx.runs)
     ctx.table("prim_trajectory", result.trajectory)
     ctx.table("prim_box", result.box)
-    ctx.figure("prim", discovery.prim_figure(result))
+    ctx.figure("prim", discovery_figures.prim_figure(result))
     ctx.summary["discovery"] = result.summary()
 
 
@@ -331,16 +343,16 @@ def _sobol(ctx: _Context) -> None:
     for name in _sensitivity_outcomes(ctx):
         kw: dict[str, Any] = {"outcome_name": name, "horizon": ctx.meta.horizon, "seed": o.seed}
         kw["calc_second_order"] = ctx.meta.calc_second_order
-        result = sensitivity.sobol_indices(
+        result = sobol.sobol_indices(
             ctx.runs, ctx.meta.problem, bootstrap=o.bootstrap, num_resamples=o.num_resamples, **kw
         )
-        conv = sensitivity.sobol_convergence(
+        conv = sobol.sobol_convergence(
             ctx.runs, ctx.meta.problem, bootstrap=o.convergence_bootstrap, **kw
         )
         ctx.table(f"sobol_{name}", result.indices)
         ctx.table(f"sobol_convergence_{name}", conv)
-        ctx.figure(f"sobol_{name}", sensitivity.sobol_figure(result))
-        ctx.figure(f"sobol_convergence_{name}", sensitivity.convergence_figure(conv, name))
+        ctx.figure(f"sobol_{name}", sensitivity_plots.sobol_figure(result))
+        ctx.figure(f"sobol_convergence_{name}", sensitivity_plots.convergence_figure(conv, name))
         ctx.summary["warnings"].extend(result.warnings)
         results[name] = result.summary()
     ctx.summary["sobol"] = results
@@ -351,7 +363,7 @@ def _morris(ctx: _Context) -> None:
         return
     o, results = ctx.options, {}
     for name in _sensitivity_outcomes(ctx):
-        result = sensitivity.morris_indices(
+        result = morris.morris_indices(
             ctx.design,
             ctx.runs,
             ctx.meta.problem,
@@ -363,7 +375,7 @@ def _morris(ctx: _Context) -> None:
             sample=ctx.meta.extra.get("salib_sample"),
         )
         ctx.table(f"morris_{name}", result.indices)
-        ctx.figure(f"morris_{name}", sensitivity.morris_figure(result))
+        ctx.figure(f"morris_{name}", sensitivity_plots.morris_figure(result))
         ctx.summary["warnings"].extend(result.warnings)
         results[name] = result.summary()
     ctx.summary["morris"] = results
@@ -415,99 +427,3 @@ def _json_default(value: Any) -> Any:
     if value is pd.NA:
         return None
     return value
-
-
-# ---- text ------------------------------------------------------------------------------------
-def summarise_text(results: Mapping[str, Any]) -> str:
-    """The key numbers of :func:`analyze`'s summary, as lines for a terminal."""
-    parts = [_text_header, _text_effects, _text_early, _text_sensitivity, _text_discovery]
-    lines = [line for part in parts for line in part(results)]
-    lines.extend(f"warning: {w}" for w in results.get("warnings", []))
-    return "\n".join(lines)
-
-
-def _pct(entry: Mapping[str, Any]) -> str:
-    return f"{entry['share']:.0%} [{entry['low']:.0%}, {entry['high']:.0%}]"
-
-
-def _text_header(r: Mapping[str, Any]) -> list[str]:
-    head = (
-        f"{r['kind']} design: {r['points']} points, {r['runs']} runs "
-        f"({r['replicates']} replicates), {r['horizon']} months"
-    )
-    regimes = ", ".join(
-        f"{name.replace('_', ' ')} {_pct(entry)}" for name, entry in r["overall"].items()
-    )
-    return [head, f"regimes overall (95% interval): {regimes}"] if regimes else [head]
-
-
-def _text_effects(r: Mapping[str, Any]) -> list[str]:
-    info = r.get("effects_outcome", {})
-    points = info.get("unit") == "share"  # changes in a share: percentage points
-    lines = [
-        f"  {row['parameter']} {row['low_level']} -> {row['high_level']}: {_interval(row, points)}"
-        for row in r.get("effects", [])[:5]
-    ]
-    lines += [
-        f"  {row['comparison']}: {_interval(row, points)}" for row in r.get("condition_effects", [])
-    ]
-    head = f"paired effects (95% interval) on {info.get('label', '')}:"
-    return [head, *lines] if lines else []
-
-
-def _interval(row: Mapping[str, Any], points: bool) -> str:
-    def fmt(value: float | None) -> str:
-        if value is None:
-            return "n/a"
-        return f"{100 * value:+.1f} pp" if points else f"{value:+.3g}"
-
-    return f"{fmt(row['effect'])} [{fmt(row['low'])}, {fmt(row['high'])}]"
-
-
-def _text_early(r: Mapping[str, Any]) -> list[str]:
-    if "early" not in r:
-        return []
-    aucs = ", ".join(
-        f"{row['months']} months {row['auc']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"
-        for row in r["early"]["prediction"]
-    )
-    lines = [f"early prediction of a learning journey (cross-validated AUC): {aucs}"]
-    lines.append(f"warning list (month {r['early']['warning_months']}):")
-    lines.extend(
-        f"  {i}. {row['advice']} (AUC {row['discrimination']:.2f})"
-        for i, row in enumerate(r["early"]["warning_list"][:5], start=1)
-    )
-    return lines
-
-
-def _text_sensitivity(r: Mapping[str, Any]) -> list[str]:
-    lines = []
-    for method, keys in (("sobol", ("S1", "ST")), ("morris", ("mu_star", "sigma"))):
-        for name, result in r.get(method, {}).items():
-            lines.append(f"{method} indices of {name} (noise share {_share(result)}):")
-            for row in result["indices"]:
-                values = "  ".join(_index(row, key) for key in keys)
-                lines.append(f"  {row['parameter']}: {values}")
-    return lines
-
-
-def _share(result: Mapping[str, Any]) -> str:
-    value = result.get("noise_share")
-    return "n/a" if value is None else f"{value:.1%}"
-
-
-def _index(row: Mapping[str, Any], key: str) -> str:
-    low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
-    interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
-    return f"{key} {row[key]:.3f}{interval}"
-
-
-def _text_discovery(r: Mapping[str, Any]) -> list[str]:
-    d = r.get("discovery")
-    if not d:
-        return []
-    where = "; ".join(d["restrictions"]) or "no restriction"
-    return [
-        f"scenario discovery (PRIM): {where}: coverage {d['coverage']:.0%}, density "
-        f"{d['density']:.0%} (base rate {d['base_rate']:.0%})"
-    ]

@@ -31,7 +31,8 @@ Lempert 2010) is the one-sided binomial probability of the box's learning journe
 restriction were dropped: small values say the restriction matters.
 
 The runs, not the design points, are the observations: each run carries its point's parameters,
-so a box's density is its share of learning journeys over all replicates inside it.
+so a box's density is its share of learning journeys over all replicates inside it. The peeling
+trajectory and the chosen box are drawn by :mod:`cisim.analysis.discovery_figures`.
 
 References
 ----------
@@ -51,14 +52,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from scipy.stats import binom
 
 from cisim.analysis.tables import LJ, is_numeric, join_design, parameters_of
 from cisim.errors import ConfigError
-from cisim.present.style import REGIME_COLOURS, caption, percent_axis, tidy_axes
 
 OBJECTIVES = ("lenient1", "original")
 Limit = tuple[float, float] | frozenset[Any]
@@ -169,7 +166,7 @@ class PrimResult:
             "density": self.density,
             "mass": self.mass,
             "base_rate": self.base_rate,
-            "restrictions": [_restriction_text(dict(row)) for row in self.box.to_dict("records")],
+            "restrictions": [restriction_text(dict(row)) for row in self.box.to_dict("records")],
             "quasi_p": [float(p) for p in self.box["quasi_p"]] if len(self.box) else [],
         }
 
@@ -406,10 +403,11 @@ def _quasi_p(data: _Data, box: _Box, d: int) -> float:
 
 def _box_text(data: _Data, box: _Box) -> str:
     """A box in words: ``a >= 0.2; b <= 0.6; g in {x, y}`` (empty for the whole space)."""
-    return "; ".join(_restriction_text(row) for _, row in _restriction_rows(data, box))
+    return "; ".join(restriction_text(row) for _, row in _restriction_rows(data, box))
 
 
-def _restriction_text(row: dict[Any, Any]) -> str:
+def restriction_text(row: dict[Any, Any]) -> str:
+    """One row of a box table in words: ``a >= 0.2``, ``g in {x, y}``."""
     name = row["parameter"]
     if row.get("kind") == "categorical":
         return f"{name} in {{{', '.join(row['levels'])}}}"
@@ -443,91 +441,3 @@ def discover(
         raise ConfigError("parameters", params, "at least one varied design parameter")
     y = np.asarray(frame["regime"].astype(str) == regime, dtype=float)
     return prim(frame[params].reset_index(drop=True), y, **options)
-
-
-# ---- figure ----------------------------------------------------------------------------------
-def prim_figure(result: PrimResult, *, regime: str = LJ) -> Figure:
-    """Left: the peeling trajectory (coverage against density). Right: the chosen box's ranges."""
-    fig = Figure(figsize=(12.0, 4.8), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.2])
-    _draw_trajectory(left, result, regime)
-    _draw_box(right, result)
-    fig.suptitle(
-        f"Scenario discovery: where do {regime.replace('_', ' ')}s happen? (PRIM)",
-        fontweight="bold",
-    )
-    caption(
-        fig,
-        f"Chosen box: coverage {result.coverage:.0%}, density {result.density:.0%} "
-        f"(base rate {result.base_rate:.0%}), mass {result.mass:.0%}.",
-    )
-    return fig
-
-
-def _draw_trajectory(ax: Axes, result: PrimResult, regime: str) -> None:
-    t = result.trajectory
-    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=18)
-    chosen = t.iloc[result.chosen]
-    ax.scatter(
-        [chosen["coverage"]],
-        [chosen["density"]],
-        s=140,
-        facecolors="none",
-        edgecolors=REGIME_COLOURS.get(regime, "black"),
-        linewidths=2,
-        label="chosen box",
-    )
-    bar = ax.figure.colorbar(points, ax=ax, label="parameters restricted")
-    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(f"coverage (share of all {regime.replace('_', ' ')}s in the box)")
-    ax.set_ylabel("density (share of runs in the box)")
-    ax.set_xlim(0, 1.02)
-    ax.set_ylim(0, 1.02)
-    percent_axis(ax, "x")
-    percent_axis(ax, "y")
-    ax.legend(frameon=False, loc="lower left")
-    ax.set_title("Peeling trajectory", fontsize=10)
-    tidy_axes(ax)
-
-
-def _draw_box(ax: Axes, result: PrimResult) -> None:
-    box = result.box
-    if box.empty:  # the chosen box is the whole space: say so instead of an empty panel
-        ax.text(
-            0.5,
-            0.5,
-            "no restriction:\nthe chosen box is the whole sampled space",
-            ha="center",
-            va="center",
-            fontsize=10,
-            transform=ax.transAxes,
-        )
-        ax.set_axis_off()
-        ax.set_title("The chosen box", fontsize=10)
-        return
-    positions = np.arange(len(box))[::-1]
-    for y, row in zip(positions, box.to_dict("records"), strict=True):
-        if row["kind"] == "numeric":
-            span = (row["full_high"] - row["full_low"]) or 1.0
-            a, b = (row["low"] - row["full_low"]) / span, (row["high"] - row["full_low"]) / span
-            ax.plot([0, 1], [y, y], color="#dddddd", linewidth=10, solid_capstyle="butt")
-            ax.plot(
-                [a, b],
-                [y, y],
-                color=REGIME_COLOURS["learning_journey"],
-                linewidth=10,
-                solid_capstyle="butt",
-                marker="o",
-                markersize=9,
-            )
-            ax.text(1.06, y, _restriction_text(row), va="center", fontsize=8)
-        else:
-            ax.text(0.0, y, "levels: " + ", ".join(row["levels"]), va="center", fontsize=8)
-    labels = [f"{p} (p={q:.2g})" for p, q in zip(box["parameter"], box["quasi_p"], strict=True)]
-    ax.set_yticks(positions, labels)
-    ax.set_xlim(-0.05, 1.6)
-    ax.set_ylim(-0.8, max(len(box), 1) - 0.2)
-    ax.set_xticks([0, 0.5, 1], ["min", "middle", "max"])
-    ax.set_xlabel("range kept, within the sampled range of each parameter")
-    ax.set_title("The chosen box (quasi-p-value of each restriction)", fontsize=10)
-    tidy_axes(ax, grid="x")

@@ -20,10 +20,11 @@ makes the standard error honest (Law 2015, sec. 11.2 on CRN; Kleijnen 2008, ch. 
 ``d_k`` excludes the luck the paired runs share, so the intervals are much narrower than those of
 two independent samples.
 
-Outcomes are per-run numbers (:data:`cisim.analysis.tables.OUTCOMES`): the learning-journey and
+Outcomes are per-run numbers (:data:`cisim.model.outcomes.NUMBERS`): the learning-journey and
 blame-game indicators (their effects are changes in the share of runs, in points of probability),
-final progress, final trust and months to the first win (runs without a win counted at the
-horizon + 1, which makes the effect a difference of censored means, a lower bound in size).
+final progress, final trust and months to the first win (censored by
+:func:`cisim.model.outcomes.censor`: runs without a win count as the horizon + 1, which makes the
+effect a difference of censored means, a lower bound in size).
 
 For designs whose points are named conditions (``condition`` column, e.g. the five actions
 one at a time and all together), :func:`condition_effects` compares each condition with the

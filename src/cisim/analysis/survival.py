@@ -33,13 +33,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cisim.analysis.tables import (
-    TrajectoryArrays,
-    align_runs,
-    join_design,
-    numeric,
-    trajectory_arrays,
-)
+from cisim.analysis.tables import TrajectoryArrays, align_runs, join_design, trajectory_arrays
+from cisim.model.mechanisms.membership import dissolution_threshold
+from cisim.model.outcomes import numeric
 from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.stats import Z95
 
@@ -89,7 +85,7 @@ def _dissolution_shares(
 
 def _first_below(members: np.ndarray, share: np.ndarray, months: np.ndarray) -> np.ndarray:
     """First month below the threshold; else the last month membership changed."""
-    threshold = np.maximum(2, np.ceil(share * members[:, 0] - 1e-9))
+    threshold = dissolution_threshold(members[:, 0], share)
     below = members < threshold[:, None]
     changed = np.zeros_like(below)
     changed[:, 1:] = np.diff(members, axis=1) != 0

@@ -16,13 +16,13 @@ A sweep gives
     (:data:`cisim.model.metrics.REGISTRY` names).
 
 and metadata (:class:`SweepMeta`). The helpers here join, validate and reshape them; outcomes are
-named in :data:`OUTCOMES` (any numeric column of ``runs`` also works as an outcome, such as ``y``
-of a test function).
+those of :data:`cisim.model.outcomes.NUMBERS` (any numeric column of ``runs`` also works as an
+outcome, such as ``y`` of a test function).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import ConfigError
-from cisim.model.regimes import REGIMES
+from cisim.model.outcomes import NUMBERS, Outcome, column_outcome, numeric, values
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.store import SweepResults
+    from cisim.study.sweeps.results import SweepResults
 
 KINDS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
 KEYS: tuple[str, ...] = ("point", "replicate")
@@ -122,10 +122,10 @@ class SweepMeta:
     @classmethod
     def from_sweep(cls, results: SweepResults) -> SweepMeta:
         """The metadata of a sweep read with :func:`cisim.study.sweeps.load`."""
-        from cisim.study.sweeps.designs import salib_problem, salib_sample
+        from cisim.study.sweeps.designs import SALibDesign, salib_problem, salib_sample
 
         ex = results.experiment
-        problem = salib_problem(ex) if ex.design in ("sobol", "morris") else None
+        problem = salib_problem(ex) if isinstance(ex.design_kind, SALibDesign) else None
         extra: dict[str, Any] = {"salib_sample": salib_sample(ex)} if problem else {}
         settings = ex.settings
         if "dissolution_share" in settings:
@@ -225,82 +225,25 @@ def ordered_levels(values: pd.Series) -> list[Any]:
 
 
 # ---- outcomes ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Outcome:
-    """A per-run outcome: how to read it from ``runs``, and how to label it."""
-
-    name: str
-    label: str
-    unit: str
-    values: Callable[[pd.DataFrame, int], np.ndarray]
-
-
-def _regime_indicator(regime: str) -> Callable[[pd.DataFrame, int], np.ndarray]:
-    def values(runs: pd.DataFrame, horizon: int) -> np.ndarray:
-        return np.asarray(runs["regime"].astype(str) == regime, dtype=float)
-
-    return values
-
-
-def censored_months(runs: pd.DataFrame, column: str, horizon: int) -> np.ndarray:
-    """A months-to-event column with runs that never got there counted at ``horizon + 1``."""
-    values = pd.to_numeric(runs[column]).astype("Float64").fillna(horizon + 1)
-    return np.asarray(values, dtype=float)
-
-
-def _censored(column: str) -> Callable[[pd.DataFrame, int], np.ndarray]:
-    return lambda runs, horizon: censored_months(runs, column, horizon)
-
-
-def _column(column: str) -> Callable[[pd.DataFrame, int], np.ndarray]:
-    return lambda runs, horizon: numeric(runs[column])
-
-
-def numeric(values: pd.Series) -> np.ndarray:
-    """A column as floats, missing values as NaN."""
-    return np.asarray(pd.to_numeric(values).astype("Float64").to_numpy(na_value=np.nan), float)
-
-
-OUTCOMES: dict[str, Outcome] = {
-    o.name: o
-    for o in (
-        *(
-            Outcome(r, f"{r.replace('_', ' ')} (share of runs)", "share", _regime_indicator(r))
-            for r in REGIMES
-        ),
-        Outcome("progress", "final progress (share of goal)", "0-1", _column("progress")),
-        Outcome("final_trust", "final mean trust", "0-1", _column("final_trust")),
-        Outcome(
-            "months_to_first_win",
-            "months to the first win (never: horizon + 1)",
-            "months",
-            _censored("months_to_first_win"),
-        ),
-        Outcome(
-            "months_to_entry_point",
-            "months to an entry point (never: horizon + 1)",
-            "months",
-            _censored("months_to_entry_point"),
-        ),
-    )
-}
+#: The registered outcomes with one number per run (:data:`cisim.model.outcomes.NUMBERS`).
+OUTCOMES: dict[str, Outcome] = NUMBERS
 #: The outcomes of the paired effects, in display order.
 EFFECT_OUTCOMES: tuple[str, ...] = (LJ, BG, "progress", "final_trust", "months_to_first_win")
 
 
 def outcome(name: str) -> Outcome:
     """The named outcome: a registered one, or any numeric column of ``runs`` (e.g. ``y``)."""
-    if name in OUTCOMES:
-        return OUTCOMES[name]
-    return Outcome(name, name.replace("_", " "), "", _column(name))
+    return OUTCOMES[name] if name in OUTCOMES else column_outcome(name)
 
 
 def outcome_values(runs: pd.DataFrame, name: str, horizon: int) -> np.ndarray:
-    """Per-run values of outcome ``name`` (floats; NaN where missing)."""
-    if name not in OUTCOMES and name not in runs.columns:
+    """Per-run values of outcome ``name`` (floats; NaN where missing; times censored)."""
+    if name in OUTCOMES:
+        return values(runs, name, horizon)
+    if name not in runs.columns:
         allowed = f"a registered outcome ({', '.join(OUTCOMES)}) or a column of runs"
         raise ConfigError("outcome", name, allowed)
-    return outcome(name).values(runs, horizon)
+    return numeric(runs[name])
 
 
 def replicate_matrix(runs: pd.DataFrame, values: np.ndarray, points: int) -> np.ndarray:

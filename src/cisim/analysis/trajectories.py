@@ -31,8 +31,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cisim.analysis.tables import TrajectoryArrays, align_runs, numeric, trajectory_arrays
+from cisim.analysis.tables import TrajectoryArrays, align_runs, trajectory_arrays
 from cisim.model.metrics import REGISTRY
+from cisim.model.outcomes import REGISTRY as OUTCOMES
+from cisim.model.outcomes import numeric
 from cisim.model.regimes import REGIMES
 from cisim.present.style import REGIME_COLOURS, REGIME_LABELS, caption, tidy_axes
 
@@ -42,9 +44,9 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "progress",
     "mean_contribution",
 )
+#: The timed events: outcome name -> the event in words (:mod:`cisim.model.outcomes`).
 EVENTS: dict[str, str] = {
-    "months_to_entry_point": "an entry point",
-    "months_to_first_win": "the first win",
+    name: str(OUTCOMES[name].event) for name in ("months_to_entry_point", "months_to_first_win")
 }
 
 

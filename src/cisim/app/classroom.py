@@ -3,7 +3,7 @@
 A :class:`Classroom` is plain Python (no Solara), so the page, the tests and the benchmark drive
 it alike. Every change of settings starts the run again from month 0, as NetLogo's *setup* does:
 what the controls say is always what the world runs. The second world is the first one with one
-lever changed (:class:`Comparison`), the same preset and the same seed; both are reset and stepped
+lever changed (:class:`Twin`), the same preset and the same seed; both are reset and stepped
 together. A lock makes stepping (from the play loop's thread) and reconfiguring (from a click)
 safe to interleave.
 
@@ -25,22 +25,22 @@ from cisim.app.levers import LEVERS
 from cisim.app.world import DEFAULT_SEED, Settings, World, twin_settings
 from cisim.errors import ConfigError
 
-__all__ = ["Classroom", "ClassroomModel", "Comparison", "carried"]
+__all__ = ["Classroom", "ClassroomModel", "Twin", "carried"]
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """The second world: ``lever`` set to ``value`` (the rest as in the first world)."""
+class Twin:
+    """The twin of the first world: ``lever`` set to ``value``, the rest as in the first world."""
 
     lever: str = "navigator"
     value: Any = None
 
-    def resolved(self, settings: Settings) -> Comparison:
+    def resolved(self, settings: Settings) -> Twin:
         """With ``value`` filled in (the lever's contrast to the first world's value) and
         checked."""
         lever = LEVERS[self.lever]
         value = lever.contrast(settings.levers[self.lever]) if self.value is None else self.value
-        return Comparison(self.lever, lever.check(value))
+        return Twin(self.lever, lever.check(value))
 
 
 class Classroom:
@@ -54,7 +54,7 @@ class Classroom:
         The second world's difference, or ``None`` for one world only.
     """
 
-    def __init__(self, settings: Settings | None = None, comparison: Comparison | None = None):
+    def __init__(self, settings: Settings | None = None, comparison: Twin | None = None):
         self._lock = threading.RLock()
         self.settings = settings if settings is not None else Settings()
         self.comparison = comparison
@@ -105,7 +105,7 @@ class Classroom:
             self.comparison = carried(self.comparison, old, settings)
             self.reset()
 
-    def compare(self, comparison: Comparison | None) -> None:
+    def compare(self, comparison: Twin | None) -> None:
         """Show a second world (``None``: none), from month 0."""
         with self._lock:
             self.comparison = comparison
@@ -120,11 +120,11 @@ class Classroom:
             return happened
 
 
-def carried(comparison: Comparison | None, old: Settings, new: Settings) -> Comparison | None:
+def carried(comparison: Twin | None, old: Settings, new: Settings) -> Twin | None:
     """The second world once the first world's settings change from ``old`` to ``new``: the same
     lever, its value filled in afresh (the contrast) if the first world's value of it changed."""
     if comparison is not None and old.levers[comparison.lever] != new.levers[comparison.lever]:
-        return Comparison(comparison.lever)
+        return Twin(comparison.lever)
     return comparison
 
 
@@ -169,7 +169,7 @@ class ClassroomModel(mesa.Model):
                     compare_value = LEVERS[compare].check(compare_value)
                     if compare_value == settings.levers[compare]:
                         compare_value = None
-                comparison = Comparison(compare, compare_value)
+                comparison = Twin(compare, compare_value)
             classroom = Classroom(settings, comparison)
         super().__init__(rng=classroom.settings.seed)
         self.classroom = classroom

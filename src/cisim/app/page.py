@@ -28,7 +28,7 @@ from mesa.visualization import SolaraViz, solara_viz
 from mesa.visualization.utils import force_update, update_counter
 
 from cisim.app import charts
-from cisim.app.classroom import Classroom, ClassroomModel, Comparison, carried
+from cisim.app.classroom import Classroom, ClassroomModel, Twin, carried
 from cisim.app.guide import guide
 from cisim.app.levers import LEVERS, Lever
 from cisim.app.world import Settings, World
@@ -234,14 +234,14 @@ def SecondWorldControls(classroom: Classroom, replace: Replace) -> None:
     comparison = classroom.comparison
     labels = {lever.label: name for name, lever in LEVERS.items()}
 
-    def compare(new: Comparison | None) -> None:
+    def compare(new: Twin | None) -> None:
         replace(lambda old: Classroom(old.settings, new))
 
     with solara.Card("Two worlds", subtitle="Same seed, one lever changed", margin=0):
         solara.Switch(
             label="Show a second world",
             value=comparison is not None,
-            on_value=lambda on: compare(Comparison() if on else None),
+            on_value=lambda on: compare(Twin() if on else None),
         )
         if comparison is None:
             return
@@ -250,13 +250,13 @@ def SecondWorldControls(classroom: Classroom, replace: Replace) -> None:
             label="The lever that differs",
             values=list(labels),
             value=lever.label,
-            on_value=lambda label: compare(Comparison(labels[label])),
+            on_value=lambda label: compare(Twin(labels[label])),
         )
         solara.Text("In the other world:")
         LeverControl(
             lever,
             comparison.value,
-            lambda value: compare(Comparison(comparison.lever, value)),
+            lambda value: compare(Twin(comparison.lever, value)),
         )
 
 
@@ -341,14 +341,14 @@ def Story(classroom: Classroom, version: int) -> None:
         EventLog(world, title or "What happened", version)
 
 
-def _title(world: World, index: int, comparison: Comparison | None) -> str:
+def _title(world: World, index: int, comparison: Twin | None) -> str:
     """``This world: without a navigator`` (or ``The other world: ...``)."""
     which = "This world" if index == 0 else "The other world"
     return f"{which}: {world.lever_words(comparison.lever)}" if comparison else which
 
 
 @solara.component
-def WorldView(world: World, index: int, comparison: Comparison | None, version: int) -> None:
+def WorldView(world: World, index: int, comparison: Twin | None, version: int) -> None:
     """One world's status line and network."""
     title = _title(world, index, comparison) if comparison else "The collaboration"
     width = 265 if comparison else 560

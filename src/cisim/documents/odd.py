@@ -1,6 +1,6 @@
 """The generated parts of the ODD (``docs/ODD.md``), so that they cannot drift from the code.
 
-Two blocks of the ODD are rendered here and nowhere else:
+Three blocks of the ODD are rendered here and nowhere else:
 
 * the **parameter table** (between ``<!-- parameters:start -->`` and ``<!-- parameters:end -->``),
   from :data:`cisim.model.parameters.SPECS` (type, range, unit, meaning), the defaults of
@@ -8,9 +8,11 @@ Two blocks of the ODD are rendered here and nowhere else:
   the assumption it rests on: the justification lives in code, next to the table it fills);
 * the **preset tables** (between ``<!-- presets:start -->`` and ``<!-- presets:end -->``), from
   the ``configs/*.toml`` files: what each preset encodes from its case, what it assumes, and the
-  parameters it sets.
+  parameters it sets;
+* the **outcome table** (between ``<!-- outcomes:start -->`` and ``<!-- outcomes:end -->``),
+  from the registry :mod:`cisim.model.outcomes` (the per-run outcomes, their units and rules).
 
-``python -m cisim.documents.odd`` rewrites both blocks in place; ``--check`` only reports whether
+``python -m cisim.documents.odd`` rewrites the blocks in place; ``--check`` only reports whether
 they are current. ``tests/test_docs.py`` fails when they are not.
 """
 
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cisim.io import refresh_text
+from cisim.model.outcomes import INDICATORS, REGISTRY, Outcome
 from cisim.model.parameters import SPECS, Spec
 from cisim.model.scenario import PRESET_NAMES, Scenario
 
@@ -31,6 +34,8 @@ PARAMETERS_START = "<!-- parameters:start -->"
 PARAMETERS_END = "<!-- parameters:end -->"
 PRESETS_START = "<!-- presets:start -->"
 PRESETS_END = "<!-- presets:end -->"
+OUTCOMES_START = "<!-- outcomes:start -->"
+OUTCOMES_END = "<!-- outcomes:end -->"
 
 _ABOUT = ("name", "description", "encodes", "assumes")
 
@@ -316,6 +321,24 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+# ---- the outcome table -----------------------------------------------------------------------
+def render_outcome_table() -> str:
+    """The ODD's table of per-run outcomes: the registry, then the regime indicators."""
+    lines = ["| Outcome | Definition | Kind | Unit / range |", "|---|---|---|---|"]
+    for outcome in (*REGISTRY.values(), *INDICATORS.values()):
+        cells = (f"`{outcome.name}`", outcome.description, outcome.kind, _outcome_range(outcome))
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def _outcome_range(outcome: Outcome) -> str:
+    if outcome.lo is None:
+        return ", ".join(f"`{r}`" for r in INDICATORS)
+    if outcome.hi is None:
+        return f"{outcome.unit}, {_value(outcome.lo)} or more"
+    return f"{_value(outcome.lo)}–{_value(outcome.hi)}"
+
+
 # ---- the preset tables -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Preset:
@@ -380,6 +403,7 @@ def rendered_blocks(configs: Path) -> Iterable[tuple[str, str, str]]:
     """Each generated block as ``(start marker, end marker, body)``."""
     yield PARAMETERS_START, PARAMETERS_END, render_parameter_table()
     yield PRESETS_START, PRESETS_END, render_presets(load_presets(configs))
+    yield OUTCOMES_START, OUTCOMES_END, render_outcome_table()
 
 
 def update(odd: Path, configs: Path) -> str:

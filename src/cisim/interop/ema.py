@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import CisimError, ConfigError
+from cisim.model.outcomes import NUMBERS, values
 from cisim.model.parameters import SPECS
-from cisim.model.regimes import REGIMES
 from cisim.model.scenario import Scenario
 from cisim.study.simulate import simulate
 
@@ -99,21 +99,12 @@ DEFAULT_LEVERS: Mapping[str, FactorSpec] = {
     "adaptability": {"low": 0.0, "high": 1.0},
 }
 
-#: Per-replication outcomes :func:`run` returns: name -> meaning.
+#: Per-replication outcomes :func:`run` returns: name -> meaning. Every outcome of
+#: :data:`cisim.model.outcomes.NUMBERS` that each run has (a time to an event counts as
+#: ``horizon + 1`` where it never happened; ``blame_share``, missing where a run met no setback,
+#: is left out).
 OUTCOMES: dict[str, str] = {
-    **{r: f"1.0 if the run became a {r.replace('_', ' ')}, else 0.0" for r in REGIMES},
-    "progress": "progress towards the shared goal at the horizon (0-1)",
-    "final_trust": "mean trust at the horizon (0-1)",
-    "final_understanding": "shared understanding at the horizon (0-1)",
-    "final_legitimacy": "legitimacy at the horizon (0-1)",
-    "final_members": "active members at the horizon",
-    "months_to_entry_point": "month the entry point was found (horizon + 1 if never)",
-    "months_to_first_win": "month of the first win (horizon + 1 if never)",
-    "learning_responses": "setbacks met by learning over the run",
-    "blame_responses": "setbacks met by blame over the run",
-    "wins": "wins over the run",
-    "turnover_events": "representatives who left over the run",
-    "peak_conflict": "highest monthly conflict (0-1)",
+    name: outcome.description for name, outcome in NUMBERS.items() if outcome.missing is None
 }
 #: Outcomes :func:`ema_model` declares by default.
 DEFAULT_OUTCOMES: tuple[str, ...] = (
@@ -123,9 +114,6 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
     "final_trust",
     "months_to_first_win",
 )
-#: Outcomes counted in months, where a run in which the event never happened counts as
-#: ``horizon + 1`` (the convention of the validation's paired effects).
-CENSORED: tuple[str, ...] = ("months_to_entry_point", "months_to_first_win")
 #: Choices that cannot be set without more data (a roster needs a [roster] table).
 UNSAMPLED_CHOICES: frozenset[str] = frozenset({"roster"})
 
@@ -160,17 +148,17 @@ def run(
         A parameter that is not a scenario field, or a value outside its range.
     """
     scenario = _scenario(base).replace(**{k: _plain(v) for k, v in params.items()})
-    row = simulate(scenario, replicates=1, seed=int(rng)).summary.iloc[0]
-    return outcomes_of(row, scenario.horizon_months)
+    summary = simulate(scenario, replicates=1, seed=int(rng)).summary
+    return outcomes_of(summary, scenario.horizon_months)
 
 
-def outcomes_of(row: pd.Series, horizon: int) -> dict[str, float]:
-    """The outcomes of :data:`OUTCOMES` from one row of ``Results.summary``.
+def outcomes_of(summary: pd.DataFrame, horizon: int) -> dict[str, float]:
+    """The outcomes of :data:`OUTCOMES` of the one run of a ``Results.summary``.
 
     Parameters
     ----------
-    row
-        One run's summary (:func:`cisim.simulate`).
+    summary
+        One run's summary (:func:`cisim.simulate` with one replicate).
     horizon
         The run's horizon in months (a censored time counts as ``horizon + 1``).
 
@@ -179,13 +167,7 @@ def outcomes_of(row: pd.Series, horizon: int) -> dict[str, float]:
     dict of str to float
         Outcome name to value, in the order of :data:`OUTCOMES`.
     """
-    out = {regime: float(row["regime"] == regime) for regime in REGIMES}
-    for name in OUTCOMES:
-        if name in out:
-            continue
-        value = row[name]
-        out[name] = float(horizon + 1) if name in CENSORED and pd.isna(value) else float(value)
-    return out
+    return {name: float(values(summary, name, horizon)[0]) for name in OUTCOMES}
 
 
 def mean(values: Sequence[float]) -> float:

@@ -201,7 +201,8 @@ def scenario_trajectories_figure(trajectories: Mapping[str, pd.DataFrame]) -> Fi
 
 
 def save(fig: Figure, path: Path) -> Path:
-    """Render ``fig`` to ``path`` (PNG at :data:`DPI`) and return the path."""
+    """Render ``fig`` to ``path`` (PNG at :data:`DPI`; its folder made if need be), return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI, facecolor="white")
     return path
 

@@ -5,7 +5,9 @@
 - Several scenarios run with the same seed: :func:`comparison_table` (``comparison.csv``),
   :func:`comparison_markdown` (``comparison.md``), :func:`format_comparison` and
   :func:`headline` (the terminal), and :func:`render_report` (the study's ``report.md``).
-- What was run: :func:`manifest` (``manifest.json``: versions, seed, command, timings).
+
+What was run (``manifest.json``: versions, seed, command, timings) is recorded by
+:mod:`cisim.study.provenance`.
 
 Shares of runs carry 95% Wilson intervals (:func:`cisim.stats.wilson`).
 """
@@ -13,21 +15,12 @@ Shares of runs carry 95% Wilson intervals (:func:`cisim.stats.wilson`).
 from __future__ import annotations
 
 import math
-import platform
-import subprocess
-import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from cisim._version import __version__
 from cisim.io import safe_name
 from cisim.model.regimes import REGIMES
-from cisim.model.scenario import Scenario
 from cisim.stats import wilson
 from cisim.study.simulate import Results
 
@@ -228,75 +221,3 @@ def _figure_links(name: str) -> str:
     stems = ("trust", "shared_understanding", "progress", "responses")
     links = ", ".join(f"[{stem.replace('_', ' ')}]({folder}/{stem}.png)" for stem in stems)
     return f"{name} ({links})"
-
-
-# ---- the manifest ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Clock:
-    """When a command started, in UTC and on the monotonic clock."""
-
-    utc: datetime
-    monotonic: float
-
-    @classmethod
-    def start(cls) -> Clock:
-        """Start now."""
-        return cls(datetime.now(UTC), time.perf_counter())
-
-    def seconds(self) -> float:
-        """Seconds since the start."""
-        return time.perf_counter() - self.monotonic
-
-
-def manifest(
-    clock: Clock, *, command: str, seed: int, replicates: int, **what: Any
-) -> dict[str, Any]:
-    """What was run (``what``: the scenario or scenarios), with which versions, when, how long."""
-    return {
-        "cisim_version": __version__,
-        "command": command,
-        **what,
-        "seed": seed,
-        "replicates": replicates,
-        "started_utc": _iso(clock.utc),
-        "finished_utc": _iso(datetime.now(UTC)),
-        "wall_time_seconds": round(clock.seconds(), 3),
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-    }
-
-
-def scenario_record(scenario: Scenario) -> dict[str, str]:
-    """A scenario as the manifest names it: its name and digest."""
-    return {"name": scenario.name, "digest": scenario.digest}
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def git_commit() -> str | None:
-    """The commit of the repository holding the cisim package, or ``None`` outside one."""
-    tracked = _git("ls-files", "--error-unmatch", "__init__.py")
-    head = _git("rev-parse", "HEAD")
-    if tracked is None or head is None:
-        return None
-    return head.strip() or None
-
-
-def _git(*args: str) -> str | None:
-    """What ``git ARGS`` prints, run in the package's directory (``None`` if it fails)."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None

@@ -2,19 +2,17 @@
 few helpers.
 
 Figures are :class:`matplotlib.figure.Figure` objects built without pyplot (no backend is chosen
-and no global state changes); :func:`save` renders them to PNG.
+and no global state changes); :func:`~cisim.present.figures.save` renders them to PNG.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from cisim.present.figures import DPI, REGIME_COLOURS, REGIME_LABELS
+from cisim.present.figures import DPI, REGIME_COLOURS, REGIME_LABELS, save
 
 __all__ = [
     "CAPTION",
@@ -55,10 +53,3 @@ def percent_axis(ax: Axes, axis: str = "y") -> None:
 def caption(fig: Figure, text: str) -> None:
     """A small grey note under the figure (what the lines, bands and whiskers mean)."""
     fig.supxlabel(text, **CAPTION)
-
-
-def save(fig: Figure, path: Path) -> Path:
-    """Render ``fig`` to ``path`` as a PNG and return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, facecolor="white")
-    return path

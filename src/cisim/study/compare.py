@@ -7,11 +7,11 @@ so the two runs of a pair differ only through the change. Each effect is the mea
 ``b - a`` with a 95 % normal interval (:func:`cisim.stats.paired_difference`): the luck the two
 runs share cancels, and the interval is far narrower than that of two independent samples.
 
-Outcomes (:data:`OUTCOMES`)
+Outcomes (:data:`OUTCOMES`, defined in :mod:`cisim.model.outcomes`)
     The share of runs ending in each regime (an indicator per run, so the effect is in
-    percentage points), months to an entry point and to the first win (a run that never gets
-    there counts as ``horizon + 1`` months: the effect is on a restricted mean), final progress
-    and final mean trust (0-1).
+    percentage points), months to an entry point and to the first win (censored: a run that
+    never gets there counts as ``horizon + 1`` months, so the effect is on a restricted mean),
+    final progress and final mean trust (0-1).
 
 ::
 
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import CisimError, ConfigError
+from cisim.model.outcomes import NEVER, NUMBERS, Outcome, values
 from cisim.model.population import RunSpec
-from cisim.model.regimes import REGIMES
 from cisim.model.scenario import PRESET_NAMES, Scenario
 from cisim.stats import Estimate, paired_difference
 from cisim.study.simulate import simulate_runs
@@ -54,7 +54,6 @@ __all__ = [
     "Outcome",
     "compare",
     "describe_change",
-    "outcome_values",
     "run_scenarios",
 ]
 
@@ -63,37 +62,19 @@ CHUNK = 250
 MAX_SEED = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One compared outcome.
-
-    Attributes
-    ----------
-    name
-        The row's key in :attr:`Comparison.table` (a regime, or a column of the run summary).
-    label
-        What it is, in words.
-    kind
-        ``"share"`` (a regime indicator; effects in percentage points), ``"months"`` or
-        ``"level"`` (0-1).
-    """
-
-    name: str
-    label: str
-    kind: str
-
-
-OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("learning_journey", "learning journeys", "share"),
-    Outcome("blame_game", "blame games", "share"),
-    Outcome("stalled", "stalled", "share"),
-    Outcome("dissolved", "dissolved", "share"),
-    Outcome("months_to_entry_point", "months to an entry point", "months"),
-    Outcome("months_to_first_win", "months to the first win", "months"),
-    Outcome("progress", "final progress (0-1)", "level"),
-    Outcome("final_trust", "final trust (0-1)", "level"),
+#: The compared outcomes' names, in display order.
+OUTCOME_NAMES: tuple[str, ...] = (
+    "learning_journey",
+    "blame_game",
+    "stalled",
+    "dissolved",
+    "months_to_entry_point",
+    "months_to_first_win",
+    "progress",
+    "final_trust",
 )
-OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
+#: The compared outcomes (kind ``share``: effects in percentage points; ``months``; ``level``).
+OUTCOMES: tuple[Outcome, ...] = tuple(NUMBERS[name] for name in OUTCOME_NAMES)
 OUTCOME_BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 COLOURS: dict[str, str] = {"up": "#2166ac", "down": "#e66101", "unclear": "#7f7f7f"}
 
@@ -170,8 +151,7 @@ class Comparison:
     def _footnote(self) -> str:
         return (
             "Effects are means over pairs with common random numbers, 95% normal intervals; "
-            "shares in percentage points; a run that never reaches an event counts as "
-            "horizon + 1 months."
+            f"shares in percentage points; months to an event: {NEVER}."
         )
 
     def plot(self) -> Figure:
@@ -244,21 +224,11 @@ def paired(
     return Comparison(a, b, len(runs_a), seed, runs_a, runs_b, table)
 
 
-def outcome_values(runs: pd.DataFrame, outcome: str, scenario: Scenario) -> np.ndarray:
-    """One value per run of an outcome: a regime indicator, censored months, or a level."""
-    if outcome in REGIMES:
-        return np.asarray(runs["regime"].astype(str) == outcome, dtype=float)
-    values = pd.to_numeric(runs[outcome]).astype("Float64")
-    if OUTCOME_BY_NAME[outcome].kind == "months":
-        values = values.fillna(scenario.horizon_months + 1)
-    return np.asarray(values, dtype=float)
-
-
 def _outcome_row(
     outcome: Outcome, runs_a: pd.DataFrame, runs_b: pd.DataFrame, a: Scenario, b: Scenario
 ) -> dict[str, Any]:
-    va = outcome_values(runs_a, outcome.name, a)
-    vb = outcome_values(runs_b, outcome.name, b)
+    va = values(runs_a, outcome.name, a.horizon_months)
+    vb = values(runs_b, outcome.name, b.horizon_months)
     diff = paired_difference(va, vb)
     return {
         "label": outcome.label,
@@ -371,12 +341,7 @@ def describe_change(a: Scenario, b: Scenario, *, limit: int = 4) -> str:
     changed = [k for k in pa if pa[k] != pb[k]]
     if not changed:
         return "no change"
-    words = [
-        f"{k} changed"
-        if k in ("roster", "sectors", "sector_mix")
-        else f"{k} {_v(pa[k])} → {_v(pb[k])}"
-        for k in changed[:limit]
-    ]
+    words = [_change_words(k, pa[k], pb[k]) for k in changed[:limit]]
     more = len(changed) - limit
     return ", ".join(words) + (f" and {more} more" if more > 0 else "")
 

@@ -11,8 +11,9 @@ import pandas as pd
 from cisim import engine
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
+from cisim.model.outcomes import summary_table
 from cisim.model.population import RunSpec, build_state
-from cisim.model.regimes import REGIMES, classify
+from cisim.model.regimes import REGIMES, Thresholds
 from cisim.model.scenario import Scenario
 
 DEFAULT_BATCH = 500
@@ -25,7 +26,8 @@ class Results:
     Attributes
     ----------
     summary
-        One row per replicate: ``replicate``, ``seed``, ``regime`` and the per-run outcomes.
+        One row per replicate: ``replicate``, ``seed`` and the per-run outcomes
+        (:data:`cisim.model.outcomes.REGISTRY`, from ``regime`` on).
     trajectories
         Tidy: one row per replicate and month, one column per registered metric.
     scenario, seed
@@ -213,18 +215,7 @@ def _track(
 
 
 def _summarise_runs(arrays: dict[str, np.ndarray], specs: list[RunSpec]) -> pd.DataFrame:
-    def col(name: str) -> np.ndarray:
-        return np.array([getattr(s.scenario, name) for s in specs], dtype=float)
-
-    frame = _outcomes(
-        arrays,
-        classify(
-            arrays,
-            dissolution_share=col("dissolution_share"),
-            regime_blame_share=col("regime_blame_share"),
-            regime_min_progress=col("regime_min_progress"),
-        ),
-    )
+    frame = summary_table(arrays, Thresholds.of_runs([s.scenario for s in specs]))
     frame.insert(0, "scenario", [s.scenario.digest for s in specs])
     frame.insert(1, "seed", np.array([s.seed for s in specs], dtype=np.int64))
     frame.insert(2, "replicate", np.array([s.replicate for s in specs], dtype=np.int64))
@@ -235,43 +226,10 @@ def summarise(
     arrays: dict[str, np.ndarray], scenario: Scenario, seed: int, replicates: np.ndarray
 ) -> pd.DataFrame:
     """Per-run outcomes from trajectories ``(months + 1, R)``."""
-    regime = classify(
-        arrays,
-        dissolution_share=scenario.dissolution_share,
-        regime_blame_share=scenario.regime_blame_share,
-        regime_min_progress=scenario.regime_min_progress,
-    )
-    frame = _outcomes(arrays, regime)
+    frame = summary_table(arrays, Thresholds.of(scenario))
     frame.insert(0, "replicate", replicates.astype(np.int64))
     frame.insert(1, "seed", np.full(len(replicates), seed, dtype=np.int64))
     return frame
-
-
-def _outcomes(arrays: dict[str, np.ndarray], regime: np.ndarray) -> pd.DataFrame:
-    """The per-run outcome columns, from trajectories ``(months + 1, R)`` and regimes."""
-    learning = arrays["learning_responses"].sum(axis=0).astype(np.int64)
-    blame = arrays["blame_responses"].sum(axis=0).astype(np.int64)
-    responses = learning + blame
-    return pd.DataFrame(
-        {
-            "regime": pd.Categorical(regime, categories=list(REGIMES)),
-            "progress": arrays["progress"][-1],
-            "final_trust": arrays["mean_trust"][-1],
-            "start_trust": arrays["mean_trust"][0],
-            "final_understanding": arrays["shared_understanding"][-1],
-            "final_legitimacy": arrays["legitimacy"][-1],
-            "final_members": arrays["active_members"][-1].astype(np.int64),
-            "months_to_entry_point": _first_month(arrays["entry_found"] > 0),
-            "months_to_first_win": _first_month(arrays["wins"] > 0),
-            "learning_responses": learning,
-            "blame_responses": blame,
-            "blame_share": np.where(responses > 0, blame / np.maximum(responses, 1), np.nan),
-            "wins": arrays["wins"][-1].astype(np.int64),
-            "turnover_events": arrays["turnover_events"].sum(axis=0).astype(np.int64),
-            "peak_conflict": arrays["conflict"].max(axis=0),
-            "dissolved_month": _first_month(arrays["running"] < 1),
-        }
-    )
 
 
 def tidy(arrays: dict[str, np.ndarray], replicates: np.ndarray) -> pd.DataFrame:
@@ -284,13 +242,6 @@ def tidy(arrays: dict[str, np.ndarray], replicates: np.ndarray) -> pd.DataFrame:
     for name, values in arrays.items():
         frame[name] = values.T.reshape(-1)
     return pd.DataFrame(frame)
-
-
-def _first_month(flag: np.ndarray) -> pd.arrays.IntegerArray:
-    """First month a flag is set, per run (``<NA>`` if never)."""
-    ever = flag.any(axis=0)
-    first = np.argmax(flag, axis=0).astype(np.int64)
-    return pd.arrays.IntegerArray(np.where(ever, first, 0), mask=~ever)
 
 
 def _check_count(name: str, value: object, least: int) -> None:

@@ -19,7 +19,7 @@ from cisim.present.report.source import ROLE, ReportSource
 from cisim.present.report.words import minus, pct
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.experiment import Factor
+    from cisim.study.sweeps.factors import Factor
 
 #: The analysis's record of its run, in the analysis directory.
 ANALYSIS_MANIFEST = "manifest.json"

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from cisim.analysis.tables import LJ
+from cisim.analysis.trajectories import EVENTS
 from cisim.present.report.page import Document, Section, paragraph
 from cisim.present.report.words import (
     after,
@@ -29,9 +30,6 @@ from cisim.present.report.words import (
     threshold_cell,
     words,
 )
-
-#: The events of the timing table, in words.
-EVENTS = {"months_to_entry_point": "an entry point", "months_to_first_win": "a first win"}
 
 
 # ---- trajectories and timing -----------------------------------------------------------------

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.experiment import Factor
-    from cisim.study.sweeps.store import SweepResults
+    from cisim.study.sweeps.factors import Factor
+    from cisim.study.sweeps.results import SweepResults
 
 #: The experiment's factor roles (its table names) as the report words them.
 ROLE = {"levers": "lever", "uncertainties": "uncertainty"}

@@ -16,6 +16,7 @@ import pandas as pd
 from cisim.analysis.early import FEATURES
 from cisim.analysis.effects import level_text
 from cisim.analysis.tables import OUTCOMES, outcome
+from cisim.model.outcomes import NEVER
 from cisim.model.regimes import REGIMES
 
 #: The yes/no early signs (their warning-list threshold splits no from yes).
@@ -97,14 +98,17 @@ def effect_cell(part: pd.DataFrame, name: str) -> str:
     return f"{value}|{low} to {high}"
 
 
-_HEADS = {"progress": "final progress", "final_trust": "final trust"}
-
-
 def outcome_head(name: str) -> str:
     """A short column head for an outcome (units go in the caption)."""
     if outcome(name).unit == "share":
         return f"{words(name)} (points)"
-    return _HEADS.get(name, words(name))
+    return _head(name)
+
+
+def _head(name: str) -> str:
+    """An outcome's label without its unit ('final progress')."""
+    info = outcome(name)
+    return info.label.removesuffix(f" ({info.unit})")
 
 
 def units(outcomes: Sequence[str]) -> str:
@@ -112,9 +116,9 @@ def units(outcomes: Sequence[str]) -> str:
     parts = []
     if any(outcome(o).unit == "share" for o in outcomes):
         parts.append("regime shares in percentage points")
-    scale = {"0-1": "on a 0–1 scale", "months": "in months (never: the horizon + 1)"}
+    scale = {"0-1": "on a 0–1 scale", "months": f"in months ({NEVER})"}
     parts += [
-        f"{_HEADS.get(o, words(o))} {scale.get(outcome(o).unit, outcome(o).unit)}".strip()
+        f"{_head(o)} {scale.get(outcome(o).unit, outcome(o).unit)}".strip()
         for o in outcomes
         if o not in REGIMES
     ]

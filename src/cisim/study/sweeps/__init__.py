@@ -10,9 +10,14 @@
 
 - :mod:`~cisim.study.sweeps.experiment`: the experiment file (uncertainties, levers, constants,
   outcomes, design, samples, replicates, seed), validated like a scenario.
-- :mod:`~cisim.study.sweeps.designs`: factorial, Latin hypercube, Sobol and Morris design tables.
+- :mod:`~cisim.study.sweeps.factors`, :mod:`~cisim.study.sweeps.declarations`: the varied
+  parameters, and how the file's ``[levers]`` and ``[uncertainties]`` declare them.
+- :mod:`~cisim.study.sweeps.designs`: the registry of designs (factorial, Latin hypercube, Sobol,
+  Morris) and their design tables.
+- :mod:`~cisim.study.sweeps.models`: the models a sweep runs (the engine, a test function).
 - :mod:`~cisim.study.sweeps.tasks`: runs cut into tasks of plain data, and the worker function.
-- :mod:`~cisim.study.sweeps.store`: Parquet shards keyed by run, manifest, lock, resume, loading.
+- :mod:`~cisim.study.sweeps.store`: Parquet shards keyed by run, manifest, lock, resume.
+- :mod:`~cisim.study.sweeps.results`: a sweep read back (:func:`load`), its shards checked.
 - :mod:`~cisim.study.sweeps.runner`: serial, process-pool and Dask execution with a progress bar.
 - :mod:`~cisim.study.sweeps.cli`: the ``cisim sweep`` subcommand.
 """
@@ -20,7 +25,9 @@
 from __future__ import annotations
 
 from cisim.study.sweeps.designs import design_table, salib_problem, salib_sample
-from cisim.study.sweeps.experiment import Experiment, Factor
+from cisim.study.sweeps.experiment import Experiment
+from cisim.study.sweeps.factors import Factor
+from cisim.study.sweeps.results import SweepResults, load
 from cisim.study.sweeps.runner import (
     SerialExecutor,
     SweepInterrupted,
@@ -28,7 +35,7 @@ from cisim.study.sweeps.runner import (
     open_executor,
     run_sweep,
 )
-from cisim.study.sweeps.store import SweepError, SweepResults, load
+from cisim.study.sweeps.store import SweepError
 
 __all__ = [
     "Experiment",

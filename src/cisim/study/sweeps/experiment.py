@@ -39,18 +39,11 @@ from typing import Any
 from cisim._version import __version__
 from cisim.errors import ConfigError, FileFormatError
 from cisim.model.scenario import FrozenMap, Scenario, _line_of, _read_text
-from cisim.study.sweeps.factors import (
-    ROLES,
-    Factor,
-    a_design,
-    factor_data,
-    hint,
-    parse_factors,
-    table,
-)
+from cisim.study.sweeps.declarations import factor_data, hint, parse_factors, table
+from cisim.study.sweeps.designs import DESIGNS, Design, n_points
+from cisim.study.sweeps.factors import ROLES, Factor
 from cisim.study.sweeps.models import MODELS, SweepModel
 
-DESIGNS: tuple[str, ...] = ("factorial", "lhs", "sobol", "morris")
 TOP_KEYS: tuple[str, ...] = (
     "name",
     "description",
@@ -144,6 +137,11 @@ class Experiment:
         return self.levers + self.uncertainties
 
     @property
+    def design_kind(self) -> Design:
+        """The kind of design (:data:`cisim.study.sweeps.designs.DESIGNS`)."""
+        return DESIGNS[self.design]
+
+    @property
     def sweep_model(self) -> SweepModel:
         """The model the experiment runs."""
         return MODELS[self.model]
@@ -194,7 +192,7 @@ class Experiment:
             data["outcomes"] = list(self.outcomes)
         data["constants"] = dict(self.constants)
         for role, factors in (("levers", self.levers), ("uncertainties", self.uncertainties)):
-            data[role] = {f.name: factor_data(f, self.design) for f in factors}
+            data[role] = {f.name: factor_data(f, self.design_kind) for f in factors}
         return data
 
     def _identity(self) -> dict[str, Any]:
@@ -278,8 +276,9 @@ class Experiment:
             base = _load_base(model, data.get("base"), base_dir or Path.cwd())
         constants = table(data, "constants")
         settings = _settings(model, base, constants)
-        design = _choice("design", data.get("design"), DESIGNS)
-        factors = {role: parse_factors(model, settings, role, data, design) for role in ROLES}
+        design = _choice("design", data.get("design"), tuple(DESIGNS))
+        kind = DESIGNS[design]
+        factors = {role: parse_factors(model, settings, role, data, kind) for role in ROLES}
         return cls(
             name=_text(data, "name", _default_name(source)),
             description=_text(data, "description", ""),
@@ -413,27 +412,26 @@ def _check_design(ex: Experiment) -> None:
         raise ConfigError("design", ex.design, "one of " + ", ".join(DESIGNS))
     if ex.model not in MODELS:
         raise ConfigError("model", ex.model, "one of " + ", ".join(MODELS))
-    if ex.design == "factorial":
+    kind = ex.design_kind
+    if not kind.sampled:
         if ex.samples is not None:
-            raise ConfigError("samples", ex.samples, "absent: a factorial design takes every level")
+            raise ConfigError("samples", ex.samples, f"absent: {kind.a} design takes every level")
         return
     if ex.samples is None:
-        needs = f"a whole number >= 1 ({a_design(ex.design)} design needs it)"
-        raise ConfigError("samples", None, needs)
-    if ex.design == "sobol" and ex.samples & (ex.samples - 1):
-        raise ConfigError("samples", ex.samples, "a power of two (Sobol base sample N)")
+        raise ConfigError("samples", None, f"a whole number >= 1 ({kind.a} design needs it)")
+    needed = kind.samples_needed(ex.samples)
+    if needed:
+        raise ConfigError("samples", ex.samples, needed)
     if not ex.factors:
-        needs = f"at least one varied parameter ({a_design(ex.design)} design samples)"
+        needs = f"at least one varied parameter ({kind.a} design samples)"
         raise ConfigError("uncertainties", {}, needs)
 
 
 def _check_size(ex: Experiment) -> None:
     """A design too large to hold in memory is refused before anything is built."""
-    from cisim.study.sweeps.designs import n_points
-
     points = n_points(ex)
     if points > MAX_POINTS:
-        key, value = ("design", ex.design) if ex.design == "factorial" else ("samples", ex.samples)
+        key, value = ("samples", ex.samples) if ex.design_kind.sampled else ("design", ex.design)
         raise ConfigError(
             key,
             value,
@@ -453,13 +451,14 @@ def _check_counts(ex: Experiment) -> None:
 
 def _check_factors(ex: Experiment) -> None:
     seen: set[str] = set()
+    kind = ex.design_kind
     for factor in ex.factors:
         if factor.name in seen or factor.name in ex.constants:
             raise ConfigError(factor.key, factor.name, "one table only")
         seen.add(factor.name)
-        if ex.design == "factorial" and factor.is_range:
-            raise ConfigError(factor.key, factor.to_dict(), "levels (factorial design)")
-        if ex.design in ("sobol", "morris") and not factor.is_range:
+        if not kind.sampled and factor.is_range:
+            raise ConfigError(factor.key, factor.to_dict(), f"levels ({ex.design} design)")
+        if not kind.categorical and not factor.is_range:
             raise ConfigError(
                 factor.key,
                 list(factor.levels),

@@ -26,11 +26,12 @@ import pandas as pd
 
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
+from cisim.model.outcomes import REGISTRY as OUTCOMES
 from cisim.model.parameters import SPECS, finite
 
 if TYPE_CHECKING:
     from cisim.model.scenario import Scenario
-    from cisim.study.sweeps.experiment import Factor
+    from cisim.study.sweeps.factors import Factor
 
 #: Metrics stored month by month unless an experiment says otherwise.
 DEFAULT_TRAJECTORIES: tuple[str, ...] = (
@@ -154,8 +155,8 @@ class CisimModel:
         return getattr(_scenario(_freeze(settings)).replace(**{name: value}), name)
 
     def outcomes(self, settings: dict[str, Any]) -> tuple[str, ...]:
-        """The outcome columns of :func:`cisim.study.simulate.simulate_runs`."""
-        return _cisim_outcomes()
+        """The per-run outcomes of :data:`cisim.model.outcomes.REGISTRY`."""
+        return tuple(OUTCOMES)
 
     def digest(self, settings: dict[str, Any], values: dict[str, Any]) -> str:
         """The scenario digest of the design point."""
@@ -190,18 +191,6 @@ class CisimModel:
         summary = summary.drop(columns=["scenario", "seed", "replicate"]).reset_index(drop=True)
         summary["regime"] = summary["regime"].astype(str)
         return summary, track
-
-
-@cache
-def _cisim_outcomes() -> tuple[str, ...]:
-    """The outcome columns, read off a one-month run (so they cannot drift from the engine)."""
-    from cisim.model.population import RunSpec
-    from cisim.model.scenario import Scenario
-    from cisim.study.simulate import simulate_runs
-
-    tiny = Scenario(horizon_months=1, n_organisations=2)
-    columns = simulate_runs([RunSpec(tiny, 0, 0)]).columns
-    return tuple(c for c in columns if c not in ("scenario", "seed", "replicate"))
 
 
 def _freeze(settings: dict[str, Any]) -> str:

@@ -14,10 +14,11 @@ Every file is written atomically (a temporary file in the same directory, fsync,
 task's trajectories shard is written first, then its runs shard, then its checksum file: the
 checksum file is the task's commit mark. A sweep started again in the same directory skips the
 tasks whose shards match their checksums and read back whole, and redoes the others, so after any
-interruption no run is lost or duplicated. Reading a sweep (:func:`load`) checks every shard it
-reads against its checksum: a shard damaged on disk is an error naming it, never a wrong table.
-Problems of the disk itself (full, read-only, permission denied) are :class:`SweepError` s that
-name the file and say how to resume.
+interruption no run is lost or duplicated. Reading a sweep back
+(:func:`cisim.study.sweeps.results.load`) checks every shard it reads against its checksum: a
+shard damaged on disk is an error naming it, never a wrong table. Problems of the disk itself
+(full, read-only, permission denied) are :class:`SweepError` s that name the file and say how to
+resume.
 """
 
 from __future__ import annotations
@@ -33,23 +34,19 @@ import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from cisim._version import __version__
 from cisim.errors import CisimError
-from cisim.model.regimes import REGIMES
-from cisim.model.scenario import Scenario
-from cisim.present.runs import git_commit
+from cisim.study.provenance import git_commit, utc_text
 from cisim.study.sweeps.designs import design_table, point_values
 from cisim.study.sweeps.experiment import Experiment
-from cisim.study.sweeps.tasks import RUN_KEY, TaskResult, n_tasks
+from cisim.study.sweeps.tasks import TaskResult, n_tasks
 
 FORMAT = "cisim-sweep/1"
 MANIFEST = "manifest.json"
@@ -57,8 +54,8 @@ EXPERIMENT_COPY = "experiment.toml"
 DESIGN = "design.parquet"
 RUNS, TRAJECTORIES, CHECKSUMS = "runs", "trajectories", "checksums"
 LOCK = ".lock"
-_SHARD = re.compile(r"^task-(\d{6,})\.parquet$")
-_CHECKSUM = re.compile(r"^task-(\d{6,})\.sha256$")
+SHARD_FILE = re.compile(r"^task-(\d{6,})\.parquet$")
+CHECKSUM_FILE = re.compile(r"^task-(\d{6,})\.sha256$")
 _OURS = frozenset({MANIFEST, EXPERIMENT_COPY, DESIGN, RUNS, TRAJECTORIES, CHECKSUMS, LOCK})
 #: What the manifest says about checksums (sweeps written before them lack the key).
 CHECKSUM_NOTE = (
@@ -193,7 +190,7 @@ class SweepStore:
 
     def finish(self, *, complete: bool) -> None:
         """Record the end of this session (and the sweep's, when ``complete``)."""
-        now = _now()
+        now = utc_text()
         self.manifest["sessions"][-1]["ended_utc"] = now
         if complete:
             self.manifest["status"] = "complete"
@@ -228,7 +225,7 @@ def open_store(
     except OSError as exc:
         raise disk_error(exc, "create", directory) from None
     with locked(directory):
-        manifest = _read_manifest(directory) if (directory / MANIFEST).exists() else None
+        manifest = read_manifest(directory) if (directory / MANIFEST).exists() else None
         if manifest is None:
             manifest = new_manifest(experiment, design, command=command)
         else:
@@ -274,7 +271,7 @@ def new_manifest(
         "runs": runs,
         "tasks": n_tasks(runs, experiment.task_size),
         "task_size": experiment.task_size,
-        "started_utc": _now(),
+        "started_utc": utc_text(),
         "ended_utc": None,
         "status": "running",
         "command": command,
@@ -284,7 +281,7 @@ def new_manifest(
 
 
 def _session(command: str | None) -> dict[str, Any]:
-    return {"started_utc": _now(), "ended_utc": None, "command": command, "pid": os.getpid()}
+    return {"started_utc": utc_text(), "ended_utc": None, "command": command, "pid": os.getpid()}
 
 
 def _check_directory(directory: Path) -> None:
@@ -353,14 +350,14 @@ def _scan(
     _remove_temporaries(directory)
     done: set[int] = set()
     damaged = 0
-    for index, path in _shards(directory / RUNS):
+    for index, path in shards(directory / RUNS):
         if index < manifest["tasks"] and _valid(directory, experiment, design, manifest, index):
             done.add(index)
         else:
             path.unlink()
             damaged += 1
-    for sub, pattern in ((TRAJECTORIES, _SHARD), (CHECKSUMS, _CHECKSUM)):
-        for index, path in _numbered(directory / sub, pattern):
+    for sub, pattern in ((TRAJECTORIES, SHARD_FILE), (CHECKSUMS, CHECKSUM_FILE)):
+        for index, path in numbered(directory / sub, pattern):
             if index not in done:
                 path.unlink()
     return frozenset(done), damaged
@@ -373,11 +370,13 @@ def _remove_temporaries(directory: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def _shards(directory: Path) -> list[tuple[int, Path]]:
-    return _numbered(directory, _SHARD)
+def shards(directory: Path) -> list[tuple[int, Path]]:
+    """The task shards in a directory, as ``(task, path)`` in task order."""
+    return numbered(directory, SHARD_FILE)
 
 
-def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
+def numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path]]:
+    """The files of ``directory`` whose names match ``pattern``, as ``(task, path)`` in order."""
     if not directory.is_dir():
         return []
     out = []
@@ -388,12 +387,12 @@ def _numbered(directory: Path, pattern: re.Pattern[str]) -> list[tuple[int, Path
     return sorted(out)
 
 
-def _checksums_required(manifest: dict[str, Any]) -> bool:
+def checksums_required(manifest: dict[str, Any]) -> bool:
     """Whether the sweep writes checksum files (every sweep since checksums were added)."""
     return "checksums" in manifest
 
 
-def _expected_checksums(directory: Path, index: int) -> dict[str, str] | None:
+def expected_checksums(directory: Path, index: int) -> dict[str, str] | None:
     """The ``{relative path: sha256}`` of task ``index``, or ``None`` if it has none (yet)."""
     path = directory / CHECKSUMS / checksum_name(index)
     try:
@@ -411,7 +410,8 @@ def _expected_checksums(directory: Path, index: int) -> dict[str, str] | None:
     return out
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -421,11 +421,11 @@ def _file_sha256(path: Path) -> str:
 
 def _matches(directory: Path, index: int, tables: Sequence[str]) -> bool:
     """Whether task ``index`` has a checksum file naming exactly ``tables`` and they match."""
-    expected = _expected_checksums(directory, index)
+    expected = expected_checksums(directory, index)
     wanted = {f"{table}/{shard_name(index)}" for table in tables}
     if expected is None or set(expected) != wanted:
         return False
-    return all(_file_sha256(directory / rel) == digest for rel, digest in expected.items())
+    return all(file_sha256(directory / rel) == digest for rel, digest in expected.items())
 
 
 def _valid(
@@ -439,7 +439,7 @@ def _valid(
     first, stop = _task_bounds(manifest, index)
     reps = manifest["replicates"]
     try:
-        if _checksums_required(manifest):
+        if checksums_required(manifest):
             tables = (TRAJECTORIES, RUNS) if experiment.trajectories else (RUNS,)
             if not _matches(directory, index, tables):
                 return False
@@ -473,7 +473,8 @@ def _trajectory_rows(experiment: Experiment, design: pd.DataFrame, first: int, s
 
 
 # ---- manifest --------------------------------------------------------------------------------
-def _read_manifest(directory: Path) -> dict[str, Any]:
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The sweep's manifest; :class:`SweepError` if it cannot be read."""
     try:
         data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -488,189 +489,5 @@ def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
     write_text_atomic(text, directory / MANIFEST)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-# ---- loading ---------------------------------------------------------------------------------
-@dataclass
-class SweepResults:
-    """A sweep read back from its directory (see :func:`load`).
-
-    Attributes
-    ----------
-    path
-        The directory.
-    manifest
-        The manifest (what was run, when, status).
-    experiment
-        The experiment, rebuilt from the stored text and base scenario.
-    design
-        The design points: ``point``, the varied parameters and ``digest``.
-    runs
-        One row per finished run, sorted by point then replicate.
-    """
-
-    path: Path
-    manifest: dict[str, Any]
-    experiment: Experiment
-    design: pd.DataFrame
-    runs: pd.DataFrame
-
-    @property
-    def complete(self) -> bool:
-        """Whether every run of the design is in :attr:`runs`."""
-        return len(self.runs) == self.manifest["runs"]
-
-    def trajectories(
-        self, columns: Sequence[str] | None = None, points: Sequence[int] | None = None
-    ) -> pd.DataFrame:
-        """Monthly trajectories, read from the shards on demand.
-
-        Parameters
-        ----------
-        columns
-            Metrics to read (default: all stored); ``point``, ``replicate`` and ``month`` always
-            come too.
-        points
-            Design points to read (default: all).
-
-        Returns
-        -------
-        pandas.DataFrame
-            Sorted by point, replicate and month.
-        """
-        files = self._trajectory_files(points)
-        keys = ["point", "replicate", "month"]
-        wanted = keys + [c for c in (columns or self.experiment.trajectories) if c not in keys]
-        if not files:
-            return pd.DataFrame({c: pd.Series(dtype="float32") for c in wanted})
-        dataset = pads.dataset([str(f) for f in files], format="parquet")
-        filt = None if points is None else pads.field("point").isin([int(p) for p in points])
-        table = dataset.to_table(columns=wanted, filter=filt)
-        frame = table.to_pandas()
-        return frame.sort_values(keys, kind="stable", ignore_index=True)
-
-    def _trajectory_files(self, points: Sequence[int] | None) -> list[Path]:
-        """The committed trajectory shards (of the tasks holding ``points``), checked."""
-        committed = set(_committed(self.path, self.manifest))
-        if points is not None:
-            committed &= _tasks_of(self.manifest, points)
-        files = [(i, p) for i, p in _shards(self.path / TRAJECTORIES) if i in committed]
-        for index, _ in files:
-            _verify(self.path, self.manifest, index, TRAJECTORIES)
-        return [p for _, p in files]
-
-
-def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
-    """Read a sweep directory.
-
-    Parameters
-    ----------
-    path
-        The ``--out`` directory of ``cisim sweep``.
-    allow_incomplete
-        Read an unfinished sweep's finished runs instead of raising.
-
-    Raises
-    ------
-    SweepError
-        If the directory holds no sweep, or an incomplete one (unless ``allow_incomplete``).
-    """
-    directory = Path(path)
-    if not (directory / MANIFEST).is_file():
-        raise SweepError(f"{directory} holds no sweep (no {MANIFEST})")
-    manifest = _read_manifest(directory)
-    if manifest.get("format") != FORMAT:
-        raise SweepError(f"{directory} holds another cisim output, not a sweep")
-    runs = _read_runs(directory, manifest)
-    if len(runs) != manifest["runs"] and not allow_incomplete:
-        raise SweepError(
-            f"{directory} holds {len(runs):,} of {manifest['runs']:,} runs: the sweep is "
-            "incomplete; run the same 'cisim sweep' command again to finish it, or load it "
-            "with allow_incomplete=True"
-        )
-    return SweepResults(
-        path=directory,
-        manifest=manifest,
-        experiment=_stored_experiment(directory, manifest),
-        design=_read_design(directory),
-        runs=runs,
-    )
-
-
-def _read_design(directory: Path) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(directory / DESIGN)
-    except (OSError, pa.ArrowException) as exc:
-        raise SweepError(
-            f"{directory / DESIGN} cannot be read ({exc}); run the same 'cisim sweep' command "
-            "again to rewrite it"
-        ) from None
-
-
-def _committed(directory: Path, manifest: dict[str, Any]) -> list[int]:
-    """Tasks whose runs shard is committed: it has a checksum file (or, in a sweep written
-    before checksums, it exists)."""
-    runs = [index for index, _ in _shards(directory / RUNS)]
-    if not _checksums_required(manifest):
-        return runs
-    marked = {index for index, _ in _numbered(directory / CHECKSUMS, _CHECKSUM)}
-    return [index for index in runs if index in marked]
-
-
-def _verify(directory: Path, manifest: dict[str, Any], index: int, table: str) -> None:
-    """Raise :class:`SweepError` if task ``index``'s shard of ``table`` fails its checksum."""
-    if not _checksums_required(manifest):
-        return
-    relative = f"{table}/{shard_name(index)}"
-    expected = (_expected_checksums(directory, index) or {}).get(relative)
-    try:
-        actual = _file_sha256(directory / relative)
-    except OSError as exc:
-        raise disk_error(exc, "read", directory / relative) from None
-    if actual != expected:
-        raise SweepError(
-            f"{directory / relative} is damaged (it does not match its checksum in "
-            f"{CHECKSUMS}/{checksum_name(index)}); run the same 'cisim sweep' command again to "
-            "redo that task"
-        )
-
-
-def _tasks_of(manifest: dict[str, Any], points: Sequence[int]) -> set[int]:
-    size, reps = manifest["task_size"], manifest["replicates"]
-    out: set[int] = set()
-    for point in points:
-        first, stop = int(point) * reps, (int(point) + 1) * reps
-        out.update(range(first // size, (stop - 1) // size + 1))
-    return out
-
-
-def _read_runs(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame:
-    indices = _committed(directory, manifest)
-    for index in indices:
-        _verify(directory, manifest, index, RUNS)
-    files = [str(directory / RUNS / shard_name(index)) for index in indices]
-    if not files:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in (*RUN_KEY, "seed")})
-    try:
-        frame = pads.dataset(files, format="parquet").to_table().to_pandas()
-    except (OSError, pa.ArrowException) as exc:  # a sweep written before checksums
-        raise SweepError(
-            f"{directory / RUNS} holds a damaged shard ({exc}); run the same 'cisim sweep' "
-            "command again to redo it"
-        ) from None
-    if "regime" in frame.columns:
-        frame["regime"] = pd.Categorical(frame["regime"], categories=list(REGIMES))
-    return frame.sort_values(list(RUN_KEY), kind="stable", ignore_index=True)
-
-
-def _stored_experiment(directory: Path, manifest: dict[str, Any]) -> Experiment:
-    record = manifest["experiment"]
-    base_data = record.get("base_scenario")
-    base = None if base_data is None else Scenario.from_dict(base_data)
-    return Experiment.from_text(record["text"], source=record.get("file") or "<sweep>", base=base)

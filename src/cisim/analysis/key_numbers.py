@@ -1,0 +1,106 @@
+"""The key numbers of an analysis, as lines for a terminal (what ``cisim analyze`` prints).
+
+:func:`summarise_text` reads the summary :func:`cisim.analysis.analyze` writes (``analysis.json``):
+the design, the regimes overall, the largest paired effects, early prediction, the sensitivity
+indices, scenario discovery and the warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def summarise_text(results: Mapping[str, Any]) -> str:
+    """The key numbers of :func:`analyze`'s summary, as lines for a terminal."""
+    parts = [_text_header, _text_effects, _text_early, _text_sensitivity, _text_discovery]
+    lines = [line for part in parts for line in part(results)]
+    lines.extend(f"warning: {w}" for w in results.get("warnings", []))
+    return "\n".join(lines)
+
+
+def _pct(entry: Mapping[str, Any]) -> str:
+    return f"{entry['share']:.0%} [{entry['low']:.0%}, {entry['high']:.0%}]"
+
+
+def _text_header(r: Mapping[str, Any]) -> list[str]:
+    head = (
+        f"{r['kind']} design: {r['points']} points, {r['runs']} runs "
+        f"({r['replicates']} replicates), {r['horizon']} months"
+    )
+    regimes = ", ".join(
+        f"{name.replace('_', ' ')} {_pct(entry)}" for name, entry in r["overall"].items()
+    )
+    return [head, f"regimes overall (95% interval): {regimes}"] if regimes else [head]
+
+
+def _text_effects(r: Mapping[str, Any]) -> list[str]:
+    info = r.get("effects_outcome", {})
+    points = info.get("unit") == "share"  # changes in a share: percentage points
+    lines = [
+        f"  {row['parameter']} {row['low_level']} -> {row['high_level']}: {_interval(row, points)}"
+        for row in r.get("effects", [])[:5]
+    ]
+    lines += [
+        f"  {row['comparison']}: {_interval(row, points)}" for row in r.get("condition_effects", [])
+    ]
+    head = f"paired effects (95% interval) on {info.get('label', '')}:"
+    return [head, *lines] if lines else []
+
+
+def _interval(row: Mapping[str, Any], points: bool) -> str:
+    def fmt(value: float | None) -> str:
+        if value is None:
+            return "n/a"
+        return f"{100 * value:+.1f} pp" if points else f"{value:+.3g}"
+
+    return f"{fmt(row['effect'])} [{fmt(row['low'])}, {fmt(row['high'])}]"
+
+
+def _text_early(r: Mapping[str, Any]) -> list[str]:
+    if "early" not in r:
+        return []
+    aucs = ", ".join(
+        f"{row['months']} months {row['auc']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"
+        for row in r["early"]["prediction"]
+    )
+    lines = [f"early prediction of a learning journey (cross-validated AUC): {aucs}"]
+    lines.append(f"warning list (month {r['early']['warning_months']}):")
+    lines.extend(
+        f"  {i}. {row['advice']} (AUC {row['discrimination']:.2f})"
+        for i, row in enumerate(r["early"]["warning_list"][:5], start=1)
+    )
+    return lines
+
+
+def _text_sensitivity(r: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for method, keys in (("sobol", ("S1", "ST")), ("morris", ("mu_star", "sigma"))):
+        for name, result in r.get(method, {}).items():
+            lines.append(f"{method} indices of {name} (noise share {_share(result)}):")
+            for row in result["indices"]:
+                values = "  ".join(_index(row, key) for key in keys)
+                lines.append(f"  {row['parameter']}: {values}")
+    return lines
+
+
+def _share(result: Mapping[str, Any]) -> str:
+    value = result.get("noise_share")
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _index(row: Mapping[str, Any], key: str) -> str:
+    low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
+    interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+    return f"{key} {row[key]:.3f}{interval}"
+
+
+def _text_discovery(r: Mapping[str, Any]) -> list[str]:
+    d = r.get("discovery")
+    if not d:
+        return []
+    where = "; ".join(d["restrictions"]) or "no restriction"
+    return [
+        f"scenario discovery (PRIM): {where}: coverage {d['coverage']:.0%}, density "
+        f"{d['density']:.0%} (base rate {d['base_rate']:.0%})"
+    ]
