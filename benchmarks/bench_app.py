@@ -50,12 +50,12 @@ def server_side(months: int, two_worlds: bool) -> list[float]:
     import ipyvuetify as v
     import solara
 
-    from cisim.app.classroom import Classroom, Comparison
+    from cisim.app.classroom import Classroom, Twin
     from cisim.app.page import Page
     from cisim.app.world import Settings
 
     settings = Settings(seed=1, levers={"n_organisations": ORGANISATIONS})
-    classroom = Classroom(settings, Comparison("navigator") if two_worlds else None)
+    classroom = Classroom(settings, Twin("navigator") if two_worlds else None)
     _, rc = solara.render(Page(classroom=classroom))
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()  # warm up

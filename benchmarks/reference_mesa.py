@@ -7,8 +7,9 @@ dormant ties), with methods called through ``self.agents.shuffle_do(...)`` / ``d
 Python loops over the partners found through the network space, and trust held per agent in
 dictionaries keyed by partner. A ``mesa.DataCollector`` records every metric of
 ``cisim.model.metrics.REGISTRY`` each month, and :func:`run` returns the per-run outcome columns of
-``cisim.simulate``'s summary. It imports only cisim's ``Scenario`` (for parameters) and
-module-level constants, never the engine's array functions.
+``cisim.simulate``'s summary. It imports only cisim's ``Scenario`` (for parameters) and the
+coefficients the mechanisms' modules name (``ENTRY.TRUST_WEIGHT``, ...), never a function of the
+model, so a coefficient changes in one place and the two code paths stay independent.
 
 Randomness comes from the model's own ``self.rng`` (a numpy Generator seeded through
 ``super().__init__(rng=seed)``) and Mesa's ``self.random`` (the order of ``shuffle_do``); the draws
@@ -37,30 +38,17 @@ import pandas as pd
 from mesa.discrete_space import FixedAgent, Network
 
 from cisim import Scenario
-from cisim.model.mechanisms.adaptation import ADAPT_RATE, CLIMATE_RESET
-from cisim.model.mechanisms.contribution import TRUST_WEIGHT
-from cisim.model.mechanisms.entry_point import FRUSTRATION_RATE, TALK_UNDERSTANDING
-from cisim.model.mechanisms.joint_work import (
-    ASPIRATION_ADAPTATION,
-    FRUSTRATION_EASING,
-    MODE_EFFECT,
-    PROGRESS_RATE,
-    SCOPE_GROWTH,
-)
-from cisim.model.mechanisms.navigator import BROKER_CHANCE, CREDIBILITY_RECOVERY
-from cisim.model.mechanisms.setback_response import (
-    BLAME_BASE,
-    BLAMED_DECAY,
-    CLIMATE_RATE,
-    CLIMATE_START,
-    CLIMATE_WEIGHT,
-    KNOWLEDGE_TERM,
-    MODE_BLAME,
-    SALIENCE_SD,
-    TRUST_TERM,
-    UNDERSTANDING_TERM,
-)
-from cisim.model.mechanisms.trust import RECIPROCITY_WEIGHT
+from cisim.model import population as START
+from cisim.model.mechanisms import adaptation as ADAPTATION
+from cisim.model.mechanisms import community as COMMUNITY
+from cisim.model.mechanisms import contribution as CONTRIBUTION
+from cisim.model.mechanisms import entry_point as ENTRY
+from cisim.model.mechanisms import joint_work as WORK
+from cisim.model.mechanisms import membership as MEMBERSHIP
+from cisim.model.mechanisms import navigator as NAVIGATOR
+from cisim.model.mechanisms import setback_response as RESPONSE
+from cisim.model.mechanisms import trust as TRUST
+from cisim.model.mechanisms import turnover as TURNOVER
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS
 from cisim.model.regimes import REGIMES
 
@@ -142,10 +130,10 @@ class Organisation(FixedAgent):
         self.alignment = traits["alignment"]
         self.turnover = traits["turnover"]
         active = status == ACTIVE
-        self.tenure = 12 if active else 0
+        self.tenure = START.TENURE_START if active else 0
         self.representatives = 1 if active else 0
         self.onboarding = 1.0 if active else 0.0
-        self.understanding = 0.3
+        self.understanding = START.UNDERSTANDING_START
         self.contribution = 0.0
         self.frustration = 0.0
         self.blamed = 0.0
@@ -193,7 +181,11 @@ class Organisation(FixedAgent):
         return self.contribution / self.capacity if self.capacity > 0 else 0.0
 
     def effective_authority(self) -> float:
-        return self.authority * (0.5 + 0.5 * self.onboarding)
+        return self.authority * self.settled()
+
+    def settled(self) -> float:
+        """The weight its representative acts with while being onboarded."""
+        return TURNOVER.NEWCOMER_WEIGHT + (1.0 - TURNOVER.NEWCOMER_WEIGHT) * self.onboarding
 
     # ---- 1 turnover --------------------------------------------------------------------------
     def decide_turnover(self) -> None:
@@ -227,8 +219,9 @@ class Organisation(FixedAgent):
         if not self.is_active:
             return
         trust_i = self.mean_out_trust()
-        self.understanding += TALK_UNDERSTANDING * trust_i * (1.0 - self.understanding)
-        self.frustration += FRUSTRATION_RATE * (1.5 - self.alignment) * (1.0 - self.frustration)
+        self.understanding += ENTRY.TALK_UNDERSTANDING * trust_i * (1.0 - self.understanding)
+        gap = ENTRY.FRUSTRATION_ALIGNMENT - self.alignment
+        self.frustration += ENTRY.FRUSTRATION_RATE * gap * (1.0 - self.frustration)
 
     # ---- 3 contribution ----------------------------------------------------------------------
     def contribute(self) -> None:
@@ -237,37 +230,37 @@ class Organisation(FixedAgent):
             return
         m = self.model
         x = (
-            TRUST_WEIGHT * (self.mean_out_trust() - 0.5)
-            + 2.0 * (self.alignment - 0.5)
-            + 2.0 * (m.performance - m.aspiration_level)
-            + 1.5 * (m.legitimacy - 0.5)
-            - 1.5 * self.frustration
-            - min(self.blamed, 2.0)
+            CONTRIBUTION.TRUST_WEIGHT * (self.mean_out_trust() - CONTRIBUTION.TRUST_MIDPOINT)
+            + CONTRIBUTION.ALIGNMENT_WEIGHT * (self.alignment - CONTRIBUTION.ALIGNMENT_MIDPOINT)
+            + CONTRIBUTION.PERFORMANCE_WEIGHT * (m.performance - m.aspiration_level)
+            + CONTRIBUTION.LEGITIMACY_WEIGHT * (m.legitimacy - CONTRIBUTION.LEGITIMACY_MIDPOINT)
+            - CONTRIBUTION.FRUSTRATION_WEIGHT * self.frustration
+            - min(self.blamed, CONTRIBUTION.BLAMED_CAP)
         )
-        self.contribution = self.capacity * logistic(x) * (0.5 + 0.5 * self.onboarding)
+        self.contribution = self.capacity * logistic(x) * self.settled()
 
     # ---- 5 setback response ------------------------------------------------------------------
     def blame_probability(self, salience: float) -> float:
         m, sc = self.model, self.model.sc
         live = self.live_partners()
         prior_share = sum(1 for j in live if j in self.prior) / max(len(live), 1)
-        pressure = m.aspiration_level + 0.1 * sc.resources + m.shortfall
+        pressure = m.aspiration_level + RESPONSE.PRESSURE_RESOURCES * sc.resources + m.shortfall
         mediation = self.attended * m.credibility
         x = (
-            BLAME_BASE
-            + CLIMATE_WEIGHT * m.blame_climate
-            + TRUST_TERM * (0.5 - self.mean_out_trust())
-            + UNDERSTANDING_TERM * (0.5 - self.understanding)
-            + 2.0 * (0.5 - sc.data_use)
-            - KNOWLEDGE_TERM * (m.knowledge - 0.2)
-            + 1.5 * (pressure - 0.5)
-            + min(self.blamed, 2.0)
-            + 1.5 * m.contest_stakes()
-            - 2.0 * mediation
-            - 1.5 * prior_share
-            - 1.0 * sc.joint_problem_solving
-            + MODE_BLAME[m.governance]
-            + SALIENCE_SD * salience
+            RESPONSE.BLAME_BASE
+            + RESPONSE.CLIMATE_WEIGHT * m.blame_climate
+            + RESPONSE.TRUST_TERM * (0.5 - self.mean_out_trust())
+            + RESPONSE.UNDERSTANDING_TERM * (0.5 - self.understanding)
+            + RESPONSE.DATA_TERM * (0.5 - sc.data_use)
+            - RESPONSE.KNOWLEDGE_TERM * (m.knowledge - RESPONSE.KNOWLEDGE_MIDPOINT)
+            + RESPONSE.PRESSURE_TERM * (pressure - RESPONSE.PRESSURE_MIDPOINT)
+            + min(self.blamed, RESPONSE.BLAMED_CAP)
+            + RESPONSE.CONTEST_TERM * m.contest_stakes()
+            - RESPONSE.MEDIATION_TERM * mediation
+            - RESPONSE.PRIOR_TERM * prior_share
+            - RESPONSE.JOINT_TERM * sc.joint_problem_solving
+            + RESPONSE.MODE_BLAME[m.governance]
+            + RESPONSE.SALIENCE_SD * salience
         )
         return logistic(x)
 
@@ -283,7 +276,7 @@ class Organisation(FixedAgent):
         """The live partner this organisation blames: the least trusted, with some noise."""
         best, best_score = None, -math.inf
         for j in self.live_partners():
-            score = (1.0 - self.trust[j]) + 0.5 * self.model.rng.random()
+            score = (1.0 - self.trust[j]) + RESPONSE.TARGET_NOISE * self.model.rng.random()
             if score > best_score:
                 best, best_score = j, score
         return best
@@ -295,7 +288,7 @@ class Organisation(FixedAgent):
         for j in self.live_partners():
             commit = j.contribution / j.capacity if j.capacity > 0 else 0.0
             t = self.trust[j]
-            e = self.experience.get(j, 0.0) + RECIPROCITY_WEIGHT * (commit - t)
+            e = self.experience.get(j, 0.0) + TRUST.RECIPROCITY_WEIGHT * (commit - t)
             if e > 0:
                 t = t + sc.trust_build_rate * e * (1.0 - t)
             else:
@@ -314,20 +307,20 @@ class Organisation(FixedAgent):
         return (
             (1.0 - self.onboarding)
             + self.blamed
-            + 2.0 * max(0.5 - self.mean_out_trust(), 0.0)
-            + 0.5 * self.frustration
-            + 0.01 * self.model.rng.random()
+            + NAVIGATOR.NEED_TRUST * max(NAVIGATOR.NEED_TRUST_BELOW - self.mean_out_trust(), 0.0)
+            + NAVIGATOR.NEED_FRUSTRATION * self.frustration
+            + NAVIGATOR.NEED_JITTER * self.model.rng.random()
         )
 
     def choose_brokered(self) -> None:
         """With some chance, pick one dormant tie to an active member (another sector preferred)."""
         self._brokered = None
-        if self.model.rng.random() >= BROKER_CHANCE:
+        if self.model.rng.random() >= NAVIGATOR.BROKER_CHANCE:
             return
         best_score = -math.inf
         for j in self.partners():
             if j in self.dormant and j.is_active:
-                score = self.model.rng.random() + 0.5 * (j.sector != self.sector)
+                score = self.model.rng.random() + NAVIGATOR.OTHER_SECTOR * (j.sector != self.sector)
                 if score > best_score:
                     self._brokered, best_score = j, score
 
@@ -345,23 +338,24 @@ class Organisation(FixedAgent):
             return
         value = 0.5 * (m.legitimacy + m.progress)
         x = (
-            2.5 * (self.frustration - 0.5)
-            + min(self.blamed, 1.0)
-            - 3.0 * (value - 0.3)
-            - 2.0 * (self.alignment - 0.5)
+            MEMBERSHIP.FRUSTRATION_EXIT * (self.frustration - MEMBERSHIP.FRUSTRATION_MIDPOINT)
+            + min(self.blamed, MEMBERSHIP.BLAMED_CAP)
+            - MEMBERSHIP.VALUE_EXIT * (value - MEMBERSHIP.VALUE_MIDPOINT)
+            - MEMBERSHIP.ALIGNMENT_EXIT * (self.alignment - MEMBERSHIP.ALIGNMENT_MIDPOINT)
         )
-        self._exit = m.rng.random() < min(0.5, sc.exit_base_rate * math.exp(x))
+        self._exit = m.rng.random() < min(MEMBERSHIP.EXIT_CAP, sc.exit_base_rate * math.exp(x))
 
     def consider_joining(self) -> None:
         m = self.model
         if self.status != CANDIDATE or not m.alive:
             return
-        hazard = m.sc.join_base_rate * m.legitimacy * (1.0 if m.entry_found else 1.0 / 3.0)
+        factor = 1.0 if m.entry_found else MEMBERSHIP.JOIN_BEFORE_ENTRY
+        hazard = m.sc.join_base_rate * m.legitimacy * factor
         if m.rng.random() < hazard:
             self.status = ACTIVE
             self.onboarding = 0.0
             self.tenure = 0
-            self.understanding = 0.2
+            self.understanding = MEMBERSHIP.NEWCOMER_UNDERSTANDING
             self.representatives += 1
 
 
@@ -406,20 +400,21 @@ class CollaborationReference(mesa.Model):
         self.entry_found = sc.entry_point == "designed"
         self.entry_month = 0 if self.entry_found else -1
         self.first_win_month = -1
-        self.task_scope = 0.25 + 0.3 * sc.aspiration
+        self.task_scope = START.SCOPE_START + START.SCOPE_ASPIRATION * sc.aspiration
         self.task_effort = 0.0
         self.task_months = 0
-        self.aspiration_level = 0.25 + 0.4 * sc.aspiration
+        self.aspiration_level = START.ASPIRATION_START + START.ASPIRATION_WEIGHT * sc.aspiration
         self.performance = self.aspiration_level
         self.shortfall = 0.0
         self.progress = 0.0
         self.self_assigned = sc.authority_source == "self_assigned"
-        self.legitimacy = 0.5 + (0.0 if self.self_assigned else 0.1)
-        self.support = 0.2 + 0.3 * sc.community_engagement
-        self.knowledge = 0.2
-        self.operational_capacity = 0.3
-        self.conflict = 0.1 * sc.authority_contest
-        self.blame_climate = CLIMATE_START
+        mandate = 0.0 if self.self_assigned else COMMUNITY.LEGITIMACY_MANDATE
+        self.legitimacy = START.LEGITIMACY_START + mandate
+        self.support = START.SUPPORT_START + START.SUPPORT_ENGAGEMENT * sc.community_engagement
+        self.knowledge = START.KNOWLEDGE_START
+        self.operational_capacity = START.CAPACITY_START
+        self.conflict = START.CONFLICT_START * sc.authority_contest
+        self.blame_climate = RESPONSE.CLIMATE_START
         self.governance = GOVERNANCE.index(sc.governance_mode)
         self.credibility = sc.navigator_credibility if sc.navigator > 0 else 0.0
         self.setbacks_in_row = 0
@@ -429,7 +424,8 @@ class CollaborationReference(mesa.Model):
         self.learning_now = self.blame_now = 0
         self.reputation: dict[Organisation, float] = {}
         self.initial_members = self.n_active()
-        self.threshold = max(2, math.ceil(sc.dissolution_share * self.initial_members - 1e-9))
+        share = sc.dissolution_share
+        self.threshold = max(MEMBERSHIP.MIN_MEMBERS, math.ceil(share * self.initial_members - 1e-9))
 
         self.navigator_activity = 0
         self.datacollector = mesa.DataCollector(
@@ -610,7 +606,8 @@ class CollaborationReference(mesa.Model):
         return float(self.alive)
 
     def contest_stakes(self) -> float:
-        return self.sc.authority_contest * (0.25 + 1.5 * self.sc.resources)
+        money = RESPONSE.CONTEST_MONEY * self.sc.resources
+        return self.sc.authority_contest * (RESPONSE.CONTEST_BASE + money)
 
     # ---- the month -----------------------------------------------------------------------------
     def step(self) -> None:
@@ -644,12 +641,13 @@ class CollaborationReference(mesa.Model):
         sc = self.sc
         act = self.active_agents()
         agency = sum(a.effective_authority() for a in act) / len(act) if act else 0.0
-        agency = min(1.0, agency * (1.25 if self.self_assigned else 1.0))
+        agency = min(1.0, agency * (ENTRY.SELF_ASSIGNED_BOOST if self.self_assigned else 1.0))
+        diversity = entropy_diversity([a.sector for a in act])
         x = (
-            2.0 * (entropy_diversity([a.sector for a in act]) - 0.6)
-            + 4.0 * (self.mean_live_trust() - 0.5)
-            + 3.0 * (agency - 0.5)
-            + 2.0 * (sc.community_engagement - 0.3)
+            ENTRY.DIVERSITY_WEIGHT * (diversity - ENTRY.DIVERSITY_MIDPOINT)
+            + ENTRY.TRUST_WEIGHT * (self.mean_live_trust() - ENTRY.TRUST_MIDPOINT)
+            + ENTRY.AGENCY_WEIGHT * (agency - ENTRY.AGENCY_MIDPOINT)
+            + ENTRY.OUTWARD_WEIGHT * (sc.community_engagement - ENTRY.OUTWARD_MIDPOINT)
         )
         hazard = 0.0 if sc.entry_point == "none" else min(1.0, sc.entry_base_rate * math.exp(x))
         if self.rng.random() < hazard:
@@ -671,14 +669,20 @@ class CollaborationReference(mesa.Model):
         else:
             effort = present = understanding = 0.0
         base = (
-            0.35 * effort + 0.2 * present + 0.25 * understanding + 0.2 * self.operational_capacity
+            WORK.EFFORT_WEIGHT * effort
+            + WORK.AUTHORITY_WEIGHT * present
+            + WORK.UNDERSTANDING_WEIGHT * understanding
+            + WORK.CAPACITY_WEIGHT * self.operational_capacity
         )
-        synergy = 1.0 + 0.6 * sc.joint_problem_solving * entropy_diversity([a.sector for a in act])
-        targeting = 0.8 + 0.4 * sc.data_use * (0.5 + 0.5 * self.knowledge)
-        community_time = 1.0 - 0.15 * sc.community_engagement
-        money = 0.6 * sc.resources * self.operational_capacity
-        out = (base * synergy * targeting * community_time + money) * (1.0 - 0.5 * self.conflict)
-        return out * MODE_EFFECT[self.governance]
+        diversity = entropy_diversity([a.sector for a in act])
+        synergy = 1.0 + WORK.SYNERGY * sc.joint_problem_solving * diversity
+        knowing = WORK.KNOWLEDGE_FLOOR + (1.0 - WORK.KNOWLEDGE_FLOOR) * self.knowledge
+        targeting = WORK.TARGETING_BASE + WORK.TARGETING_DATA * sc.data_use * knowing
+        community_time = 1.0 - WORK.COMMUNITY_TIME * sc.community_engagement
+        money = WORK.MONEY_WEIGHT * sc.resources * self.operational_capacity
+        drag = 1.0 - WORK.CONFLICT_DRAG * self.conflict
+        out = (base * synergy * targeting * community_time + money) * drag
+        return out * WORK.MODE_EFFECT[self.governance]
 
     def joint_work(self) -> None:
         sc = self.sc
@@ -689,41 +693,42 @@ class CollaborationReference(mesa.Model):
         self.task_effort += self.task_output()
         self.task_months += 1
         for a in self.agents:
-            a.frustration *= FRUSTRATION_EASING
+            a.frustration *= WORK.FRUSTRATION_EASING
         if self.task_months < sc.review_months:
             return
-        noise = sc.outcome_noise * (1.0 - 0.3 * sc.data_use) * self.rng.standard_normal()
+        noise = sc.outcome_noise * (1.0 - WORK.DATA_NOISE_REDUCTION * sc.data_use)
+        noise *= self.rng.standard_normal()
         y = self.task_effort / self.task_months + noise
         win, setback = y >= self.task_scope, y < self.aspiration_level
         self.reviewed_now, self.won_now, self.setback_now = True, win, setback
         if win:
-            self.progress += PROGRESS_RATE * min(y, 1.0) * (1.0 - self.progress)
+            self.progress += WORK.PROGRESS_RATE * min(y, 1.0) * (1.0 - self.progress)
             self.wins += 1
             if self.first_win_month < 0:
                 self.first_win_month = self.month
             for a in self.active_agents():  # small wins: a good experience of every partner
                 for j in a.live_partners():
                     a.experience[j] = a.experience.get(j, 0.0) + 1.0
-            self.task_scope = min(1.0, self.task_scope * SCOPE_GROWTH)
+            self.task_scope = min(1.0, self.task_scope * WORK.SCOPE_GROWTH)
             for a in self.agents:
-                a.frustration *= 0.7
+                a.frustration *= WORK.WIN_RELIEF
         if setback:
             for a in self.active_agents():
-                a.frustration += 0.1 * (1.0 - a.frustration)
+                a.frustration += WORK.SETBACK_FRUSTRATION * (1.0 - a.frustration)
             self.setbacks_in_row += 1
             self.shortfall = self.aspiration_level - y
         else:
             self.setbacks_in_row = 0
         self.performance = y
-        level = self.aspiration_level + ASPIRATION_ADAPTATION * (y - self.aspiration_level)
-        self.aspiration_level = min(1.5, max(0.0, level))
+        level = self.aspiration_level + WORK.ASPIRATION_ADAPTATION * (y - self.aspiration_level)
+        self.aspiration_level = min(WORK.ASPIRATION_MAX, max(0.0, level))
         self.task_effort = 0.0
         self.task_months = 0
 
     def setback_response(self) -> None:
         sc = self.sc
         for a in self.agents:
-            a.blamed *= BLAMED_DECAY
+            a.blamed *= RESPONSE.BLAMED_DECAY
         n = max(self.n_active(), 1)
         self.blame_now = self.learning_now = 0
         if not self.setback_now:
@@ -752,9 +757,9 @@ class CollaborationReference(mesa.Model):
                     k.experience[x] = k.experience.get(x, 0.0) - spill * severity
         for j, count in blamed_count.items():
             j.blamed += count
-            j.frustration += 0.1 * (1.0 - j.frustration)
+            j.frustration += RESPONSE.BLAMED_FRUSTRATION * (1.0 - j.frustration)
         for a in learners:
-            a.understanding += 0.15 * (1.0 - a.understanding)
+            a.understanding += RESPONSE.LEARNING_RATE * (1.0 - a.understanding)
             for k in a.live_partners():  # every partner of a learner sees it learn
                 k.experience[a] = k.experience.get(a, 0.0) + 1.0
         self.blame_now, self.learning_now = len(blamers), len(learners)
@@ -762,17 +767,18 @@ class CollaborationReference(mesa.Model):
         self.learning_total += self.learning_now
         b_share, l_share = self.blame_now / n, self.learning_now / n
         oc = self.operational_capacity
+        gain = RESPONSE.CAPACITY_GAIN * l_share * (1 - oc)
         self.operational_capacity = min(
-            1.0, max(0.0, oc + 0.1 * l_share * (1 - oc) - 0.15 * b_share * oc)
+            1.0, max(0.0, oc + gain - RESPONSE.CAPACITY_LOSS * b_share * oc)
         )
-        self.task_scope *= 1.0 - 0.15 * l_share
-        self.blame_climate = min(
-            1.0, max(0.0, self.blame_climate + CLIMATE_RATE * (b_share - self.blame_climate))
-        )
+        self.task_scope *= 1.0 - RESPONSE.RESCOPE * l_share
+        climate = self.blame_climate + RESPONSE.CLIMATE_RATE * (b_share - self.blame_climate)
+        self.blame_climate = min(1.0, max(0.0, climate))
         c = self.conflict
-        self.conflict = min(1.0, max(0.0, c + 0.3 * b_share * self.contest_stakes() * (1 - c)))
+        feed = RESPONSE.CONFLICT_FEED * b_share * self.contest_stakes() * (1 - c)
+        self.conflict = min(1.0, max(0.0, c + feed))
         if sc.navigator > 0:
-            self.credibility *= 1.0 - 0.1 * b_share
+            self.credibility *= 1.0 - RESPONSE.CREDIBILITY_LOSS * b_share
 
     def trust_update(self) -> None:
         self.agents.do("update_trust")
@@ -800,52 +806,66 @@ class CollaborationReference(mesa.Model):
         for a in act:  # repair: a good experience on every live tie touching an attended member
             for j in a.live_partners():
                 if a.attended or j.attended:
-                    a.experience[j] = a.experience.get(j, 0.0) + 0.5 * self.credibility
+                    repair = NAVIGATOR.REPAIR * self.credibility
+                    a.experience[j] = a.experience.get(j, 0.0) + repair
         for a in attended:
-            a.frustration *= 0.8
+            a.frustration *= NAVIGATOR.PACE
         for a in attended:  # every attended member chooses from the ties as they were ...
             a.choose_brokered()
         for a in attended:  # ... then the chosen ties become live
             a.broker()
-        self.credibility += CREDIBILITY_RECOVERY * (sc.navigator_credibility - self.credibility)
+        recovery = NAVIGATOR.CREDIBILITY_RECOVERY
+        self.credibility += recovery * (sc.navigator_credibility - self.credibility)
 
     def community(self) -> None:
         sc = self.sc
         ce = sc.community_engagement
-        support = self.support + 0.05 * ce * (1 - self.support) - 0.01 * self.support
+        support = (
+            self.support
+            + COMMUNITY.SUPPORT_GROWTH * ce * (1 - self.support)
+            - COMMUNITY.SUPPORT_DECAY * self.support
+        )
         know = (
             self.knowledge
-            + 0.03 * ce * (1 - self.knowledge)
-            + 0.05 * sc.data_use * self.reviewed_now * (1 - self.knowledge)
+            + COMMUNITY.KNOWLEDGE_FROM_COMMUNITY * ce * (1 - self.knowledge)
+            + COMMUNITY.KNOWLEDGE_FROM_DATA * sc.data_use * self.reviewed_now * (1 - self.knowledge)
         )
         target = (
-            0.2
-            + 0.3 * support
-            + 0.5 * self.progress
-            - 0.3 * self.conflict
-            + 0.1 * (not self.self_assigned)
+            COMMUNITY.LEGITIMACY_BASE
+            + COMMUNITY.LEGITIMACY_SUPPORT * support
+            + COMMUNITY.LEGITIMACY_PROGRESS * self.progress
+            - COMMUNITY.LEGITIMACY_CONFLICT * self.conflict
+            + COMMUNITY.LEGITIMACY_MANDATE * (not self.self_assigned)
         )
-        self.legitimacy += 0.05 * (min(1.0, max(0.0, target)) - self.legitimacy)
+        gap = min(1.0, max(0.0, target)) - self.legitimacy
+        self.legitimacy += COMMUNITY.LEGITIMACY_RATE * gap
         self.support, self.knowledge = support, know
 
     def adaptation(self) -> None:
         sc = self.sc
         act = self.active_agents()
         mean_frustration = sum(a.frustration for a in act) / len(act) if act else 0.0
-        long_talk = not self.entry_found and self.month >= 12 and mean_frustration > 0.5
-        stuck = self.setbacks_in_row >= 2 or self.conflict > 0.4 or long_talk
-        if stuck and self.rng.random() < ADAPT_RATE * sc.adaptability:
+        long_talk = (
+            not self.entry_found
+            and self.month >= ADAPTATION.STUCK_TALK_MONTHS
+            and mean_frustration > ADAPTATION.STUCK_TALK_FRUSTRATION
+        )
+        stuck = (
+            self.setbacks_in_row >= ADAPTATION.STUCK_SETBACKS
+            or self.conflict > ADAPTATION.STUCK_CONFLICT
+            or long_talk
+        )
+        if stuck and self.rng.random() < ADAPTATION.ADAPT_RATE * sc.adaptability:
             self.governance = (self.governance + 1 + (self.rng.random() < 0.5)) % 3
-            self.conflict *= 0.5
+            self.conflict *= ADAPTATION.CONFLICT_RESET
             if self.entry_found:
-                self.task_scope *= 0.8
-            self.blame_climate *= CLIMATE_RESET
+                self.task_scope *= ADAPTATION.RESCOPE
+            self.blame_climate *= ADAPTATION.CLIMATE_RESET
             self.setbacks_in_row = 0
             for a in self.agents:
-                a.frustration *= 0.8
-        flare = (
-            0.02 * sc.authority_contest * sc.resources * (1 - self.conflict) - 0.01 * self.conflict
-        )
+                a.frustration *= ADAPTATION.FRUSTRATION_RESET
+        contested = ADAPTATION.CONFLICT_FLARE * sc.authority_contest * sc.resources
+        flare = contested * (1 - self.conflict) - ADAPTATION.CONFLICT_FADE * self.conflict
         self.conflict = min(1.0, max(0.0, self.conflict + flare))
 
     def membership(self) -> None:

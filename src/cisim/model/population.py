@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cisim.model import network
+from cisim.model.mechanisms.community import LEGITIMACY_MANDATE
 from cisim.model.mechanisms.setback_response import CLIMATE_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
@@ -34,6 +35,17 @@ from cisim.model.state import (
     State,
 )
 from cisim.model.streams import Stream, init_generator, stream_keys
+
+# The collaboration at the start (ODD element 5)
+TENURE_START = 12  # months the first representatives have been at the table
+UNDERSTANDING_START = 0.3  # each member's grasp of the shared problem
+SCOPE_START, SCOPE_ASPIRATION = 0.25, 0.3  # the first task: 0.25 + 0.3 aspiration
+ASPIRATION_START, ASPIRATION_WEIGHT = 0.25, 0.4  # the aspiration level: 0.25 + 0.4 aspiration
+LEGITIMACY_START = 0.5  # plus LEGITIMACY_MANDATE when authority is granted
+SUPPORT_START, SUPPORT_ENGAGEMENT = 0.2, 0.3  # community support: 0.2 + 0.3 engagement
+KNOWLEDGE_START = 0.2  # knowledge of what works
+CAPACITY_START = 0.3  # operational capacity
+CONFLICT_START = 0.1  # open conflict, times authority_contest
 
 
 @dataclass(frozen=True)
@@ -386,10 +398,10 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         capacity=traits[1],
         alignment=traits[2],
         turnover=traits[3],
-        tenure=np.where(status == ACTIVE, 12, 0).astype(np.int64),
+        tenure=np.where(status == ACTIVE, TENURE_START, 0).astype(np.int64),
         representatives=(status == ACTIVE).astype(np.int64),
         onboarding=np.where(status == ACTIVE, 1.0, 0.0),
-        understanding=np.full((R, N), 0.3),
+        understanding=np.full((R, N), UNDERSTANDING_START),
         contribution=zeros_rn.copy(),
         frustration=zeros_rn.copy(),
         blamed=zeros_rn.copy(),
@@ -412,18 +424,19 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         entry_found=designed.copy(),
         entry_month=np.where(designed, 0, -1).astype(np.int64),
         first_win_month=np.full(R, -1, dtype=np.int64),
-        task_scope=0.25 + 0.3 * p.aspiration,
+        task_scope=SCOPE_START + SCOPE_ASPIRATION * p.aspiration,
         task_effort=zeros_r.copy(),
         task_months=np.zeros(R, dtype=np.int64),
-        aspiration_level=0.25 + 0.4 * p.aspiration,
-        performance=0.25 + 0.4 * p.aspiration,
+        aspiration_level=ASPIRATION_START + ASPIRATION_WEIGHT * p.aspiration,
+        performance=ASPIRATION_START + ASPIRATION_WEIGHT * p.aspiration,
         shortfall=zeros_r.copy(),
         progress=zeros_r.copy(),
-        legitimacy=0.5 + np.where(p.authority_source == SELF_ASSIGNED, 0.0, 0.1),  # granted: +0.1
-        support=0.2 + 0.3 * p.community_engagement,
-        knowledge=np.full(R, 0.2),
-        operational_capacity=np.full(R, 0.3),
-        conflict=0.1 * p.authority_contest,
+        legitimacy=LEGITIMACY_START
+        + np.where(p.authority_source == SELF_ASSIGNED, 0.0, LEGITIMACY_MANDATE),
+        support=SUPPORT_START + SUPPORT_ENGAGEMENT * p.community_engagement,
+        knowledge=np.full(R, KNOWLEDGE_START),
+        operational_capacity=np.full(R, CAPACITY_START),
+        conflict=CONFLICT_START * p.authority_contest,
         blame_climate=np.full(R, CLIMATE_START),
         governance=p.governance_mode.copy(),
         governance_changes=np.zeros(R, dtype=np.int64),

@@ -17,40 +17,47 @@ in turn; the engine runs it on every row (:mod:`cisim.engine.step`). To add a me
 module and call it there (``docs/extending.md``).
 """
 
+from types import ModuleType
 from typing import Any
 
 from cisim.model.compiled import inline
-from cisim.model.mechanisms.adaptation import adaptation
-from cisim.model.mechanisms.community import community
-from cisim.model.mechanisms.contribution import contribution
-from cisim.model.mechanisms.entry_point import entry_point
-from cisim.model.mechanisms.joint_work import joint_work
-from cisim.model.mechanisms.membership import membership
-from cisim.model.mechanisms.navigator import navigator
-from cisim.model.mechanisms.setback_response import setback_response
-from cisim.model.mechanisms.trust import trust
-from cisim.model.mechanisms.turnover import turnover
+from cisim.model.mechanisms import (
+    adaptation,
+    community,
+    contribution,
+    entry_point,
+    joint_work,
+    membership,
+    navigator,
+    setback_response,
+    trust,
+    turnover,
+)
 
 
 @inline
 def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """One month of row ``r``: every mechanism in turn, in the ODD's order (element 3)."""
-    turnover(s, p, r, month, w)
-    entry_point(s, p, r, month, w)
-    contribution(s, p, r, month, w)
-    joint_work(s, p, r, month, w)
-    setback_response(s, p, r, month, w)
-    trust(s, p, r, month, w)
-    navigator(s, p, r, month, w)
-    community(s, p, r, month, w)
-    adaptation(s, p, r, month, w)
-    membership(s, p, r, month, w)
+    turnover.turnover(s, p, r, month, w)
+    entry_point.entry_point(s, p, r, month, w)
+    contribution.contribution(s, p, r, month, w)
+    joint_work.joint_work(s, p, r, month, w)
+    setback_response.setback_response(s, p, r, month, w)
+    trust.trust(s, p, r, month, w)
+    navigator.navigator(s, p, r, month, w)
+    community.community(s, p, r, month, w)
+    adaptation.adaptation(s, p, r, month, w)
+    membership.membership(s, p, r, month, w)
 
 
 def _called_by(step: Any) -> tuple[Any, ...]:
-    """The mechanisms ``step`` calls, in the order it first calls them."""
-    names = step.py_func.__code__.co_names
-    return tuple(globals()[n] for n in names if getattr(globals().get(n), "py_func", None))
+    """The mechanisms ``step`` calls (``module.mechanism``), in the order it calls them."""
+    found = []
+    for name in step.py_func.__code__.co_names:
+        module = globals().get(name)
+        if isinstance(module, ModuleType) and hasattr(module, name):
+            found.append(getattr(module, name))
+    return tuple(found)
 
 
 #: The mechanisms in the order :func:`monthly_step` calls them.
