@@ -28,6 +28,7 @@ Mesa 3.5's ``batch_run`` passes its ``rng=[...]`` values as ``seed=`` because th
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import fields
 from functools import partial
@@ -44,7 +45,7 @@ from numpy.typing import NDArray
 from cisim import engine
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
-from cisim.model.parameters import SECTORS
+from cisim.model.parameters import SECTORS, SPECS
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
 from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED, State
@@ -56,28 +57,6 @@ ROW = 0
 
 #: Bits of a freshly drawn engine seed (a non-negative int64).
 SEED_BITS = 63
-
-#: Scenario parameters the model takes as keyword arguments (``None`` keeps the scenario's value).
-OVERRIDABLE: tuple[str, ...] = (
-    "n_organisations",
-    "initial_trust",
-    "authority",
-    "authority_source",
-    "turnover",
-    "prior_ties",
-    "navigator",
-    "navigator_capacity",
-    "entry_point",
-    "community_engagement",
-    "data_use",
-    "joint_problem_solving",
-    "aspiration",
-    "resources",
-    "authority_contest",
-    "governance_mode",
-    "adaptability",
-    "horizon_months",
-)
 
 STATUS_NAMES: dict[int, str] = {
     ABSENT: "absent",
@@ -420,3 +399,11 @@ def _data_collector() -> mesa.DataCollector:
     # attrgetter, not attribute strings: Mesa wraps strings in a local closure that cannot pickle
     agent_reporters = {name: attrgetter(attr) for name, attr in AGENT_REPORTERS.items()}
     return mesa.DataCollector(model_reporters=reporters, agent_reporters=agent_reporters)
+
+
+#: Scenario parameters the model takes as keyword arguments (``None`` keeps the scenario's value):
+#: the keywords of :class:`CollaborationModel` that name a parameter of
+#: :data:`cisim.model.parameters.SPECS`, in the signature's order.
+OVERRIDABLE: tuple[str, ...] = tuple(
+    name for name in inspect.signature(CollaborationModel).parameters if name in SPECS
+)
