@@ -1,4 +1,4 @@
-"""One definition of each parameter and metric: every place that lists them agrees with the registry.
+"""One definition of each parameter and metric: every listing of them agrees with the registry.
 
 The parameter registry is :data:`cisim.model.parameters.SPECS`. A parameter added there and not in
 :class:`cisim.Scenario` (or the other way round), a Mesa keyword that is not a parameter or is
@@ -48,7 +48,7 @@ def test_registry__every_default_is_valid_and_of_its_kind():
 
 
 def test_registry__the_compiled_parameters_are_every_scalar_parameter():
-    assert PARAMETERS == tuple(n for n, s in SPECS.items() if s.kind != "mapping")
+    assert tuple(n for n, s in SPECS.items() if s.kind != "mapping") == PARAMETERS
     p = build_params([RunSpec(Scenario(authority_source="self_assigned"), 0, 0)])
     assert Params._fields == PARAMETERS
     for name, values in zip(PARAMETERS, p, strict=True):
