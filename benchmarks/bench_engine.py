@@ -18,8 +18,7 @@ What is measured:
 
 1. **Sizes.** For N = 20, 60, 200, 1,000, 5,000 organisations over the default horizon
    (120 months): ``cisim.simulate`` (initialisation, the compiled run and the tables, each
-   timed), the same batch through the array implementation of the mechanisms
-   (``engine.run_arrays``), and the Mesa reference (``benchmarks/reference_mesa.py``); runs/s,
+   timed) and the Mesa reference (``benchmarks/reference_mesa.py``); runs/s,
    organisation-months/s, ratios, peak memory.
 2. **Single runs.** One run of 1,000 organisations (engine against reference) and one run of
    2,000 organisations (wall time).
@@ -28,7 +27,8 @@ What is measured:
    ties per organisation (``mean_degree`` 2 to 16 at N = 200) and horizon (60 to 480 months).
 5. **Where the time goes.** The phases of ``simulate`` at N = 60, and each compiled mechanism's
    cost per replicate-month (the processor's cycle counter read between the mechanisms in a
-   driver that mirrors ``kernel._run_rows``; its total is given next to the plain step's).
+   driver that is ``cisim.engine.step.run_rows`` with the schedule written out; its total is
+   given next to the plain run's).
 6. **Two cores.** 1,000 runs at N = 60 on two processes, engine and reference.
 7. **Sweeps** (full mode only). ``cisim sweep experiments/sensitivity.toml --workers 2`` (76,800
    runs) and a 100,000-run Latin hypercube sweep: wall time and the peak resident memory of the
@@ -66,20 +66,20 @@ ROOT = HERE.parent
 DOC = ROOT / "docs" / "performance.md"
 FIGURE = ROOT / "docs" / "figures" / "performance" / "cost.png"
 
-# (organisations, engine replicates, array-engine replicates, reference runs)
+# (organisations, engine replicates, reference runs)
 SIZES_FULL = [
-    (20, 1000, 100, 20),
-    (60, 1000, 100, 10),
-    (200, 200, 20, 3),
-    (1000, 20, 2, 1),
-    (5000, 4, 1, 1),
+    (20, 1000, 20),
+    (60, 1000, 10),
+    (200, 200, 3),
+    (1000, 20, 1),
+    (5000, 4, 1),
 ]
 SIZES_QUICK = [
-    (20, 200, 20, 3),
-    (60, 200, 20, 2),
-    (200, 40, 4, 1),
-    (1000, 4, 1, 1),
-    (5000, 1, 0, 0),
+    (20, 200, 3),
+    (60, 200, 2),
+    (200, 40, 1),
+    (1000, 4, 1),
+    (5000, 1, 0),
 ]
 BATCH_FULL = [(1, 50), (10, 200), (100, 500), (500, 1000), (1000, 1000)]
 BATCH_QUICK = [(1, 20), (10, 50), (100, 200)]
@@ -124,8 +124,8 @@ class _Clock:
         self.cpu = time.process_time() - self.cpu
 
 
-def _simulate_phases(sc: Any, replicates: int, batch_size: int, arrays: bool = False) -> dict:
-    """``cisim.simulate`` phase by phase (or with the array engine), each phase timed."""
+def _simulate_phases(sc: Any, replicates: int, batch_size: int) -> dict:
+    """``cisim.simulate`` phase by phase, each phase timed."""
     from cisim import engine
     from cisim.model.metrics import REGISTRY
     from cisim.model.population import RunSpec, build_state
@@ -134,13 +134,12 @@ def _simulate_phases(sc: Any, replicates: int, batch_size: int, arrays: bool = F
     t = {"init_cpu": 0.0, "run_cpu": 0.0, "init_wall": 0.0, "run_wall": 0.0}
     numbers = np.arange(replicates)
     parts: dict[str, list[np.ndarray]] = {name: [] for name in REGISTRY}
-    run = engine.run_arrays if arrays else engine.run
     for i in range(0, replicates, batch_size):
         specs = [RunSpec(sc, 1, int(k)) for k in numbers[i : i + batch_size]]
         with _Clock() as c1:
             state, params = build_state(specs)
         with _Clock() as c2:
-            out = run(state, params, sc.horizon_months)
+            out = engine.run(state, params, sc.horizon_months)
         t["init_cpu"] += c1.cpu
         t["init_wall"] += c1.wall
         t["run_cpu"] += c2.cpu
@@ -161,15 +160,10 @@ def _work_engine(spec: dict[str, Any]) -> dict[str, Any]:
     from cisim.study.simulate import DEFAULT_BATCH
 
     sc = _scenario(spec["n"], spec.get("mean_degree"), spec.get("horizon"))
-    _simulate_phases(sc, 1, 1, spec.get("arrays", False))  # imports, numba cache, lazy setup
+    _simulate_phases(sc, 1, 1)  # imports, numba cache, lazy setup
     base = _maxrss_mib()
     reps = [
-        _simulate_phases(
-            sc,
-            spec["replicates"],
-            spec.get("batch_size") or DEFAULT_BATCH,
-            spec.get("arrays", False),
-        )
+        _simulate_phases(sc, spec["replicates"], spec.get("batch_size") or DEFAULT_BATCH)
         for _ in range(spec["repeats"])
     ]
     med = {k: statistics.median(r[k] for r in reps) for k in reps[0]}
@@ -204,11 +198,13 @@ def _work_single(spec: dict[str, Any]) -> dict[str, Any]:
 def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     """Where the compiled step's time goes, nanoseconds per replicate-month.
 
-    A driver that is :func:`cisim.engine.kernel._run_rows` line for line, compiled the same way,
-    reads the processor's cycle counter between the mechanisms (and around the metrics, which also
-    find the next month's masks); cycles become nanoseconds by the driver's own wall time.
-    Reading the counter costs a few nanoseconds a segment, so the segments add up to slightly
-    more than the uninstrumented step, which is also reported.
+    A driver that is :func:`cisim.engine.step.run_rows` with the schedule
+    (:func:`cisim.model.mechanisms.monthly_step`) written out, compiled the same way, reads the
+    processor's cycle counter between the mechanisms (and around the metrics, which also find the
+    next month's masks); cycles become nanoseconds by the driver's own wall time. Reading the
+    counter costs a few nanoseconds a segment, so the segments add up to slightly more than the
+    uninstrumented run, which is also reported. The driver's metrics must equal the run's, and its
+    mechanisms are checked against the schedule, so it cannot drift from the model unnoticed.
     """
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return {"skipped": f"needs x86-64's cycle counter, not {platform.machine()}"}
@@ -216,9 +212,40 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
     from llvmlite import ir
     from numba.core.extending import intrinsic
 
-    from cisim.engine import kernel
+    from cisim import engine
+    from cisim.engine.step import adjacency, run_rows
+    from cisim.model.compiled import work
+    from cisim.model.mechanisms import (
+        SCHEDULE,
+        adaptation,
+        community,
+        contribution,
+        entry_point,
+        joint_work,
+        membership,
+        navigator,
+        setback_response,
+        trust,
+        turnover,
+    )
+    from cisim.model.metrics import REGISTRY, measure_row
     from cisim.model.population import RunSpec, build_state
-    from cisim.model.streams import Stream, normal
+    from cisim.model.streams import SHOCKS, normal
+
+    driven_mechanisms = (
+        turnover.turnover,
+        entry_point.entry_point,
+        contribution.contribution,
+        joint_work.joint_work,
+        setback_response.setback_response,
+        trust.trust,
+        navigator.navigator,
+        community.community,
+        adaptation.adaptation,
+        membership.membership,
+    )
+    if driven_mechanisms != SCHEDULE:
+        raise RuntimeError("the instrumented driver no longer calls the schedule's mechanisms")
 
     @intrinsic
     def cycles(typingctx: Any) -> Any:
@@ -231,34 +258,34 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
         return numba.types.uint64(), codegen
 
     @numba.njit(_nrt=False)
-    def driven(s: Any, p: Any, month: int, zo: Any, zs: Any, out: Any, w: Any, tm: Any) -> None:
+    def driven(s: Any, p: Any, month: int, shocks: Any, out: Any, w: Any, tm: Any) -> None:
         for r in range(s.status.shape[0]):
-            kernel._adjacency(s.src[r], s.dst[r], w)
-            end = 0
-            for t in range(zo.shape[0] + 1):
+            adjacency(s.src[r], s.dst[r], w)
+            for t in range(shocks.shape[0] + 1):
                 if t > 0:
                     m = month + t
-                    act, live = w.act, w.live[:end]
+                    w.shock[0] = shocks[t - 1, r, 0]
+                    w.shock[1] = shocks[t - 1, r, 1]
                     c0 = cycles()
-                    trust_i, mean = kernel.turnover(s, p, r, m, act, live, w)
+                    turnover.turnover(s, p, r, m, w)
                     c1 = cycles()
-                    kernel.entry_point(s, p, r, m, act, trust_i, mean, w)
+                    entry_point.entry_point(s, p, r, m, w)
                     c2 = cycles()
-                    kernel.contribution(s, p, r, m, act, trust_i)
+                    contribution.contribution(s, p, r, m, w)
                     c3 = cycles()
-                    kernel.joint_work(s, p, r, m, zo[t - 1, r], act, live, w)
+                    joint_work.joint_work(s, p, r, m, w)
                     c4 = cycles()
-                    kernel.setback_response(s, p, r, m, zs[t - 1, r], act, live, w)
+                    setback_response.setback_response(s, p, r, m, w)
                     c5 = cycles()
-                    kernel.trust(s, p, r, m, act, live, w)
+                    trust.trust(s, p, r, m, w)
                     c6 = cycles()
-                    kernel.navigator(s, p, r, m, act, live, w)
+                    navigator.navigator(s, p, r, m, w)
                     c7 = cycles()
-                    kernel.community(s, p, r, m)
+                    community.community(s, p, r, m, w)
                     c8 = cycles()
-                    kernel.adaptation(s, p, r, m, act)
+                    adaptation.adaptation(s, p, r, m, w)
                     c9 = cycles()
-                    kernel.membership(s, p, r, m)
+                    membership.membership(s, p, r, m, w)
                     c10 = cycles()
                     for k, (a, b) in enumerate(
                         (
@@ -276,7 +303,7 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
                     ):
                         tm[k] += float(b - a)
                 c11 = cycles()
-                end = kernel._measure(s, r, out[r, t], w)
+                measure_row(s, r, out[r, t], w)
                 tm[10] += float(cycles() - c11)
 
     sc = _scenario(spec["n"]).replace(navigator=1, entry_point="designed")
@@ -284,11 +311,13 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
 
     def batch() -> tuple[Any, ...]:
         st, p = build_state([RunSpec(sc, 1, k) for k in range(spec["replicates"])])
-        zo = np.stack([normal(st.keys, Stream.OUTCOME, 1 + t) for t in range(months)])
-        zs = np.stack([normal(st.keys, Stream.SALIENCE, 1 + t) for t in range(months)])
-        out = np.empty((st.replicates, months + 1, len(kernel.MEASURED)))
-        w = kernel.work(st.slots, st.src.shape[1])
-        return kernel.state_arrays(st), kernel.param_arrays(p), 0, zo, zs, out, w
+        shocks = np.empty((months, st.replicates, len(SHOCKS)))
+        for t in range(months):
+            for k, stream in enumerate(SHOCKS):
+                shocks[t, :, k] = normal(st.keys, stream, 1 + t)
+        out = np.empty((st.replicates, months + 1, len(REGISTRY)))
+        w = work(st.slots, st.src.shape[1])
+        return engine.state_arrays(st), engine.param_arrays(p), 0, shocks, out, w
 
     driven(*batch(), np.zeros(11))  # compile
     # instrumented and plain runs alternate, three each, on fresh copies of the same batch
@@ -302,14 +331,14 @@ def _work_mechanisms(spec: dict[str, Any]) -> dict[str, Any]:
         instrumented.append(c.wall)
         again = batch()
         with _Clock() as c:
-            kernel._run_rows(*again)
+            run_rows(*again)
         plain.append(c.wall)
-        if not np.array_equal(args[5], again[5]):  # the driver must be the run, timed
-            raise RuntimeError("the instrumented driver no longer matches kernel._run_rows")
+        if not np.array_equal(args[4], again[4]):  # the driver must be the run, timed
+            raise RuntimeError("the instrumented driver no longer matches engine.step.run_rows")
     replicate_months = months * spec["replicates"]
     per = statistics.median(instrumented) / replicate_months * 1e9
     share = np.median(np.array(shares), axis=0)
-    names = [*kernel.MECHANISMS, "metrics and masks"]
+    names = [*(m.__name__ for m in SCHEDULE), "metrics and masks"]
     return {
         "ns_per_replicate_month": {name: share[k] * per for k, name in enumerate(names)},
         "instrumented_ns": per,
@@ -506,19 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {"mode": "quick" if quick else "full", "environment": _env()}
     repeats = 1 if quick else 3
     sizes = []
-    for n, r, r_arrays, ref_runs in SIZES_QUICK if quick else SIZES_FULL:
-        say(f"N={n}: engine R={r}, array engine R={r_arrays}, reference {ref_runs} runs")
-        row: dict[str, Any] = {
-            "n": n,
-            "replicates": r,
-            "arrays_replicates": r_arrays,
-            "reference_runs": ref_runs,
-        }
+    for n, r, ref_runs in SIZES_QUICK if quick else SIZES_FULL:
+        say(f"N={n}: engine R={r}, reference {ref_runs} runs")
+        row: dict[str, Any] = {"n": n, "replicates": r, "reference_runs": ref_runs}
         row["engine"] = _in_subprocess("engine", {"n": n, "replicates": r, "repeats": repeats})
-        if r_arrays:
-            row["arrays"] = _in_subprocess(
-                "engine", {"n": n, "replicates": r_arrays, "repeats": 1, "arrays": True}
-            )
         if ref_runs:
             row["reference"] = _in_subprocess("reference", {"n": n, "runs": ref_runs})
         sizes.append(row)
@@ -614,12 +634,6 @@ def derive(res: dict[str, Any]) -> dict[str, Any]:
             "run_share": e["run_cpu"] / e["total_cpu"],
             "tables_share": e["tables_cpu"] / e["total_cpu"],
         }
-        if "arrays" in row:
-            a = row["arrays"]
-            item["arrays_runs_per_s"] = row["arrays_replicates"] / a["total_cpu"]
-            item["compiled_over_arrays_run"] = (a["run_cpu"] / row["arrays_replicates"]) / (
-                e["run_cpu"] / row["replicates"]
-            )
         if "reference" in row:
             ref = row["reference"]
             item["reference_runs_per_s"] = row["reference_runs"] / ref["cpu"]
@@ -723,16 +737,13 @@ def report(res: dict[str, Any]) -> str:
         "and tables; ratio = engine runs/s ÷ reference runs/s, one core each)",
         "",
         "| organisations | engine runs/s | engine org-months/s | compiled run only org-months/s "
-        "| array engine runs/s | compiled ÷ array (run) | reference runs/s | **ratio** "
-        "| engine peak MiB | reference peak MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| reference runs/s | **ratio** | engine peak MiB | reference peak MiB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for s in d["sizes"]:
         lines.append(
             f"| {s['n']:,} | {s['engine_runs_per_s']:,.1f} | {s['engine_org_months_per_s']:.3g} "
             f"| {s['engine_run_only_org_months_per_s']:.3g} "
-            f"| {s.get('arrays_runs_per_s', float('nan')):,.2f} "
-            f"| {s.get('compiled_over_arrays_run', float('nan')):.1f}× "
             f"| {s.get('reference_runs_per_s', float('nan')):.3g} "
             f"| **{s.get('ratio', float('nan')):.0f}×** | {s['engine_peak_mib']:.0f} "
             f"| {s.get('reference_peak_mib', float('nan')):.0f} |"
@@ -801,7 +812,6 @@ def write_docs(res: dict[str, Any], text: str) -> None:
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for key, style, label in (
         ("engine_runs_per_s", "o-", "cisim (compiled), per run in a batch"),
-        ("arrays_runs_per_s", "s--", "cisim array mechanisms (numpy)"),
         ("reference_runs_per_s", "^-", "idiomatic Mesa reference"),
     ):
         sizes = [s for s in d["sizes"] if key in s]

@@ -19,7 +19,7 @@ from cisim.model.compiled import work
 from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SPECS
 from cisim.model.state import PARAMETERS, Params, State
-from cisim.model.streams import Stream, normal
+from cisim.model.streams import SHOCKS, normal
 
 __all__ = ["apply", "measure", "param_arrays", "run", "state_arrays", "step", "warm"]
 
@@ -48,10 +48,10 @@ def run(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
     :data:`cisim.model.metrics.REGISTRY` as it goes.
     """
     first = st.month
-    shocks = np.empty((months, st.replicates, 2))
+    shocks = np.empty((months, st.replicates, len(SHOCKS)))
     for t in range(months):
-        shocks[t, :, 0] = normal(st.keys, Stream.OUTCOME, first + 1 + t)
-        shocks[t, :, 1] = normal(st.keys, Stream.SALIENCE, first + 1 + t)
+        for k, stream in enumerate(SHOCKS):
+            shocks[t, :, k] = normal(st.keys, stream, first + 1 + t)
     # each row writes its metrics contiguously (row, month, metric); the caller gets them as
     # one contiguous (month, row) table per metric
     out = np.empty((st.replicates, months + 1, len(REGISTRY)))
@@ -95,10 +95,10 @@ def apply(
         default: those of the month's streams.
     """
     month = st.month + 1 if month is None else month
-    draws = np.empty((st.replicates, 2))
+    draws = np.empty((st.replicates, len(SHOCKS)))
     if shocks is None:
-        draws[:, 0] = normal(st.keys, Stream.OUTCOME, month)
-        draws[:, 1] = normal(st.keys, Stream.SALIENCE, month)
+        for k, stream in enumerate(SHOCKS):
+            draws[:, k] = normal(st.keys, stream, month)
     else:
         draws[:] = shocks
     scratch = np.empty(len(REGISTRY))

@@ -127,8 +127,9 @@ if ModelSourceLocator not in _LOCATORS:
 #: * ``act``: the active members at the month's start; ``live``: the live ties (existing, not
 #:   dormant, between active members); ``end[0]``: one past the last live tie slot (passes over
 #:   live ties stop there). Found by the previous month's metrics; valid until membership.
-#: * ``shock[0]``, ``shock[1]``: the month's standard normal draws of the row, outcome noise
-#:   (joint work) and setback salience (setback response).
+#: * ``shock[0]``, ``shock[1]``: the month's standard normal draws of the row, from the streams
+#:   of :data:`cisim.model.streams.SHOCKS`: outcome noise (joint work) and setback salience
+#:   (setback response).
 #: * ``org[k]`` (numbers) and ``flag[k]`` (yes/no) per organisation, ``tie_value`` and
 #:   ``tie_flag[k]`` per tie slot, ``counts`` and ``terms`` per sector: free for any mechanism
 #:   within its turn (no mechanism leaves anything in them for another).

@@ -59,6 +59,11 @@ class Stream(IntEnum):
 
 N_STREAMS = len(Stream)
 
+#: The streams of the two standard normal draws per row and month that the engine makes before a
+#: month and hands the mechanisms (:class:`cisim.model.compiled.Work`'s ``shock``), in order:
+#: outcome noise (joint work) and setback salience (setback response).
+SHOCKS: tuple[Stream, ...] = (Stream.OUTCOME, Stream.SALIENCE)
+
 
 def replicate_seed_sequence(seed: int, replicate: int) -> np.random.SeedSequence:
     """The SeedSequence child of replicate ``replicate`` under root ``seed``."""
