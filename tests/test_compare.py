@@ -134,6 +134,21 @@ def test_options__a_named_option_changes_several_parameters(base):
     )
 
 
+def test_compare__any_registered_outcome_can_be_compared(base):
+    wanted = ("learning_journey", "peak_conflict", "turnover_events")
+    result = cisim.compare(base, base.replace(turnover=0.08), 40, 2, outcomes=wanted)
+    assert tuple(result.table.index) == wanted
+    assert result.effect("turnover_events").low > 0  # more turnover, more representatives left
+    diff = result.runs_b["peak_conflict"] - result.runs_a["peak_conflict"]
+    assert result.effect("peak_conflict").value == pytest.approx(diff.mean())
+
+
+def test_options__ranks_on_an_outcome_compare_leaves_out_by_default(base):
+    result = cisim.options(base, {"turnover": [0.08]}, 20, 0, outcome="turnover_events")
+    assert result.table.loc["turnover = 0.08", "effect"] > 0
+    assert "turnover_events" in result.comparisons["turnover = 0.08"].table.index
+
+
 def test_options__ranks_on_another_outcome(base):
     result = cisim.options(base, {"navigator": [1]}, replicates=20, seed=0, outcome="final_trust")
     comparison = result.comparisons["navigator = 1"]
@@ -152,6 +167,9 @@ def test_options__ranks_on_another_outcome(base):
         ({"seed": -1}, "seed"),
         ({"seed": 2**63}, "seed"),
         ({"workers": 0}, "workers"),
+        ({"outcomes": ("learning_journey", "happiness")}, "outcomes"),
+        ({"outcomes": "progress"}, "outcomes"),
+        ({"outcomes": ()}, "outcomes"),
     ],
 )
 def test_compare__bad_arguments_raise_config_error(kwargs, field):

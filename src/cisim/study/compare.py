@@ -75,7 +75,6 @@ OUTCOME_NAMES: tuple[str, ...] = (
 )
 #: The compared outcomes (kind ``share``: effects in percentage points; ``months``; ``level``).
 OUTCOMES: tuple[Outcome, ...] = tuple(NUMBERS[name] for name in OUTCOME_NAMES)
-OUTCOME_BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 COLOURS: dict[str, str] = {"up": "#2166ac", "down": "#e66101", "unclear": "#7f7f7f"}
 
 
@@ -114,7 +113,10 @@ class Comparison:
 
     def effect(self, outcome: str = "learning_journey") -> Estimate:
         """The effect on one outcome, with its 95 % interval."""
-        name = _outcome_name(outcome)
+        if outcome not in self.table.index:
+            allowed = "one of the compared outcomes: " + ", ".join(self.table.index)
+            raise ConfigError("outcome", outcome, allowed)
+        name = outcome
         values = self.table.loc[name, ["effect", "low", "high"]].to_numpy(dtype=float)
         return Estimate(float(values[0]), float(values[1]), float(values[2]))
 
@@ -182,6 +184,7 @@ def compare(
     seed: int = 0,
     *,
     workers: int | None = 1,
+    outcomes: Sequence[str] = OUTCOME_NAMES,
 ) -> Comparison:
     """The paired effect of going from scenario ``a`` to scenario ``b``.
 
@@ -197,6 +200,10 @@ def compare(
     workers
         Worker processes (``1``: run here; ``None``: every core). Processes are started with
         ``spawn``, so this works from a notebook; the numbers do not depend on it.
+    outcomes
+        The outcomes compared, in order: by default the regime shares, the months to an entry
+        point and to the first win, progress and final trust (:data:`OUTCOME_NAMES`); any outcome
+        of :data:`cisim.model.outcomes.NUMBERS` may be asked for.
 
     Returns
     -------
@@ -206,19 +213,25 @@ def compare(
     Raises
     ------
     ConfigError
-        If a scenario, ``replicates``, ``seed`` or ``workers`` cannot be used.
+        If a scenario, ``replicates``, ``seed``, ``workers`` or an outcome cannot be used.
     """
     first, second = as_scenario(a, "a"), as_scenario(b, "b")
     check_run_arguments(replicates, seed, workers)
+    names = check_outcomes(outcomes)
     runs_a, runs_b = run_scenarios([first, second], replicates, seed, workers)
-    return paired(first, second, runs_a, runs_b, seed)
+    return paired(first, second, runs_a, runs_b, seed, names)
 
 
 def paired(
-    a: Scenario, b: Scenario, runs_a: pd.DataFrame, runs_b: pd.DataFrame, seed: int
+    a: Scenario,
+    b: Scenario,
+    runs_a: pd.DataFrame,
+    runs_b: pd.DataFrame,
+    seed: int,
+    outcomes: Sequence[str] = OUTCOME_NAMES,
 ) -> Comparison:
     """The :class:`Comparison` of two run summaries already paired by replicate."""
-    rows = {o.name: _outcome_row(o, runs_a, runs_b, a, b) for o in OUTCOMES}
+    rows = {name: _outcome_row(NUMBERS[name], runs_a, runs_b, a, b) for name in outcomes}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "outcome"
     return Comparison(a, b, len(runs_a), seed, runs_a, runs_b, table)
@@ -268,10 +281,14 @@ def _whole(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
-def _outcome_name(outcome: str) -> str:
-    if outcome not in OUTCOME_BY_NAME:
-        raise ConfigError("outcome", outcome, "one of " + ", ".join(OUTCOME_NAMES))
-    return outcome
+def check_outcomes(outcomes: object) -> tuple[str, ...]:
+    """The outcome names asked for, or :class:`ConfigError` naming the first unknown one."""
+    if isinstance(outcomes, str) or not isinstance(outcomes, Sequence) or not outcomes:
+        raise ConfigError("outcomes", outcomes, "a non-empty list of outcome names")
+    for name in outcomes:
+        if name not in NUMBERS:
+            raise ConfigError("outcomes", name, "an outcome of " + ", ".join(NUMBERS))
+    return tuple(outcomes)
 
 
 # ---- running -----------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from cisim.errors import ConfigError
+from cisim.model.outcomes import NUMBERS
 from cisim.model.scenario import Scenario
 from cisim.study.compare import (
-    OUTCOME_BY_NAME,
     OUTCOME_NAMES,
     Comparison,
     as_scenario,
@@ -95,7 +95,7 @@ class OptionRanking:
 
     def summary(self) -> pd.DataFrame:
         """:attr:`table` with formatted text cells (what the repr and HTML show)."""
-        kind = OUTCOME_BY_NAME[self.outcome].kind
+        kind = NUMBERS[self.outcome].kind
         rows = [
             [
                 int(row["rank"]),
@@ -127,11 +127,11 @@ class OptionRanking:
         )
 
     def _headline(self) -> str:
-        kind = OUTCOME_BY_NAME[self.outcome].kind
+        kind = NUMBERS[self.outcome].kind
         level = format_value(float(self.table["base"].iloc[0]), kind)
         return (
             f"Options against {self.base.name!r}, ranked by their effect on "
-            f"{OUTCOME_BY_NAME[self.outcome].label} (base: {level}); {self.replicates} paired "
+            f"{NUMBERS[self.outcome].label} (base: {level}); {self.replicates} paired "
             f"replicates each, seed {self.seed}"
         )
 
@@ -145,12 +145,12 @@ class OptionRanking:
         """The options' effects with their 95 % intervals, best at the top."""
         from matplotlib.figure import Figure
 
-        kind = OUTCOME_BY_NAME[self.outcome].kind
+        kind = NUMBERS[self.outcome].kind
         fig = Figure(figsize=(8.5, 1.6 + 0.45 * len(self.table)), layout="constrained")
         ax = fig.subplots()
         forest(ax, self.table, [str(n) for n in self.table.index], scale_of(kind))
         unit = "percentage points" if kind == "share" else kind
-        ax.set_xlabel(f"effect on {OUTCOME_BY_NAME[self.outcome].label} ({unit})")
+        ax.set_xlabel(f"effect on {NUMBERS[self.outcome].label} ({unit})")
         fig.suptitle(f"Options for {self.base.name}, best first", fontweight="bold")
         fig.supxlabel(
             f"Each option against the base over {self.replicates} paired runs (common random "
@@ -188,7 +188,7 @@ def options(
         The root seed (0 to 2**63 - 1) shared by every scenario (common random numbers).
     outcome
         What to rank on: a regime (``"learning_journey"``, ``"blame_game"``, ...) or another
-        outcome of :data:`cisim.study.compare.OUTCOMES`. Options are ranked by effect, largest first
+        outcome of :data:`cisim.model.outcomes.NUMBERS`. Options are ranked by effect, largest first
         (for ``blame_game`` or months you may want the smallest: read the table from the end).
     workers
         Worker processes (``1``: run here; ``None``: every core), started with ``spawn`` so that
@@ -206,12 +206,13 @@ def options(
     """
     start = as_scenario(base, "base")
     check_run_arguments(replicates, seed, workers)
-    if outcome not in OUTCOME_NAMES:
-        raise ConfigError("outcome", outcome, "one of " + ", ".join(OUTCOME_NAMES))
+    if outcome not in NUMBERS:
+        raise ConfigError("outcome", outcome, "an outcome of " + ", ".join(NUMBERS))
+    compared = OUTCOME_NAMES if outcome in OUTCOME_NAMES else (*OUTCOME_NAMES, outcome)
     chosen, skipped = _options(start, changes)
     runs = run_scenarios([start, *chosen.values()], replicates, seed, workers)
     comparisons = {
-        name: paired(start, scenario, runs[0], option_runs, seed)
+        name: paired(start, scenario, runs[0], option_runs, seed, compared)
         for (name, scenario), option_runs in zip(chosen.items(), runs[1:], strict=True)
     }
     table = _ranked(comparisons, outcome)
