@@ -1,4 +1,4 @@
-"""``docs/extending.md`` as it is written: its edits applied to a copy of the package, its example run.
+"""``docs/extending.md`` as written: its edits applied to a copy of the package, its example run.
 
 The guide marks each edit with a comment naming the file and where the code block goes
 (``<!-- edit: create PATH -->``, ``<!-- edit: PATH, after: "LINE" -->``, ``... before: "TEXT" -->``)
