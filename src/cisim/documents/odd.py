@@ -35,8 +35,9 @@ from typing import Any
 from cisim.io import refresh_text
 from cisim.model.mechanisms import SCHEDULE
 from cisim.model.outcomes import INDICATORS, REGISTRY, Outcome
-from cisim.model.parameters import SPECS, Spec
+from cisim.model.parameters import SPECS
 from cisim.model.scenario import PRESET_NAMES, Scenario
+from cisim.model.spec import Spec
 from cisim.model.streams import SHOCKS
 
 SCHEDULE_START = "<!-- schedule:start -->"

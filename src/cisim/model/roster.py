@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS, finite
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
+from cisim.model.spec import finite
 
 _ORG_KEYS = ("name", "sector", *SECTOR_TRAITS)
 _REL_KEYS = ("source", "target", "trust", "prior", "mutual")

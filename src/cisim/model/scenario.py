@@ -21,8 +21,9 @@ from typing import Any
 import tomli_w
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS, finite
+from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.roster import Roster
+from cisim.model.spec import finite
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRESET_NAMES: tuple[str, ...] = (

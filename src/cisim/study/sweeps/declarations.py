@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cisim.errors import ConfigError
-from cisim.model.parameters import finite
+from cisim.model.spec import finite
 from cisim.study.sweeps.designs import Design
 from cisim.study.sweeps.factors import ROLES, Factor
 from cisim.study.sweeps.models import SweepModel

@@ -27,7 +27,8 @@ import pandas as pd
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
 from cisim.model.outcomes import REGISTRY as OUTCOMES
-from cisim.model.parameters import SPECS, finite
+from cisim.model.parameters import SPECS
+from cisim.model.spec import finite
 
 if TYPE_CHECKING:
     from cisim.model.scenario import Scenario
