@@ -47,6 +47,7 @@ import reference_mesa
 
 import cisim
 from cisim import Scenario
+from cisim.model.outcomes import values
 from cisim.model.regimes import REGIMES
 
 PRESETS: tuple[str, ...] = ("baseline", "louisville", "strong_start")
@@ -74,8 +75,6 @@ OUTCOMES: tuple[str, ...] = (
     "turnover_events",
     "peak_conflict",
 )
-#: Outcomes in months that are missing when never reached; they count as ``horizon + 1``.
-CENSORED: tuple[str, ...] = ("months_to_entry_point", "months_to_first_win")
 
 
 def reference_summaries(preset: str, first: int, count: int, jobs: int = 1) -> pd.DataFrame:
@@ -126,11 +125,10 @@ def share_mdd(base: float, n: int, m: int, z: float) -> float:
 
 
 def outcome_values(frame: pd.DataFrame, name: str, horizon: int) -> np.ndarray:
-    """One outcome of every run as floats, censored months at ``horizon + 1``, no missing."""
-    values = pd.to_numeric(frame[name], errors="coerce").astype(float).to_numpy()
-    if name in CENSORED:
-        return np.where(np.isnan(values), horizon + 1.0, values)
-    return values[~np.isnan(values)]
+    """One outcome of every run as floats (the registry's rule: a time to an event that never
+    happened counts as ``horizon + 1``), runs without a value left out."""
+    out = values(frame, name, horizon)
+    return out[~np.isnan(out)]
 
 
 @dataclass(frozen=True)
