@@ -50,11 +50,25 @@ CONFLICT_START = 0.1  # open conflict, times authority_contest
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run: a scenario, the root seed and the replicate number under that seed."""
+    """One run: a scenario, the root seed, and who is at the table and what happens to them.
+
+    ``replicate`` draws the initial population and network (who is at the table: the
+    organisations, their traits, their ties and starting trust); ``history`` draws the monthly
+    random events (whose representative leaves when, how each review turns out, ...). By default
+    a replicate has its own history (``history = replicate``); a nested design crosses them, the
+    same population under several histories and the same history for several populations.
+    """
 
     scenario: Scenario
     seed: int
     replicate: int
+    history: int | None = None
+
+    @property
+    def events(self) -> int:
+        """The number whose streams draw the run's monthly events (``history``, or the
+        replicate's own)."""
+        return self.replicate if self.history is None else self.history
 
 
 def sector_counts(mix: dict[str, float], n: int) -> NDArray[np.int64]:
@@ -377,8 +391,8 @@ def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
 def _keys(specs: list[RunSpec]) -> NDArray[np.uint64]:
     """Counter-based stream keys of each run, ``(R, streams, 2)``."""
     if len({s.seed for s in specs}) == 1:
-        return stream_keys(specs[0].seed, np.array([s.replicate for s in specs]))
-    return np.concatenate([stream_keys(s.seed, np.array([s.replicate])) for s in specs], axis=0)
+        return stream_keys(specs[0].seed, np.array([s.events for s in specs]))
+    return np.concatenate([stream_keys(s.seed, np.array([s.events])) for s in specs], axis=0)
 
 
 def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
