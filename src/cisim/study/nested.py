@@ -75,7 +75,7 @@ class NestedRuns:
 
     def __repr__(self) -> str:
         table = self.decomposition()
-        shares = ", ".join(f"{s} {table.loc[s, 'share']:.0%}" for s in SOURCES)
+        shares = ", ".join(f"{s} {float(table.loc[s, 'share']):.0%}" for s in SOURCES)
         return (
             f"<NestedRuns {self.scenario.name!r}: {self.populations} populations x "
             f"{self.histories} histories, seed {self.seed}; learning journeys: {shares}>"
