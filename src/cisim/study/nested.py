@@ -74,8 +74,8 @@ class NestedRuns:
         return decompose(y, seed=seed)
 
     def __repr__(self) -> str:
-        table = self.decomposition()
-        shares = ", ".join(f"{s} {float(table.loc[s, 'share']):.0%}" for s in SOURCES)
+        share = self.decomposition()["share"]
+        shares = ", ".join(f"{s} {share[s]:.0%}" for s in SOURCES)
         return (
             f"<NestedRuns {self.scenario.name!r}: {self.populations} populations x "
             f"{self.histories} histories, seed {self.seed}; learning journeys: {shares}>"
