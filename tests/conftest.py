@@ -5,13 +5,19 @@
 scenario chosen to be *plain*: everyone is tied to everyone (``network="complete"``), no
 candidates, no dormant ties, no trait or trust spread (every trust is ``initial_trust``, every
 trait its mean), no turnover and no exits or joins. A test then sets the fields its behaviour
-needs directly::
+needs directly and runs one mechanism on it with :func:`cisim.engine.apply`, which hands the
+mechanism what the monthly step would (the masks of the state as it is, the month's draws)::
 
     st, p = make_state(n=3, initial_trust=0.5)
     st.trust[0, tie(st, 0, 1)] = 0.9  # org 0's trust in org 1
-    turnover(st, p)
+    engine.apply(turnover, st, p, month=1)
 
-``tie(st, i, j)`` is the slot of the directed tie ``i -> j`` (the same slot in every row).
+``tie(st, i, j)`` is the slot of the directed tie ``i -> j`` (the same slot in every row). A
+parameter of the batch is changed in place (``p.data_use[:] = 0.9``) or by ``p._replace(...)``.
+
+Tests that call :func:`cisim.engine.apply` compile each mechanism they apply (some 4 s each, once
+per process): they are marked ``pytest.mark.xdist_group("mechanisms")`` so that one pytest-xdist
+worker compiles them while the others run the rest of the suite (``--dist loadgroup``).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towar
 READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
-         "experience", "frustration", "setbacks_in_row", "performance")  # fmt: skip
+         "experience", "frustration", "setbacks_in_row")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
           "performance", "shortfall", "aspiration_level")  # fmt: skip

@@ -36,8 +36,7 @@ NEWCOMER_UNDERSTANDING = 0.2
 MIN_MEMBERS = 2  # a collaboration needs at least two members
 
 READS = ("frustration", "blamed", "legitimacy", "progress", "alignment", "entry_found",
-         "onboarding", "tenure", "understanding", "representatives",
-         "initial_members")  # fmt: skip
+         "representatives", "initial_members")  # fmt: skip
 WRITES = ("status", "onboarding", "tenure", "understanding", "representatives", "dissolved_month",
           "alive")  # fmt: skip
 PARAMETERS = ("exit_base_rate", "join_base_rate", "dissolution_share")

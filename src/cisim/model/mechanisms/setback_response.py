@@ -76,7 +76,7 @@ CREDIBILITY_LOSS = 0.1  # blame despite a navigator costs it credibility
 
 READS = ("blamed", "setback_now", "trust", "prior", "aspiration_level", "shortfall", "attended",
          "credibility", "blame_climate", "understanding", "knowledge", "governance",
-         "experience", "frustration", "last_blame", "blame_total", "learning_total",
+         "experience", "frustration", "blame_total", "learning_total",
          "operational_capacity", "task_scope", "conflict")  # fmt: skip
 WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "blame_total",
           "learning_total", "experience", "last_blame", "frustration", "understanding",
