@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from cisim import engine
 from cisim.model.mechanisms.adaptation import adaptation, stuck
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
+
+MONTH = 5
 
 
 def _stuck(make_state, replicates=60, **overrides):
@@ -15,36 +21,55 @@ def _stuck(make_state, replicates=60, **overrides):
     st.frustration[:] = 0.5
     st.blame_climate[:] = 0.6
     st.conflict[:] = 0.2
-    st.month = 5
     return st, p
 
 
+def _adapt(st, p, month=MONTH):
+    engine.apply(adaptation, st, p, month=month)
+
+
+def _stuck_rows(st, month):
+    active = st.active
+    return [
+        stuck(
+            bool(st.entry_found[r]),
+            month,
+            st.frustration[r],
+            active[r],
+            int(st.setbacks_in_row[r]),
+            float(st.conflict[r]),
+        )
+        for r in range(st.replicates)
+    ]
+
+
 def test_adaptation__stuck_after_setbacks_conflict_or_long_talk(make_state):
-    st, _p = make_state(n=3, replicates=4, entry_point="search")
-    st.month = 13
-    assert not stuck(st).any()
+    st, _p = make_state(n=3, replicates=5, entry_point="search")
+    assert _stuck_rows(st, 13) == [False] * 5
     st.setbacks_in_row[0] = 2
     st.conflict[1] = 0.5
     st.frustration[2] = 0.8  # a year of frustrated talk without an entry point
-    assert stuck(st).tolist() == [True, True, True, False]
-    st.month = 6
-    assert stuck(st).tolist() == [True, True, False, False]
-    st.alive[:] = False
-    assert not stuck(st).any()
+    st.frustration[3] = 0.8
+    st.entry_found[3] = True  # ... frustrated, but working
+    assert _stuck_rows(st, 13) == [True, True, True, False, False]
+    assert _stuck_rows(st, 6) == [True, True, False, False, False]
+    st.status[2, 1:] = 3  # only the members' frustration counts (org 0 is not frustrated)
+    st.frustration[2, 0] = 0.0
+    assert not _stuck_rows(st, 13)[2]
 
 
 def test_adaptation__not_stuck_keeps_its_governance(make_state):
     st, p = _stuck(make_state)
     st.setbacks_in_row[:] = 0
     governance = st.governance.copy()
-    adaptation(st, p)
+    _adapt(st, p)
     assert np.array_equal(st.governance, governance)
     assert (st.governance_changes == 0).all()
 
 
 def test_adaptation__without_adaptability_nothing_changes(make_state):
     st, p = _stuck(make_state, adaptability=0.0)
-    adaptation(st, p)
+    _adapt(st, p)
     assert (st.governance_changes == 0).all()
     assert (st.setbacks_in_row == 2).all()
 
@@ -55,12 +80,13 @@ def test_adaptation__adapting_changes_mode_and_task_and_cools(make_state):
         k: getattr(st, k).copy()
         for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
     }
-    adaptation(st, p)
+    _adapt(st, p)
     adapted = st.governance_changes == 1
     assert 0 < adapted.sum() < st.replicates  # a chance, not a certainty
     assert (st.governance[adapted] != before["governance"][adapted]).all()
     assert (st.governance[~adapted] == before["governance"][~adapted]).all()
     assert np.isin(st.governance, [0, 1, 2]).all()
+    assert len(set(st.governance[adapted])) == 2  # either of the two other modes
     assert (st.setbacks_in_row[adapted] == 0).all()
     assert (st.setbacks_in_row[~adapted] == 2).all()
     for k in ("conflict", "task_scope", "blame_climate"):
@@ -70,11 +96,19 @@ def test_adaptation__adapting_changes_mode_and_task_and_cools(make_state):
     assert (st.frustration[~adapted] == 0.5).all()
 
 
+def test_adaptation__without_an_entry_point_there_is_no_task_to_rescope(make_state):
+    st, p = _stuck(make_state, entry_point="search")
+    scope = st.task_scope.copy()
+    _adapt(st, p)
+    assert st.governance_changes.any()
+    assert np.array_equal(st.task_scope, scope)
+
+
 def test_adaptation__more_adaptable_adapts_more_often(make_state):
     counts = []
     for adaptability in (0.2, 0.6, 1.0):
         st, p = _stuck(make_state, replicates=200, adaptability=adaptability)
-        adaptation(st, p)
+        _adapt(st, p)
         counts.append(st.governance_changes.copy())
     # common random numbers: whoever adapts at a lower adaptability adapts at a higher one
     assert (counts[1] >= counts[0]).all() and (counts[2] >= counts[1]).all()
@@ -85,16 +119,14 @@ def test_adaptation__conflict_flares_where_money_meets_contested_authority(make_
     st, p = make_state(n=3, authority_contest=1.0, resources=1.0)
     st.conflict[:] = 0.0
     for month in range(1, 13):
-        st.month = month
-        adaptation(st, p)
+        _adapt(st, p, month)
     assert 0.0 < st.conflict[0] <= 1.0
 
 
 def test_adaptation__conflict_fades_otherwise(make_state):
     st, p = make_state(n=3, authority_contest=0.0, resources=1.0)
     st.conflict[:] = 0.3
-    st.month = 1
-    adaptation(st, p)
+    _adapt(st, p, 1)
     assert 0.0 <= st.conflict[0] < 0.3
 
 
@@ -105,7 +137,7 @@ def test_adaptation__dissolved_collaboration_is_frozen(make_state):
         k: getattr(st, k).copy()
         for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
     }
-    adaptation(st, p)
+    _adapt(st, p)
     assert (st.governance_changes[20:] == 0).all()
     assert st.governance_changes[:20].any()
     for k, value in before.items():

@@ -1,8 +1,7 @@
-"""The asymmetric trust rule (``asymmetric_update``): built slowly, destroyed quickly."""
+"""The asymmetric trust rule (``asymmetric_update``, compiled): built slowly, destroyed quickly."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,10 +17,10 @@ rate = st.floats(0.0, 1.0)
 
 def _apply(trust: float, experiences, build=BUILD, erosion=EROSION) -> float:
     """Trust after experiences that arrive one at a time (one a month)."""
-    t = np.float64(trust)
+    t = float(trust)
     for e in experiences:
-        t = asymmetric_update(t, np.float64(e), build, erosion)
-    return float(t)
+        t = asymmetric_update(t, float(e), build, erosion)
+    return t
 
 
 def _equilibrium(build: float, erosion: float) -> float:
@@ -29,30 +28,37 @@ def _equilibrium(build: float, erosion: float) -> float:
     return build / (build + erosion - build * erosion)
 
 
+def test_trust_rule__defaults_are_the_scenarios():
+    from cisim.model.scenario import Scenario
+
+    default = Scenario()
+    assert (default.trust_build_rate, default.trust_erosion_rate) == (BUILD, EROSION)
+
+
 @SETTINGS
 @given(unit, st.floats(-100, 100), rate, rate)
 def test_trust_rule__stays_in_unit_interval(trust, experience, build, erosion):
-    out = asymmetric_update(np.float64(trust), np.float64(experience), build, erosion)
+    out = asymmetric_update(trust, experience, build, erosion)
     assert 0.0 <= out <= 1.0
 
 
 @SETTINGS
 @given(unit, rate, rate)
 def test_trust_rule__no_experience_no_change(trust, build, erosion):
-    assert asymmetric_update(np.float64(trust), np.float64(0.0), build, erosion) == trust
+    assert asymmetric_update(trust, 0.0, build, erosion) == trust
 
 
 @SETTINGS
 @given(st.floats(0.0, 0.999), st.floats(0.01, 10), st.floats(0.01, 1.0))
 def test_trust_rule__good_experience_builds(trust, experience, build):
-    out = asymmetric_update(np.float64(trust), np.float64(experience), build, EROSION)
+    out = asymmetric_update(trust, experience, build, EROSION)
     assert trust < out <= 1.0
 
 
 @SETTINGS
 @given(st.floats(0.001, 1.0), st.floats(-10, -0.01), st.floats(0.01, 1.0))
 def test_trust_rule__bad_experience_destroys(trust, experience, erosion):
-    out = asymmetric_update(np.float64(trust), np.float64(experience), BUILD, erosion)
+    out = asymmetric_update(trust, experience, BUILD, erosion)
     assert 0.0 <= out < trust
 
 
@@ -60,8 +66,8 @@ def test_trust_rule__bad_experience_destroys(trust, experience, erosion):
 @given(st.floats(0.5, 0.999), st.floats(0.01, 0.3), st.floats(1.5, 5.0))
 def test_trust_rule__destroyed_faster_than_built(trust, build, ratio):
     erosion = min(1.0, ratio * build)
-    gain = asymmetric_update(np.float64(trust), np.float64(1.0), build, erosion) - trust
-    loss = trust - asymmetric_update(np.float64(trust), np.float64(-1.0), build, erosion)
+    gain = asymmetric_update(trust, 1.0, build, erosion) - trust
+    loss = trust - asymmetric_update(trust, -1.0, build, erosion)
     assert loss > gain > 0
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
+from cisim import engine
 from cisim.model.mechanisms.community import community
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
 
 
 def _after(make_state, months=1, setup=None, **overrides):
@@ -14,8 +18,7 @@ def _after(make_state, months=1, setup=None, **overrides):
     if setup is not None:
         setup(st)
     for month in range(1, months + 1):
-        st.month = month
-        community(st, p)
+        engine.apply(community, st, p, month=month)
     return st
 
 
@@ -27,10 +30,9 @@ def test_community__engagement_builds_support_and_knowledge(make_state):
 
 
 def test_community__support_fades_without_engagement(make_state):
-    st, p = make_state(n=3, community_engagement=0.0)
+    st = _after(make_state, 0, community_engagement=0.0)
     start = st.support.copy()
-    st.month = 1
-    community(st, p)
+    st = _after(make_state, 1, community_engagement=0.0)
     assert (st.support < start).all()
 
 
@@ -43,6 +45,7 @@ def test_community__reviews_with_data_teach_what_works(make_state):
     unreviewed = _after(make_state, 1, data_use=0.9)
     assert with_data.knowledge[0] > without.knowledge[0]
     assert with_data.knowledge[0] > unreviewed.knowledge[0]
+    assert without.knowledge[0] == unreviewed.knowledge[0]
 
 
 def test_community__progress_earns_legitimacy(make_state):
@@ -50,6 +53,13 @@ def test_community__progress_earns_legitimacy(make_state):
         st.progress[:] = 0.9
 
     assert _after(make_state, 6, progressed).legitimacy[0] > _after(make_state, 6).legitimacy[0]
+
+
+def test_community__support_earns_legitimacy(make_state):
+    def supported(st):
+        st.support[:] = 0.9
+
+    assert _after(make_state, 6, supported).legitimacy[0] > _after(make_state, 6).legitimacy[0]
 
 
 def test_community__infighting_costs_legitimacy(make_state):
@@ -60,8 +70,11 @@ def test_community__infighting_costs_legitimacy(make_state):
 
 
 def test_community__a_mandate_lends_legitimacy(make_state):
-    granted = _after(make_state, 24, authority_source="granted")
-    self_assigned = _after(make_state, 24, authority_source="self_assigned")
+    def same_start(st):
+        st.legitimacy[:] = 0.5
+
+    granted = _after(make_state, 24, same_start, authority_source="granted")
+    self_assigned = _after(make_state, 24, same_start, authority_source="self_assigned")
     assert granted.legitimacy[0] > self_assigned.legitimacy[0]
 
 
@@ -95,8 +108,7 @@ def test_community__dissolved_collaboration_is_frozen(make_state):
     st.progress[:] = 1.0
     st.alive[1] = False
     before = {k: getattr(st, k).copy() for k in ("support", "knowledge", "legitimacy")}
-    st.month = 1
-    community(st, p)
+    engine.apply(community, st, p, month=1)
     for k, value in before.items():
         assert getattr(st, k)[1] == value[1], k
         assert getattr(st, k)[0] != value[0], k

@@ -1,34 +1,42 @@
-"""Finding an entry point, and talk while there is none."""
+"""Finding an entry point, and talk while there is none.
+
+The hazard's drivers are tested through what the mechanism does with them: every row draws one
+number a month (common random numbers), and the row finds an entry point when the number falls
+below the hazard; so a higher hazard finds one in every row a lower one does, and in more.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from cisim.model.mechanisms.entry_point import entry_hazard, entry_point
+from cisim import engine
+from cisim.model.mechanisms.entry_point import entry_point
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
 
 
-def _run(st, p, months):
-    for month in range(1, months + 1):
-        st.month = month
-        entry_point(st, p)
+def _run(st, p, months, first=1):
+    for month in range(first, first + months):
+        engine.apply(entry_point, st, p, month=month)
 
 
 def _favourable(make_state, **overrides):
     """Diverse, trusting, authoritative, outward-looking members: the hazard is 1."""
     settings = {
+        "replicates": 5,
         "entry_base_rate": 1.0,
         "initial_trust": 1.0,
         "authority": 1.0,
         "community_engagement": 1.0,
         **overrides,
     }
-    return make_state(n=3, replicates=5, **settings)
+    return make_state(n=3, **settings)
 
 
 def test_entry_point__none_never_finds_one(make_state):
     st, p = _favourable(make_state, entry_point="none")
     assert not st.entry_found.any()
-    assert (entry_hazard(st, p) == 0).all()
     _run(st, p, 60)
     assert not st.entry_found.any()
     assert (st.entry_month == -1).all()
@@ -38,29 +46,29 @@ def test_entry_point__designed_starts_with_one(make_state):
     st, p = make_state(n=3, replicates=5, entry_point="designed", entry_base_rate=0.0)
     assert st.entry_found.all()
     assert (st.entry_month == 0).all()
-    frustration = st.frustration.copy()
+    frustration, understanding = st.frustration.copy(), st.understanding.copy()
     _run(st, p, 12)
     assert st.entry_found.all()
     assert (st.entry_month == 0).all()
-    assert np.array_equal(st.frustration, frustration)
+    assert np.array_equal(st.frustration, frustration)  # no more talk
+    assert np.array_equal(st.understanding, understanding)
 
 
 def test_entry_point__certain_hazard_finds_one_at_once(make_state):
-    st, p = _favourable(make_state)
-    assert (entry_hazard(st, p) == 1.0).all()
-    st.month = 3
-    entry_point(st, p)
+    st, p = _favourable(make_state, replicates=40)
+    understanding = st.understanding.copy()
+    engine.apply(entry_point, st, p, month=3)
     assert st.entry_found.all()
     assert (st.entry_month == 3).all()
+    assert np.array_equal(st.understanding, understanding)  # found, not talked
 
 
 def test_entry_point__found_is_kept(make_state):
     st, p = _favourable(make_state)
-    st.month = 1
-    entry_point(st, p)
+    engine.apply(entry_point, st, p, month=1)
     st.trust[:] = 0.0
     p.entry_base_rate[:] = 0.0
-    _run(st, p, 5)
+    _run(st, p, 5, first=2)
     assert st.entry_found.all()
     assert (st.entry_month == 1).all()
 
@@ -98,47 +106,65 @@ def test_entry_point__frustration_stays_below_one(make_state):
     assert (st.understanding <= 1.0).all()
 
 
-def _hazard(make_state, setup=None, **overrides):
-    st, p = make_state(n=3, **{"entry_base_rate": 0.01, **overrides})
+def _found(make_state, setup=None, **overrides):
+    """Which of 400 plain collaborations find an entry point in month 1."""
+    st, p = make_state(n=3, replicates=400, **{"entry_base_rate": 0.05, **overrides})
     if setup is not None:
         setup(st)
-    return float(entry_hazard(st, p)[0])
+    engine.apply(entry_point, st, p, month=1)
+    return st.entry_found.copy()
+
+
+def _more(higher, lower):
+    """The higher hazard finds an entry point wherever the lower does, and somewhere else too."""
+    assert (higher | ~lower).all()
+    assert higher.sum() > lower.sum()
 
 
 def test_entry_point__hazard_grows_with_trust(make_state):
-    assert _hazard(make_state, initial_trust=0.8) > _hazard(make_state, initial_trust=0.2)
+    _more(_found(make_state, initial_trust=0.8), _found(make_state, initial_trust=0.2))
 
 
 def test_entry_point__hazard_grows_with_diversity(make_state):
     def same_sector(st):
         st.sector[:] = 0
 
-    assert _hazard(make_state) > _hazard(make_state, same_sector)
+    _more(_found(make_state), _found(make_state, same_sector))
 
 
 def test_entry_point__hazard_grows_with_agency(make_state):
-    assert _hazard(make_state, authority=0.9) > _hazard(make_state, authority=0.2)
-    assert _hazard(make_state, authority_source="self_assigned") > _hazard(make_state)
+    _more(_found(make_state, authority=0.9), _found(make_state, authority=0.2))
+    _more(_found(make_state, authority_source="self_assigned"), _found(make_state))
+
+    def newcomers(st):  # representatives still being onboarded act with half their authority
+        st.onboarding[:] = 0.0
+
+    _more(_found(make_state), _found(make_state, newcomers))
 
 
 def test_entry_point__hazard_grows_with_outward_orientation(make_state):
-    high = _hazard(make_state, community_engagement=0.9)
-    assert high > _hazard(make_state, community_engagement=0.1)
+    high = _found(make_state, community_engagement=0.9)
+    _more(high, _found(make_state, community_engagement=0.1))
 
 
 def test_entry_point__hazard_is_a_probability(make_state):
+    # never negative or undefined (a NaN hazard would never find one), at most certain
     for trust in (0.0, 0.5, 1.0):
         for rate in (0.0, 0.3, 1.0):
-            h = _hazard(make_state, initial_trust=trust, authority=trust, entry_base_rate=rate)
-            assert 0.0 <= h <= 1.0
+            found = _found(make_state, initial_trust=trust, authority=trust, entry_base_rate=rate)
+            if rate == 0.0:
+                assert not found.any()
+            else:
+                assert found.any()
+    assert _found(make_state, initial_trust=1.0, authority=1.0, entry_base_rate=1.0).all()
 
 
 def test_entry_point__dissolved_collaboration_is_frozen(make_state):
     st, p = _favourable(make_state, entry_base_rate=1.0)
     st.alive[2:] = False
     understanding, frustration = st.understanding.copy(), st.frustration.copy()
-    st.month = 1
-    entry_point(st, p)
+    engine.apply(entry_point, st, p, month=1)
     assert st.entry_found.tolist() == [True, True, False, False, False]
+    assert (st.entry_month[2:] == -1).all()
     assert np.array_equal(st.understanding[2:], understanding[2:])
     assert np.array_equal(st.frustration[2:], frustration[2:])

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from cisim.model.mechanisms.navigator import navigator, need
+from cisim import engine
+from cisim.model.mechanisms.navigator import attention, navigator
 from cisim.model.state import CANDIDATE, EXITED
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
 
 
 def _navigated(make_state, **overrides):
@@ -16,16 +20,23 @@ def _navigated(make_state, **overrides):
         "navigator_credibility": 1.0,
         **overrides,
     }
-    st, p = make_state(**settings)
-    st.month = 1
-    return st, p
+    return make_state(**settings)
+
+
+def _navigate(st, p, month=1):
+    engine.apply(navigator, st, p, month=month)
+
+
+def _gather(values, index):
+    """``values`` (R, N) at each tie's ``index`` end (``st.src`` or ``st.dst``), (R, E)."""
+    return np.take_along_axis(values, index, 1)
 
 
 def test_navigator__none_does_nothing(make_state):
     st, p = make_state(n=3, navigator=0)
     st.frustration[:] = 0.5
     st.onboarding[:] = 0.0
-    navigator(st, p)
+    _navigate(st, p)
     assert not st.attended.any()
     assert (st.navigator_activity == 0).all()
     assert (st.experience == 0).all()
@@ -41,7 +52,7 @@ def test_navigator__attention_goes_to_the_neediest_first(make_state):
     ):
         st, p = _navigated(make_state)
         setup(st)
-        navigator(st, p)
+        _navigate(st, p)
         assert np.flatnonzero(st.attended[0]).tolist() == [neediest]
         assert st.navigator_activity[0] == 1
 
@@ -49,17 +60,23 @@ def test_navigator__attention_goes_to_the_neediest_first(make_state):
 def test_navigator__low_trust_members_need_it_more(make_state, tie):
     st, p = _navigated(make_state)
     st.trust[0, [tie(st, 1, 0), tie(st, 1, 2)]] = 0.1
-    navigator(st, p)
+    _navigate(st, p)
     assert np.flatnonzero(st.attended[0]).tolist() == [1]
 
 
 def test_navigator__need_ranks_by_documented_drivers(make_state):
-    st, p = _navigated(make_state)
-    plain = need(st, p)[0, 0]
-    for field, value in (("onboarding", 0.0), ("blamed", 1.0), ("frustration", 1.0)):
-        st, p = _navigated(make_state)
-        getattr(st, field)[0, 0] = value
-        assert need(st, p)[0, 0] > plain
+    # each driver alone makes the one member it is set for the one attended to, in every row
+    # (ties between equally needy members are broken at random, so no member is first by slot)
+    plain, pp = _navigated(make_state, replicates=30)
+    _navigate(plain, pp)
+    assert len(set(np.flatnonzero(plain.attended) % 3)) > 1  # a plain state: any member
+    for member in (0, 2):
+        for field, value in (("onboarding", 0.0), ("blamed", 1.0), ("frustration", 1.0)):
+            st, p = _navigated(make_state, replicates=30)
+            getattr(st, field)[:, member] = value
+            _navigate(st, p)
+            assert st.attended[:, member].all(), (field, member)
+            assert (st.attended.sum(axis=1) == 1).all()
 
 
 def test_navigator__attention_is_limited_by_capacity_and_credibility(make_state):
@@ -78,15 +95,23 @@ def test_navigator__attention_is_limited_by_capacity_and_credibility(make_state)
             navigator_credibility=max(credibility, 0.5),
         )
         st.credibility[:] = credibility
-        navigator(st, p)
+        _navigate(st, p)
         assert st.attended.sum() == expected
         assert st.navigator_activity[0] == expected
+
+
+def test_navigator__attention_is_the_rounded_budget():
+    assert attention(1, 1, 1.0) == 1
+    assert attention(2, 3, 1.0) == 6
+    assert attention(1, 4, 0.5) == 2
+    assert attention(1, 1, 0.4) == 0 and attention(1, 1, 0.6) == 1
+    assert attention(0, 10, 1.0) == 0
 
 
 def test_navigator__attends_only_active_members(make_state):
     st, p = _navigated(make_state, navigator_capacity=10)
     st.status[0, 1], st.status[0, 2] = CANDIDATE, EXITED
-    navigator(st, p)
+    _navigate(st, p)
     assert st.attended[0].tolist() == [True, False, False]
 
 
@@ -94,7 +119,7 @@ def test_navigator__repairs_ties_and_eases_frustration(make_state, tie):
     st, p = _navigated(make_state)
     st.onboarding[0, 0] = 0.0
     st.frustration[:] = 0.5
-    navigator(st, p)
+    _navigate(st, p)
     touched = [tie(st, 0, 1), tie(st, 1, 0), tie(st, 0, 2), tie(st, 2, 0)]
     assert (st.experience[0, touched] > 0).all()
     assert (st.experience[0, [tie(st, 1, 2), tie(st, 2, 1)]] == 0).all()
@@ -102,10 +127,21 @@ def test_navigator__repairs_ties_and_eases_frustration(make_state, tie):
     assert (st.frustration[0, 1:] == 0.5).all()
 
 
+def test_navigator__repair_is_worth_its_credibility(make_state, tie):
+    repaired = []
+    for credibility in (1.0, 0.5):
+        st, p = _navigated(make_state, navigator_capacity=2)
+        st.credibility[:] = credibility
+        st.onboarding[0, 0] = 0.0
+        _navigate(st, p)
+        repaired.append(st.experience[0, tie(st, 0, 1)])
+    assert repaired[0] == 2 * repaired[1] > 0
+
+
 def test_navigator__credibility_recovers_towards_initial(make_state):
     st, p = _navigated(make_state, navigator_credibility=0.8)
     st.credibility[:] = 0.4
-    navigator(st, p)
+    _navigate(st, p)
     assert 0.4 < st.credibility[0] < 0.8
 
 
@@ -124,14 +160,14 @@ def test_navigator__brokers_dormant_ties_into_live_ones(make_state):
     assert dormant0.any()
     live0 = st.live.copy()
     for month in range(1, 13):
-        st.month = month
         before = st.dormant.copy()
-        navigator(st, p)
+        _navigate(st, p, month)
         woken = before & ~st.dormant
-        assert np.array_equal(woken, st.reverse(woken))  # both directions at once
+        assert np.array_equal(woken, _gather(woken, st.rev))  # both directions at once
         assert (woken.sum(axis=1) <= 2 * st.attended.sum(axis=1)).all()  # one per broker
-        assert (st.on_src(st.attended) | st.on_dst(st.attended))[woken].all()
-        assert (st.on_src(st.active) & st.on_dst(st.active))[woken].all()
+        attended = _gather(st.attended, st.src) | _gather(st.attended, st.dst)
+        assert attended[woken].all()
+        assert (_gather(st.active, st.src) & _gather(st.active, st.dst))[woken].all()
     assert (st.dormant <= dormant0).all()
     assert (st.live >= live0).all()
     assert st.live.sum() > live0.sum()
@@ -148,8 +184,7 @@ def test_navigator__brokers_only_for_attended_members(make_state):
     )
     dormant = st.dormant.copy()
     for month in range(1, 25):
-        st.month = month
-        navigator(st, p)
+        _navigate(st, p, month)
     assert np.array_equal(st.dormant, dormant)
 
 
@@ -158,7 +193,7 @@ def test_navigator__dissolved_collaboration_is_frozen(make_state):
     st.alive[1] = False
     st.credibility[:] = 0.6
     st.frustration[:] = 0.5
-    navigator(st, p)
+    _navigate(st, p)
     assert st.attended[0].any() and not st.attended[1].any()
     assert st.navigator_activity[1] == 0
     assert st.credibility[1] == 0.6

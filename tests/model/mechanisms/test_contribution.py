@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from cisim import engine
 from cisim.model.mechanisms.contribution import contribution
 from cisim.model.state import CANDIDATE, EXITED
+
+pytestmark = pytest.mark.xdist_group("mechanisms")
 
 
 def _commit(make_state, setup=None, **overrides):
@@ -13,7 +17,7 @@ def _commit(make_state, setup=None, **overrides):
     st, p = make_state(n=3, **overrides)
     if setup is not None:
         setup(st)
-    contribution(st, p)
+    engine.apply(contribution, st, p, month=1)
     return float(st.contribution[0, 0])
 
 
@@ -22,7 +26,7 @@ def test_contribution__within_capacity(make_state):
     st.capacity[:] = [[0.0, 0.4, 1.0]]
     for trust in (0.0, 0.5, 1.0):
         st.trust[:] = trust
-        contribution(st, p)
+        engine.apply(contribution, st, p, month=1)
         assert (st.contribution >= 0).all()
         assert (st.contribution <= st.capacity).all()
         assert (st.contribution[:, 0] == 0).all()
@@ -33,7 +37,7 @@ def test_contribution__only_active_members_contribute(make_state):
     st, p = make_state(n=3)
     st.status[0, 1], st.status[0, 2] = CANDIDATE, EXITED
     st.contribution[:] = 0.7
-    contribution(st, p)
+    engine.apply(contribution, st, p, month=1)
     assert st.contribution[0, 0] > 0
     assert (st.contribution[0, 1:] == 0).all()
 
@@ -41,13 +45,25 @@ def test_contribution__only_active_members_contribute(make_state):
 def test_contribution__dissolved_collaboration_contributes_nothing(make_state):
     st, p = make_state(n=3, replicates=2)
     st.alive[1] = False
-    contribution(st, p)
+    engine.apply(contribution, st, p, month=1)
     assert (st.contribution[0] > 0).all()
     assert (st.contribution[1] == 0).all()
 
 
 def test_contribution__grows_with_trust_in_partners(make_state):
     assert _commit(make_state, initial_trust=0.8) > _commit(make_state, initial_trust=0.2)
+
+
+def test_contribution__without_partners_trusts_as_at_the_start(make_state):
+    # an organisation with no live partner weighs the scenario's initial trust
+    def alone(st):
+        st.status[0, 1:] = EXITED
+        st.trust[:] = 0.0  # not seen: no live tie
+
+    assert _commit(make_state, alone, initial_trust=0.9) > _commit(
+        make_state, alone, initial_trust=0.1
+    )
+    assert _commit(make_state, alone, initial_trust=0.5) == _commit(make_state, initial_trust=0.5)
 
 
 def test_contribution__grows_with_alignment(make_state):
@@ -101,8 +117,8 @@ def test_contribution__grows_with_capacity(make_state):
 def test_contribution__depends_on_own_trust_not_partners(make_state, tie):
     st, p = make_state(n=3)
     st.trust[0, [tie(st, 1, 0), tie(st, 2, 0)]] = 0.0  # partners distrust org 0
-    contribution(st, p)
+    engine.apply(contribution, st, p, month=1)
     alone, ap = make_state(n=3)
-    contribution(alone, ap)
+    engine.apply(contribution, alone, ap, month=1)
     assert np.isclose(st.contribution[0, 0], alone.contribution[0, 0])
     assert st.contribution[0, 1] < alone.contribution[0, 1]
