@@ -226,8 +226,9 @@ def pattern_06(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     trust = start.copy()
     signs = np.tile(np.r_[np.ones(10), -np.ones(10)], (replicates, 1))
     order = rng.permuted(signs, axis=1)
+    update = np.vectorize(asymmetric_update, otypes=[float])  # the compiled rule, tie by tie
     for k in range(order.shape[1]):
-        trust = asymmetric_update(trust, order[:, k], sc.trust_build_rate, sc.trust_erosion_rate)
+        trust = update(trust, order[:, k], sc.trust_build_rate, sc.trust_erosion_rate)
     change = paired_difference(start, trust)
     return Pattern(
         6,

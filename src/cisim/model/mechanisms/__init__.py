@@ -9,7 +9,7 @@ the state in place. Beside it, its module names
 * its coefficients, once (the Mesa reference in ``benchmarks/`` reads them from there);
 * ``READS`` and ``WRITES``: the state fields whose values it uses and those it may change, and
   ``PARAMETERS``: the scenario parameters it uses. A contract test holds every mechanism to them
-  (``tests/model/test_mechanism_contract.py``); every mechanism also uses the row's structure
+  (``tests/model/mechanisms/test_contract.py``); every mechanism also uses the row's structure
   (``keys``, ``src``, ``dst``, ``rev``, ``exists``, ``status``, ``alive``) and the month's masks.
 
 :func:`monthly_step` is the schedule (ODD element 3): one month of one row, the mechanisms called
