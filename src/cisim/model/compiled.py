@@ -244,15 +244,3 @@ def mean_trust_of(
     for i in range(out.shape[0]):
         out[i] = total[i] / max(count[i], 1.0) if count[i] > 0 else fallback
     return out
-
-
-@jit
-def mean_live_trust(trust: Any, live: Any) -> float:
-    """Mean of a row's ``trust`` over its live ties (0 if there are none)."""
-    total = 0.0
-    ties = 0
-    for e in range(live.shape[0]):
-        if live[e]:
-            total += trust[e]
-            ties += 1
-    return total / max(ties, 1) if ties > 0 else 0.0

@@ -34,7 +34,6 @@ from cisim.model.compiled import (
     inline,
     live_ties,
     masked_mean,
-    mean_live_trust,
     mean_trust_of,
 )
 from cisim.model.mechanisms.turnover import settled
@@ -70,7 +69,7 @@ def entry_hazard(s: Any, p: Any, r: int, w: Any) -> float:
     agency = min(1.0, masked_mean(effective, w.act) * boost)
     x = (
         DIVERSITY_WEIGHT * (diversity(s.sector[r], w.act, w.counts, w.terms) - DIVERSITY_MIDPOINT)
-        + TRUST_WEIGHT * (mean_live_trust(s.trust[r], live_ties(w)) - TRUST_MIDPOINT)
+        + TRUST_WEIGHT * (masked_mean(s.trust[r][: w.end[0]], live_ties(w)) - TRUST_MIDPOINT)
         + AGENCY_WEIGHT * (agency - AGENCY_MIDPOINT)
         + OUTWARD_WEIGHT * (p.community_engagement[r] - OUTWARD_MIDPOINT)
     )
