@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from cisim import cli
+from cisim.analysis.key_numbers import READING
 from cisim.present.report import ReportSource, headline, plain, warning_phrase
 
 QUESTION = "Does a navigator <b>help</b> & how much does turnover hurt?"
@@ -58,6 +59,32 @@ x1 = { low = -3.141592653589793, high = 3.141592653589793 }
 x2 = { low = -3.141592653589793, high = 3.141592653589793 }
 x3 = { low = -3.141592653589793, high = 3.141592653589793 }
 """
+TINY_SOBOL = """
+name = "tiny_sobol"
+question = "Which of three parameters matters, and by how much?"
+base = "baseline"
+design = "sobol"
+samples = 16
+replicates = 6
+seed = 5
+trajectories = "none"
+
+[constants]
+horizon_months = 36
+
+[levers.data_use]
+low = 0.1
+high = 0.6
+why = "Low: Hartford's weak data. High: strong_start's <level> & more."
+
+[levers.navigator]
+low = 0
+high = 1
+why = "Low: none. High: one navigator."
+
+[uncertainties]
+turnover = { low = 0.01, high = 0.06, why = "Low: eight years. High: Louisville." }
+"""
 #: Figure of the analysis -> the report section that shows it.
 SECTION_OF = {
     "regime_shares": "shares",
@@ -69,6 +96,11 @@ SECTION_OF = {
     "survival": "survival",
     "early_signs": "early",
     "prim": "discovery",
+    "sobol_learning_journey": "sobol",
+    "sobol_convergence_learning_journey": "sobol",
+    "sobol_progress": "sobol",
+    "sobol_convergence_progress": "sobol",
+    "regional_learning_journey": "regional",
 }
 
 
@@ -288,7 +320,17 @@ def test_sweep__is_a_cisim_command_with_uniform_usage_errors(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("design", "samples", "section", "words"),
     [
-        ("sobol", 16, "sobol", ["first-order S1", "What drives the variance."]),
+        (
+            "sobol",
+            16,
+            "sobol",
+            [
+                "first-order S1",
+                "What drives the variance.",
+                "effect over the range",
+                "does not mean that a parameter does not matter",
+            ],
+        ),
         ("morris", 10, "morris", ["μ*", "Screening."]),
     ],
 )
@@ -306,6 +348,52 @@ def test_report__sensitivity_sweep_has_the_sensitivity_section(
     assert "Which input of the Ishigami function matters most?" in html
     for word in words:
         assert word in html + reported.out, word
+
+
+@pytest.fixture(scope="module")
+def tiny_sobol(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Call, Call]:
+    """A tiny Sobol sweep of cisim whose factors say why, analysed and reported."""
+    directory = sweep(TINY_SOBOL, tmp_path_factory.mktemp("tiny_sobol"), "sweep")
+    return directory, cisim("analyze", directory), cisim("report", directory)
+
+
+def test_analyze__sobol_of_the_regime_prints_effects_and_regional_sensitivity(
+    tiny_sobol: tuple[Path, Call, Call],
+) -> None:
+    directory, analyzed, _ = tiny_sobol
+    assert analyzed.code == 0, analyzed.err
+    out = analyzed.out
+    assert "sobol indices of learning_journey" in out and READING in out
+    line = next(s for s in out.splitlines() if s.startswith("  data_use: S1"))
+    assert " ST " in line and " effect " in line and " contested " in line and " pp " in line
+    assert "regional sensitivity of learning_journey" in out
+    assert "logistic effect" in out and "inert below" in out
+    table = pd.read_csv(directory / "analysis" / "sobol_learning_journey.csv")
+    assert {"ST", "effect", "contested", "contested_pairs"} <= set(table.columns)
+
+
+def test_report__sobol_of_the_regime_reads_indices_beside_effects(
+    tiny_sobol: tuple[Path, Call, Call],
+) -> None:
+    directory, _, reported = tiny_sobol
+    assert reported.code == 0, reported.err
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(html)
+    summary = json.loads((directory / "analysis" / "analysis.json").read_text())
+    for figure in summary["figures"]:
+        assert f'<section id="{SECTION_OF[figure]}">' in html, figure
+    sobol = html[html.index('<section id="sobol">') : html.index('<section id="regional">')]
+    for words in ("effect over the range", "where contested", "total ST"):
+        assert f">{words}</th>" in sobol, words
+    assert "does not mean that a parameter does not matter" in sobol
+    regional = html[html.index('<section id="regional">') :]
+    assert "Kolmogorov–Smirnov" in regional and "logistic effect (points)" in regional
+    assert "What separates the regimes." in html or "What drives the variance." in html
+    # the ranges' justifications, escaped, in the methods' table of factors
+    methods = html[html.index('<section id="methods">') :]
+    assert ">why this range</th>" in methods
+    assert "strong_start&#x27;s &lt;level&gt; &amp; more." in methods
+    assert "Spear, R. C., &amp; Hornberger" in methods
 
 
 def test_sweep__resumes_past_a_leftover_analysis_directory(

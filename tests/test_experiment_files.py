@@ -8,6 +8,7 @@ package is there, each file must also load as a :class:`cisim.study.sweeps.exper
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import fields
 from pathlib import Path
@@ -59,9 +60,10 @@ def _values(spec: Any) -> list[Any]:
     """The values a factor takes: its levels, or both ends of its range."""
     if isinstance(spec, list):
         return spec
-    if set(spec) == {"levels"}:
+    keys = set(spec) - {"why"}
+    if keys == {"levels"}:
         return list(spec["levels"])
-    assert set(spec) == {"low", "high"}, spec
+    assert keys == {"low", "high"}, spec
     assert spec["low"] < spec["high"], spec
     return [spec["low"], spec["high"]]
 
@@ -111,7 +113,8 @@ def test_experiment_file__header_and_documented_settings(path: Path) -> None:
         assert "samples" not in data and data["replicates"] >= 200
     else:
         assert all(
-            isinstance(s, dict) and set(s) == {"low", "high"} for s in _factors(data).values()
+            isinstance(s, dict) and set(s) - {"why"} == {"low", "high"}
+            for s in _factors(data).values()
         )
 
 
@@ -145,6 +148,30 @@ def test_sensitivity__sobol_and_morris_share_their_parameters() -> None:
     assert sobol["levers"] == morris["levers"] and sobol["uncertainties"] == morris["uncertainties"]
     numeric = [n for n in _factors(sobol) if SPECS[n].kind in ("int", "float")]
     assert len(numeric) == len(_factors(sobol)) >= 10
+
+
+#: What a range's justification must point to: a dated source, a case or preset, a seed
+#: document, or an avowed assumption.
+_GROUNDS = re.compile(
+    r"\(\w[^()]*\d{4}\)|\d{4}\)|assumption|Hartford|Louisville|South Yorkshire|strong_start|"
+    r"seed \d{3}|baseline",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("stem", ["sensitivity", "sensitivity_screening"])
+def test_sensitivity__every_range_says_why(stem: str) -> None:
+    data = _load(EXPERIMENTS / f"{stem}.toml")
+    for name, spec in _factors(data).items():
+        why = spec.get("why", "")
+        assert len(why.split()) >= 10, f"{name}: no justification of its range"
+        assert "Low:" in why and "High:" in why, f"{name}: say what each end stands for"
+        assert _GROUNDS.search(why), f"{name}: name a source, a case or 'assumption'"
+        spec_range = SPECS[name]
+        assert spec_range.lo <= spec["low"] < spec["high"] <= spec_range.hi, name
+    # ranges narrowed to what the sources give say so, with the former range
+    narrowed = [n for n, s in _factors(data).items() if "Narrowed" in s["why"]]
+    assert {"prior_ties", "data_use", "turnover", "initial_trust"} <= set(narrowed)
 
 
 def test_phase_and_resources__grids() -> None:

@@ -65,3 +65,19 @@ def test_cross_validation__noise_gives_auc_near_one_half() -> None:
     scores = cross_validated_scores(x, y, folds=5, seed=0)
     est = auc_interval(scores, y, seed=0)
     assert est.low < 0.5 < est.high
+
+
+def test_logistic__binomial_counts_equal_their_rows_one_by_one() -> None:
+    # a row standing for n trials with share y of successes (weights = n) fits as its n rows
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 1, (200, 2))
+    n = rng.integers(1, 6, 200)
+    k = rng.binomial(n, 1 / (1 + np.exp(-(0.3 + x[:, 0]))))
+    counts = fit_logistic(x, k / n, weights=n.astype(float), l2=0.0)
+    rows = np.repeat(x, n, axis=0)
+    outcome = np.concatenate(
+        [np.r_[np.ones(a), np.zeros(b - a)] for a, b in zip(k, n, strict=True)]
+    )
+    # the standardiser sees each row once, not n times: compare predictions, not coefficients
+    one_by_one = fit_logistic(rows, outcome, l2=0.0)
+    assert counts.predict(x) == pytest.approx(one_by_one.predict(x), abs=1e-6)

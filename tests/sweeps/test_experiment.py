@@ -121,6 +121,31 @@ def test_experiment__fingerprint_ignores_words_but_not_settings(
         assert changed.fingerprint != ex.fingerprint, (old, new)
 
 
+def test_experiment__a_factor_may_say_why_its_range_or_levels(
+    write_experiment: WriteExperiment,
+) -> None:
+    why = "Low: Hartford (0.35). High: assumption, as far above neutral."
+    text = LHS.replace(
+        "initial_trust = { low = 0.2, high = 0.8 }",
+        f'initial_trust = {{ low = 0.35, high = 0.65, why = "{why}" }}\n'
+        '[levers.navigator]\nlevels = [0, 1]\nwhy = "none or one"',
+    )
+    ex = Experiment.from_toml(write_experiment(text))
+    assert [(f.name, f.why) for f in ex.factors] == [
+        ("navigator", "none or one"),
+        ("initial_trust", why),
+    ]
+    assert ex.uncertainties[0].low == 0.35 and ex.levers[0].levels == (0, 1)
+    again = Experiment.from_text(ex.toml, base=ex.base)
+    assert [f.why for f in again.factors] == [f.why for f in ex.factors]
+    assert Experiment.from_dict(ex.to_dict(), base=ex.base).levers[0].why == "none or one"
+    # words only: a justification changes no run, so neither the fingerprint
+    plain = Experiment.from_toml(write_experiment(text.replace(why, "other words")))
+    assert plain.fingerprint == ex.fingerprint
+    factorial = GOOD.replace("navigator = [0, 1]", 'navigator = { levels = [0, 1], why = "x" }')
+    assert Experiment.from_toml(write_experiment(factorial)).levers[0].why == "x"
+
+
 def test_experiment__default_task_size_follows_the_horizon(
     write_experiment: WriteExperiment,
 ) -> None:
@@ -288,6 +313,20 @@ BAD: list[tuple[str, str, str, int | None, str]] = [
         "base",
         3,
         "no scenario",
+    ),
+    (
+        "why not a string",
+        _edit(LHS, "high = 0.8 }", "high = 0.8, why = 3 }"),
+        "uncertainties.initial_trust.why",
+        8,
+        "a string",
+    ),
+    (
+        "unknown key beside why",
+        _edit(LHS, "high = 0.8 }", 'high = 0.8, why = "x", mid = 0.5 }'),
+        "uncertainties.initial_trust",
+        8,
+        "optional why",
     ),
     (
         "ishigami negative noise",

@@ -16,7 +16,12 @@ early prediction, warnings    yes        yes  yes    yes
 scenario discovery (PRIM)     >= 1 varied parameter
 Sobol indices + convergence   .          .    yes    .
 Morris screening              .          .    .      yes
+effects beside the indices    .          .    yes    yes
+regional sensitivity (RSA)    .          yes  yes    yes
 ============================  =========  ===  =====  ======
+
+Regional sensitivity applies to regime outcomes (yes/no). The sensitivity steps are in
+:mod:`cisim.analysis.sensitivity_steps`.
 
 Every analysis also works alone on the same tables (see the modules of :mod:`cisim.analysis`);
 :func:`cisim.analysis.key_numbers.summarise_text` puts the summary's key numbers in words.
@@ -39,14 +44,13 @@ from cisim.analysis import (
     discovery_figures,
     early,
     effects,
-    morris,
     phase,
+    sensitivity_steps,
     shares,
-    sobol,
     survival,
 )
-from cisim.analysis import sensitivity_figures as sensitivity_plots
 from cisim.analysis import trajectories as trajectory_analysis
+from cisim.analysis.sensitivity_effects import CONTESTED
 from cisim.analysis.tables import (
     EFFECT_OUTCOMES,
     LJ,
@@ -71,9 +75,17 @@ class AnalysisOptions:
     Attributes
     ----------
     sensitivity_outcomes
-        Outcomes whose point means get Sobol or Morris indices.
+        Outcomes whose point means get Sobol or Morris indices (and, for a regime, regional
+        sensitivity).
     bootstrap, num_resamples
-        Outer (replicate) and inner (SALib) bootstrap resamples of the sensitivity indices.
+        Outer (replicate) and inner (SALib) bootstrap resamples of the sensitivity indices; the
+        bootstrap resamples of the logistic effects of regional sensitivity.
+    effect_bootstrap
+        Bootstrap resamples of the paired effects beside the indices.
+    contested
+        The band of a regime's point means (share of runs) where it counts as contested.
+    permutations
+        Block permutations of the regional sensitivity test.
     convergence_bootstrap
         Outer resamples for each step of the Sobol convergence table.
     early_months, folds
@@ -88,6 +100,9 @@ class AnalysisOptions:
     bootstrap: int = 100
     num_resamples: int = 100
     convergence_bootstrap: int = 30
+    effect_bootstrap: int = 1000
+    contested: tuple[float, float] = CONTESTED
+    permutations: int = 999
     early_months: tuple[int, ...] = early.HORIZONS
     folds: int = 5
     metrics: tuple[str, ...] = trajectory_analysis.DEFAULT_METRICS
@@ -336,51 +351,6 @@ def _discovery(ctx: _Context) -> None:
     ctx.summary["discovery"] = result.summary()
 
 
-def _sobol(ctx: _Context) -> None:
-    if ctx.meta.kind != "sobol" or ctx.meta.problem is None:
-        return
-    o, results = ctx.options, {}
-    for name in _sensitivity_outcomes(ctx):
-        kw: dict[str, Any] = {"outcome_name": name, "horizon": ctx.meta.horizon, "seed": o.seed}
-        kw["calc_second_order"] = ctx.meta.calc_second_order
-        result = sobol.sobol_indices(
-            ctx.runs, ctx.meta.problem, bootstrap=o.bootstrap, num_resamples=o.num_resamples, **kw
-        )
-        conv = sobol.sobol_convergence(
-            ctx.runs, ctx.meta.problem, bootstrap=o.convergence_bootstrap, **kw
-        )
-        ctx.table(f"sobol_{name}", result.indices)
-        ctx.table(f"sobol_convergence_{name}", conv)
-        ctx.figure(f"sobol_{name}", sensitivity_plots.sobol_figure(result))
-        ctx.figure(f"sobol_convergence_{name}", sensitivity_plots.convergence_figure(conv, name))
-        ctx.summary["warnings"].extend(result.warnings)
-        results[name] = result.summary()
-    ctx.summary["sobol"] = results
-
-
-def _morris(ctx: _Context) -> None:
-    if ctx.meta.kind != "morris" or ctx.meta.problem is None:
-        return
-    o, results = ctx.options, {}
-    for name in _sensitivity_outcomes(ctx):
-        result = morris.morris_indices(
-            ctx.design,
-            ctx.runs,
-            ctx.meta.problem,
-            outcome_name=name,
-            horizon=ctx.meta.horizon,
-            num_levels=ctx.meta.num_levels,
-            bootstrap=o.bootstrap,
-            seed=o.seed,
-            sample=ctx.meta.extra.get("salib_sample"),
-        )
-        ctx.table(f"morris_{name}", result.indices)
-        ctx.figure(f"morris_{name}", sensitivity_plots.morris_figure(result))
-        ctx.summary["warnings"].extend(result.warnings)
-        results[name] = result.summary()
-    ctx.summary["morris"] = results
-
-
 _STEPS: tuple[Callable[[_Context], None], ...] = (
     _shares,
     _effects,
@@ -390,19 +360,13 @@ _STEPS: tuple[Callable[[_Context], None], ...] = (
     _survival,
     _early,
     _discovery,
-    _sobol,
-    _morris,
+    sensitivity_steps.sobol_step,
+    sensitivity_steps.morris_step,
+    sensitivity_steps.regional_step,
 )
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-def _sensitivity_outcomes(ctx: _Context) -> list[str]:
-    """The configured outcomes the runs table can give (``regime`` outcomes or columns)."""
-    wanted = ctx.options.sensitivity_outcomes
-    found = [n for n in wanted if (n in REGIMES and ctx.regimes) or n in ctx.runs.columns]
-    return found or ctx.outcomes
-
-
 def _outcome_info(name: str) -> dict[str, str]:
     info = outcome(name)
     return {"name": name, "label": info.label, "unit": info.unit}

@@ -2,7 +2,7 @@
 
 :func:`summarise_text` reads the summary :func:`cisim.analysis.analyze` writes (``analysis.json``):
 the design, the regimes overall, the largest paired effects, early prediction, the sensitivity
-indices, scenario discovery and the warnings.
+indices with the effects beside them, regional sensitivity, scenario discovery and the warnings.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from typing import Any
 
 def summarise_text(results: Mapping[str, Any]) -> str:
     """The key numbers of :func:`analyze`'s summary, as lines for a terminal."""
-    parts = [_text_header, _text_effects, _text_early, _text_sensitivity, _text_discovery]
+    parts = [
+        _text_header,
+        _text_effects,
+        _text_early,
+        _text_sensitivity,
+        _text_regional,
+        _text_discovery,
+    ]
     lines = [line for part in parts for line in part(results)]
     lines.extend(f"warning: {w}" for w in results.get("warnings", []))
     return "\n".join(lines)
@@ -73,14 +80,69 @@ def _text_early(r: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+#: How to read indices beside effects (printed under a table that has both).
+READING = (
+    "  (an index is a share of the variance over these ranges: an interval that includes 0 does "
+    "not mean a parameter does not matter; the effects are paired changes scaled to the whole "
+    "range, overall and where the outcome is contested)"
+)
+
+
 def _text_sensitivity(r: Mapping[str, Any]) -> list[str]:
     lines = []
     for method, keys in (("sobol", ("S1", "ST")), ("morris", ("mu_star", "sigma"))):
         for name, result in r.get(method, {}).items():
             lines.append(f"{method} indices of {name} (noise share {_share(result)}):")
+            points = _is_share(name)
             for row in result["indices"]:
                 values = "  ".join(_index(row, key) for key in keys)
-                lines.append(f"  {row['parameter']}: {values}")
+                lines.append(f"  {row['parameter']}: {values}{_effects(row, points)}")
+            if any("effect" in row for row in result["indices"]):
+                lines.append(READING)
+    return lines
+
+
+def _is_share(name: str) -> bool:
+    """Whether outcome ``name`` is a share (its changes are percentage points)."""
+    from cisim.analysis.tables import outcome
+
+    return outcome(name).unit == "share"
+
+
+def _effects(row: Mapping[str, Any], points: bool) -> str:
+    """'  effect +9.5 pp [+3.1 pp, +15.0 pp]  contested ...' ('' without effects)."""
+    return "".join(
+        f"  {key} {_interval(_estimate(row, key), points)}"
+        for key in ("effect", "contested")
+        if row.get(key) is not None
+    )
+
+
+def _estimate(row: Mapping[str, Any], key: str, low: str = "", high: str = "") -> dict[str, Any]:
+    """``row[key]`` with its interval as ``effect``, ``low`` and ``high``."""
+    return {
+        "effect": row[key],
+        "low": row.get(low or f"{key}_low"),
+        "high": row.get(high or f"{key}_high"),
+    }
+
+
+def _text_regional(r: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for name, result in r.get("regional", {}).items():
+        auc = result.get("auc")
+        fit = f"; logistic fit AUC {auc:.2f}" if auc is not None else ""
+        lines.append(
+            f"regional sensitivity of {name} ({result['share']:.0%} of {result['runs']:,} runs"
+            f"{fit}), KS distance between runs in and out (block permutation p):"
+        )
+        for row in sorted(result["indices"], key=lambda row: -(row["ks"] or 0)):
+            effect = _estimate(row, "logit_effect", "logit_low", "logit_high")
+            lines.append(
+                f"  {row['parameter']}: KS {row['ks']:.2f} (p {row['p_value']:.3f}, inert below "
+                f"{row['ks_null95']:.2f}); mean {row['mean_in']:.3g} in, {row['mean_out']:.3g} "
+                f"out; logistic effect {_interval(effect, True)}"
+            )
     return lines
 
 

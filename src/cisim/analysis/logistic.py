@@ -4,8 +4,9 @@ Method
 ------
 Features are standardised (training mean and standard deviation; missing values set to the
 training mean, constant features left at zero). The coefficients maximise the penalised
-log-likelihood ``sum_i [y_i eta_i - log(1 + exp(eta_i))] - l2 / 2 * |beta|^2`` (the intercept is
-not penalised) by iteratively reweighted least squares, i.e. Newton's method, with step halving;
+log-likelihood ``sum_i w_i [y_i eta_i - log(1 + exp(eta_i))] - l2 / 2 * |beta|^2`` (the intercept
+is not penalised; the weights ``w_i`` are 1 unless given, or the trials of a row whose ``y_i`` is
+a share of successes) by iteratively reweighted least squares, i.e. Newton's method, with step halving;
 the ridge penalty makes the problem strictly concave, so the optimum is unique and finite even when
 the classes are separable (Hastie, Tibshirani & Friedman 2009, sec. 4.4; le Cessie & van
 Houwelingen 1992).
@@ -73,46 +74,64 @@ class LogisticModel:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, max_iter: int = 100, tol: float = 1e-9
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    l2: float = 1.0,
+    max_iter: int = 100,
+    tol: float = 1e-9,
+    weights: np.ndarray | None = None,
 ) -> LogisticModel:
-    """L2-regularised logistic regression by Newton-IRLS on standardised features."""
+    """L2-regularised logistic regression by Newton-IRLS on standardised features.
+
+    ``weights`` (default 1) multiply each row's log-likelihood: with ``y`` the share of successes
+    of ``n`` trials and ``weights = n``, a row stands for its ``n`` trials (binomial counts).
+    """
     standardiser = Standardiser.fit(x)
     design = np.column_stack([np.ones(len(x)), standardiser.transform(x)])
     penalty = np.full(design.shape[1], float(l2))
     penalty[0] = 0.0
     beta = np.zeros(design.shape[1])
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     for _ in range(max_iter):
-        step = _newton_step(design, y, beta, penalty)
-        beta, moved = _halving(design, y, beta, step, penalty)
+        step = _newton_step(design, y, w, beta, penalty)
+        beta, moved = _halving(design, y, w, beta, step, penalty)
         if moved < tol:
             break
     return LogisticModel(standardiser, beta)
 
 
 def _newton_step(
-    design: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: np.ndarray
+    design: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray, penalty: np.ndarray
 ) -> np.ndarray:
     p = expit(design @ beta)
-    grad = design.T @ (y - p) - penalty * beta
-    hess = design.T @ (design * (p * (1 - p))[:, None]) + np.diag(penalty + 1e-10)
+    grad = design.T @ (w * (y - p)) - penalty * beta
+    hess = design.T @ (design * (w * p * (1 - p))[:, None]) + np.diag(penalty + 1e-10)
     return np.asarray(np.linalg.solve(hess, grad))
 
 
-def _objective(design: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: np.ndarray) -> float:
+def _objective(
+    design: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray, penalty: np.ndarray
+) -> float:
     eta = design @ beta
-    loglik = y * eta - np.logaddexp(0.0, eta)
+    loglik = w * (y * eta - np.logaddexp(0.0, eta))
     return float(loglik.sum() - 0.5 * (penalty * beta**2).sum())
 
 
 def _halving(
-    design: np.ndarray, y: np.ndarray, beta: np.ndarray, step: np.ndarray, penalty: np.ndarray
+    design: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    beta: np.ndarray,
+    step: np.ndarray,
+    penalty: np.ndarray,
 ) -> tuple[np.ndarray, float]:
     """Take the Newton step, halving it until the objective does not fall."""
-    before = _objective(design, y, beta, penalty)
+    before = _objective(design, y, w, beta, penalty)
     scale = 1.0
     for _ in range(30):
         trial = beta + scale * step
-        if _objective(design, y, trial, penalty) >= before - 1e-12:
+        if _objective(design, y, w, trial, penalty) >= before - 1e-12:
             return trial, float(np.max(np.abs(scale * step), initial=0.0))
         scale /= 2
     return beta, 0.0

@@ -43,6 +43,7 @@ Journal of Open Source Software 2(9), 97. doi:10.21105/joss.00097
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,6 +140,16 @@ def replicate_bootstrap(
         return [analyse(matrix, int(seeds[0]))]
     rng = np.random.default_rng(seed)
     return [analyse(resample(matrix, rng, shared=shared), int(seeds[b])) for b in range(bootstrap)]
+
+
+def centred_interval(estimate: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 2.5-97.5 % percentiles of ``draws`` (resamples, D), moved so their median is the
+    estimate: resampling replicates adds noise of its own, which shifts the resampled estimates
+    (NaN where a column has no finite draw)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column without a finite draw
+        low, mid, high = np.nanpercentile(draws, [2.5, 50, 97.5], axis=0)
+    return estimate + (low - mid), estimate + (high - mid)
 
 
 # ---- the result ----------------------------------------------------------------------------

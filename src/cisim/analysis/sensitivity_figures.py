@@ -1,4 +1,5 @@
-"""Figures of the sensitivity analyses: Sobol bars, their convergence, the Morris plane."""
+"""Figures of the sensitivity analyses: Sobol bars (with the effects beside them), their
+convergence, the Morris plane, and the distribution functions of regional sensitivity."""
 
 from __future__ import annotations
 
@@ -6,40 +7,77 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cisim.analysis.regional import RegionalResult
 from cisim.analysis.sensitivity import SensitivityResult
 from cisim.analysis.tables import LJ, outcome
-from cisim.present.style import INTERVAL, caption, tidy_axes
+from cisim.present.style import INTERVAL, REGIME_COLOURS, caption, tidy_axes
 
 _S1_COLOUR, _ST_COLOUR = "#2c5d9e", "#9ecae1"
 
 
 def sobol_figure(result: SensitivityResult) -> Figure:
-    """Bars of first- and total-order indices per parameter with two-level 95 % intervals."""
+    """Bars of first- and total-order indices per parameter with two-level 95 % intervals; below
+    them, when the table has them, each parameter's effect over its range (outcome units)."""
     table = result.indices
-    fig = Figure(figsize=(max(6.0, 1.1 * len(table) + 3.0), 4.4), layout="constrained")
-    ax = fig.subplots()
+    effects = "effect" in table.columns
+    width = max(7.0 if effects else 6.0, 1.1 * len(table) + 3.0)
+    fig = Figure(figsize=(width, 7.6 if effects else 4.4), layout="constrained")
+    axes = fig.subplots(2 if effects else 1, 1, sharex=True, squeeze=False)[:, 0]
+    ax = axes[0]
     pos = np.arange(len(table))
     for offset, name, colour, label in (
         (-0.2, "S1", _S1_COLOUR, "first order S1 (alone)"),
         (0.2, "ST", _ST_COLOUR, "total order ST (with interactions)"),
     ):
-        values = table[name].to_numpy()
-        err = [values - table[f"{name}_low"], table[f"{name}_high"] - values]
-        ax.bar(pos + offset, values, width=0.38, color=colour, label=label)
-        ax.errorbar(
-            pos + offset, values, yerr=np.maximum(err, 0), fmt="none", ecolor=INTERVAL, capsize=3
-        )
-    ax.set_xticks(pos, [p.replace("_", " ") for p in table["parameter"]], rotation=30, ha="right")
+        _bars(ax, pos + offset, table, name, colour, label)
     ax.set_ylabel("share of output variance")
     ax.set_ylim(min(0.0, ax.get_ylim()[0]), max(1.0, ax.get_ylim()[1]))
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.legend(frameon=False)
     tidy_axes(ax, grid="y")
+    if effects:
+        _effects_axes(axes[1], pos, table, result.outcome)
+    axes[-1].set_xticks(
+        pos, [p.replace("_", " ") for p in table["parameter"]], rotation=30, ha="right"
+    )
     fig.suptitle(f"Sobol indices of {outcome(result.outcome).label}", fontweight="bold")
-    caption(fig, _sensitivity_caption(result, "whiskers: 95% two-level bootstrap interval"))
+    what = "whiskers: 95% two-level bootstrap interval"
+    if effects:
+        what = (
+            "whiskers: 95% intervals (indices: two-level bootstrap;\n"
+            "effects: bootstrap over base samples and replicates)"
+        )
+    caption(fig, _sensitivity_caption(result, what))
     return fig
+
+
+def _bars(
+    ax: Axes, pos: np.ndarray, table: pd.DataFrame, name: str, colour: str, label: str
+) -> None:
+    """Bars of column ``name`` with whiskers from ``name_low`` to ``name_high``."""
+    values = table[name].to_numpy(dtype=float)
+    err = [values - table[f"{name}_low"], table[f"{name}_high"] - values]
+    ax.bar(pos, values, width=0.38, color=colour, label=label)
+    ax.errorbar(pos, values, yerr=np.maximum(err, 0), fmt="none", ecolor=INTERVAL, capsize=3)
+
+
+def _effects_axes(ax: Axes, pos: np.ndarray, table: pd.DataFrame, name: str) -> None:
+    """Each parameter's effect over its range, and where the outcome is contested."""
+    share = outcome(name).unit == "share"
+    scaled = table.copy()
+    columns = [c for c in table.columns if c.startswith(("effect", "contested"))]
+    scaled[columns] = table[columns].astype(float) * (100.0 if share else 1.0)
+    _bars(ax, pos - 0.2, scaled, "effect", _S1_COLOUR, "mean effect, low to high end of the range")
+    if scaled["contested"].notna().any():
+        label = "where the outcome is contested"
+        _bars(ax, pos + 0.2, scaled, "contested", _ST_COLOUR, label)
+    ax.axhline(0, color="#999999", linewidth=0.8)
+    ax.set_ylabel("change in percentage points" if share else f"change in {name}")
+    ax.legend(frameon=False)
+    tidy_axes(ax, grid="y")
 
 
 def _sensitivity_caption(result: SensitivityResult, what: str) -> str:
@@ -48,6 +86,48 @@ def _sensitivity_caption(result: SensitivityResult, what: str) -> str:
         f"Point means over {result.replicates} replicates; {what};\n"
         f"replicate noise share of the variance of the point means: {noise}."
     )
+
+
+def regional_figure(result: RegionalResult) -> Figure:
+    """Per parameter, the distribution functions of its values over the runs in the regime and
+    the rest, titled with the KS distance and the permutation p-value."""
+    names = list(result.indices["parameter"])
+    cols = min(4, len(names))
+    rows = -(-len(names) // cols)
+    fig = Figure(figsize=(3.0 * cols + 0.6, 2.5 * rows + 1.0), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
+    regime = result.outcome.replace("_", " ")
+    colour = REGIME_COLOURS.get(result.outcome, _S1_COLOUR)
+    records = result.indices.to_dict(orient="records")
+    for ax, row in zip(axes.flat, records, strict=False):
+        part = result.cdfs[result.cdfs["parameter"] == row["parameter"]]
+        ax.step(part["value"], part["inside"], where="post", color=colour, label=regime)
+        ax.step(part["value"], part["outside"], where="post", color="#777777", label="the rest")
+        title = f"{str(row['parameter']).replace('_', ' ')}\nKS {row['ks']:.2f}"
+        ax.set_title(f"{title}, p {_p_text(row['p_value'])}", fontsize=9)
+        ax.tick_params(labelsize=8)
+        tidy_axes(ax)
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of runs at or below", fontsize=8)
+    axes.flat[0].legend(frameon=False, fontsize=8, loc="upper left")
+    fig.suptitle(
+        f"Regional sensitivity of {outcome(result.outcome).label}: "
+        "where in each range the runs in and out of the regime come from",
+        fontweight="bold",
+    )
+    caption(
+        fig,
+        f"{result.runs:,} runs, {result.share:.0%} in the regime; KS: largest vertical gap between "
+        f"the two curves; p: block permutation test ({result.permutations:,} permutations).",
+    )
+    return fig
+
+
+def _p_text(p: float) -> str:
+    """A p-value for a title: '0.03', '≤ 0.001' (999 permutations cannot say less)."""
+    return "≤ 0.001" if p <= 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
 
 
 def convergence_figure(table: pd.DataFrame, outcome_name: str = LJ) -> Figure:

@@ -62,6 +62,7 @@ from SALib.analyze import sobol as salib_sobol
 
 from cisim.analysis.sensitivity import (
     SensitivityResult,
+    centred_interval,
     noise_share,
     noise_warning,
     point_matrix,
@@ -289,7 +290,7 @@ def sobol_indices(
             table[f"{name}_raw"] = raw[name]
             spread = np.nanstd(full[f"{name}_all"], axis=0, ddof=1) if num_resamples > 1 else 0.0
             table[f"{name}_conf"] = Z95 * spread
-            table[f"{name}_low"], table[f"{name}_high"] = _centred_interval(full[name], pooled)
+            table[f"{name}_low"], table[f"{name}_high"] = centred_interval(full[name], pooled)
             table[f"{name}_noise_sd"] = np.nanstd(outer, axis=0, ddof=1) if len(outer) > 1 else 0.0
     share = noise_share(matrix, shared=shared_replicates)
     return SensitivityResult(
@@ -301,13 +302,6 @@ def sobol_indices(
         matrix.shape[1],
         noise_warning(share, outcome_name, _sobol_effect(adjust_noise)),
     )
-
-
-def _centred_interval(estimate: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The 2.5-97.5 % percentiles of ``draws`` (resamples, D), moved so their median is the
-    estimate: resampling replicates adds noise of its own, which shifts the resampled indices."""
-    low, mid, high = np.nanpercentile(draws, [2.5, 50, 97.5], axis=0)
-    return estimate + (low - mid), estimate + (high - mid)
 
 
 def _sobol_effect(corrected: bool) -> str:

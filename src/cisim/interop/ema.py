@@ -75,7 +75,8 @@ __all__ = [
 INSTALL_HINT = 'the EMA Workbench adapter needs ema-workbench: pip install "cisim[ema]"'
 
 #: A factor as the experiment files write it: levels ``[a, b]``, ``{levels = [...]}``,
-#: a range ``{low = ..., high = ...}``, or ``None`` for the parameter's whole range.
+#: a range ``{low = ..., high = ...}`` (either table may carry a ``why``, which is ignored), or
+#: ``None`` for the parameter's whole range.
 FactorSpec = Sequence[Any] | Mapping[str, Any] | None
 #: Varied parameters: ``{name: FactorSpec}``, or names and ready-made EMA parameters.
 Factors = Mapping[str, FactorSpec] | Iterable["str | Parameter"]
@@ -412,9 +413,10 @@ def _from_spec(name: str, spec: FactorSpec) -> Parameter:
     if spec is None:
         return ema_parameter(name)
     if isinstance(spec, Mapping):
-        if set(spec) == {"levels"}:
+        keys = set(spec) - {"why"}  # an experiment file's justification: words only
+        if keys == {"levels"}:
             return ema_parameter(name, levels=spec["levels"])
-        if set(spec) == {"low", "high"}:
+        if keys == {"low", "high"}:
             return ema_parameter(name, low=spec["low"], high=spec["high"])
         raise ConfigError(name, dict(spec), "a list of levels, {levels = [...]} or {low, high}")
     return ema_parameter(name, levels=spec)

@@ -3,7 +3,8 @@
 Each part reads one analysis and gives a sentence or none: the overall regime shares, the factor
 that moves the share of learning journeys most, the best and worst conditions, the largest gain
 of a named condition, how early the regime can be told, the strongest warning signs, the most
-influential parameters (Sobol, Morris) and where learning journeys concentrate (PRIM). A
+influential parameters (Sobol, Morris; with a parameter whose index is small but whose effect is
+clear) and where learning journeys concentrate (PRIM). A
 sentence's lead words are marked ``**bold**``.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from cisim.analysis.tables import LJ
 from cisim.present.report.page import Document
+from cisim.present.report.sections_sensitivity import effect_words, quiet_parameter
 from cisim.present.report.spans import factor_effects
 from cisim.present.report.words import (
     BINARY_SIGNS,
@@ -156,11 +158,19 @@ def _sobol(doc: Document) -> list[str]:
         return []
     top, rest = rows[0], rows[1:3]
     others = " and ".join(f"{words(r['parameter'])} (ST {r['ST']:.2f})" for r in rest)
-    return [
+    text = (
         f"**What drives the variance.** For {outcome_words(name)}, {words(top['parameter'])} "
         f"has the largest total Sobol index, ST = {top['ST']:.2f} ({interval_note(top, 'ST')}"
         f"first-order S1 = {top['S1']:.2f})" + (f", followed by {others}." if others else ".")
-    ]
+    )
+    quiet = quiet_parameter(rows)
+    if quiet is not None:
+        text += (
+            f" A small index is not a small effect: {words(quiet['parameter'])} has ST = "
+            f"{quiet['ST']:.2f}, yet moving it across its range changes the outcome by "
+            f"{effect_words(name, quiet, 'effect')}."
+        )
+    return [text]
 
 
 def _morris(doc: Document) -> list[str]:
@@ -172,6 +182,29 @@ def _morris(doc: Document) -> list[str]:
     return [
         f"**Screening.** By Morris μ*, the most influential parameters for "
         f"{outcome_words(name)} are {top}."
+    ]
+
+
+def _regional(doc: Document) -> list[str]:
+    """The parameters that separate the runs in the regime from the rest most clearly."""
+    results = doc.summary.get("regional") or {}
+    first = next(iter(results.items()), None)
+    if first is None:
+        return []
+    name, result = first
+    rows = sorted(result["indices"], key=lambda r: -(r["ks"] or 0))
+    clear = [r for r in rows if r["p_value"] is not None and r["p_value"] < 0.05][:3]
+    if not clear:
+        return []
+    parts = [
+        f"{'higher' if r['mean_in'] > r['mean_out'] else 'lower'} {words(r['parameter'])} "
+        f"(KS {r['ks']:.2f})"
+        for r in clear
+    ]
+    return [
+        f"**What separates the regimes.** Runs that became {words(name)}s came from "
+        f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]} than the rest "
+        "(regional sensitivity: the largest gap between the two distributions of a parameter)."
     ]
 
 
@@ -204,6 +237,7 @@ HEADLINE: tuple[Callable[[Document], list[str]], ...] = (
     _warnings,
     _sobol,
     _morris,
+    _regional,
     _box,
 )
 

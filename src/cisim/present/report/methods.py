@@ -80,9 +80,15 @@ def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
 
 
 def _factor_table(doc: Document) -> str:
-    rows = [[f.name, ROLE.get(f.role, f.role), _factor_values(f)] for f in doc.source.factors]
-    caption = "The factors varied: the experiment's keys, their role and their levels or range."
-    return doc.table(caption, ["factor", "role", "levels or range"], rows, 0, nowrap=True)
+    factors = doc.source.factors
+    rows = [[f.name, ROLE.get(f.role, f.role), _factor_values(f)] for f in factors]
+    header = ["factor", "role", "levels or range"]
+    caption = "The factors varied: the experiment's keys, their role and their levels or range"
+    if any(f.why for f in factors):
+        rows = [[*row, f.why] for row, f in zip(rows, factors, strict=True)]
+        header.append("why this range")
+        caption += ", and what the ends stand for (the experiment file's justification)"
+    return doc.table(caption + ".", header, rows, 0, nowrap=True)
 
 
 def _factor_values(f: Factor) -> str:
@@ -156,9 +162,23 @@ INTERVALS: dict[str, str] = {
     "sobol": "**Sobol indices** of the point means (Saltelli et al. 2010 first order, Jansen 1999 "
     "total order; SALib's uncorrected values alongside, Herman & Usher 2017), corrected per "
     "parameter for replicate noise from the paired per-replicate differences; two-level "
-    "bootstrap ({bootstrap} replicate resamples × {num_resamples} base-sample resamples).",
+    "bootstrap ({bootstrap} replicate resamples × {num_resamples} base-sample resamples). "
+    "Beside them, each parameter's **effect**: the least-squares slope of the paired changes of "
+    "the point means between the rows A and AB that differ in that parameter only, on the move "
+    "as a share of its range (each pair's elementary effect weighted by the square of its move; "
+    "Morris 1991), overall and over the pairs whose mean share is contested (20–80%); "
+    "bootstrap over base samples and replicates.",
     "morris": "**Morris indices** of the point means (Campolongo et al. 2007): bootstrap over "
-    "replicates ({bootstrap} resamples).",
+    "replicates ({bootstrap} resamples). Beside them, each parameter's signed mean elementary "
+    "effect on the values the runs used (Morris 1991), overall and where the outcome is "
+    "contested; bootstrap over trajectories and replicates.",
+    "regional": "**Regional sensitivity** of the regime (Monte Carlo filtering; Spear & "
+    "Hornberger 1980; Saltelli et al. 2008): per parameter, the Kolmogorov–Smirnov distance "
+    "between its values over the runs in the regime and over the rest, with a p-value from "
+    "permutations of whole blocks of the design (base samples or trajectories); a logistic "
+    "regression of the indicator on the standardised parameters gives each one's mean change "
+    "in probability from the low to the high end of its range (bootstrap over blocks and "
+    "replicates).",
     "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
     "harmonic mean of coverage and density, quasi-p-values of each restriction (Friedman & "
     "Fisher 1999; Bryant & Lempert 2010).",
@@ -186,9 +206,17 @@ REFERENCES: dict[str, str] = {
     "Kaplan & Meier 1958": "Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from "
     "incomplete observations. JASA 53(282), 457–481.",
     "Kish 1965": "Kish, L. (1965). Survey Sampling. Wiley.",
+    "Morris 1991": "Morris, M. D. (1991). Factorial sampling plans for preliminary computational "
+    "experiments. Technometrics 33(2), 161–174.",
     "Kleijnen 2008": "Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. "
     "Springer.",
     "Law 2015": "Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.",
+    "Saltelli et al. 2008": "Saltelli, A., Ratto, M., Andres, T., Campolongo, F., Cariboni, J., "
+    "Gatelli, D., Saisana, M., & Tarantola, S. (2008). Global Sensitivity Analysis: The Primer. "
+    "Wiley.",
+    "Spear & Hornberger 1980": "Spear, R. C., & Hornberger, G. M. (1980). Eutrophication in "
+    "Peel Inlet II: identification of critical uncertainties via generalized sensitivity "
+    "analysis. Water Research 14(1), 43–49.",
     "Saltelli et al. 2010": "Saltelli, A., et al. (2010). Variance based sensitivity analysis of "
     "model output. Computer Physics Communications 181(2), 259–270.",
     "Wilson 1927": "Wilson, E. B. (1927). Probable inference, the law of succession, and "

@@ -25,6 +25,7 @@ from cisim.present.report.sections_dynamics import (
 from cisim.present.report.sections_sensitivity import (
     discovery_section,
     morris_section,
+    regional_section,
     sobol_section,
 )
 
@@ -52,6 +53,7 @@ SECTIONS: tuple[Callable[[Document], Section | None], ...] = (
     early_section,
     sobol_section,
     morris_section,
+    regional_section,
     discovery_section,
     caveats_section,
 )

@@ -1,7 +1,9 @@
 """Declarations: how an experiment file's ``[levers]`` and ``[uncertainties]`` are read.
 
 A factor is declared as levels (``navigator = [0, 1]`` or ``{ levels = [...] }``) or, in a
-sampling design, as a range (``{ low = 0.2, high = 0.8 }``). Each level and both ends of a range
+sampling design, as a range (``{ low = 0.2, high = 0.8 }``); a table form may add ``why``, a
+line on what the levels or the ends of the range stand for (``{ low = 0.01, high = 0.06, why =
+"..." }``), which the report's methods show. Each level and both ends of a range
 are checked by the model (for cisim: by building the base scenario with that value), so an
 experiment never holds a value its runs would reject. Which forms a design takes is the design's
 to say (:class:`cisim.study.sweeps.designs.Design`).
@@ -55,10 +57,14 @@ def parse_factors(
 
 
 def factor_data(factor: Factor, design: Design) -> Any:
-    """A factor as the experiment file writes it (a list, ``{ levels }`` or ``{ low, high }``)."""
+    """A factor as the experiment file writes it (a list, ``{ levels }`` or ``{ low, high }``,
+    with its ``why`` if it has one)."""
+    why = {"why": factor.why} if factor.why else {}
     if factor.is_range:
-        return {"low": factor.low, "high": factor.high}
-    return {"levels": list(factor.levels)} if design.sampled else list(factor.levels)
+        return {"low": factor.low, "high": factor.high} | why
+    if design.sampled or why:
+        return {"levels": list(factor.levels)} | why
+    return list(factor.levels)
 
 
 def hint(word: str, known: Sequence[str]) -> str:
@@ -94,13 +100,21 @@ def _factor(name: str, role: str, kind: str, raw: Any, design: Design, check: Ch
         return Factor(name, role, kind, levels=_levels(key, raw, name, check))
     if not isinstance(raw, Mapping):
         raise ConfigError(key, raw, "a list of levels, { levels = [...] } or a range")
-    if set(raw) == {"levels"}:
-        return Factor(name, role, kind, levels=_levels(key, raw["levels"], name, check))
-    if set(raw) == {"low", "high"}:
+    why = raw.get("why", "")
+    if not isinstance(why, str):
+        raise ConfigError(f"{key}.why", why, "a string: why these levels or this range")
+    keys = set(raw) - {"why"}
+    if keys == {"levels"}:
+        return Factor(name, role, kind, levels=_levels(key, raw["levels"], name, check), why=why)
+    if keys == {"low", "high"}:
         if not design.sampled:
             raise ConfigError(key, dict(raw), f"a list of levels ({design.a} design has no ranges)")
-        return _range(name, role, kind, raw, check)
-    raise ConfigError(key, dict(raw), "a list of levels, { levels = [...] } or { low, high }")
+        return _range(name, role, kind, raw, check, why)
+    raise ConfigError(
+        key,
+        dict(raw),
+        "a list of levels, { levels = [...] } or { low, high }, each with an optional why",
+    )
 
 
 def _sampling_forms(design: Design) -> str:
@@ -121,7 +135,9 @@ def _levels(key: str, raw: Any, name: str, check: Check) -> tuple[Any, ...]:
     return levels
 
 
-def _range(name: str, role: str, kind: str, raw: Mapping[str, Any], check: Check) -> Factor:
+def _range(
+    name: str, role: str, kind: str, raw: Mapping[str, Any], check: Check, why: str
+) -> Factor:
     key = f"{role}.{name}"
     if kind == "choice":
         raise ConfigError(key, dict(raw), "{ levels = [...] }: a choice has no range")
@@ -138,4 +154,4 @@ def _range(name: str, role: str, kind: str, raw: Mapping[str, Any], check: Check
             raise ConfigError(f"{key}.{bound}", value, exc.allowed) from None
     if not low < high:
         raise ConfigError(key, dict(raw), "low < high")
-    return Factor(name, role, kind, low=float(low), high=float(high))
+    return Factor(name, role, kind, low=float(low), high=float(high), why=why)

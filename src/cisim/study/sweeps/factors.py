@@ -1,12 +1,13 @@
 """Factors: the parameters an experiment varies, with their levels or ranges.
 
 A factor is declared in ``[levers]`` or ``[uncertainties]`` as levels or, in a sampling design, as
-a range; :mod:`cisim.study.sweeps.declarations` reads those tables.
+a range, optionally with a ``why`` (its justification); :mod:`cisim.study.sweeps.declarations`
+reads those tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: The tables a factor is declared in.
@@ -29,6 +30,10 @@ class Factor:
         The levels (factorial designs, or a categorical in a sampling design); empty for a range.
     low, high
         The range sampled uniformly (``None`` for levels); integers are rounded.
+    why
+        Why these levels or this range: what the ends stand for in a real collaboration, with a
+        source where there is one (the declaration's ``why``; empty if it has none). Words
+        only: it changes no run and is not part of the fingerprint.
     """
 
     name: str
@@ -37,6 +42,7 @@ class Factor:
     levels: tuple[Any, ...] = ()
     low: float | None = None
     high: float | None = None
+    why: str = field(default="", compare=False)
 
     @property
     def is_range(self) -> bool:
