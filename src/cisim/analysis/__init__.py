@@ -1,5 +1,6 @@
 """Analyses of a sweep: regime shares, paired effects, trajectories, survival, early signs, phase
-diagrams, Sobol and Morris sensitivity, and scenario discovery.
+diagrams, Sobol and Morris sensitivity with each parameter's effect beside its indices, regional
+sensitivity of the regime, and scenario discovery.
 
 Each analysis is a plain function of the sweep's tables (``design``, ``runs``, ``trajectories``;
 see :mod:`cisim.analysis.tables`) returning a DataFrame or a small result object, with a
@@ -16,7 +17,9 @@ from cisim.analysis.effects import condition_effects, paired_effects
 from cisim.analysis.key_numbers import summarise_text
 from cisim.analysis.morris import morris_indices
 from cisim.analysis.phase import phase_table
+from cisim.analysis.regional import RegionalResult, regional_sensitivity
 from cisim.analysis.sensitivity import SensitivityResult
+from cisim.analysis.sensitivity_effects import design_effects
 from cisim.analysis.shares import regime_shares
 from cisim.analysis.sobol import sobol_indices
 from cisim.analysis.survival import kaplan_meier, survival_curves
@@ -27,10 +30,12 @@ __all__ = [
     "OUTCOMES",
     "AnalysisOptions",
     "PrimResult",
+    "RegionalResult",
     "SensitivityResult",
     "SweepMeta",
     "analyze",
     "condition_effects",
+    "design_effects",
     "discover",
     "early_prediction",
     "event_timing",
@@ -41,6 +46,7 @@ __all__ = [
     "prim",
     "regime_shares",
     "regime_trajectories",
+    "regional_sensitivity",
     "sobol_indices",
     "summarise_text",
     "survival_curves",

@@ -83,8 +83,8 @@ def _text_early(r: Mapping[str, Any]) -> list[str]:
 #: How to read indices beside effects (printed under a table that has both).
 READING = (
     "  (an index is a share of the variance over these ranges: an interval that includes 0 does "
-    "not mean a parameter does not matter; the effects are paired changes scaled to the whole "
-    "range, overall and where the outcome is contested)"
+    "not mean a parameter does not matter; read the effects, paired changes scaled to the whole "
+    "range, and for a regime also where it is contested)"
 )
 
 
