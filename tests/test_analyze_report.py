@@ -331,7 +331,7 @@ def test_sweep__is_a_cisim_command_with_uniform_usage_errors(tmp_path: Path) -> 
                 "does not mean that a parameter does not matter",
             ],
         ),
-        ("morris", 10, "morris", ["μ*", "Screening."]),
+        ("morris", 10, "morris", ["μ*", "Screening.", "effect over the range", "signed mean"]),
     ],
 )
 def test_report__sensitivity_sweep_has_the_sensitivity_section(

@@ -138,8 +138,10 @@ def _text_regional(r: Mapping[str, Any]) -> list[str]:
         )
         for row in sorted(result["indices"], key=lambda row: -(row["ks"] or 0)):
             effect = _estimate(row, "logit_effect", "logit_low", "logit_high")
+            least = 1 / (result["permutations"] + 1)  # no permutation as large: p at its least
+            p = f"p {'<= ' if row['p_value'] <= least + 1e-12 else ''}{row['p_value']:.3f}"
             lines.append(
-                f"  {row['parameter']}: KS {row['ks']:.2f} (p {row['p_value']:.3f}, inert below "
+                f"  {row['parameter']}: KS {row['ks']:.2f} ({p}, inert below "
                 f"{row['ks_null95']:.2f}); mean {row['mean_in']:.3g} in, {row['mean_out']:.3g} "
                 f"out; logistic effect {_interval(effect, True)}"
             )

@@ -6,9 +6,9 @@ Features are standardised (training mean and standard deviation; missing values 
 training mean, constant features left at zero). The coefficients maximise the penalised
 log-likelihood ``sum_i w_i [y_i eta_i - log(1 + exp(eta_i))] - l2 / 2 * |beta|^2`` (the intercept
 is not penalised; the weights ``w_i`` are 1 unless given, or the trials of a row whose ``y_i`` is
-a share of successes) by iteratively reweighted least squares, i.e. Newton's method, with step halving;
-the ridge penalty makes the problem strictly concave, so the optimum is unique and finite even when
-the classes are separable (Hastie, Tibshirani & Friedman 2009, sec. 4.4; le Cessie & van
+a share of successes) by iteratively reweighted least squares, i.e. Newton's method, with step
+halving; the ridge penalty makes the problem strictly concave, so the optimum is unique and finite
+even when the classes are separable (Hastie, Tibshirani & Friedman 2009, sec. 4.4; le Cessie & van
 Houwelingen 1992).
 
 The area under the ROC curve is the Mann-Whitney probability that a random positive scores above a

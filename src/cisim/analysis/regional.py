@@ -61,7 +61,7 @@ import pandas as pd
 from scipy.special import expit
 
 from cisim.analysis.logistic import auc, fit_logistic
-from cisim.analysis.sensitivity import _plain, point_matrix, resample
+from cisim.analysis.sensitivity import plain, plain_records, point_matrix, resample
 from cisim.analysis.tables import LJ
 from cisim.errors import ConfigError
 
@@ -104,14 +104,11 @@ class RegionalResult:
         """JSON-ready summary."""
         return {
             "outcome": self.outcome,
-            "share": _plain(self.share),
+            "share": plain(self.share),
             "runs": self.runs,
             "permutations": self.permutations,
-            "auc": _plain(self.auc),
-            "indices": [
-                {k: _plain(v) for k, v in row.items()}
-                for row in self.indices.to_dict(orient="records")
-            ],
+            "auc": plain(self.auc),
+            "indices": plain_records(self.indices),
         }
 
 

@@ -187,18 +187,21 @@ class SensitivityResult:
         return {
             "method": self.method,
             "outcome": self.outcome,
-            "noise_share": _plain(self.noise_share),
+            "noise_share": plain(self.noise_share),
             "base_samples": self.base_samples,
             "replicates": self.replicates,
             "warnings": list(self.warnings),
-            "indices": [
-                {k: _plain(v) for k, v in row.items()}
-                for row in self.indices.to_dict(orient="records")
-            ],
+            "indices": plain_records(self.indices),
         }
 
 
-def _plain(value: Any) -> Any:
+def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON-ready dicts (NumPy scalars as Python numbers, NaN as None)."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON takes it: a NumPy scalar as a Python number, a non-finite float as None."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):

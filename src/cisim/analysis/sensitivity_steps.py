@@ -52,7 +52,7 @@ def sobol_step(ctx: _Context) -> None:
         ctx.figure(f"sobol_{name}", plots.sobol_figure(result))
         ctx.figure(f"sobol_convergence_{name}", plots.convergence_figure(conv, name))
         ctx.summary["warnings"].extend(result.warnings)
-        results[name] = result.summary()
+        results[name] = result.summary() | _band(ctx, name)
     ctx.summary["sobol"] = results
 
 
@@ -80,7 +80,7 @@ def morris_step(ctx: _Context) -> None:
         ctx.table(f"morris_{name}", result.indices)
         ctx.figure(f"morris_{name}", plots.morris_figure(result))
         ctx.summary["warnings"].extend(result.warnings)
-        results[name] = result.summary()
+        results[name] = result.summary() | _band(ctx, name)
     ctx.summary["morris"] = results
 
 
@@ -100,6 +100,11 @@ def _with_effects(ctx: _Context, result: SensitivityResult, pairs: Pairs) -> Non
         seed=o.seed,
     )
     result.indices = result.indices.merge(effects, on="parameter", how="left")
+
+
+def _band(ctx: _Context, name: str) -> dict[str, Any]:
+    """The contested band of a regime outcome, for the summary (empty for another outcome)."""
+    return {"contested": list(ctx.options.contested)} if name in REGIMES else {}
 
 
 def regional_step(ctx: _Context) -> None:

@@ -7,11 +7,12 @@ Each section function reads the analysis summary and tables and returns a :class
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from cisim.analysis.sensitivity_effects import CONTESTED
 from cisim.analysis.tables import outcome
 from cisim.model.regimes import REGIMES
 from cisim.present.report.page import Document, Section, paragraph
@@ -69,7 +70,7 @@ def _sobol_part(doc: Document, name: str, result: Mapping[str, Any]) -> str:
     )
     heads = {"S1": "first-order S1", "ST": "total ST"}
     caption = f"Sobol indices of {what} (95% interval){_effects_note(name, rows)}."
-    reading = paragraph(reading_text(name, rows))
+    reading = paragraph(reading_text(name, rows, result.get("contested") or CONTESTED))
     return paragraph(text) + figures + reading + _index_table(doc, caption, rows, heads, name)
 
 
@@ -94,9 +95,9 @@ def _sobol_text(doc: Document, what: str, rows: list[dict[str, Any]], noise: flo
     return text
 
 
-def reading_text(name: str, rows: list[dict[str, Any]]) -> str:
+def reading_text(name: str, rows: list[dict[str, Any]], band: Sequence[float] = CONTESTED) -> str:
     """How to read the indices beside the effects, with the clearest case in the table ('' if
-    the table has no effects)."""
+    the table has no effects); ``band`` is where a regime share counts as contested."""
     if not rows or "effect" not in rows[0]:
         return ""
     text = (
@@ -106,13 +107,13 @@ def reading_text(name: str, rows: list[dict[str, Any]]) -> str:
         "others sweep the outcome from one extreme to the other. An interval that includes "
         "zero therefore does not mean that a parameter does not matter; its effect says how "
         "much it moves the outcome. The effect is the paired change between design points that "
-        "differ in that parameter only, "
-        "scaled to the whole range at the rate the pairs show"
+        "differ in that parameter only, scaled to the whole range at the rate the pairs show"
     )
+    low, high = band
     text += (
-        ", overall and where the outcome is contested (the pair's mean share between 20% and "
-        "80%); a contested effect beyond 100 points means that the parameter takes the share "
-        "across the contested band within part of its range."
+        f", overall and where the outcome is contested (the pair's mean share between "
+        f"{pct(low)} and {pct(high)}); a contested effect beyond 100 points means that the "
+        "parameter takes the share across the contested band within part of its range."
         if name in REGIMES
         else "."
     )
