@@ -185,3 +185,9 @@ def test_morris_pairs__one_parameter_per_step() -> None:
     bad[1] = bad[0] + 0.1
     with pytest.raises(ConfigError, match="one parameter"):
         morris_pairs(bad)
+    still = x.copy()
+    first = pairs.parameter[0]
+    still[1:4, first] = still[0, first]  # its first step moves nothing (as rounding may do)
+    runs = runs_of(ishigami(still), 1, 0.0, crn=False)
+    table = design_effects(runs, still, morris_pairs(still), PROBLEM, outcome_name="y", bootstrap=0)
+    assert table["pairs"].sum() == 14

@@ -125,7 +125,8 @@ def morris_pairs(sample: np.ndarray) -> Pairs:
     """The steps of the Morris trajectories in SALib's raw ``sample`` (points, d).
 
     Trajectories are ``d + 1`` consecutive rows; each step moves one column, found in the raw
-    sample (before integers were rounded).
+    sample (before integers were rounded). A step that moves nothing (possible in rounded values)
+    is kept with no move, so it counts for no parameter.
     """
     x = np.asarray(sample, dtype=float)
     points, d = x.shape
@@ -134,7 +135,7 @@ def morris_pairs(sample: np.ndarray) -> Pairs:
     n = points // (d + 1)
     first = (np.arange(n)[:, None] * (d + 1) + np.arange(d)[None, :]).reshape(-1)
     moved = x[first + 1] != x[first]
-    if not (moved.sum(axis=1) == 1).all():
+    if (moved.sum(axis=1) > 1).any():
         raise ConfigError("sample", "steps", "one parameter moved per Morris step")
     return Pairs(first, first + 1, moved.argmax(axis=1), first // (d + 1), n)
 

@@ -136,11 +136,13 @@ def _morris_reading(name: str, rows: list[dict[str, Any]]) -> str:
     """How to read μ*, σ and the effect ('' if the table has no effects)."""
     if not rows or "effect" not in rows[0]:
         return ""
-    where = " overall and where the outcome is contested" if name in REGIMES else ""
+    share = name in REGIMES
+    where = ", overall and where the outcome is contested" if share else ""
+    units = " (μ* and σ as shares: 0.10 is 10 points)" if share else ""
     return (
-        "μ* is the mean size of a parameter's elementary effects whatever their sign, σ their "
-        "spread; the effect beside them is their signed mean on the values the runs used "
-        f"(integers rounded), scaled to the whole range,{where}. An effect near zero with a "
+        f"μ* is the mean size of a parameter's elementary effects whatever their sign, σ their "
+        f"spread{units}; the effect beside them is their signed mean on the values the runs used "
+        f"(integers rounded), scaled to the whole range{where}. An effect near zero with a "
         "large μ* means that the parameter acts in opposite directions in different parts of "
         "the space."
     )
