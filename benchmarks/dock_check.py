@@ -8,7 +8,8 @@ runs of the reference (``reference_mesa.py``, one Mesa model per run) and of the
   exact test of the 2 x 2 table (reference / engine x in the regime / not);
 * **per-run outcome distributions**: two-sample Kolmogorov–Smirnov tests (asymptotic p-values) on
   the outcomes of ``OUTCOMES``. Months to the entry point and to the first win count runs that
-  never got there as ``horizon + 1``; the blame share leaves out runs without setback responses.
+  never got there as ``horizon + 1``; the blame shares (of the whole run, and of its closing
+  period, which the regime rule reads) leave out runs without setback responses (in that period).
 
 The p-values of one preset form one family, corrected by Holm's step-down method; the preset docks
 when no corrected p-value is below ``ALPHA``. The minimum detectable difference (MDD) of each test
@@ -24,6 +25,14 @@ Run this file for the table of every preset (``-j 2`` runs the reference on two 
 
     .venv/bin/python benchmarks/dock_check.py [--presets baseline,louisville] [--reference 400]
         [--engine 2400] [-j 2]
+
+When a preset does not dock, ``--monthly`` finds where the two implementations part: for every
+monthly metric (``cisim.model.metrics.REGISTRY``) the month in which the two means differ most
+(z from the pooled variance), the metrics sorted by it. A diagnostic, not a test: with 121
+months and many metrics, |z| of 3 to 4 somewhere is expected by chance alone, more for the lumpy
+monthly counts of setback responses::
+
+    .venv/bin/python benchmarks/dock_check.py --monthly --presets louisville [--reference 200]
 """
 
 from __future__ import annotations
@@ -72,6 +81,7 @@ OUTCOMES: tuple[str, ...] = (
     "months_to_first_win",
     "wins",
     "blame_share",
+    "closing_blame_share",
     "turnover_events",
     "peak_conflict",
 )
@@ -96,6 +106,54 @@ def engine_summaries(preset: str, replicates: int = ENGINE_RUNS) -> pd.DataFrame
     """Summaries of ``replicates`` engine runs of ``preset``."""
     summary = cisim.simulate(Scenario.preset(preset), replicates=replicates, seed=ENGINE_SEED)
     return summary.summary
+
+
+def reference_trajectories(preset: str, count: int, jobs: int = 1) -> pd.DataFrame:
+    """Monthly metrics of reference runs ``0 .. count - 1`` of ``preset``, one row per run and
+    month (columns ``replicate``, ``month`` and the metrics)."""
+    seeds = [REFERENCE_SEED + k for k in range(count)]
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            frames = list(pool.map(_reference_trajectory, [preset] * count, seeds, chunksize=8))
+    else:
+        frames = [_reference_trajectory(preset, seed) for seed in seeds]
+    for k, frame in enumerate(frames):
+        frame.insert(0, "month", np.arange(len(frame)))
+        frame.insert(0, "replicate", k)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _reference_trajectory(preset: str, seed: int) -> pd.DataFrame:
+    out = reference_mesa.run(Scenario.preset(preset), seed, trajectories=True)["trajectories"]
+    return out.reset_index(drop=True)
+
+
+def engine_trajectories(preset: str, replicates: int = ENGINE_RUNS) -> pd.DataFrame:
+    """Monthly metrics of ``replicates`` engine runs of ``preset`` (as
+    :func:`reference_trajectories`)."""
+    runs = cisim.simulate(Scenario.preset(preset), replicates=replicates, seed=ENGINE_SEED)
+    return runs.trajectories
+
+
+def monthly_gaps(ref: pd.DataFrame, eng: pd.DataFrame) -> pd.DataFrame:
+    """For every metric, the month whose reference and engine means differ most by z (the mean
+    difference over its standard error under equal distributions, from the pooled variance: a
+    rare event one sample lacks does not shrink it), sorted by |z|: where to look first. Means
+    that differ by rounding only count as equal."""
+    rows = []
+    metrics = [c for c in ref.columns if c not in ("replicate", "month")]
+    a, b = ref.groupby("month"), eng.groupby("month")
+    for name in metrics:
+        mean_a, mean_b = a[name].mean(), b[name].mean()
+        n, m = a[name].count(), b[name].count()
+        pooled = ((n - 1) * a[name].var() + (m - 1) * b[name].var()) / (n + m - 2)
+        se = np.sqrt(pooled * (1 / n + 1 / m))
+        gap = (mean_a - mean_b).where((mean_a - mean_b).abs() > 1e-9 * (1 + mean_b.abs()), 0.0)
+        z = (gap / se.where(se > 0)).fillna(0.0)
+        month = int(z.abs().idxmax())
+        rows.append((name, month, mean_a[month], mean_b[month], float(z[month])))
+    table = pd.DataFrame(rows, columns=["metric", "month", "reference", "engine", "z"])
+    return table.sort_values("z", key=np.abs, ascending=False, ignore_index=True)
 
 
 def holm(pvalues: Sequence[float]) -> np.ndarray:
@@ -218,7 +276,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reference", type=int, default=REFERENCE_RUNS)
     parser.add_argument("--engine", type=int, default=ENGINE_RUNS)
     parser.add_argument("-j", "--jobs", type=int, default=1)
+    parser.add_argument(
+        "--monthly", action="store_true", help="per-month means of the metrics, not the tests"
+    )
     args = parser.parse_args(argv)
+    if args.monthly:
+        for preset in args.presets.split(","):
+            ref = reference_trajectories(preset, args.reference, args.jobs)
+            eng = engine_trajectories(preset, args.engine)
+            print(f"{preset}: {args.reference} reference runs, {args.engine} engine runs")
+            print(monthly_gaps(ref, eng).to_string(float_format=lambda x: f"{x:.4g}"), "\n")
+        return 0
     ok = True
     for preset in args.presets.split(","):
         start = time.perf_counter()

@@ -19,8 +19,14 @@ do not match the engine's counter-based streams, so the two implementations are 
 
 Where the ODD has all organisations of a mechanism decide at once (§3), this implementation works
 in two phases (every agent decides from the state at the start of the mechanism, then all
-decisions are applied), which is Mesa's "staged activation" idiom: turnover, setback response,
-trust, brokering and exits.
+decisions are applied), which is Mesa's "staged activation" idiom: turnover and the newcomers'
+socialisation, the members' proposals of an entry point, setback responses and the habits they
+leave, trust, the navigator's briefing and brokering, and exits. Each organisation carries its own
+habit of blame; the collaboration's blame climate is only a metric (the members' mean habit).
+
+The regime follows the rule of ``cisim.model.regimes`` (came apart, never found an entry point,
+blame in the closing ``regime_window_months`` months, final progress), from the reference's own
+record of the monthly setback responses.
 
 Not supported: rosters (named organisations with known relationships).
 """
@@ -137,6 +143,7 @@ class Organisation(FixedAgent):
         self.contribution = 0.0
         self.frustration = 0.0
         self.blamed = 0.0
+        self.habit = RESPONSE.HABIT_START  # its readiness to blame after a setback
         self.attended = False
         # per-partner tie state (this organisation's trust in each partner)
         self.trust: dict[Organisation, float] = {}
@@ -151,6 +158,8 @@ class Organisation(FixedAgent):
         self._learn = False
         self._brokered: Organisation | None = None
         self._new_trust: dict[Organisation, float] = {}
+        self._taken_up = False  # it proposed an entry point this month and it was taken up
+        self._norm = self.habit  # the habit it is socialised into (turnover)
 
     # ---- helpers ---------------------------------------------------------------------------
     @property
@@ -175,6 +184,20 @@ class Organisation(FixedAgent):
         if not live:
             return self.model.sc.initial_trust
         return sum(self.trust[j] for j in live) / len(live)
+
+    def standing(self) -> float:
+        """The mean trust its live partners have in it."""
+        live = self.live_partners()
+        if not live:
+            return self.model.sc.initial_trust
+        return sum(j.trust[self] for j in live) / len(live)
+
+    def norm(self) -> float:
+        """How its live partners meet setbacks: their mean habit (its own if it has none)."""
+        live = self.live_partners()
+        if not live:
+            return self.habit
+        return sum(j.habit for j in live) / len(live)
 
     def commitment(self) -> float:
         """The share of its capacity it commits this month."""
@@ -209,12 +232,44 @@ class Organisation(FixedAgent):
             speed = (1.0 + self.attended) / sc.onboarding_months
             self.onboarding = min(1.0, self.onboarding + speed)
 
+    def find_norm(self) -> None:
+        """A newcomer's norm: the mean habit of its active partners who stayed (its own if none)."""
+        self._norm = self.habit
+        if not self.left_now:
+            return
+        peers = [j for j in self.live_partners() if not j.left_now]
+        if peers:
+            self._norm = sum(j.habit for j in peers) / len(peers)
+
+    def socialise(self) -> None:
+        self.habit = self._norm
+
     def follow_institutional_trust(self) -> None:
         rate = self.model.sc.institutional_trust_rate
         for j in self.live_partners():
             self.institutional_trust[j] += rate * (self.trust[j] - self.institutional_trust[j])
 
-    # ---- 2 entry point (talk) ----------------------------------------------------------------
+    # ---- 2 entry point ----------------------------------------------------------------------
+    def propose_entry_point(self, members: int) -> None:
+        """Maybe spot an opening and propose it; the partners take it up as far as they trust it."""
+        m, sc = self.model, self.model.sc
+        self._taken_up = False
+        if not self.is_active:
+            return
+        live = self.live_partners()
+        diversity = entropy_diversity([self.sector] + [j.sector for j in live])
+        boost = ENTRY.SELF_ASSIGNED_BOOST if m.self_assigned else 1.0
+        agency = min(1.0, self.effective_authority() * boost)
+        x = (
+            ENTRY.DIVERSITY_WEIGHT * (diversity - ENTRY.DIVERSITY_MIDPOINT)
+            + ENTRY.TRUST_WEIGHT * (self.mean_out_trust() - ENTRY.TRUST_MIDPOINT)
+            + ENTRY.AGENCY_WEIGHT * (agency - ENTRY.AGENCY_MIDPOINT)
+            + ENTRY.OUTWARD_WEIGHT * (sc.community_engagement - ENTRY.OUTWARD_MIDPOINT)
+        )
+        chance = min(1.0, sc.entry_base_rate / members * math.exp(x))
+        if m.rng.random() < chance:
+            self._taken_up = m.rng.random() < self.standing()
+
     def talk(self) -> None:
         if not self.is_active:
             return
@@ -236,6 +291,7 @@ class Organisation(FixedAgent):
             + CONTRIBUTION.LEGITIMACY_WEIGHT * (m.legitimacy - CONTRIBUTION.LEGITIMACY_MIDPOINT)
             - CONTRIBUTION.FRUSTRATION_WEIGHT * self.frustration
             - min(self.blamed, CONTRIBUTION.BLAMED_CAP)
+            - CONTRIBUTION.MISFIT_WEIGHT * max(0.0, self.authority - m.ambition)
         )
         self.contribution = self.capacity * logistic(x) * self.settled()
 
@@ -248,9 +304,11 @@ class Organisation(FixedAgent):
         mediation = self.attended * m.credibility
         x = (
             RESPONSE.BLAME_BASE
-            + RESPONSE.CLIMATE_WEIGHT * m.blame_climate
+            + RESPONSE.HABIT_WEIGHT * self.habit
+            + RESPONSE.NORM_WEIGHT * self.norm()
             + RESPONSE.TRUST_TERM * (0.5 - self.mean_out_trust())
             + RESPONSE.UNDERSTANDING_TERM * (0.5 - self.understanding)
+            + RESPONSE.ALIGNMENT_TERM * (0.5 - self.alignment)
             + RESPONSE.DATA_TERM * (0.5 - sc.data_use)
             - RESPONSE.KNOWLEDGE_TERM * (m.knowledge - RESPONSE.KNOWLEDGE_MIDPOINT)
             + RESPONSE.PRESSURE_TERM * (pressure - RESPONSE.PRESSURE_MIDPOINT)
@@ -272,6 +330,11 @@ class Organisation(FixedAgent):
             else:
                 self._learn = True
 
+    def settle_habit(self) -> None:
+        """Its habit moves towards the response it just made (blame 1, learning 0)."""
+        if self._blame or self._learn:
+            self.habit += RESPONSE.HABIT_RATE * (float(self._blame) - self.habit)
+
     def choose_target(self) -> Organisation | None:
         """The live partner this organisation blames: the least trusted, with some noise."""
         best, best_score = None, -math.inf
@@ -289,11 +352,11 @@ class Organisation(FixedAgent):
             commit = j.contribution / j.capacity if j.capacity > 0 else 0.0
             t = self.trust[j]
             e = self.experience.get(j, 0.0) + TRUST.RECIPROCITY_WEIGHT * (commit - t)
-            if e > 0:
-                t = t + sc.trust_build_rate * e * (1.0 - t)
-            else:
-                t = t + sc.trust_erosion_rate * e * t
-            self._new_trust[j] = min(1.0, max(0.0, t))
+            if e != 0.0:  # log-odds move: build for a good experience, erosion for a bad one
+                t = min(1.0 - TRUST.EDGE, max(TRUST.EDGE, t))
+                rate = sc.trust_build_rate if e > 0 else sc.trust_erosion_rate
+                t = logistic(math.log(t / (1.0 - t)) + rate * e)
+            self._new_trust[j] = t
 
     def spread_reputation(self) -> None:
         w = self.model.sc.reputation_weight
@@ -336,7 +399,7 @@ class Organisation(FixedAgent):
         self._exit = False
         if not self.is_active:
             return
-        value = 0.5 * (m.legitimacy + m.progress)
+        value = m.exit_value
         x = (
             MEMBERSHIP.FRUSTRATION_EXIT * (self.frustration - MEMBERSHIP.FRUSTRATION_MIDPOINT)
             + min(self.blamed, MEMBERSHIP.BLAMED_CAP)
@@ -357,6 +420,11 @@ class Organisation(FixedAgent):
             self.tenure = 0
             self.understanding = MEMBERSHIP.NEWCOMER_UNDERSTANDING
             self.representatives += 1
+            known = self.live_partners()  # its partners among the active members
+            if known:
+                self.habit = sum(j.habit for j in known) / len(known)
+            else:
+                self.habit = RESPONSE.HABIT_START
 
 
 def _reporter(name: str) -> Any:
@@ -385,8 +453,9 @@ class CollaborationReference(mesa.Model):
             status = ACTIVE if node < n else CANDIDATE
             Organisation(self, self.grid[node], sectors[node], status, traits)
         org = {a.cell.coordinate: a for a in self.agents}
+        share = self._prior_share()
         for a, b in live_edges:
-            prior = self.rng.random() < sc.prior_ties
+            prior = self.rng.random() < share
             self._tie(org[a], org[b], prior)
         for a, b in dormant_edges:
             self._tie(org[a], org[b], False)
@@ -414,7 +483,7 @@ class CollaborationReference(mesa.Model):
         self.knowledge = START.KNOWLEDGE_START
         self.operational_capacity = START.CAPACITY_START
         self.conflict = START.CONFLICT_START * sc.authority_contest
-        self.blame_climate = RESPONSE.CLIMATE_START
+        self.ambition = WORK.AMBITION_BASE + WORK.AMBITION_WEIGHT * sc.aspiration
         self.governance = GOVERNANCE.index(sc.governance_mode)
         self.credibility = sc.navigator_credibility if sc.navigator > 0 else 0.0
         self.setbacks_in_row = 0
@@ -422,10 +491,10 @@ class CollaborationReference(mesa.Model):
         self.wins = 0
         self.learning_total = self.blame_total = 0
         self.learning_now = self.blame_now = 0
+        self.responses: list[tuple[int, int, int]] = []  # (month, blame, learning) per month
         self.reputation: dict[Organisation, float] = {}
         self.initial_members = self.n_active()
-        share = sc.dissolution_share
-        self.threshold = max(MEMBERSHIP.MIN_MEMBERS, math.ceil(share * self.initial_members - 1e-9))
+        self.exit_value = 0.0
 
         self.navigator_activity = 0
         self.datacollector = mesa.DataCollector(
@@ -527,6 +596,14 @@ class CollaborationReference(mesa.Model):
                 g.add_edge(a, b)
         return g
 
+    def _prior_share(self) -> float:
+        """This collaboration's share of prior ties: logit-normal around ``prior_ties``."""
+        sc = self.sc
+        if not 0.0 < sc.prior_ties < 1.0 or sc.history_spread == 0.0:
+            return sc.prior_ties
+        centre = math.log(sc.prior_ties) - math.log1p(-sc.prior_ties)
+        return logistic(self.rng.normal(centre, sc.history_spread))
+
     def _initial_trust(self, prior: bool) -> float:
         sc = self.sc
         t = sc.initial_trust + sc.trust_spread * self.rng.standard_normal()
@@ -548,13 +625,10 @@ class CollaborationReference(mesa.Model):
     def n_members(self) -> int:
         return sum(1 for a in self.agents if a.is_member)
 
-    def mean_live_trust(self) -> float:
-        values = [a.trust[j] for a in self.agents for j in a.live_partners()]
-        return sum(values) / len(values) if values else 0.0
-
     def observe(self) -> None:
         """Take this month's observations that several metrics share (before collecting)."""
         members = [a for a in self.agents if a.is_member]
+        self._habit = mean_sd([a.habit for a in members])[0]
         self._tie_trust = [
             a.trust[j] for a in members for j in a.partners() if j.is_member and j not in a.dormant
         ]
@@ -605,6 +679,10 @@ class CollaborationReference(mesa.Model):
     def running(self) -> float:
         return float(self.alive)
 
+    def blame_climate(self) -> float:
+        """The members' mean habit of blame."""
+        return self._habit
+
     def contest_stakes(self) -> float:
         money = RESPONSE.CONTEST_MONEY * self.sc.resources
         return self.sc.authority_contest * (RESPONSE.CONTEST_BASE + money)
@@ -633,28 +711,21 @@ class CollaborationReference(mesa.Model):
     def turnover(self) -> None:
         self.agents.shuffle_do("decide_turnover")
         self.agents.do("apply_turnover")
+        self.agents.do("find_norm")  # newcomers' norms, from the habits as they were ...
+        self.agents.do("socialise")  # ... then taken on
         self.agents.do("follow_institutional_trust")
 
     def search_entry_point(self) -> None:
         if self.entry_found:
             return
-        sc = self.sc
-        act = self.active_agents()
-        agency = sum(a.effective_authority() for a in act) / len(act) if act else 0.0
-        agency = min(1.0, agency * (ENTRY.SELF_ASSIGNED_BOOST if self.self_assigned else 1.0))
-        diversity = entropy_diversity([a.sector for a in act])
-        x = (
-            ENTRY.DIVERSITY_WEIGHT * (diversity - ENTRY.DIVERSITY_MIDPOINT)
-            + ENTRY.TRUST_WEIGHT * (self.mean_live_trust() - ENTRY.TRUST_MIDPOINT)
-            + ENTRY.AGENCY_WEIGHT * (agency - ENTRY.AGENCY_MIDPOINT)
-            + ENTRY.OUTWARD_WEIGHT * (sc.community_engagement - ENTRY.OUTWARD_MIDPOINT)
-        )
-        hazard = 0.0 if sc.entry_point == "none" else min(1.0, sc.entry_base_rate * math.exp(x))
-        if self.rng.random() < hazard:
-            self.entry_found = True
-            self.entry_month = self.month
-        else:
-            self.agents.do("talk")
+        if self.sc.entry_point != "none":
+            members = self.n_active()
+            self.agents.shuffle_do("propose_entry_point", members)
+            if any(a._taken_up for a in self.agents):
+                self.entry_found = True
+                self.entry_month = self.month
+                return
+        self.agents.do("talk")
 
     def task_output(self) -> float:
         sc = self.sc
@@ -670,7 +741,6 @@ class CollaborationReference(mesa.Model):
             effort = present = understanding = 0.0
         base = (
             WORK.EFFORT_WEIGHT * effort
-            + WORK.AUTHORITY_WEIGHT * present
             + WORK.UNDERSTANDING_WEIGHT * understanding
             + WORK.CAPACITY_WEIGHT * self.operational_capacity
         )
@@ -681,7 +751,8 @@ class CollaborationReference(mesa.Model):
         community_time = 1.0 - WORK.COMMUNITY_TIME * sc.community_engagement
         money = WORK.MONEY_WEIGHT * sc.resources * self.operational_capacity
         drag = 1.0 - WORK.CONFLICT_DRAG * self.conflict
-        out = (base * synergy * targeting * community_time + money) * drag
+        reach = 1.0 - WORK.AUTHORITY_REACH * max(0.0, self.task_scope - present)
+        out = (base * synergy * targeting * community_time + money) * drag * reach
         return out * WORK.MODE_EFFECT[self.governance]
 
     def joint_work(self) -> None:
@@ -706,10 +777,11 @@ class CollaborationReference(mesa.Model):
             self.wins += 1
             if self.first_win_month < 0:
                 self.first_win_month = self.month
-            for a in self.active_agents():  # small wins: a good experience of every partner
+            for a in self.active_agents():  # small wins: a good experience of every partner,
                 for j in a.live_partners():
                     a.experience[j] = a.experience.get(j, 0.0) + 1.0
-            self.task_scope = min(1.0, self.task_scope * WORK.SCOPE_GROWTH)
+                a.understanding += WORK.WIN_UNDERSTANDING * (1.0 - a.understanding)  # and insight
+            self.task_scope = min(self.ambition, self.task_scope * WORK.SCOPE_GROWTH)
             for a in self.agents:
                 a.frustration *= WORK.WIN_RELIEF
         if setback:
@@ -734,6 +806,7 @@ class CollaborationReference(mesa.Model):
         if not self.setback_now:
             for a in self.agents:
                 a._blame = a._learn = False
+            self.responses.append((self.month, 0, 0))
             return
         salience = self.rng.standard_normal()  # one per setback, shared by all members
         self.agents.shuffle_do("decide_response", salience)
@@ -762,9 +835,11 @@ class CollaborationReference(mesa.Model):
             a.understanding += RESPONSE.LEARNING_RATE * (1.0 - a.understanding)
             for k in a.live_partners():  # every partner of a learner sees it learn
                 k.experience[a] = k.experience.get(a, 0.0) + 1.0
+        self.agents.do("settle_habit")  # every responder's habit follows its response
         self.blame_now, self.learning_now = len(blamers), len(learners)
         self.blame_total += self.blame_now
         self.learning_total += self.learning_now
+        self.responses.append((self.month, self.blame_now, self.learning_now))
         b_share, l_share = self.blame_now / n, self.learning_now / n
         oc = self.operational_capacity
         gain = RESPONSE.CAPACITY_GAIN * l_share * (1 - oc)
@@ -772,8 +847,6 @@ class CollaborationReference(mesa.Model):
             1.0, max(0.0, oc + gain - RESPONSE.CAPACITY_LOSS * b_share * oc)
         )
         self.task_scope *= 1.0 - RESPONSE.RESCOPE * l_share
-        climate = self.blame_climate + RESPONSE.CLIMATE_RATE * (b_share - self.blame_climate)
-        self.blame_climate = min(1.0, max(0.0, climate))
         c = self.conflict
         feed = RESPONSE.CONFLICT_FEED * b_share * self.contest_stakes() * (1 - c)
         self.conflict = min(1.0, max(0.0, c + feed))
@@ -808,8 +881,14 @@ class CollaborationReference(mesa.Model):
                 if a.attended or j.attended:
                     repair = NAVIGATOR.REPAIR * self.credibility
                     a.experience[j] = a.experience.get(j, 0.0) + repair
+        shared = sum(a.understanding for a in act) / len(act) if act else 0.0
+        cred = self.credibility
         for a in attended:
             a.frustration *= NAVIGATOR.PACE
+            if a.onboarding < 1.0:  # a new representative is briefed and coached
+                if shared > a.understanding:
+                    a.understanding += NAVIGATOR.BRIEFING * cred * (shared - a.understanding)
+                a.habit *= 1.0 - NAVIGATOR.COACHING * cred
         for a in attended:  # every attended member chooses from the ties as they were ...
             a.choose_brokered()
         for a in attended:  # ... then the chosen ties become live
@@ -825,11 +904,11 @@ class CollaborationReference(mesa.Model):
             + COMMUNITY.SUPPORT_GROWTH * ce * (1 - self.support)
             - COMMUNITY.SUPPORT_DECAY * self.support
         )
-        know = (
-            self.knowledge
-            + COMMUNITY.KNOWLEDGE_FROM_COMMUNITY * ce * (1 - self.knowledge)
-            + COMMUNITY.KNOWLEDGE_FROM_DATA * sc.data_use * self.reviewed_now * (1 - self.knowledge)
-        )
+        know = self.knowledge
+        if self.reviewed_now:  # what was tried, learnt from stakeholders' feedback and data
+            from_community = COMMUNITY.KNOWLEDGE_FROM_COMMUNITY * ce
+            from_data = COMMUNITY.KNOWLEDGE_FROM_DATA * sc.data_use
+            know += (from_community + from_data) * (1 - know)
         target = (
             COMMUNITY.LEGITIMACY_BASE
             + COMMUNITY.LEGITIMACY_SUPPORT * support
@@ -855,12 +934,16 @@ class CollaborationReference(mesa.Model):
             or self.conflict > ADAPTATION.STUCK_CONFLICT
             or long_talk
         )
-        if stuck and self.rng.random() < ADAPTATION.ADAPT_RATE * sc.adaptability:
+        own = ADAPTATION.SELF_ASSIGNED_ADAPTATION if self.self_assigned else 1.0
+        if stuck and self.rng.random() < ADAPTATION.ADAPT_RATE * sc.adaptability * own:
             self.governance = (self.governance + 1 + (self.rng.random() < 0.5)) % 3
             self.conflict *= ADAPTATION.CONFLICT_RESET
             if self.entry_found:
                 self.task_scope *= ADAPTATION.RESCOPE
-            self.blame_climate *= ADAPTATION.CLIMATE_RESET
+            for a in self.agents:  # a fresh start: habits move back towards where members began
+                a.habit = RESPONSE.HABIT_START + ADAPTATION.HABIT_RESET * (
+                    a.habit - RESPONSE.HABIT_START
+                )
             self.setbacks_in_row = 0
             for a in self.agents:
                 a.frustration *= ADAPTATION.FRUSTRATION_RESET
@@ -869,27 +952,37 @@ class CollaborationReference(mesa.Model):
         self.conflict = min(1.0, max(0.0, self.conflict + flare))
 
     def membership(self) -> None:
+        lost = max(0.0, 1.0 - self.n_active() / max(self.initial_members, 1))
+        value = 0.5 * (self.legitimacy + self.progress)
+        self.exit_value = value - MEMBERSHIP.DEPARTURE_COST * lost
         self.agents.shuffle_do("decide_exit")
         for a in self.agents:
             if a._exit:
                 a.status = EXITED
                 a._exit = False
         self.agents.shuffle_do("consider_joining")
-        if self.n_active() < self.threshold:
+        if self.n_active() < MEMBERSHIP.MIN_MEMBERS:
             self.alive = False
             self.dissolved_month = self.month
 
     # ---- outcomes ------------------------------------------------------------------------------
+    def closing_blame_share(self) -> float:
+        """Share of the setback responses in the last ``regime_window_months`` months that were
+        blame (NaN without any)."""
+        since = self.month - self.sc.regime_window_months
+        blame = sum(b for month, b, _ in self.responses if month > since)
+        learning = sum(k for month, _, k in self.responses if month > since)
+        return blame / (blame + learning) if blame + learning else math.nan
+
     def regime(self) -> str:
         """The regime by the rule of ``cisim.model.regimes.classify`` (ODD §8)."""
         sc = self.sc
-        responses = self.blame_total + self.learning_total
-        blame_share = self.blame_total / responses if responses else 0.0
-        if self.dissolved_month >= 0:
+        closing = self.closing_blame_share()
+        if not self.alive:
             return REGIMES[3]
         if not self.entry_found:
             return REGIMES[2]
-        if responses > 0 and blame_share >= sc.regime_blame_share:
+        if not math.isnan(closing) and closing >= sc.regime_blame_share:
             return REGIMES[1]
         if self.progress >= sc.regime_min_progress:
             return REGIMES[0]
@@ -910,6 +1003,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "learning_responses",
     "blame_responses",
     "blame_share",
+    "closing_blame_share",
     "wins",
     "turnover_events",
     "peak_conflict",
@@ -941,6 +1035,7 @@ def summary(model: CollaborationReference) -> dict[str, Any]:
         "learning_responses": learning,
         "blame_responses": blame,
         "blame_share": blame / (learning + blame) if learning + blame else math.nan,
+        "closing_blame_share": model.closing_blame_share(),
         "wins": int(last["wins"]),
         "turnover_events": int(frame["turnover_events"].sum()),
         "peak_conflict": float(frame["conflict"].max()),

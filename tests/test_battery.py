@@ -66,7 +66,7 @@ def cases() -> dict[str, list[RunSpec]]:
         "navigator": base.replace(navigator=1, turnover=0.06),
         "designed": base.replace(entry_point="designed"),
         "no_entry_point": base.replace(entry_point="none", n_organisations=12),
-        "dissolving": base.replace(exit_base_rate=0.05, dissolution_share=0.7),
+        "dissolving": base.replace(exit_base_rate=0.05),  # most come apart, not all
         "money_and_contest": base.replace(
             entry_point="designed", resources=0.9, authority_contest=0.8
         ),
@@ -139,6 +139,15 @@ def test_battery__covers_every_preset_and_network_kind() -> None:
     kinds = {s.scenario.network for specs in CASES.values() for s in specs}
     assert kinds == set(SPECS["network"].choices)
     assert set(_pinned()) == set(CASES)
+
+
+def test_battery__the_dissolving_case_dissolves_some_runs() -> None:
+    # the case covers collaborations coming apart mid-run (and others that do not)
+    specs = CASES["dissolving"]
+    st, p = build_state(specs)
+    engine.run(st, p, specs[0].scenario.horizon_months)
+    assert 0 < (~st.alive).sum() < len(specs)
+    assert ((st.dissolved_month > 0) == ~st.alive).all()
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def test_registry__rules_read_only_registered_metrics() -> None:
             read.add(key)
             return super().__getitem__(key)
 
-    outcomes.summary_table(Spy(_trajectories()), Thresholds(0.5, 0.5, 0.5))
+    outcomes.summary_table(Spy(_trajectories()), Thresholds(0.5, 0.5, 48))
     assert read <= set(METRICS)
 
 
@@ -115,7 +115,8 @@ def _trajectories() -> dict[str, np.ndarray]:
     }
 
 
-THRESHOLDS = Thresholds(dissolution_share=0.5, regime_blame_share=0.5, regime_min_progress=0.5)
+# a closing period longer than the runs: every setback response counts
+THRESHOLDS = Thresholds(regime_blame_share=0.5, regime_min_progress=0.5, regime_window_months=48)
 EXPECTED: dict[str, list[object]] = {
     "regime": ["learning_journey", "blame_game", "dissolved"],
     "progress": [0.6, 0.2, 0.0],
@@ -129,6 +130,7 @@ EXPECTED: dict[str, list[object]] = {
     "learning_responses": [3, 1, 0],
     "blame_responses": [1, 4, 0],
     "blame_share": [0.25, 0.8, np.nan],
+    "closing_blame_share": [0.25, 0.8, np.nan],
     "wins": [2, 0, 0],
     "turnover_events": [1, 1, 3],
     "peak_conflict": [0.2, 0.9, 0.3],
@@ -155,9 +157,74 @@ def test_rules__indicators_follow_the_regime() -> None:
 
 
 def test_rules__thresholds_per_run_change_the_regime() -> None:
-    per_run = Thresholds(np.full(3, 0.5), np.array([0.2, 0.9, 0.5]), np.full(3, 0.5))
+    per_run = Thresholds(np.array([0.2, 0.9, 0.5]), np.full(3, 0.5), np.full(3, 48.0))
     regimes = REGISTRY["regime"].of(_trajectories(), per_run)
     assert regimes.tolist() == ["blame_game", "stalled", "dissolved"]
+
+
+def _turnaround() -> dict[str, np.ndarray]:
+    """The hand-made runs, but run 0 blames at first and then learns (a coalition that worked
+    out why it had failed), and run 1 learns at first and then blames (one that succumbed to
+    infighting): half of either's responses are blame."""
+    traj = _trajectories()
+    traj["blame_responses"] = traj["blame_responses"].copy()
+    traj["learning_responses"] = traj["learning_responses"].copy()
+    traj["blame_responses"][:, 0] = [0, 3, 0, 0]
+    traj["learning_responses"][:, 0] = [0, 0, 1, 2]
+    traj["learning_responses"][:, 1] = [0, 3, 0, 0]
+    traj["blame_responses"][:, 1] = [0, 0, 1, 2]
+    return traj
+
+
+def test_rules__a_run_is_judged_by_its_closing_period() -> None:
+    traj = _turnaround()
+    overall = Thresholds(0.6, 0.5, 48)  # all four months: half blame, short of 0.6 in either
+    assert REGISTRY["blame_share"].of(traj, overall).tolist()[:2] == [0.5, 0.5]
+    assert REGISTRY["regime"].of(traj, overall).tolist()[:2] == ["learning_journey", "stalled"]
+    closing = Thresholds(0.6, 0.5, 2)  # months 2 and 3 only
+    np.testing.assert_array_equal(
+        REGISTRY["closing_blame_share"].of(traj, closing), [0.0, 1.0, np.nan]
+    )
+    assert REGISTRY["regime"].of(traj, closing).tolist()[:2] == ["learning_journey", "blame_game"]
+    # the whole-run share does not depend on the window
+    assert REGISTRY["blame_share"].of(traj, closing).tolist()[:2] == [0.5, 0.5]
+
+
+def test_rules__a_closing_period_without_setbacks_is_no_blame_game() -> None:
+    traj = _turnaround()
+    last = Thresholds(0.5, 0.5, 1)  # month 3 alone: run 0 learns, run 1 blames, run 2 is quiet
+    shares = REGISTRY["closing_blame_share"].of(traj, last)
+    np.testing.assert_array_equal(shares, [0.0, 1.0, np.nan])
+    traj["blame_responses"][3, 1] = 0
+    traj["learning_responses"][3, 1] = 0
+    assert np.isnan(REGISTRY["closing_blame_share"].of(traj, last)[1])
+    assert REGISTRY["regime"].of(traj, last)[1] == "stalled"  # progress 0.2 < 0.5
+
+
+def test_rules__dissolved_means_the_collaboration_came_apart() -> None:
+    # losing most members is not dissolving: run 0 falls from 6 members to 2 and still runs
+    traj = _trajectories()
+    traj["active_members"] = traj["active_members"].copy()
+    traj["active_members"][:, 0] = [6, 5, 3, 2]
+    assert REGISTRY["regime"].of(traj, THRESHOLDS)[0] == "learning_journey"
+    assert np.isnan(REGISTRY["dissolved_month"].of(traj, THRESHOLDS)[0])
+    # ... and one that stopped running has dissolved, whatever it did before
+    traj["running"] = traj["running"].copy()
+    traj["running"][3, 0] = 0
+    assert REGISTRY["regime"].of(traj, THRESHOLDS)[0] == "dissolved"
+
+
+def test_thresholds__of_a_scenario_and_of_runs() -> None:
+    sc = Scenario(regime_blame_share=0.4, regime_min_progress=0.3, regime_window_months=24)
+    th = Thresholds.of(sc)
+    assert (th.regime_blame_share, th.regime_min_progress, th.regime_window_months) == (
+        0.4,
+        0.3,
+        24,
+    )
+    per_run = Thresholds.of_runs([sc, Scenario()])
+    np.testing.assert_array_equal(per_run.regime_window_months, [24, 48])
+    np.testing.assert_array_equal(per_run.regime_blame_share, [0.4, 0.5])
 
 
 def test_rules__a_time_to_an_event_is_missing_when_it_never_happened() -> None:

@@ -21,7 +21,13 @@ from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
 NULLABLE = frozenset(
-    {"months_to_entry_point", "months_to_first_win", "dissolved_month", "blame_share"}
+    {
+        "months_to_entry_point",
+        "months_to_first_win",
+        "dissolved_month",
+        "blame_share",
+        "closing_blame_share",
+    }
 )
 GENERATED = ("small_world", "random", "clustered", "complete")
 #: Fields drawn separately (small populations, short horizons) or not at all.
@@ -39,7 +45,11 @@ def _value(spec):
 @st.composite
 def scenarios(draw) -> cisim.Scenario:
     """Valid scenarios: every parameter within its range, small and short."""
-    kw = {name: draw(_value(spec)) for name, spec in SPECS.items() if name not in SPECIAL}
+    kw = {
+        name: draw(_value(spec))
+        for name, spec in SPECS.items()
+        if name not in SPECIAL
+    }
     kw["n_organisations"] = draw(st.integers(2, 30))
     kw["horizon_months"] = draw(st.integers(1, 36))
     kw["network"] = draw(st.sampled_from(GENERATED))
@@ -102,8 +112,10 @@ def test_properties__results_are_bounded_and_reproducible(sc, seed):
             continue
         values = summary[column].to_numpy(dtype=float)
         assert np.isfinite(values).all(), column
-    share = summary["blame_share"].dropna()
-    assert share.between(0, 1).all()
+    for name in ("blame_share", "closing_blame_share"):
+        assert summary[name].dropna().between(0, 1).all(), name
+    # the closing period is part of the run: no closing responses without responses at all
+    assert not (summary["closing_blame_share"].notna() & summary["blame_share"].isna()).any()
     slots = sc.n_organisations + round(sc.candidate_share * sc.n_organisations)
     for name, metric in REGISTRY.items():
         values = results.arrays[name]

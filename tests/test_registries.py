@@ -93,3 +93,13 @@ def test_registry__metrics_are_named_once_and_measured_in_their_order():
     measured = engine.measure(st)
     assert list(measured) == list(REGISTRY)
     assert all(np.isfinite(v).all() for v in measured.values())
+
+
+def test_registry__the_regime_rule_reads_exactly_the_regime_parameters():
+    # a threshold of the rule is a scenario parameter of the "regime" group, and every parameter
+    # of that group is a threshold the rule reads (dissolution_share left both together)
+    from cisim.model.regimes import Thresholds
+
+    regime = [name for name, spec in SPECS.items() if spec.group == "regime"]
+    assert [f.name for f in fields(Thresholds)] == regime
+    assert "dissolution_share" not in SPECS

@@ -160,6 +160,14 @@ def test_scenario__unknown_key_far_from_anything_has_no_suggestion():
     assert "did you mean" not in str(info.value)
 
 
+def test_scenario__a_retired_parameter_says_it_was_retired_and_why():
+    with pytest.raises(ConfigError) as info:
+        Scenario.from_dict({"dissolution_share": 0.5})
+    message = str(info.value)
+    assert info.value.field == "dissolution_share"
+    assert "retired" in message and "fewer than two members" in message and "\n" not in message
+
+
 # ---- replace --------------------------------------------------------------------------------
 def test_scenario__replace_returns_a_new_validated_scenario():
     sc = Scenario()

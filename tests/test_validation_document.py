@@ -18,6 +18,12 @@ def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) 
         assert f"## {p.number}. {p.title}" in text
         assert (tmp_path / "figures" / "validation" / f"p{p.number:02d}.png").stat().st_size > 1000
     assert text.count("interval must lie") == sum(len(p.claims) for p in measured)
+    assert f"# Validation: the {len(measured)} patterns" in text
+    targets = [p for p in measured if p.target]
+    assert 0 < len(targets) < len(measured)
+    assert text.count("**Calibration target.**") == len(targets)
+    assert text.count("| target |") == len(targets)
+    assert text.count("| validation |") == len(measured) - len(targets)
 
 
 def test_validation__claim_holds_only_when_interval_is_on_the_claimed_side() -> None:

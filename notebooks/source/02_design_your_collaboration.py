@@ -118,13 +118,15 @@ navigator
 navigator.plot()
 
 # %% [markdown]
-# A navigator brokers relationships and vouches for partners: trust and progress end clearly
-# higher.
+# A navigator brokers relationships, repairs them and briefs and coaches new representatives:
+# the cabinet finds its first project sooner, trust and progress end clearly higher, and more runs
+# become learning journeys.
 
 # %%
 assert navigator.effect("final_trust").low > 0
 assert navigator.effect("progress").low > 0
 assert navigator.effect("months_to_entry_point").value < 0
+assert navigator.effect("learning_journey").low > 0
 
 # %% [markdown]
 # ### A designed first project instead of searching for one
@@ -137,13 +139,17 @@ designed = cisim.compare(riverton, riverton.replace(entry_point="designed"), rep
 designed
 
 # %% [markdown]
-# The first win comes much sooner, yet the model finds *fewer* learning journeys: a project
-# chosen before the partners trust each other meets its setbacks with blame.
+# The first win comes years sooner and more runs become learning journeys. Searching, this cabinet
+# takes a median of about two years to agree on a first project (an opening is taken up only if
+# the partners trust the member who proposes it), and some runs never do: they stall. A project
+# fixed in advance skips the search, so no run stalls; whether its setbacks are met by learning or
+# by blame is still the partners' to decide.
 
 # %%
 assert designed.effect("months_to_first_win").high < 0
-assert designed.effect("learning_journey").value < 0
-assert designed.effect("blame_game").value > 0
+assert designed.effect("stalled").high < 0
+assert designed.effect("learning_journey").low > 0
+assert designed.effect("progress").low > 0
 
 # %% [markdown]
 # ## 4. Ranking options: `cisim.options`
@@ -183,14 +189,15 @@ ranking.table
 ranking.comparisons["data_use = 0.6"]
 
 # %% [markdown]
-# Shared measurement is the strongest single lever in this cabinet, and the package of three does
-# better than any one of them; the designed project comes last.
+# A navigator is the strongest single lever in this cabinet, and the package of three does better
+# still; engagement, data and a designed first project each help too. A smaller first project
+# (lower aspiration) changes little.
 
 # %%
 assert ranking.table["effect"].is_monotonic_decreasing
-assert ranking.table.loc["data_use = 0.6", "low"] > 0
-assert ranking.table.loc["navigator, engagement and data", "effect"] > ranking.table.loc["navigator = 1", "effect"]
-assert ranking.table.index[-1] == "entry_point = designed"
+assert list(ranking.table.index[:2]) == ["navigator, engagement and data", "navigator = 1"]
+assert (ranking.table.drop(index="aspiration = 0.3")["low"] > 0).all()
+assert ranking.table.index[-1] == "aspiration = 0.3"
 
 # %% [markdown]
 # ## 5. What if representatives turn over faster?

@@ -116,12 +116,15 @@ sobol.indices[["parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"
 sobol_figure(sobol)
 
 # %% [markdown]
-# Shared measurement (`data_use`) accounts for the largest share of the variance of the chance of
-# a learning journey over these ranges.
+# The trust partners start with (`initial_trust`, an uncertainty) accounts for the largest share
+# of the variance of the chance of a learning journey over these ranges; of the levers, shared
+# measurement (`data_use`) accounts for the most.
 
 # %%
 ranked = sobol.indices.sort_values("ST", ascending=False)
-assert list(ranked["parameter"])[0] == "data_use", ranked
+assert list(ranked["parameter"])[0] == "initial_trust", ranked
+levers = ranked[ranked["parameter"].isin(["data_use", "community_engagement", "aspiration"])]
+assert list(levers["parameter"])[0] == "data_use", levers
 assert set(ranked["parameter"]) == {"data_use", "community_engagement", "aspiration", "initial_trust", "turnover"}
 assert ranked["ST"].notna().all()
 

@@ -48,13 +48,25 @@ def test_dissolution__read_from_a_column_when_recorded() -> None:
     assert months[0] == 7 and np.isnan(months[1])
 
 
-def test_dissolution__from_the_trajectories_below_the_threshold() -> None:
-    members = [10, 10, 9, 7, 5, 4, 4]  # threshold max(2, ceil(0.5 * 10)) = 5: below at month 5
+def test_dissolution__from_the_trajectories_below_two_members() -> None:
+    # a collaboration comes apart in the first month it has fewer than two members: losing
+    # most of them (10 -> 2) is not coming apart
+    members = [10, 10, 7, 4, 2, 1, 1]
     traj = pd.DataFrame({"point": 0, "replicate": 0, "month": range(7), "active_members": members})
     runs = pd.DataFrame({"point": [0], "replicate": [0], "regime": ["dissolved"]})
     assert dissolution_months(runs, traj)[0] == 5
-    design = pd.DataFrame({"point": [0], "dissolution_share": [0.75]})  # threshold 8: month 3
-    assert dissolution_months(runs, traj, design=design)[0] == 3
+    # a design no longer carries a dissolution threshold to read
+    design = pd.DataFrame({"point": [0], "navigator": [1]})
+    assert dissolution_months(runs, traj, design=design)[0] == 5
+
+
+def test_dissolution__otherwise_the_last_month_membership_changed() -> None:
+    # a dissolved run whose trajectory never shows fewer than two members (its last recorded
+    # month came before the membership was measured below two) is placed at its last change
+    members = [6, 6, 5, 3, 3, 3]
+    traj = pd.DataFrame({"point": 0, "replicate": 0, "month": range(6), "active_members": members})
+    runs = pd.DataFrame({"point": [0], "replicate": [0], "regime": ["dissolved"]})
+    assert dissolution_months(runs, traj)[0] == 3
 
 
 def test_survival__real_runs_match_the_dissolved_regime() -> None:

@@ -13,25 +13,27 @@ implementations of the ODD give statistically indistinguishable results. For eac
   (implementation x in the regime or not).
 * **Per-run outcome distributions.** Two-sample Kolmogorov–Smirnov tests on final progress, final
   trust, final understanding, final legitimacy, final members, months to the entry point and to
-  the first win (never = horizon + 1), wins, blame share (runs with setback responses), turnover
-  events and peak conflict.
-* **Decision.** The 15 p-values of a preset are one family, Holm-corrected; the preset docks when
+  the first win (never = horizon + 1), wins, blame share (runs with setback responses), closing
+  blame share (the share of blame in the last ``regime_window_months`` months, which the regime
+  rule reads; runs with setback responses then), turnover events and peak conflict.
+* **Decision.** The 16 p-values of a preset are one family, Holm-corrected; the preset docks when
   no corrected p-value is below ``ALPHA = 0.01`` (so equivalent implementations fail a preset by
   chance at most 1 % of the time).
-* **Power** (minimum detectable differences at the strictest Holm level, 0.01 / 15, two-sided):
+* **Power** (minimum detectable differences at the strictest Holm level, 0.01 / 16, two-sided):
   a regime share near 50 % that differs by 0.114 (near 8 %: 0.074; near 2 %: 0.047; a regime
-  one implementation never produces, as blame games in ``strong_start``: 0.026) is detected with
-  80 % power; a gap of 0.108 between the two outcome CDFs (a shift of 0.27 sd between normal
-  outcomes) with at least 50 % power. ``benchmarks/dock_check.py`` prints every test's MDD, and
-  runs larger samples on request; ``docs/performance.md`` ("Docking against the Mesa reference")
-  has the results.
+  neither implementation produces, as dissolution in ``louisville`` and ``strong_start``: 0.026)
+  is detected with 80 % power; a gap of 0.108 between the two outcome CDFs (a shift of 0.27 sd
+  between normal outcomes) with at least 50 % power. ``benchmarks/dock_check.py`` prints every
+  test's MDD, runs larger samples on request and, with ``--monthly``, compares the monthly means
+  of every metric; ``docs/performance.md`` ("Docking against the Mesa reference") has the
+  results.
 
 The reference runs of a preset are cut into ``PARTS`` parts, one test item each, so that
 ``pytest -n 2`` spreads the reference runs over both workers. Each item runs its own part (and
 any part no item has started yet: parts are claimed with a file in the session's shared temporary
 directory); the item that finishes a preset's last part loads all parts, runs the engine and the
-tests, and asserts. The file takes about 70 s on two idle cores with ``-n 2`` (the reference costs
-about 0.07, 0.08 and 0.11 s of CPU per run of these presets, the engine about 2 ms).
+tests, and asserts. The file takes about 80 s on two idle cores with ``-n 2`` (the reference costs
+about 0.08, 0.11 and 0.10 s of CPU per run of these presets, the engine about 2 ms).
 """
 
 from __future__ import annotations

@@ -78,6 +78,16 @@ def test_metrics__understanding_over_members(make_state):
     assert got["understanding_sd"] == pytest.approx(0.1)
 
 
+def test_metrics__blame_climate_is_the_members_mean_habit(make_state):
+    # the collaboration's readiness to blame is its members' (not outsiders' or leavers')
+    st = _three(make_state, n=5)
+    st.habit[0] = [0.2, 0.4, 0.9, 1.0, 1.0]
+    st.status[0, 3], st.status[0, 4] = CANDIDATE, EXITED
+    assert _measure(st)["blame_climate"] == pytest.approx(0.5)
+    st.status[0, 2] = EXITED
+    assert _measure(st)["blame_climate"] == pytest.approx(0.3)
+
+
 def test_metrics__contribution_is_the_share_of_capacity(make_state):
     st = _three(make_state)
     st.capacity[0] = [0.5, 1.0, 0.0]
@@ -114,7 +124,6 @@ def test_metrics__collaboration_quantities_are_copied(make_state):
         "knowledge": ("knowledge", 0.64),
         "operational_capacity": ("operational_capacity", 0.75),
         "conflict": ("conflict", 0.16),
-        "blame_climate": ("blame_climate", 0.27),
     }
     for field, value in values.values():
         getattr(st, field)[0] = value

@@ -1,4 +1,4 @@
-"""The ten patterns of docs/ODD.md ("Purpose and patterns"), as statistical tests.
+"""The patterns of docs/ODD.md ("Purpose and patterns"), as statistical tests.
 
 Each test runs the pattern's measurement from :mod:`cisim.documents.patterns` with the same seed
 and replicates as ``docs/validation.md`` (so the documented figures are the tested ones) and asserts
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cisim.documents import patterns
+from cisim.documents import patterns, patterns_sources
 from cisim.documents.evidence import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,7 @@ def _measure(fn: object) -> Pattern:
     return fn(DEFAULT_REPLICATES, DEFAULT_SEED)  # type: ignore[operator, no-any-return]
 
 
-def test_pattern_01__two_regimes_from_one_condition_and_early_events_decide() -> None:
+def test_pattern_01__two_regimes_from_one_condition_and_early_responses_decide() -> None:
     _assert_holds(_measure(patterns.pattern_01))
 
 
@@ -72,3 +72,39 @@ def test_pattern_09__grand_expectations_raise_blame_games() -> None:
 
 def test_pattern_10__a_large_grant_with_low_trust_and_contest_buys_no_success() -> None:
     _assert_holds(_measure(patterns.pattern_10))
+
+
+def test_pattern_11__self_assigned_authority_does_no_worse_than_granted() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_11))
+
+
+def test_pattern_12__authority_raises_success_more_so_as_ambition_grows() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_12))
+
+
+def test_pattern_13__a_navigators_value_grows_with_turnover() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_13))
+
+
+def test_pattern_14__an_entry_point_and_a_faster_search_do_not_make_blame_likelier() -> None:
+    pattern = _measure(patterns_sources.pattern_14)
+    assert len(pattern.claims) == 3
+    _assert_holds(pattern)
+
+
+def test_pattern_15__trust_is_easier_to_destroy_than_to_build_at_low_trust_too() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_15))
+
+
+def test_pattern_16__who_is_at_the_table_explains_a_substantial_share_of_the_regime() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_16))
+
+
+def test_pattern_17__small_wins_deepen_shared_understanding() -> None:
+    _assert_holds(_measure(patterns_sources.pattern_17))
+
+
+def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
+    numbers = [fn.__name__ for fn in patterns.PATTERNS]
+    assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
+    assert len(numbers) == 17

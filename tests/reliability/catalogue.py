@@ -267,6 +267,16 @@ def _scenario_file_cases() -> list[Case]:
             words=("a known parameter",),
         ),
         case(
+            "retired/dissolution_share",
+            "a parameter of an earlier version (an old scenario file)",
+            HEAD + "dissolution_share = 0.5\n",
+            ConfigError,
+            field="dissolution_share",
+            value=0.5,
+            where=LINE,
+            words=("retired", "fewer than two members remain"),
+        ),
+        case(
             "name/number",
             "a name that is not text",
             "name = 3\n",

@@ -67,7 +67,13 @@ def _ran(name: str, prop: Any) -> None:
 
 # ---- valid scenarios ---------------------------------------------------------------------------
 NULLABLE = frozenset(
-    {"months_to_entry_point", "months_to_first_win", "dissolved_month", "blame_share"}
+    {
+        "months_to_entry_point",
+        "months_to_first_win",
+        "dissolved_month",
+        "blame_share",
+        "closing_blame_share",
+    }
 )
 GENERATED = ("small_world", "random", "clustered", "complete")
 SPECIAL = frozenset({"n_organisations", "horizon_months", "network", "sector_mix", "sectors"})
@@ -100,7 +106,11 @@ def rosters(draw: st.DrawFn, n: int) -> Roster:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     """Any valid scenario: every parameter anywhere in its range; small and short (cost)."""
-    kw = {name: draw(_value(spec)) for name, spec in SPECS.items() if name not in SPECIAL}
+    kw = {
+        name: draw(_value(spec))
+        for name, spec in SPECS.items()
+        if name not in SPECIAL
+    }
     kw["n_organisations"] = n = draw(st.integers(2, 40))
     kw["horizon_months"] = draw(st.integers(1, 48))
     shares = draw(st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5))
@@ -166,7 +176,8 @@ def check_run(sc: Scenario, seed: int, replicates: int) -> None:
         if column in NULLABLE or not pd.api.types.is_numeric_dtype(summary[column]):
             continue
         assert np.isfinite(summary[column].to_numpy(dtype=float)).all(), column
-    assert summary["blame_share"].dropna().between(0, 1).all()
+    for name in ("blame_share", "closing_blame_share"):
+        assert summary[name].dropna().between(0, 1).all(), name
     slots = sc.n_organisations + round(sc.candidate_share * sc.n_organisations)
     for name, metric in REGISTRY.items():
         values = results.arrays[name]

@@ -300,7 +300,6 @@ def _survival(ctx: _Context) -> None:
         horizon=ctx.meta.horizon,
         design=ctx.design,
         by=by,
-        dissolution_share=float(ctx.meta.extra.get("dissolution_share", 0.5)),
     )
     ctx.table("survival", table)
     if table["events"].sum() == 0:

@@ -9,8 +9,8 @@ varied parameters are averaged over (every cell of a full factorial holds the sa
 Continuous parameters with many values (Latin hypercube designs) are cut into equal-width bins.
 
 Regions where the share changes quickly are the model's tipping zones between learning journeys
-and blame games: the "phase boundary" of the collaboration's two regimes (cf. the bistable
-blame climate of the model).
+and blame games: the "phase boundary" of the collaboration's two regimes (cf. the self-confirming
+habits of blame in the model, each pulled by its partners').
 """
 
 from __future__ import annotations

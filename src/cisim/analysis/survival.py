@@ -2,14 +2,12 @@
 
 Method
 ------
-A collaboration *dissolves* in the first month its active members fall below its dissolution
-threshold, ``max(2, ceil(dissolution_share * members at the start))`` (:mod:`cisim.model.regimes`);
-it then stops. Runs that never dissolve are censored at the horizon. The dissolution month is read
-from a ``dissolved_month`` column of ``runs`` when the sweep records it; otherwise it is
-reconstructed from the trajectories for the runs whose regime is ``dissolved``: the first month
-``active_members`` is below the threshold (with the ``dissolution_share`` of the run's design point
-if it was varied, else the given default), or, failing that, the last month the membership
-changed.
+A collaboration *dissolves* in the month it comes apart (fewer than two active members are left:
+:mod:`cisim.model.mechanisms.membership`); it then stops. Runs that never dissolve are censored at
+the horizon. The dissolution month is read from a ``dissolved_month`` column of ``runs`` when the
+sweep records it; otherwise it is reconstructed from the trajectories for the runs whose regime is
+``dissolved``: the first month ``active_members`` is below two, or, failing that, the last month
+the membership changed.
 
 The survival function is the Kaplan-Meier product-limit estimator over months,
 ``S(t) = prod_{s <= t} (1 - d_s / n_s)`` (``d_s`` dissolutions in month ``s`` among the ``n_s``
@@ -34,12 +32,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis.tables import TrajectoryArrays, align_runs, join_design, trajectory_arrays
-from cisim.model.mechanisms.membership import dissolution_threshold
+from cisim.model.mechanisms.membership import MIN_MEMBERS
 from cisim.model.outcomes import numeric
 from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.stats import Z95
 
-DEFAULT_DISSOLUTION_SHARE = 0.5  # the scenario default
 MAX_CURVES = 10
 
 
@@ -48,7 +45,6 @@ def dissolution_months(
     trajectories: pd.DataFrame | TrajectoryArrays | None = None,
     *,
     design: pd.DataFrame | None = None,
-    dissolution_share: float = DEFAULT_DISSOLUTION_SHARE,
 ) -> np.ndarray:
     """Month each run dissolved (NaN if it did not), in the order of ``runs``.
 
@@ -65,28 +61,18 @@ def dissolution_months(
         if isinstance(trajectories, TrajectoryArrays)
         else trajectory_arrays(trajectories, ["active_members"])
     )
-    share = _dissolution_shares(runs, design, dissolution_share)
-    subset = runs.loc[dissolved, ["point", "replicate"]].assign(share=share[dissolved])
+    subset = runs.loc[dissolved, ["point", "replicate"]].copy()
     subset["position"] = np.flatnonzero(dissolved)
     aligned = align_runs(subset, arrays.keys)
     members = arrays["active_members"][aligned["row"].to_numpy()]
-    months = _first_below(members, aligned["share"].to_numpy(), arrays.months)
+    months = _first_below(members, arrays.months)
     out[aligned["position"].to_numpy()] = months
     return out
 
 
-def _dissolution_shares(
-    runs: pd.DataFrame, design: pd.DataFrame | None, default: float
-) -> np.ndarray:
-    if design is not None and "dissolution_share" in design.columns:
-        return join_design(design, runs)["dissolution_share"].to_numpy(dtype=float)
-    return np.full(len(runs), default)
-
-
-def _first_below(members: np.ndarray, share: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """First month below the threshold; else the last month membership changed."""
-    threshold = dissolution_threshold(members[:, 0], share)
-    below = members < threshold[:, None]
+def _first_below(members: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """First month with fewer than two members; else the last month membership changed."""
+    below = members < MIN_MEMBERS
     changed = np.zeros_like(below)
     changed[:, 1:] = np.diff(members, axis=1) != 0
     last = changed.shape[1] - 1 - np.argmax(changed[:, ::-1], axis=1)
@@ -150,7 +136,6 @@ def survival_curves(
     horizon: int,
     design: pd.DataFrame | None = None,
     by: Sequence[str] | None = None,
-    dissolution_share: float = DEFAULT_DISSOLUTION_SHARE,
 ) -> pd.DataFrame:
     """Kaplan-Meier curves of "collaboration still running", per condition.
 
@@ -162,17 +147,13 @@ def survival_curves(
         Months simulated; runs that never dissolve are censored there.
     by
         Columns naming the conditions (default: all runs together).
-    dissolution_share
-        Threshold share used to locate dissolutions when it was not varied.
 
     Returns
     -------
     pandas.DataFrame
         The ``by`` columns, then the columns of :func:`kaplan_meier`.
     """
-    month = dissolution_months(
-        runs, trajectories, design=design, dissolution_share=dissolution_share
-    )
+    month = dissolution_months(runs, trajectories, design=design)
     frame = join_design(design, runs) if design is not None else runs
     frame = frame.assign(_month=month)
     keys = list(by or [])

@@ -67,7 +67,7 @@ class SweepMeta:
         Morris grid levels.
     extra
         Anything else the sweep recorded; read here: ``salib_sample`` (SALib's raw sample matrix,
-        before integers were rounded, for Morris) and ``dissolution_share``.
+        before integers were rounded, for Morris).
     """
 
     kind: str
@@ -128,8 +128,6 @@ class SweepMeta:
         problem = salib_problem(ex) if isinstance(ex.design_kind, SALibDesign) else None
         extra: dict[str, Any] = {"salib_sample": salib_sample(ex)} if problem else {}
         settings = ex.settings
-        if "dissolution_share" in settings:
-            extra["dissolution_share"] = settings["dissolution_share"]
         horizon = int(settings.get("horizon_months", 0))
         if "horizon_months" in results.design.columns:
             horizon = int(results.design["horizon_months"].max())

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cisim.model.mechanisms.adaptation import stuck
-from cisim.model.regimes import classify
+from cisim.model.regimes import Thresholds, classify
 from cisim.model.scenario import Scenario
 from cisim.model.state import State
 
@@ -115,12 +115,5 @@ def verdict(series: Mapping[str, Sequence[float]], scenario: Scenario, *, over: 
 
 def _final(series: Mapping[str, Sequence[float]], scenario: Scenario, told: str) -> Verdict:
     arrays = {name: np.asarray(values, dtype=float)[:, None] for name, values in series.items()}
-    regime = str(
-        classify(
-            arrays,
-            dissolution_share=scenario.dissolution_share,
-            regime_blame_share=scenario.regime_blame_share,
-            regime_min_progress=scenario.regime_min_progress,
-        )[0]
-    )
+    regime = str(classify(arrays, Thresholds.of(scenario))[0])
     return Verdict(regime, True, told)

@@ -54,6 +54,9 @@ class Pattern:
     method: str
     claims: list[Claim]
     figure: Figure | None = field(default=None, repr=False)
+    #: What was tuned with this pattern in view (a calibration target, docs/ODD.md §10); empty
+    #: when the pattern was not a target, so that it validates the model.
+    target: str = ""
 
     @property
     def holds(self) -> bool:

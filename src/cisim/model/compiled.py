@@ -166,7 +166,7 @@ def work(n: int, e_n: int) -> Any:
         live=np.zeros(e_n, dtype=np.bool_),
         end=np.zeros(1, dtype=np.int64),
         shock=np.zeros(2),
-        org=np.zeros((5, n)),
+        org=np.zeros((8, n)),
         flag=np.zeros((3, n), dtype=np.bool_),
         tie_value=np.zeros(e_n),
         tie_flag=np.zeros((2, e_n), dtype=np.bool_),
@@ -220,6 +220,12 @@ def diversity(sector: Any, mask: Any, counts: Any, terms: Any) -> float:
     for i in range(mask.shape[0]):
         if mask[i]:
             counts[sector[i]] += 1
+    return entropy(counts, terms)
+
+
+@jit
+def entropy(counts: Any, terms: Any) -> float:
+    """Normalised Shannon entropy of counts per sector (0 to 1); ``terms`` is scratch."""
     total = max(counts.sum(), 1)
     for k in range(N_SECTORS):
         share = counts[k] / total
@@ -233,7 +239,8 @@ def mean_trust_of(
     trust: Any, src: Any, live: Any, fallback: float, total: Any, count: Any, out: Any
 ) -> Any:
     """Each organisation's mean trust in its live partners (``fallback`` if it has none), from a
-    row's ``trust`` and ``src``, into ``out``; ``total`` and ``count`` are scratch."""
+    row's ``trust`` and ``src``, into ``out``; ``total`` and ``count`` are scratch. Given the
+    ties' targets (``dst``) instead of their sources, the mean trust *in* each organisation."""
     total[:] = 0.0
     count[:] = 0.0
     for e in range(live.shape[0]):

@@ -83,7 +83,7 @@ _METRICS: tuple[Metric, ...] = (
     ),
     Metric("turnover_events", "representatives who left this month", 0, None, "organisations"),
     Metric("conflict", "open conflict over governance", 0, 1, "0-1"),
-    Metric("blame_climate", "how ready members are to blame (self-confirming blame)", 0, 1, "0-1"),
+    Metric("blame_climate", "members' mean readiness to blame (their habits)", 0, 1, "0-1"),
     Metric("entry_found", "an entry point has been found", 0, 1, "0/1"),
     Metric("wins", "reviews that met the task (cumulative)", 0, None, "count"),
     Metric("live_ties", "working relationships between active members", 0, None, "ties"),
@@ -185,7 +185,7 @@ def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
     out[NAVIGATOR] = s.navigator_activity[r]
     out[TURNOVER] = turnover_events
     out[CONFLICT] = s.conflict[r]
-    out[CLIMATE] = s.blame_climate[r]
+    out[CLIMATE] = masked_mean(s.habit[r], members)
     out[ENTRY] = 1.0 if s.entry_found[r] else 0.0
     out[WINS] = s.wins[r]
     out[TIES] = n_ties

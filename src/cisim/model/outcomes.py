@@ -31,6 +31,7 @@ from cisim.model.regimes import (
     Trajectories,
     blame_share,
     classify,
+    closing_blame_share,
     setback_responses,
 )
 
@@ -140,12 +141,7 @@ def _first(event: Callable[[Trajectories], np.ndarray]) -> Rule:
 
 
 def _regime(t: Trajectories, th: Thresholds) -> np.ndarray:
-    return classify(
-        t,
-        dissolution_share=th.dissolution_share,
-        regime_blame_share=th.regime_blame_share,
-        regime_min_progress=th.regime_min_progress,
-    )
+    return classify(t, th)
 
 
 def _indicator(regime: str) -> Rule:
@@ -256,6 +252,14 @@ _OUTCOMES: tuple[Outcome, ...] = (
         "share of the run's setback responses that were blame (0-1)",
         lambda t, _: blame_share(t),
         missing="a run without setback responses",
+    ),
+    _level(
+        "closing_blame_share",
+        "closing blame share (0-1)",
+        "share of the setback responses of the run's closing period (its last "
+        "regime_window_months months) that were blame (0-1): what the regime rule reads",
+        lambda t, th: closing_blame_share(t, th.regime_window_months),
+        missing="a run without setback responses in its closing period",
     ),
     _count("wins", "wins", "wins over the run", "count", _final("wins")),
     _count(

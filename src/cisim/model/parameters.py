@@ -9,22 +9,10 @@ and the sweep engine reads their ranges.
 
 from __future__ import annotations
 
-from cisim.model.spec import Spec
+from cisim.model.spec import Spec, choice, real, whole
 
 SECTORS: tuple[str, ...] = ("public", "private", "nonprofit", "community", "philanthropy")
 SECTOR_TRAITS: tuple[str, ...] = ("authority", "capacity", "alignment", "turnover")
-
-
-def _f(group: str, lo: float, hi: float, unit: str, doc: str, *, why: str) -> Spec:
-    return Spec("float", group, unit, doc, lo, hi, why=why)
-
-
-def _i(group: str, lo: int, hi: int, unit: str, doc: str, *, why: str) -> Spec:
-    return Spec("int", group, unit, doc, lo, hi, why=why)
-
-
-def _c(group: str, choices: tuple[str, ...], doc: str, *, why: str) -> Spec:
-    return Spec("choice", group, "category", doc, choices=choices, why=why)
 
 
 P, N, C, M, R = "population", "network", "collaboration", "mechanism", "regime"
@@ -32,7 +20,7 @@ P, N, C, M, R = "population", "network", "collaboration", "mechanism", "regime"
 #: Every model parameter, in the order of the ODD's parameter table.
 SPECS: dict[str, Spec] = {
     # population
-    "n_organisations": _i(
+    "n_organisations": whole(
         P,
         2,
         10_000,
@@ -54,7 +42,7 @@ SPECS: dict[str, Spec] = {
             " a typical composition."
         ),
     ),
-    "candidate_share": _f(
+    "candidate_share": real(
         P,
         0.0,
         2.0,
@@ -63,7 +51,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: a pool of outsiders a quarter the size of the membership that legitimacy "
         'can attract ("get onboard the parties who lend legitimacy", seed 003).',
     ),
-    "authority": _f(
+    "authority": real(
         P,
         0.0,
         1.0,
@@ -73,7 +61,7 @@ SPECS: dict[str, Spec] = {
         "their own organisation's practice; presets lower it where the case says so "
         "(South Yorkshire).",
     ),
-    "authority_source": _c(
+    "authority_source": choice(
         P,
         ("granted", "self_assigned"),
         "whether authority is granted by mandate or self-assigned",
@@ -81,7 +69,7 @@ SPECS: dict[str, Spec] = {
         "participants assign themselves. The default is granted, as in mayor-convened "
         "collaborations (Louisville, South Yorkshire).",
     ),
-    "capacity": _f(
+    "capacity": real(
         P,
         0.0,
         1.0,
@@ -90,7 +78,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: a middling share of time and money on a relative 0-1 scale. Hartford "
         "lowers it (no providers, no facilities).",
     ),
-    "alignment": _f(
+    "alignment": real(
         P,
         0.0,
         1.0,
@@ -100,7 +88,7 @@ SPECS: dict[str, Spec] = {
         "interest about equally (seed 000: \"put aside their own organization's short-term "
         'interests"; seed 003: "loyalty to own department").',
     ),
-    "turnover": _f(
+    "turnover": real(
         P,
         0.0,
         1.0,
@@ -111,7 +99,7 @@ SPECS: dict[str, Spec] = {
         "enough for the consensus to need rebuilding within a few years (Louisville: "
         '"consensus ... two years ago"). The Louisville preset uses 0.05.',
     ),
-    "trait_spread": _f(
+    "trait_spread": real(
         P,
         0.0,
         0.5,
@@ -132,14 +120,14 @@ SPECS: dict[str, Spec] = {
         "knowledge of their sectors set them. No source gives sector differences.",
     ),
     # network
-    "network": _c(
+    "network": choice(
         N,
         ("small_world", "random", "clustered", "complete", "roster"),
         "topology of existing ties",
         why="Assumption: city networks are clustered with a few bridging ties, which is what a "
         "small world describes (Watts & Strogatz 1998).",
     ),
-    "mean_degree": _f(
+    "mean_degree": real(
         N,
         1.0,
         200.0,
@@ -150,7 +138,7 @@ SPECS: dict[str, Spec] = {
             "six others at the table."
         ),
     ),
-    "rewiring": _f(
+    "rewiring": real(
         N,
         0.0,
         1.0,
@@ -161,7 +149,7 @@ SPECS: dict[str, Spec] = {
             "paths while clustering stays high."
         ),
     ),
-    "homophily": _f(
+    "homophily": real(
         N,
         0.0,
         1.0,
@@ -170,27 +158,39 @@ SPECS: dict[str, Spec] = {
         why="Used only by the clustered topology. Assumption: half of the ties lie within sectors "
         "(silos).",
     ),
-    "prior_ties": _f(
+    "prior_ties": real(
         N,
         0.0,
         1.0,
         "share of ties",
-        "ties that are prior working relationships",
+        "ties that are prior working relationships (the average over collaborations)",
         why="Assumption: a third of ties are prior working relationships (social capital). "
         "Building on prior relationships is one of the five key actions (Pulido-Gómez et al. "
         "2025); Ansell & Gash (2008) list the prior history of cooperation among the starting "
-        "conditions. strong_start uses 0.6.",
+        "conditions. strong_start uses 0.45.",
     ),
-    "initial_trust": _f(
+    "history_spread": real(
+        N,
+        0.0,
+        3.0,
+        "sd (log-odds)",
+        "how much collaborations differ in their members' history together",
+        why="Ansell & Gash (2008): the prior history of cooperation or conflict among the "
+        "partners is a starting condition that differs from one collaboration to the next, and "
+        "the nine CSCs of Pulido-Gómez et al. (2025) differed in the relationships they could "
+        "build on. Assumption: a collaboration's share of prior ties is logit-normal around "
+        "prior_ties with sd 1 (at 0.3, from 0.1 to 0.6 in 8 of 10 collaborations).",
+    ),
+    "initial_trust": real(
         N,
         0.0,
         1.0,
         "0-1",
         "mean trust of an organisation in a partner",
-        why="Assumption: neutral trust, so that neither regime is foregone. The cases set lower "
-        "values: Louisville 0.4 (histories of mistrust), Hartford 0.35.",
+        why="Assumption: neutral trust, so that neither regime is foregone. Louisville's preset "
+        "sets a lower value, 0.4 (histories of mistrust).",
     ),
-    "trust_spread": _f(
+    "trust_spread": real(
         N,
         0.0,
         0.5,
@@ -198,7 +198,7 @@ SPECS: dict[str, Spec] = {
         "spread of initial trust",
         why="Assumption: moderate differences in trust between ties at the start.",
     ),
-    "prior_trust_bonus": _f(
+    "prior_trust_bonus": real(
         N,
         0.0,
         0.5,
@@ -207,7 +207,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: a prior working relationship starts 0.15 more trusting (Ansell & Gash "
         "2008: a history of cooperation).",
     ),
-    "dormant_ties": _f(
+    "dormant_ties": real(
         N,
         0.0,
         20.0,
@@ -217,7 +217,7 @@ SPECS: dict[str, Spec] = {
         "navigator could introduce it to (liaisons as brokers: Zellner et al. 2014).",
     ),
     # collaboration
-    "navigator": _i(
+    "navigator": whole(
         C,
         0,
         50,
@@ -226,7 +226,7 @@ SPECS: dict[str, Spec] = {
         why="No navigator in the baseline: a trusted navigator is one of the five key actions "
         "(Pulido-Gómez et al. 2025) and is studied as a lever (strong_start: 1).",
     ),
-    "navigator_capacity": _i(
+    "navigator_capacity": whole(
         C,
         1,
         200,
@@ -235,7 +235,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: one person or small team can work closely on about four relationships a "
         "month, roughly one a week.",
     ),
-    "navigator_credibility": _f(
+    "navigator_credibility": real(
         C,
         0.0,
         1.0,
@@ -244,7 +244,7 @@ SPECS: dict[str, Spec] = {
         why='Assumption: a navigator is chosen as "a trusted individual" (Pulido-Gómez et al. '
         "2025), so starts highly credible. Blame erodes credibility.",
     ),
-    "entry_point": _c(
+    "entry_point": choice(
         C,
         ("search", "designed", "none"),
         "search for one, start from a designed one, or none can be found",
@@ -252,43 +252,44 @@ SPECS: dict[str, Spec] = {
         "'designed' models a task fixed in advance (Hartford's grant plan); 'none' tests "
         'pattern 4 ("keep talking or perish").',
     ),
-    "community_engagement": _f(
+    "community_engagement": real(
         C,
         0.0,
         1.0,
         "0-1",
         "engagement with the community",
         why="Assumption: some engagement, below what the key action asks for (Pulido-Gómez et al. "
-        '2025: "engage the community in all stages"; strong_start: 0.6).',
+        '2025: "engage the community in all stages"; strong_start: 0.45).',
     ),
-    "data_use": _f(
+    "data_use": real(
         C,
         0.0,
         1.0,
         "0-1",
         "quality and use of shared measurement",
         why="Assumption: some shared measurement, below the key action (Kania & Kramer 2011; "
-        "Pulido-Gómez et al. 2025: use data to focus, learn and improve; strong_start: 0.6).",
+        "Pulido-Gómez et al. 2025: use data to focus, learn and improve; strong_start: 0.45).",
     ),
-    "joint_problem_solving": _f(
+    "joint_problem_solving": real(
         C,
         0.0,
         1.0,
         "0-1",
         "share of work done jointly",
         why="Assumption: a third of work done jointly, below the key action (Pulido-Gómez et al. "
-        "2025: invest in joint problem-solving; strong_start: 0.6).",
+        "2025: invest in joint problem-solving; strong_start: 0.45).",
     ),
-    "aspiration": _f(
+    "aspiration": real(
         C,
         0.0,
         1.0,
         "0-1",
         "how grand the early expectations are",
         why='Assumption: middling early expectations. Seed 002 warns against "grand expectations '
-        'early on"; Hartford uses 0.8 (a large, visible grant).',
+        'early on"; Hartford and Louisville use 0.6 (a large, visible grant; a broad shared '
+        "vision).",
     ),
-    "resources": _f(
+    "resources": real(
         C,
         0.0,
         1.0,
@@ -297,7 +298,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: modest pooled resources. Hartford uses 0.9 (a $28m federal grant; "
         '"the dark side of having resources").',
     ),
-    "authority_contest": _f(
+    "authority_contest": real(
         C,
         0.0,
         1.0,
@@ -306,7 +307,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: decision rights somewhat unclear. Hartford uses 0.8 (a fight over the "
         'governance structure; "clearly allocating decision rights" is a theme of the case).',
     ),
-    "governance_mode": _c(
+    "governance_mode": choice(
         C,
         ("shared", "lead_organisation", "administrative_organisation"),
         "network governance mode (Provan & Kenis 2008)",
@@ -314,7 +315,7 @@ SPECS: dict[str, Spec] = {
         "Pulido-Gómez et al. (2025) find that no mode predicts success, so the default is not a "
         "claim about what works.",
     ),
-    "adaptability": _f(
+    "adaptability": real(
         C,
         0.0,
         1.0,
@@ -324,7 +325,7 @@ SPECS: dict[str, Spec] = {
         "collaborations succeed more often; strong_start uses 0.5, Hartford 0.1 "
         '("kicking hard decisions down the road").',
     ),
-    "horizon_months": _i(
+    "horizon_months": whole(
         C,
         1,
         1_200,
@@ -335,27 +336,27 @@ SPECS: dict[str, Spec] = {
         "consensus, and lets both regimes settle.",
     ),
     # mechanism constants
-    "trust_build_rate": _f(
+    "trust_build_rate": real(
         M,
         0.0,
-        1.0,
-        "per experience",
-        "trust gained from a good experience",
-        why="Slovic's (1993) asymmetry principle, with the 3:1 erosion-to-build ratio of Pant & Yu "
-        "(2025; lambda+ 0.10, lambda- 0.30). The absolute level (half of Pant & Yu's) is the "
-        "modellers' choice: experiences arrive every month on every tie, so smaller steps.",
+        2.0,
+        "log-odds per experience",
+        "trust gained from a good experience (on the log-odds scale)",
+        why="Pant & Yu's (2025) lambda+ = 0.10; on the log-odds scale a good experience of weight "
+        "1 moves trust from 0.5 to 0.525. Slovic's (1993) asymmetry principle with their 3:1 "
+        "ratio (trust_erosion_rate).",
     ),
-    "trust_erosion_rate": _f(
+    "trust_erosion_rate": real(
         M,
         0.0,
-        1.0,
-        "per experience",
-        "trust lost to a bad experience",
-        why="Three times trust_build_rate (Pant & Yu 2025; Slovic 1993; Poortinga & Pidgeon "
-        "2004). Under balanced experience the rule pulls trust towards "
-        "build / (build + erosion) = 0.25.",
+        2.0,
+        "log-odds per experience",
+        "trust lost to a bad experience (on the log-odds scale)",
+        why="Three times trust_build_rate (Pant & Yu 2025: lambda- = 0.30; Slovic 1993; Poortinga "
+        "& Pidgeon 2004): a bad experience of weight 1 moves trust from 0.5 to 0.426. On the "
+        "log-odds scale the asymmetry holds at every level of trust.",
     ),
-    "trust_spillover": _f(
+    "trust_spillover": real(
         M,
         0.0,
         1.0,
@@ -364,7 +365,7 @@ SPECS: dict[str, Spec] = {
         why="Third parties hear of blame and distrust both sides (Burt & Knez 1995). Assumption: "
         "a bystander feels a fifth of the blame's weight.",
     ),
-    "reputation_weight": _f(
+    "reputation_weight": real(
         M,
         0.0,
         1.0,
@@ -373,7 +374,7 @@ SPECS: dict[str, Spec] = {
         why="Trust travels along the network by gossip (Burt & Knez 1995). Assumption: slowly, 2% "
         "of the gap to reputation a month.",
     ),
-    "blame_severity": _f(
+    "blame_severity": real(
         M,
         0.0,
         10.0,
@@ -382,7 +383,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: being blamed, or blaming, counts as two bad experiences, on both sides of "
         "the tie (the negativity of blame: Slovic 1993; Repenning & Sterman 2002).",
     ),
-    "institutional_memory": _f(
+    "institutional_memory": real(
         M,
         0.0,
         1.0,
@@ -392,7 +393,7 @@ SPECS: dict[str, Spec] = {
         '"getting consensus on something that there was consensus about two years ago"). '
         "The Louisville preset uses 0.2.",
     ),
-    "institutional_trust_rate": _f(
+    "institutional_trust_rate": real(
         M,
         0.0,
         1.0,
@@ -402,7 +403,7 @@ SPECS: dict[str, Spec] = {
         "trust over about three years (1/0.03 = 33 months). Trust is largely personal "
         "(Vangen & Huxham 2003).",
     ),
-    "onboarding_months": _f(
+    "onboarding_months": real(
         M,
         1.0,
         60.0,
@@ -411,7 +412,7 @@ SPECS: dict[str, Spec] = {
         why="Assumption: half a year for a new representative to settle in. A navigator's "
         "attention halves it.",
     ),
-    "review_months": _i(
+    "review_months": whole(
         M,
         1,
         24,
@@ -419,7 +420,7 @@ SPECS: dict[str, Spec] = {
         "length of a joint task before its review",
         why="Assumption: quarterly reviews, a common reporting cycle.",
     ),
-    "outcome_noise": _f(
+    "outcome_noise": real(
         M,
         0.0,
         2.0,
@@ -429,17 +430,18 @@ SPECS: dict[str, Spec] = {
         "Setbacks come to good collaborations too, which is what makes the setback response "
         "matter (Pulido-Gómez et al. 2025). Data use reduces it by up to 30%.",
     ),
-    "entry_base_rate": _f(
+    "entry_base_rate": real(
         M,
         0.0,
         1.0,
         "per month",
-        "chance of an entry point, average team",
-        why="Calibration (v5, from 0.06): a search at 0.06 found an entry point within a year in "
-        "80% of runs, while many JABS teams had none after nine months (Martínez Orbegozo et "
-        "al. 2022). It is the hazard of a reference team; the four enabling factors scale it.",
+        "chance of an entry point, average team (summed over its members' proposals)",
+        why="Calibration (v7): members propose openings and partners take up only some, so the "
+        "reference hazard is twice v5's 0.025 to keep the baseline's median search near a year "
+        "(many JABS teams had no entry point after nine months: Martínez Orbegozo et al. 2022); "
+        "the four enabling factors and the partners' trust in the proposer scale it.",
     ),
-    "exit_base_rate": _f(
+    "exit_base_rate": real(
         M,
         0.0,
         1.0,
@@ -448,7 +450,7 @@ SPECS: dict[str, Spec] = {
         why="Calibration (v0: exits were too frequent): an average member rarely leaves unless "
         "frustrated, blamed or seeing little value (Ariño & de la Torre 1998).",
     ),
-    "join_base_rate": _f(
+    "join_base_rate": real(
         M,
         0.0,
         1.0,
@@ -458,26 +460,17 @@ SPECS: dict[str, Spec] = {
         "(1/0.02 = 50 months); a third as fast before an entry point.",
     ),
     # regime rule
-    "dissolution_share": _f(
-        R,
-        0.0,
-        1.0,
-        "share of n_organisations",
-        "dissolved below this share of active members",
-        why="Assumption: a collaboration that has lost half its founding members has dissolved "
-        '(Ariño & de la Torre 1998; "keep talking or perish", Martínez Orbegozo et al. 2022). '
-        "It also stops the run (membership).",
-    ),
-    "regime_blame_share": _f(
+    "regime_blame_share": real(
         R,
         0.0,
         1.0,
         "share",
         "blame game when blame is at least this share of setback responses",
-        why="The natural boundary: a blame game when blame is at least half of all setback "
-        "responses, that is, the majority response (Pulido-Gómez et al. 2025).",
+        why="The natural boundary: a blame game when blame is at least half of the setback "
+        "responses of the closing window, that is, the majority response of the collaboration "
+        "as it ends (Pulido-Gómez et al. 2025).",
     ),
-    "regime_min_progress": _f(
+    "regime_min_progress": real(
         R,
         0.0,
         1.0,
@@ -485,5 +478,16 @@ SPECS: dict[str, Spec] = {
         "learning journey needs at least this much progress",
         why="Assumption: a learning journey must achieve something. A fifth of the goal within the "
         'horizon separates it from a collaboration that "just keeps talking".',
+    ),
+    "regime_window_months": whole(
+        R,
+        1,
+        1_200,
+        "months",
+        "the closing period whose setback responses decide blame game or learning journey",
+        why="A run is judged by how it ends (Pulido-Gómez et al. 2025: a coalition recovered from "
+        "a failed ballot measure in about two years; another 'notched some initial wins' and "
+        "then succumbed to infighting). Four years hold a dozen reviews, enough responses to "
+        "tell a culture from a bad patch; the rule's robustness to it is in docs/validation.md.",
     ),
 }

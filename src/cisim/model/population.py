@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from cisim.model import network
 from cisim.model.mechanisms.community import LEGITIMACY_MANDATE
-from cisim.model.mechanisms.setback_response import CLIMATE_START
+from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
 from cisim.model.state import (
@@ -46,6 +46,18 @@ SUPPORT_START, SUPPORT_ENGAGEMENT = 0.2, 0.3  # community support: 0.2 + 0.3 eng
 KNOWLEDGE_START = 0.2  # knowledge of what works
 CAPACITY_START = 0.3  # operational capacity
 CONFLICT_START = 0.1  # open conflict, times authority_contest
+
+
+def shared_history(prior_ties: float, spread: float, rng: np.random.Generator) -> float:
+    """The share of a collaboration's ties that are prior relationships: around ``prior_ties``,
+    more or less depending on its members' history together (logit-normal with sd ``spread``).
+
+    Drawn with the population: who is at the table brings its history with it."""
+    if prior_ties <= 0.0 or prior_ties >= 1.0 or spread == 0.0:
+        return prior_ties
+    logit = math.log(prior_ties / (1.0 - prior_ties)) + spread * rng.standard_normal()
+    # far below zero 1 / (1 + e^-x) is e^x to the last bit, and e^-x would overflow
+    return math.exp(logit) if logit < -700.0 else 1.0 / (1.0 + math.exp(-logit))
 
 
 @dataclass(frozen=True)
@@ -168,7 +180,8 @@ class _Draws:
             keys = network.generate_keys(
                 sc.network, total, sc.mean_degree, sc.rewiring, sc.homophily, sector, net
             )
-            prior = net.random(len(keys)) < sc.prior_ties
+            share = shared_history(sc.prior_ties, sc.history_spread, pop)
+            prior = net.random(len(keys)) < share
             z = net.standard_normal((2, len(keys)))
             given = np.full((2, len(keys)), np.nan)
         dormant = network.dormant_keys(total, sc.dormant_ties, keys, net)
@@ -419,6 +432,7 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         contribution=zeros_rn.copy(),
         frustration=zeros_rn.copy(),
         blamed=zeros_rn.copy(),
+        habit=np.full((R, N), HABIT_START),
         attended=np.zeros((R, N), bool),
         learned_now=np.zeros((R, N), bool),
         blamed_now=np.zeros((R, N), bool),
@@ -451,7 +465,6 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         knowledge=np.full(R, KNOWLEDGE_START),
         operational_capacity=np.full(R, CAPACITY_START),
         conflict=CONFLICT_START * p.authority_contest,
-        blame_climate=np.full(R, CLIMATE_START),
         governance=p.governance_mode.copy(),
         governance_changes=np.zeros(R, dtype=np.int64),
         credibility=np.where(p.navigator > 0, p.navigator_credibility, 0.0),

@@ -2,23 +2,29 @@
 
 The rule, applied in this order (thresholds are scenario parameters):
 
-1. ``dissolved``: active members fell below ``max(2, ceil(dissolution_share * initial members))``
-   in some month.
+1. ``dissolved``: the collaboration came apart (fewer than two active members were left; exits
+   beget exits, so one that starts to come apart tends to come apart altogether: membership).
 2. ``stalled``: no entry point was ever found.
-3. ``blame_game``: blame made up at least ``regime_blame_share`` of all setback responses.
+3. ``blame_game``: in the run's closing period (its last ``regime_window_months`` months), blame
+   made up at least ``regime_blame_share`` of the setback responses.
 4. ``learning_journey``: final progress reached ``regime_min_progress``.
 5. ``stalled``: otherwise (the collaboration talks without progress).
+
+A run is judged by how it ends as well as by how it went: a collaboration that blamed its way
+through its first setbacks and then learned to meet them together is a learning journey (the
+sources' coalition whose ballot measure failed, which "worked out why it had failed and adapted"
+and passed a new one two years later), and one that learned at first and then "succumbed to
+infighting and inaction" is a blame game (Pulido-Gómez et al. 2025). The window is long enough
+(four years by default) to hold a dozen reviews.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from cisim.model.mechanisms.membership import dissolution_threshold
 
 if TYPE_CHECKING:
     from cisim.model.scenario import Scenario
@@ -35,36 +41,32 @@ class Thresholds:
 
     Attributes
     ----------
-    dissolution_share
-        Share of the initial members below which a collaboration has dissolved.
     regime_blame_share
-        Share of setback responses that were blame from which a run is a blame game.
+        Share of the closing period's setback responses that were blame from which a run is a
+        blame game.
     regime_min_progress
         Final progress from which a run is a learning journey.
+    regime_window_months
+        The closing period: the run's last months whose setback responses count.
     """
 
-    dissolution_share: float | np.ndarray
     regime_blame_share: float | np.ndarray
     regime_min_progress: float | np.ndarray
+    regime_window_months: float | np.ndarray
 
     @classmethod
     def of(cls, scenario: Scenario) -> Thresholds:
         """The thresholds of one scenario, for all its runs."""
-        return cls(
-            scenario.dissolution_share, scenario.regime_blame_share, scenario.regime_min_progress
-        )
+        return cls(**{f.name: getattr(scenario, f.name) for f in fields(cls)})
 
     @classmethod
     def of_runs(cls, scenarios: Sequence[Scenario]) -> Thresholds:
         """The thresholds of each run's scenario, one value per run."""
-
-        def per_run(name: str) -> np.ndarray:
-            return np.array([getattr(s, name) for s in scenarios], dtype=float)
-
         return cls(
-            per_run("dissolution_share"),
-            per_run("regime_blame_share"),
-            per_run("regime_min_progress"),
+            **{
+                f.name: np.array([getattr(s, f.name) for s in scenarios], dtype=float)
+                for f in fields(cls)
+            }
         )
 
 
@@ -82,25 +84,30 @@ def blame_share(trajectories: Trajectories) -> np.ndarray:
     return np.where(responses > 0, blame / np.maximum(responses, 1), np.nan)
 
 
-def ever_dissolved(trajectories: Trajectories, dissolution_share: float | np.ndarray) -> np.ndarray:
-    """Whether each run's active members fell below the dissolution threshold in some month."""
-    members = trajectories["active_members"]
-    threshold = dissolution_threshold(members[0], np.asarray(dissolution_share, dtype=float))
-    return np.asarray((members < threshold[None, :]).any(axis=0))
+def came_apart(trajectories: Trajectories) -> np.ndarray:
+    """Whether each run's collaboration came apart (fewer than two active members were left)."""
+    return np.asarray(trajectories["running"][-1] < 1)
 
 
-def classify(
-    trajectories: Trajectories,
-    *,
-    dissolution_share: float | np.ndarray,
-    regime_blame_share: float | np.ndarray,
-    regime_min_progress: float | np.ndarray,
-) -> np.ndarray:
+def closing_blame_share(trajectories: Trajectories, window: float | np.ndarray) -> np.ndarray:
+    """Share of each run's setback responses in its last ``window`` months that were blame (NaN
+    in a run without any)."""
+    months = trajectories["blame_responses"].shape[0] - 1
+    closing = np.arange(months + 1)[:, None] > months - np.asarray(window, dtype=float)
+    learning = np.where(closing, trajectories["learning_responses"], 0.0).sum(axis=0)
+    blame = np.where(closing, trajectories["blame_responses"], 0.0).sum(axis=0)
+    responses = learning + blame
+    return np.where(responses > 0, blame / np.maximum(responses, 1), np.nan)
+
+
+def classify(trajectories: Trajectories, thresholds: Thresholds) -> np.ndarray:
     """Regime of each run from its trajectories (arrays shaped ``(months + 1, R)``)."""
-    dissolved = ever_dissolved(trajectories, dissolution_share)
+    th = thresholds
+    dissolved = came_apart(trajectories)
     found = trajectories["entry_found"][-1] > 0
-    blame_game = blame_share(trajectories) >= regime_blame_share  # NaN (no responses): False
-    learning_journey = trajectories["progress"][-1] >= regime_min_progress
+    closing = closing_blame_share(trajectories, th.regime_window_months)
+    blame_game = closing >= th.regime_blame_share  # NaN (no responses): False
+    learning_journey = trajectories["progress"][-1] >= th.regime_min_progress
     out = np.full(dissolved.shape[0], "stalled", dtype=object)
     out[learning_journey] = "learning_journey"
     out[blame_game] = "blame_game"

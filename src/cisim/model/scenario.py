@@ -107,6 +107,7 @@ class Scenario:
     rewiring: float = 0.1
     homophily: float = 0.5
     prior_ties: float = 0.3
+    history_spread: float = 1.0
     initial_trust: float = 0.5
     trust_spread: float = 0.1
     prior_trust_bonus: float = 0.15
@@ -126,8 +127,8 @@ class Scenario:
     adaptability: float = 0.3
     horizon_months: int = 120
     # mechanism constants
-    trust_build_rate: float = 0.05
-    trust_erosion_rate: float = 0.15
+    trust_build_rate: float = 0.1
+    trust_erosion_rate: float = 0.3
     trust_spillover: float = 0.2
     reputation_weight: float = 0.02
     blame_severity: float = 2.0
@@ -136,13 +137,13 @@ class Scenario:
     onboarding_months: float = 6.0
     review_months: int = 3
     outcome_noise: float = 0.15
-    entry_base_rate: float = 0.025
+    entry_base_rate: float = 0.05
     exit_base_rate: float = 0.004
     join_base_rate: float = 0.02
     # regime rule
-    dissolution_share: float = 0.5
     regime_blame_share: float = 0.5
     regime_min_progress: float = 0.2
+    regime_window_months: int = 48
 
     def __post_init__(self) -> None:
         for name, spec in SPECS.items():
@@ -306,7 +307,16 @@ def _field_names() -> frozenset[str]:
     return frozenset(f.name for f in fields(Scenario))
 
 
+#: Parameters of earlier versions, with what replaced them: a file that sets one is told why.
+RETIRED = {
+    "dissolution_share": "no longer a parameter (retired after 0.1.0: a collaboration is dissolved "
+    "when fewer than two members remain); remove it",
+}
+
+
 def _unknown_key(key: str, value: Any) -> ConfigError:
+    if key in RETIRED:
+        return ConfigError(key, value, RETIRED[key])
     close = difflib.get_close_matches(key, sorted(_field_names()), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return ConfigError(key, value, f"a known parameter (see docs/ODD.md){hint}")

@@ -105,3 +105,18 @@ def _fmt(x: float | None) -> str:
     if x is None:
         return "?"
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def real(group: str, lo: float, hi: float, unit: str, doc: str, *, why: str) -> Spec:
+    """The spec of a number from ``lo`` to ``hi``."""
+    return Spec("float", group, unit, doc, lo, hi, why=why)
+
+
+def whole(group: str, lo: int, hi: int, unit: str, doc: str, *, why: str) -> Spec:
+    """The spec of a whole number from ``lo`` to ``hi``."""
+    return Spec("int", group, unit, doc, lo, hi, why=why)
+
+
+def choice(group: str, choices: tuple[str, ...], doc: str, *, why: str) -> Spec:
+    """The spec of one of ``choices``."""
+    return Spec("choice", group, "category", doc, choices=choices, why=why)

@@ -64,6 +64,7 @@ class State:
     contribution: F
     frustration: F
     blamed: F  # recent blame received (decays)
+    habit: F  # readiness to blame after a setback, learnt from its own responses
     attended: B  # navigator attention this month
     learned_now: B
     blamed_now: B  # blamed a partner this month
@@ -97,7 +98,6 @@ class State:
     knowledge: F  # knowledge of what works
     operational_capacity: F
     conflict: F
-    blame_climate: F
     governance: I
     governance_changes: I
     credibility: F  # navigators' credibility

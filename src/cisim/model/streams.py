@@ -55,6 +55,7 @@ class Stream(IntEnum):
     GOVERNANCE = 12
     BROKER_TIE = 13
     SALIENCE = 14
+    ENTRY_ACCEPT = 15
 
 
 N_STREAMS = len(Stream)

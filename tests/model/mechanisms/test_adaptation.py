@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.model.mechanisms.adaptation import adaptation, stuck
+from cisim.model.mechanisms.adaptation import HABIT_RESET, adaptation, stuck
+from cisim.model.mechanisms.setback_response import HABIT_START
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -19,7 +20,7 @@ def _stuck(make_state, replicates=60, **overrides):
     st, p = make_state(n=3, replicates=replicates, **{**settings, **overrides})
     st.setbacks_in_row[:] = 2
     st.frustration[:] = 0.5
-    st.blame_climate[:] = 0.6
+    st.habit[:] = 0.6
     st.conflict[:] = 0.2
     return st, p
 
@@ -78,7 +79,7 @@ def test_adaptation__adapting_changes_mode_and_task_and_cools(make_state):
     st, p = _stuck(make_state)
     before = {
         k: getattr(st, k).copy()
-        for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
+        for k in ("governance", "conflict", "task_scope", "habit", "frustration")
     }
     _adapt(st, p)
     adapted = st.governance_changes == 1
@@ -89,11 +90,12 @@ def test_adaptation__adapting_changes_mode_and_task_and_cools(make_state):
     assert len(set(st.governance[adapted])) == 2  # either of the two other modes
     assert (st.setbacks_in_row[adapted] == 0).all()
     assert (st.setbacks_in_row[~adapted] == 2).all()
-    for k in ("conflict", "task_scope", "blame_climate"):
+    for k in ("conflict", "task_scope", "habit"):
         assert (getattr(st, k)[adapted] < before[k][adapted]).all(), k
         assert (getattr(st, k)[adapted] < getattr(st, k)[~adapted].min()).all(), k
     assert (st.frustration[adapted] < 0.5).all()
     assert (st.frustration[~adapted] == 0.5).all()
+    assert (st.habit[~adapted] == 0.6).all()
 
 
 def test_adaptation__without_an_entry_point_there_is_no_task_to_rescope(make_state):
@@ -113,6 +115,30 @@ def test_adaptation__more_adaptable_adapts_more_often(make_state):
     # common random numbers: whoever adapts at a lower adaptability adapts at a higher one
     assert (counts[1] >= counts[0]).all() and (counts[2] >= counts[1]).all()
     assert counts[0].sum() < counts[1].sum() < counts[2].sum()
+
+
+def test_adaptation__a_fresh_start_moves_habits_most_of_the_way_back_to_where_members_began(make_state):
+    # what a collaboration had learnt to expect of setbacks, good or bad, counts for less
+    st, p = _stuck(make_state, replicates=200)
+    st.habit[:] = [0.9, HABIT_START, 0.05]
+    _adapt(st, p)
+    adapted = st.governance_changes == 1
+    assert adapted.any() and not adapted.all()
+    fresh = HABIT_START + HABIT_RESET * (np.array([0.9, HABIT_START, 0.05]) - HABIT_START)
+    assert np.allclose(st.habit[adapted], fresh)
+    assert st.habit[adapted, 0].max() < 0.9 and st.habit[adapted, 2].min() > 0.05
+    assert (st.habit[~adapted] == [0.9, HABIT_START, 0.05]).all()
+
+
+def test_adaptation__self_assigned_authority_adapts_more_readily(make_state):
+    # an effort constrained only by the limits it sets itself changes its own ways more readily
+    counts = []
+    for source in ("granted", "self_assigned"):
+        st, p = _stuck(make_state, replicates=300, adaptability=0.5, authority_source=source)
+        _adapt(st, p)
+        counts.append(st.governance_changes.copy())
+    assert (counts[1] >= counts[0]).all()  # common random numbers
+    assert counts[0].sum() < counts[1].sum()
 
 
 def test_adaptation__conflict_flares_where_money_meets_contested_authority(make_state):
@@ -135,7 +161,7 @@ def test_adaptation__dissolved_collaboration_is_frozen(make_state):
     st.alive[20:] = False
     before = {
         k: getattr(st, k).copy()
-        for k in ("governance", "conflict", "task_scope", "blame_climate", "frustration")
+        for k in ("governance", "conflict", "task_scope", "habit", "frustration")
     }
     _adapt(st, p)
     assert (st.governance_changes[20:] == 0).all()

@@ -8,7 +8,11 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.model.mechanisms.community import community
+from cisim.model.mechanisms.community import (
+    KNOWLEDGE_FROM_COMMUNITY,
+    KNOWLEDGE_FROM_DATA,
+    community,
+)
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -22,11 +26,14 @@ def _after(make_state, months=1, setup=None, **overrides):
     return st
 
 
-def test_community__engagement_builds_support_and_knowledge(make_state):
+def _reviewed(st):
+    st.reviewed_now[:] = True
+
+
+def test_community__engagement_builds_support(make_state):
     high = _after(make_state, 12, community_engagement=0.9)
     low = _after(make_state, 12, community_engagement=0.1)
     assert high.support[0] > low.support[0]
-    assert high.knowledge[0] > low.knowledge[0]
 
 
 def test_community__support_fades_without_engagement(make_state):
@@ -36,16 +43,39 @@ def test_community__support_fades_without_engagement(make_state):
     assert (st.support < start).all()
 
 
-def test_community__reviews_with_data_teach_what_works(make_state):
-    def reviewed(st):
-        st.reviewed_now[:] = True
+def test_community__talk_alone_teaches_nothing_of_what_works(make_state):
+    # knowledge of what works grows only at reviews of a joint task, however long a
+    # collaboration talks and however engaged and data-minded it is
+    start = _after(make_state, 0).knowledge.copy()
+    talk = _after(make_state, 36, community_engagement=1.0, data_use=1.0)
+    assert np.array_equal(talk.knowledge, start)
 
-    with_data = _after(make_state, 1, reviewed, data_use=0.9)
-    without = _after(make_state, 1, reviewed, data_use=0.0)
+
+def test_community__reviews_teach_what_works_from_feedback_and_data(make_state):
+    start = _after(make_state, 0).knowledge[0]
+    # per review: knowledge += (0.09 community_engagement + 0.05 data_use) (1 - knowledge)
+    assert (KNOWLEDGE_FROM_COMMUNITY, KNOWLEDGE_FROM_DATA) == (0.09, 0.05)
+    for ce, data in ((0.5, 0.4), (1.0, 0.0), (0.0, 1.0)):
+        st = _after(make_state, 1, _reviewed, community_engagement=ce, data_use=data)
+        feedback = KNOWLEDGE_FROM_COMMUNITY * ce + KNOWLEDGE_FROM_DATA * data
+        expected = start + feedback * (1 - start)
+        assert st.knowledge[0] == pytest.approx(expected), (ce, data)
+    assert _after(make_state, 1, _reviewed, community_engagement=0.0, data_use=0.0).knowledge[
+        0
+    ] == pytest.approx(start)
+
+
+def test_community__reviews_with_data_teach_what_works(make_state):
+    with_data = _after(make_state, 1, _reviewed, data_use=0.9)
+    without = _after(make_state, 1, _reviewed, data_use=0.0)
     unreviewed = _after(make_state, 1, data_use=0.9)
-    assert with_data.knowledge[0] > without.knowledge[0]
-    assert with_data.knowledge[0] > unreviewed.knowledge[0]
-    assert without.knowledge[0] == unreviewed.knowledge[0]
+    assert with_data.knowledge[0] > without.knowledge[0] > unreviewed.knowledge[0]
+
+
+def test_community__reviews_with_community_feedback_teach_what_works(make_state):
+    engaged = _after(make_state, 1, _reviewed, community_engagement=0.9, data_use=0.0)
+    aloof = _after(make_state, 1, _reviewed, community_engagement=0.1, data_use=0.0)
+    assert engaged.knowledge[0] > aloof.knowledge[0]
 
 
 def test_community__progress_earns_legitimacy(make_state):
@@ -106,6 +136,7 @@ def test_community__stays_in_unit_interval(make_state):
 def test_community__dissolved_collaboration_is_frozen(make_state):
     st, p = make_state(n=3, replicates=2, community_engagement=1.0)
     st.progress[:] = 1.0
+    st.reviewed_now[:] = True
     st.alive[1] = False
     before = {k: getattr(st, k).copy() for k in ("support", "knowledge", "legitimacy")}
     engine.apply(community, st, p, month=1)

@@ -60,7 +60,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "knowledge": (0.0, 1.0),
     "operational_capacity": (0.0, 1.0),
     "conflict": (0.0, 1.0),
-    "blame_climate": (0.0, 1.0),
+    "habit": (0.0, 1.0),
     "credibility": (0.0, 1.0),
     "governance": (0, 2),
     "tenure": (0, np.inf),
@@ -111,6 +111,7 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "contribution": (0.0, 1.0),
     "frustration": (0.0, 1.0),
     "blamed": (0.0, 3.0),
+    "habit": (0.0, 1.0),
     "attended": None,
     "learned_now": None,
     "blamed_now": None,
@@ -137,7 +138,6 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "knowledge": (0.0, 1.0),
     "operational_capacity": (0.0, 1.0),
     "conflict": (0.0, 1.0),
-    "blame_climate": (0.0, 1.0),
     "governance": (0, 2),
     "governance_changes": (0, 5),
     "credibility": (0.0, 1.0),
@@ -197,7 +197,6 @@ CAPS: dict[str, float] = {
     "navigator_capacity": 4,
     "review_months": 6,
     "exit_base_rate": 0.05,  # so that most random collaborations still run after months
-    "dissolution_share": 0.5,
     "entry_base_rate": 0.2,  # so that some are still searching for an entry point
 }
 
@@ -280,7 +279,6 @@ def _assert_same(a: State, b: State, rows_a=slice(None), rows_b=slice(None)) -> 
 
 
 mechanisms = pytest.mark.parametrize("mechanism", SCHEDULE, ids=[m.__name__ for m in SCHEDULE])
-
 
 # ---- the state it leaves -------------------------------------------------------------------------
 @mechanisms

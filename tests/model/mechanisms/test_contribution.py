@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.model.mechanisms.contribution import contribution
+from cisim.model.mechanisms.contribution import MISFIT_WEIGHT, contribution
 from cisim.model.state import CANDIDATE, EXITED
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
@@ -122,3 +122,37 @@ def test_contribution__depends_on_own_trust_not_partners(make_state, tie):
     engine.apply(contribution, alone, ap, month=1)
     assert np.isclose(st.contribution[0, 0], alone.contribution[0, 0])
     assert st.contribution[0, 1] < alone.contribution[0, 1]
+
+
+def _fit(authority, aspiration):
+    """Every member with ``authority``, in a collaboration of ``aspiration`` whose performance
+    meets its aspiration level (so that aspiration acts through the ambition alone)."""
+
+    def setup(st):
+        st.authority[:] = authority
+        st.aspiration_level[:] = 0.5
+        st.performance[:] = 0.5
+
+    return {"setup": setup, "aspiration": aspiration}
+
+
+def _logit(x):
+    return float(np.log(x / (1 - x)))
+
+
+def test_contribution__authority_beyond_the_ambition_commits_less(make_state):
+    # misfit ("the right people for the desired results"): a member with more power than the
+    # collaboration's ambition (0.4 + 0.6 aspiration: 0.7 here) needs commits less of it
+    fitting = _commit(make_state, **_fit(0.3, 0.5))
+    assert _commit(make_state, **_fit(0.65, 0.5)) == fitting  # up to the ambition, no matter
+    beyond = _commit(make_state, **_fit(0.9, 0.5))
+    assert beyond < fitting
+    # on the logit of the share of capacity committed, MISFIT_WEIGHT per unit beyond
+    capacity = make_state(n=3)[0].capacity[0, 0]
+    gap = _logit(fitting / capacity) - _logit(beyond / capacity)
+    assert gap == pytest.approx(MISFIT_WEIGHT * (0.9 - 0.7))
+
+
+def test_contribution__the_same_authority_fits_a_more_ambitious_collaboration(make_state):
+    assert _commit(make_state, **_fit(0.9, 1.0)) > _commit(make_state, **_fit(0.9, 0.5))
+    assert _commit(make_state, **_fit(0.3, 1.0)) == _commit(make_state, **_fit(0.3, 0.5))

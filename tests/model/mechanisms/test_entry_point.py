@@ -149,7 +149,7 @@ def test_entry_point__hazard_grows_with_outward_orientation(make_state):
 
 def test_entry_point__hazard_is_a_probability(make_state):
     # never negative or undefined (a NaN hazard would never find one), at most certain
-    for trust in (0.0, 0.5, 1.0):
+    for trust in (0.5, 1.0):
         for rate in (0.0, 0.3, 1.0):
             found = _found(make_state, initial_trust=trust, authority=trust, entry_base_rate=rate)
             if rate == 0.0:
@@ -157,6 +157,71 @@ def test_entry_point__hazard_is_a_probability(make_state):
             else:
                 assert found.any()
     assert _found(make_state, initial_trust=1.0, authority=1.0, entry_base_rate=1.0).all()
+
+
+def test_entry_point__nobody_trusted_nothing_taken_up(make_state):
+    # however likely members are to propose openings, partners who trust no one take none up
+    assert not _found(make_state, initial_trust=0.0, authority=1.0, entry_base_rate=1.0).any()
+
+
+def _trust_into(st, trusted):
+    """Every partner trusts the members in ``trusted`` fully and the others not at all."""
+    for r in range(st.replicates):
+        st.trust[r, st.exists[r]] = 0.0
+        into = st.exists[r] & np.isin(st.dst[r], trusted)
+        st.trust[r, into] = 1.0
+
+
+def test_entry_point__a_distrusted_proposers_openings_are_not_taken_up(make_state):
+    # members propose openings readily, but one is taken up only if the partners trust its
+    # proposer: where nobody is trusted nothing starts; where only member 0 is, its openings
+    # start the collaboration (though it trusts nobody itself), in some rows
+    def nobody(st):
+        _trust_into(st, [])
+
+    def one(st):
+        _trust_into(st, [0])
+
+    def everyone(st):
+        _trust_into(st, [0, 1, 2])
+
+    likely = {"entry_base_rate": 1.0, "authority": 1.0, "community_engagement": 1.0}
+    assert not _found(make_state, nobody, **likely).any()
+    only_one = _found(make_state, one, **likely)
+    assert 0 < only_one.sum() < len(only_one)
+    _more(_found(make_state, everyone, **likely), only_one)
+
+
+def test_entry_point__an_opening_is_taken_up_with_the_proposers_standing(make_state):
+    # three members proposing for certain, each trusted 0.5 by its partners: the collaboration
+    # starts in month 1 with chance 1 - 0.5 ** 3
+    def halfway(st):
+        st.trust[:] = 0.5
+
+    found = _found(
+        make_state,
+        halfway,
+        entry_base_rate=1.0,
+        authority=1.0,
+        community_engagement=1.0,
+        initial_trust=1.0,
+    )
+    assert found.mean() == pytest.approx(1 - 0.5**3, abs=0.05)
+
+
+def test_entry_point__the_base_rate_is_shared_among_the_members(make_state):
+    # entry_base_rate is the hazard of an average team, summed over its members' proposals: a
+    # larger table does not find openings proportionally faster
+    # (one sector, so that every member works with as varied perspectives at either size)
+    def share(n):
+        st, p = make_state(n=n, replicates=2000, entry_base_rate=0.05, initial_trust=1.0)
+        st.sector[:] = 0
+        engine.apply(entry_point, st, p, month=1)
+        return st.entry_found.mean()
+
+    small, large = share(3), share(12)
+    assert 0.05 < small < 0.2
+    assert large == pytest.approx(small, abs=0.03)  # not four times as likely
 
 
 def test_entry_point__dissolved_collaboration_is_frozen(make_state):

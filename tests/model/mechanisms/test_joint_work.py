@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 from cisim import engine
 from cisim.model.mechanisms.contribution import contribution
-from cisim.model.mechanisms.joint_work import joint_work
+from cisim.model.mechanisms.joint_work import (
+    AMBITION_BASE,
+    AMBITION_WEIGHT,
+    AUTHORITY_REACH,
+    SCOPE_GROWTH,
+    WIN_UNDERSTANDING,
+    joint_work,
+)
+from cisim.model.state import EXITED
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -67,6 +76,7 @@ def test_joint_work__easy_task_is_a_win(make_state):
     st.task_scope[:] = 0.01
     st.aspiration_level[:] = 0.0
     st.frustration[:] = 0.5
+    st.understanding[:] = 0.4
     live = st.live.copy()
     engine.apply(joint_work, st, p, month=1)
     assert st.won_now.all() and not st.setback_now.any()
@@ -78,6 +88,19 @@ def test_joint_work__easy_task_is_a_win(make_state):
     assert (st.task_scope > 0.01).all()  # the next task is bigger
     assert (st.frustration < 0.5).all()
     assert (st.setbacks_in_row == 0).all()
+    # small wins deepen shared understanding
+    assert np.allclose(st.understanding, 0.4 + WIN_UNDERSTANDING * (1 - 0.4))
+
+
+def test_joint_work__a_win_raises_the_members_understanding_only(make_state):
+    st, p = _working(make_state)
+    st.task_scope[:] = 0.01
+    st.understanding[:] = 0.4
+    st.status[:, 2] = EXITED
+    engine.apply(joint_work, st, p, month=1)
+    assert st.won_now.all()
+    assert (st.understanding[:, :2] > 0.4).all()
+    assert (st.understanding[:, 2] == 0.4).all()
 
 
 def test_joint_work__first_win_month_is_kept(make_state):
@@ -94,6 +117,7 @@ def test_joint_work__hard_task_short_of_aspiration_is_a_setback(make_state):
     st.task_scope[:] = 1.0
     st.aspiration_level[:] = 1.5
     st.frustration[:] = 0.2
+    understanding = st.understanding.copy()
     engine.apply(joint_work, st, p, month=1)
     assert st.setback_now.all() and not st.won_now.any()
     assert (st.setbacks_in_row == 1).all()
@@ -102,6 +126,7 @@ def test_joint_work__hard_task_short_of_aspiration_is_a_setback(make_state):
     assert (st.wins == 0).all()
     assert (st.frustration > 0.2).all()
     assert (st.experience == 0).all()
+    assert np.array_equal(st.understanding, understanding)  # a setback teaches nothing here
     engine.apply(joint_work, st, p, month=2)
     assert (st.setbacks_in_row == 2).all()
 
@@ -122,12 +147,14 @@ def test_joint_work__aspiration_follows_performance(make_state):
 
 def test_joint_work__progress_never_falls_and_stays_below_one(make_state):
     st, p = _working(make_state, outcome_noise=2.0)
+    ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration
+    assert (st.task_scope <= ambition).all()
     last = st.progress.copy()
     for month in range(1, 200):
         engine.apply(joint_work, st, p, month=month)
         assert (st.progress >= last).all()
         assert (st.progress <= 1.0).all()
-        assert (st.task_scope <= 1.0).all() and (st.task_scope > 0).all()
+        assert (st.task_scope <= ambition).all() and (st.task_scope > 0).all()
         assert (st.aspiration_level >= 0).all() and (st.aspiration_level <= 1.5).all()
         last = st.progress.copy()
     assert (st.wins > 0).all()
@@ -148,15 +175,37 @@ def test_joint_work__outcome_noise_is_the_months_outcome_shock(make_state):
 
 
 def test_joint_work__neither_win_nor_setback_leaves_things_be(make_state):
-    st, p = _working(make_state)
+    # members with full authority: the task's reach does not depend on its scope below 1
+    st, p = _working(make_state, authority=1.0)
     y = _output(st, p)
     st.task_scope[:] = y + 0.1
     st.aspiration_level[:] = y - 0.1
+    understanding = st.understanding.copy()
     engine.apply(joint_work, st, p, month=1)
     assert st.reviewed_now.all()
     assert not st.won_now.any() and not st.setback_now.any()
     assert (st.shortfall == 0).all() and (st.progress == 0).all()
+    assert np.array_equal(st.understanding, understanding)
     assert st.performance[0] == y
+
+
+def _win_at(make_state, scope, **overrides):
+    """The next task's scope after a win (a certain one: a large outcome shock) at ``scope``."""
+    st, p = _working(make_state, outcome_noise=1.0, **overrides)
+    st.task_scope[:] = scope
+    engine.apply(joint_work, st, p, month=1, shocks=(10.0, 0.0))
+    assert st.won_now.all()
+    return st.task_scope.copy()
+
+
+@pytest.mark.parametrize("aspiration", [0.0, 0.5, 1.0])
+def test_joint_work__tasks_grow_after_wins_up_to_the_ambition(make_state, aspiration):
+    # a project stays a project: the next task is bigger, up to 0.4 + 0.6 aspiration
+    ambition = AMBITION_BASE + AMBITION_WEIGHT * aspiration
+    assert (AMBITION_BASE, AMBITION_WEIGHT) == (0.4, 0.6)
+    assert np.allclose(_win_at(make_state, 0.3, aspiration=aspiration), 0.3 * SCOPE_GROWTH)
+    assert (_win_at(make_state, 0.98 * ambition, aspiration=aspiration) == ambition).all()
+    assert (_win_at(make_state, ambition, aspiration=aspiration) == ambition).all()
 
 
 def _plain_output(make_state, setup=None, **overrides):
@@ -173,6 +222,55 @@ def test_joint_work__output_grows_with_the_five_levers(make_state):
         assert high > _plain_output(make_state, **{lever: 0.1}), lever
     assert _plain_output(make_state, resources=0.9) > _plain_output(make_state, resources=0.1)
     assert _plain_output(make_state, authority=0.9) > _plain_output(make_state, authority=0.1)
+
+
+def _scoped(scope, committed=0.5):
+    """A task of ``scope``, on which members commit ``committed`` of their capacity (whatever
+    their authority: the output's dependence on authority is then its reach alone)."""
+
+    def setup(st):
+        st.task_scope[:] = scope
+        st.contribution[:] = committed * st.capacity
+
+    return setup
+
+
+def test_joint_work__authority_acts_through_the_tasks_reach(make_state):
+    # a task within the authority of those doing it loses nothing to it, and more authority
+    # than it needs adds nothing; a task beyond it loses AUTHORITY_REACH per unit it exceeds it
+    within = _plain_output(make_state, _scoped(0.3), authority=0.6)
+    assert within > 0
+    assert _plain_output(make_state, _scoped(0.3), authority=0.9) == pytest.approx(within)
+    assert _plain_output(make_state, _scoped(0.6), authority=0.6) == pytest.approx(within)
+    beyond = _plain_output(make_state, _scoped(0.8), authority=0.6)
+    assert beyond == pytest.approx(within * (1 - AUTHORITY_REACH * 0.2))
+    assert _plain_output(make_state, _scoped(0.8), authority=0.8) == pytest.approx(within)
+
+
+def test_joint_work__the_reach_counts_the_authority_of_those_who_contribute(make_state):
+    # authority is present as far as its holders commit and are settled in
+    def lopsided(committing):
+        def setup(st):
+            st.task_scope[:] = 0.7
+            st.authority[:] = [0.9, 0.1, 0.1]
+            st.contribution[:] = 0.0
+            st.contribution[:, committing] = 0.5 * st.capacity[:, committing]
+
+        return setup
+
+    powerful = _plain_output(make_state, lopsided([0]))
+    powerless = _plain_output(make_state, lopsided([1]))
+    assert powerful > powerless > 0
+
+    def newcomer(st):
+        lopsided([0])(st)
+        st.onboarding[:, 0] = 0.0  # its authority acts with half its weight until onboarded
+
+    assert powerless < _plain_output(make_state, newcomer) < powerful
+
+
+def test_joint_work__output_is_never_negative(make_state):
+    assert _plain_output(make_state, _scoped(1.0), authority=0.0) >= 0.0
 
 
 def test_joint_work__effort_is_the_share_of_capacity_committed(make_state):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.model.mechanisms.navigator import attention, navigator
+from cisim.model.mechanisms.navigator import BRIEFING, COACHING, attention, navigator
 from cisim.model.state import CANDIDATE, EXITED
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
@@ -199,3 +199,68 @@ def test_navigator__dissolved_collaboration_is_frozen(make_state):
     assert st.credibility[1] == 0.6
     assert (st.frustration[1] == 0.5).all()
     assert (st.experience[1] == 0).all()
+
+
+def _newcomer_attended(make_state, credibility=1.0, **overrides):
+    """Member 0 a new representative (the neediest, so the one attended), members' understanding
+    0.1, 0.7 and 0.7 (their mean 0.5) and habits 0.6; the navigator attends one member."""
+    st, p = _navigated(make_state, replicates=2, navigator_credibility=1.0, **overrides)
+    st.credibility[:] = credibility
+    st.onboarding[:, 0] = 0.0
+    st.understanding[:] = [0.1, 0.7, 0.7]
+    st.habit[:] = 0.6
+    _navigate(st, p)
+    assert st.attended[:, 0].all() and (st.attended.sum(axis=1) == 1).all()
+    return st
+
+
+def test_navigator__briefs_a_newcomer_towards_the_members_understanding(make_state):
+    # half the gap to the members' mean understanding (0.5), times credibility
+    st = _newcomer_attended(make_state)
+    assert np.allclose(st.understanding[:, 0], 0.1 + BRIEFING * (0.5 - 0.1))
+    assert (st.understanding[:, 1:] == 0.7).all()
+    half = _newcomer_attended(make_state, credibility=0.5)
+    assert np.allclose(half.understanding[:, 0], 0.1 + 0.5 * BRIEFING * (0.5 - 0.1))
+
+
+def test_navigator__coaches_a_newcomer_out_of_blaming(make_state):
+    st = _newcomer_attended(make_state)
+    assert np.allclose(st.habit[:, 0], 0.6 * (1 - COACHING))
+    assert (st.habit[:, 1:] == 0.6).all()
+    half = _newcomer_attended(make_state, credibility=0.5)
+    assert np.allclose(half.habit[:, 0], 0.6 * (1 - 0.5 * COACHING))
+
+
+def test_navigator__briefing_never_lowers_understanding(make_state):
+    # a newcomer who already understands more than the members keeps what it understands
+    st, p = _navigated(make_state)
+    st.onboarding[0, 0] = 0.0
+    st.understanding[0] = [0.9, 0.2, 0.2]
+    _navigate(st, p)
+    assert st.attended[0, 0]
+    assert st.understanding[0, 0] == 0.9
+
+
+def test_navigator__briefs_and_coaches_newcomers_only(make_state):
+    # an attended member who is settled in (here: the frustrated one) is neither briefed nor
+    # coached; a newcomer left unattended (the navigator's attention is spent) is neither
+    st, p = _navigated(make_state, replicates=2)
+    st.frustration[:, 0] = 1.0  # the neediest: attended
+    st.onboarding[:, 1] = 0.8  # a newcomer, less needy
+    st.understanding[:] = [0.1, 0.1, 0.9]
+    st.habit[:] = 0.6
+    understanding, habit = st.understanding.copy(), st.habit.copy()
+    _navigate(st, p)
+    assert st.attended[:, 0].all() and not st.attended[:, 1:].any()
+    assert np.array_equal(st.understanding, understanding)
+    assert np.array_equal(st.habit, habit)
+
+
+def test_navigator__without_credibility_no_briefing_or_coaching(make_state):
+    st, p = _navigated(make_state, navigator_capacity=3)
+    st.credibility[:] = 0.0
+    st.onboarding[0, 0] = 0.0
+    understanding, habit = st.understanding.copy(), st.habit.copy()
+    _navigate(st, p)
+    assert np.array_equal(st.understanding, understanding)
+    assert np.array_equal(st.habit, habit)

@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from cisim import engine
-from cisim.model.mechanisms.setback_response import setback_response
+from cisim.model.mechanisms.setback_response import HABIT_RATE, HABIT_START, setback_response
 from cisim.model.mechanisms.trust import trust
+from cisim.model.state import EXITED
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 
@@ -40,12 +41,13 @@ def _respond(st, p, shocks=None, month=MONTH):
 def test_setback_response__no_setback_no_response(make_state):
     st, p = make_state(n=3)
     st.blamed[:] = 1.0
-    climate, capacity = st.blame_climate.copy(), st.operational_capacity.copy()
+    st.habit[0] = [0.2, 0.5, 0.9]
+    habit, capacity = st.habit.copy(), st.operational_capacity.copy()
     _respond(st, p, BLAME, month=1)
     assert not st.learned_now.any() and not st.blamed_now.any()
     assert st.blame_now[0] == 0 and st.learning_now[0] == 0
     assert (st.experience == 0).all()
-    assert np.array_equal(st.blame_climate, climate)
+    assert np.array_equal(st.habit, habit)  # habits move only with responses
     assert np.array_equal(st.operational_capacity, capacity)
     assert (st.blamed < 1.0).all() and (st.blamed > 0).all()  # blame fades
 
@@ -102,15 +104,15 @@ def test_setback_response__blame_frustrates_the_blamed(make_state):
     assert (st.frustration[hit] > 0.2).all() and (st.frustration[~hit] == 0.2).all()
 
 
-def test_setback_response__blame_costs_capacity_climate_peace_and_credibility(make_state):
+def test_setback_response__blame_costs_capacity_habits_peace_and_credibility(make_state):
     st, p = _after_setback(make_state, authority_contest=0.8, navigator=1)
     before = {
         k: getattr(st, k).copy()
-        for k in ("operational_capacity", "blame_climate", "conflict", "credibility")
+        for k in ("operational_capacity", "habit", "conflict", "credibility")
     }
     _respond(st, p, BLAME)
     assert (st.operational_capacity < before["operational_capacity"]).all()
-    assert (st.blame_climate > before["blame_climate"]).all()
+    assert (st.habit > before["habit"]).all()  # every blamer is readier to blame next time
     assert (st.conflict > before["conflict"]).all()
     assert (st.credibility < before["credibility"]).all()
     assert (st.blame_now == 3).all() and (st.learning_now == 0).all()
@@ -128,15 +130,14 @@ def test_setback_response__learning_builds(make_state):
     st, p = _after_setback(make_state)
     st.understanding[:] = 0.4
     before = {
-        k: getattr(st, k).copy()
-        for k in ("operational_capacity", "blame_climate", "task_scope", "trust")
+        k: getattr(st, k).copy() for k in ("operational_capacity", "habit", "task_scope", "trust")
     }
     _respond(st, p, LEARN)
     assert st.learned_now.all() and not st.blamed_now.any()
     assert (st.learning_now == 3).all() and (st.blame_now == 0).all()
     assert (st.understanding > 0.4).all() and (st.understanding <= 1).all()
     assert (st.operational_capacity > before["operational_capacity"]).all()
-    assert (st.blame_climate < before["blame_climate"]).all()
+    assert (st.habit < before["habit"]).all()  # every learner is readier to learn next time
     assert (st.task_scope < before["task_scope"]).all()  # re-scoped to something achievable
     assert (st.experience[st.live] > 0).all()
     assert (st.last_blame == -1).all()
@@ -168,6 +169,68 @@ def test_setback_response__learning_confirms_itself(make_state):
     _more(fresh.blamed_now, taught.blamed_now)
 
 
+def test_setback_response__habits_move_towards_each_response(make_state):
+    # a member that blamed is readier to blame next time, one that learned less: its habit moves
+    # HABIT_RATE of the way to 1 (blame) or to 0 (learning)
+    for shocks, response in ((BLAME, 1.0), (LEARN, 0.0)):
+        st, p = _after_setback(make_state)
+        st.habit[:] = [0.1, 0.5, 0.9]
+        before = st.habit.copy()
+        _respond(st, p, shocks)
+        assert np.allclose(st.habit, before + HABIT_RATE * (response - before))
+    assert 0 < HABIT_RATE <= 1
+
+
+def test_setback_response__only_members_who_respond_learn_a_habit(make_state):
+    st, p = _after_setback(make_state)
+    st.status[:, 2] = EXITED
+    st.habit[:] = HABIT_START
+    _respond(st, p, BLAME)
+    assert (st.habit[:, 2] == HABIT_START).all()
+    assert (st.habit[:, :2] > HABIT_START).all()
+
+
+def _first_blames(make_state, habits, setup=None):
+    """Whether member 0 blames after a setback in month 4, in 300 plain collaborations whose
+    members have the given ``habits`` (the month's draws: common random numbers)."""
+    st, p = _after_setback(make_state, replicates=300)
+    st.habit[:] = habits
+    if setup is not None:
+        setup(st)
+    _respond(st, p)
+    return st.blamed_now[:, 0].copy()
+
+
+def test_setback_response__the_norm_is_the_partners_mean_habit(make_state):
+    # member 0 reads its partners' habits through their mean: spreading them around the same
+    # mean changes none of its responses, raising the mean makes it blame more
+    even = _first_blames(make_state, [0.3, 0.5, 0.5])
+    assert np.array_equal(_first_blames(make_state, [0.3, 0.9, 0.1]), even)
+    _more(_first_blames(make_state, [0.3, 0.8, 0.8]), even)
+    _more(even, _first_blames(make_state, [0.3, 0.2, 0.2]))
+
+
+def test_setback_response__partners_shape_a_response_more_than_its_own_habit(make_state):
+    # the norm weighs more than the member's own habit: partners ready to blame make it blame
+    # more than its own readiness to blame by as much does
+    own = _first_blames(make_state, [0.6, 0.3, 0.3])
+    theirs = _first_blames(make_state, [0.3, 0.6, 0.6])
+    _more(own, _first_blames(make_state, [0.3, 0.3, 0.3]))
+    _more(theirs, own)
+
+
+def test_setback_response__only_live_partners_make_the_norm(make_state):
+    def gone(st):
+        st.status[:, 2] = EXITED
+
+    # with member 2 at the table its habit counts, once it has left it does not
+    _more(_first_blames(make_state, [0.3, 0.3, 1.0]), _first_blames(make_state, [0.3, 0.3, 0.0]))
+    assert np.array_equal(
+        _first_blames(make_state, [0.3, 0.3, 1.0], gone),
+        _first_blames(make_state, [0.3, 0.3, 0.0], gone),
+    )
+
+
 def _blamers(make_state, setup=None, **overrides):
     """Who blames after a setback in month 4, in 300 plain collaborations (the month's draws)."""
     st, p = _after_setback(make_state, **{"replicates": 300, **overrides})
@@ -188,7 +251,7 @@ def _set(**values):
 @pytest.mark.parametrize(
     ("more_blame", "less_blame"),
     [
-        ({"setup": _set(blame_climate=0.8)}, {"setup": _set(blame_climate=0.1)}),
+        ({"setup": _set(habit=0.8)}, {"setup": _set(habit=0.1)}),
         ({"initial_trust": 0.2}, {"initial_trust": 0.8}),
         ({"setup": _set(understanding=0.1)}, {"setup": _set(understanding=0.9)}),
         ({"data_use": 0.1}, {"data_use": 0.9}),
@@ -204,7 +267,7 @@ def _set(**values):
         ({"governance_mode": "lead_organisation"}, {"governance_mode": "shared"}),
     ],
     ids=[
-        "climate",
+        "habits",
         "trust",
         "understanding",
         "data_use",
@@ -234,14 +297,15 @@ def test_setback_response__salience_is_shared_by_all_members(make_state):
 
 def test_setback_response__blame_probability_is_a_probability(make_state):
     # extreme drivers give a chance of blame that is a number (a NaN would never blame), near 1
-    # in a blame climate, near 0 without one and with a learning-prone setback
+    # where every member's habit is to blame, near 0 where none's is and the setback is
+    # learning-prone
     st, p = _after_setback(make_state, replicates=100)
-    st.blame_climate[:] = 1.0
+    st.habit[:] = 1.0
     st.blamed[:] = 100.0
     _respond(st, p, (0.0, 0.0))
     assert st.blamed_now.mean() > 0.95
     st, p = _after_setback(make_state, replicates=100)
-    st.blame_climate[:] = 0.0
+    st.habit[:] = 0.0
     st.blamed[:] = 100.0
     _respond(st, p, (0.0, -5.0))
     assert st.blamed_now.mean() < 0.05
@@ -255,7 +319,7 @@ def test_setback_response__dissolved_collaboration_is_frozen(make_state):
         "understanding",
         "operational_capacity",
         "task_scope",
-        "blame_climate",
+        "habit",
         "conflict",
         "credibility",
         "frustration",

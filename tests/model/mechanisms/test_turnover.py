@@ -161,3 +161,39 @@ def test_turnover__dissolved_collaboration_is_frozen(make_state):
     after = (st.trust, st.onboarding, st.tenure, st.representatives)
     for old, new in zip(before, after, strict=True):
         assert np.array_equal(old[1], new[1])
+
+
+def test_turnover__a_newcomer_takes_on_its_partners_habit(make_state):
+    # socialisation: a new representative meets setbacks as its partners do (their mean habit)
+    st, p = make_state(n=3, replicates=2)
+    st.turnover[:] = [1.0, 0.0, 0.0]
+    st.habit[:] = [0.9, 0.2, 0.5]
+    engine.apply(turnover, st, p, month=1)
+    assert st.left_now[:, 0].all()
+    assert np.allclose(st.habit[:, 0], 0.35)
+    assert (st.habit[:, 1:] == [0.2, 0.5]).all()  # the stayers' habits are untouched
+
+
+def test_turnover__newcomers_learn_from_the_partners_who_stay(make_state):
+    # two newcomers at once learn from the stayer, not from each other (habits are read before
+    # any newcomer's changes), and only from live partners
+    st, p = make_state(n=3, replicates=2)
+    st.turnover[:] = [1.0, 1.0, 0.0]
+    st.habit[:] = [0.9, 0.1, 0.4]
+    engine.apply(turnover, st, p, month=1)
+    assert np.allclose(st.habit, 0.4)
+    st, p = make_state(n=4, replicates=2)
+    st.turnover[:] = [1.0, 0.0, 0.0, 0.0]
+    st.habit[:] = [0.9, 0.2, 0.4, 0.6]
+    st.status[:, 3] = EXITED  # no longer a partner
+    engine.apply(turnover, st, p, month=1)
+    assert np.allclose(st.habit[:, 0], 0.3)
+
+
+def test_turnover__a_newcomer_without_partners_keeps_its_habit(make_state):
+    st, p = make_state(n=3, replicates=2)
+    st.turnover[:] = 1.0  # everyone is new: no partner stays
+    st.habit[:] = [0.9, 0.1, 0.4]
+    engine.apply(turnover, st, p, month=1)
+    assert st.left_now.all()
+    assert np.array_equal(st.habit, np.tile([0.9, 0.1, 0.4], (2, 1)))

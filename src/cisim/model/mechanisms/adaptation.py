@@ -2,10 +2,17 @@
 
 A collaboration is *stuck* after two setbacks in a row, in open conflict (> 0.4), or after a year of
 frustrated talk without an entry point. A stuck collaboration adapts with monthly chance ``0.6
-adaptability``: it changes its governance mode (shared, lead organisation, administrative
-organisation), which halves the conflict, re-scopes the task (x 0.8), halves the blame climate (a
-fresh start) and cools the members' frustration. Formal structure itself has only small effects
-(joint work, setback response): what matters is the ability to change it.
+adaptability``, half as high again when its authority is self-assigned (an effort "only constrained
+by the limits [it sets] upon [itself]" changes its own ways more readily; seed 000): it changes its
+governance mode (shared, lead organisation, administrative organisation), which halves the conflict,
+re-scopes the task (x 0.8), moves every member's habit of blame three quarters of the way back to
+where members began (a fresh start: what a collaboration had learnt to expect of setbacks, good or
+bad, counts for less) and cools the members' frustration. The fresh start is a real chance, not a
+certainty: a settled blame culture (habits near 0.9) lands near the norm's tipping point, so how
+the next setbacks are met decides. Moved only halfway, habits stayed inside the blame culture's
+basin and adaptability did no more than the governance mode (pattern 8 failed); the share is
+calibrated with pattern 8 in view (docs/ODD.md §10). Formal structure itself has only small
+effects (joint work, setback response): what matters is the ability to change it.
 
 Conflict over governance flares where money meets contested decision rights (Hartford: a $28m grant
 and a fight over the governance structure) and fades slowly otherwise; blame feeds it too.
@@ -19,24 +26,27 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline, jit, masked_mean
+from cisim.model.mechanisms.setback_response import HABIT_START
+from cisim.model.state import SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
 
 STUCK_SETBACKS = 2  # setbacks in a row
 STUCK_CONFLICT = 0.4  # open conflict
 STUCK_TALK_MONTHS, STUCK_TALK_FRUSTRATION = 12, 0.5  # a year of frustrated talk
 ADAPT_RATE = 0.6  # monthly chance of adapting when stuck, times adaptability
+SELF_ASSIGNED_ADAPTATION = 1.5  # a self-assigned collaboration changes its own ways more readily
 CONFLICT_RESET = 0.5  # adapting halves the conflict
 RESCOPE = 0.8  # ... re-scopes the task
-CLIMATE_RESET = 0.5  # ... opens a fresh start: the blame climate halves
+HABIT_RESET = 0.25  # ... opens a fresh start: habits move three quarters of the way back
 FRUSTRATION_RESET = 0.8  # ... and cools the members' frustration
 CONFLICT_FLARE = 0.02  # monthly, times contested authority times resources, towards 1
 CONFLICT_FADE = 0.01  # monthly
 
 READS = ("entry_found", "frustration", "setbacks_in_row", "conflict", "governance",
-         "governance_changes", "task_scope", "blame_climate")  # fmt: skip
-WRITES = ("governance", "governance_changes", "conflict", "task_scope", "blame_climate",
+         "governance_changes", "task_scope", "habit")  # fmt: skip
+WRITES = ("governance", "governance_changes", "conflict", "task_scope", "habit",
           "setbacks_in_row", "frustration")  # fmt: skip
-PARAMETERS = ("adaptability", "authority_contest", "resources")
+PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source")
 
 
 @jit
@@ -63,7 +73,8 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Stuck collaborations may change governance mode and task; conflict flares or fades."""
     if not s.alive[r]:
         return
-    chance = ADAPT_RATE * p.adaptability[r]
+    own = SELF_ASSIGNED_ADAPTATION if p.authority_source[r] == SELF_ASSIGNED else 1.0
+    chance = ADAPT_RATE * p.adaptability[r] * own
     needs = stuck(
         s.entry_found[r], month, s.frustration[r], w.act, s.setbacks_in_row[r], s.conflict[r]
     )
@@ -74,7 +85,9 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.conflict[r] = CONFLICT_RESET * s.conflict[r]
         if s.entry_found[r]:
             s.task_scope[r] = RESCOPE * s.task_scope[r]
-        s.blame_climate[r] = CLIMATE_RESET * s.blame_climate[r]
+        for i in range(s.status.shape[1]):
+            h = s.habit[r, i]
+            s.habit[r, i] = HABIT_START + HABIT_RESET * (h - HABIT_START)
         s.setbacks_in_row[r] = 0
         for i in range(s.status.shape[1]):
             s.frustration[r, i] = FRUSTRATION_RESET * s.frustration[r, i]

@@ -1,12 +1,20 @@
 """Community engagement, legitimacy and knowledge of what works.
 
-Engagement (``community_engagement``) builds community support and knowledge of what works, at a
-cost in members' time (joint work). Legitimacy moves towards
+Engagement (``community_engagement``) builds community support every month, at a cost in
+members' time (joint work). Legitimacy moves towards
 
     0.2 + 0.3 support + 0.5 progress - 0.3 conflict + 0.1 (authority granted)
 
 at 5 % a month: support and public value earn it, infighting costs it, a mandate lends a little.
-Shared measurement (``data_use``) turns each review into knowledge.
+
+Knowledge of what works comes from doing: at each review of a joint task, stakeholders' feedback
+(community engagement) and shared measurement (data use) turn what was tried into knowledge,
+
+    knowledge += (0.09 community_engagement + 0.05 data_use) (1 - knowledge)     (per review)
+
+"Execution as learning: a dynamic process focused on learning from data and stakeholder feedback,
+adaptation, and iteration" (de Jong et al. 2023, seed 003). A collaboration that only talks learns
+no more of what works, however long it talks: an early start is not a handicap.
 
 References: Moore (1995) and seed 003 (the strategic triangle: legitimacy and support);
 Pulido-Gómez et al. ("engage the community in all stages"); Kania & Kramer (2011);
@@ -22,7 +30,7 @@ from cisim.model.state import SELF_ASSIGNED
 
 SUPPORT_GROWTH = 0.05  # monthly, times community engagement, towards 1
 SUPPORT_DECAY = 0.01  # monthly, without engagement
-KNOWLEDGE_FROM_COMMUNITY = 0.03  # monthly, times community engagement, towards 1
+KNOWLEDGE_FROM_COMMUNITY = 0.09  # per review, times community engagement, towards 1
 KNOWLEDGE_FROM_DATA = 0.05  # per review, times data use, towards 1
 LEGITIMACY_BASE = 0.2
 LEGITIMACY_SUPPORT = 0.3
@@ -46,11 +54,8 @@ def community(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     support = sup + SUPPORT_GROWTH * ce * (1 - sup) - SUPPORT_DECAY * sup
     k = s.knowledge[r]
     reviewed = 1.0 if s.reviewed_now[r] else 0.0
-    know = (
-        k
-        + KNOWLEDGE_FROM_COMMUNITY * ce * (1 - k)
-        + KNOWLEDGE_FROM_DATA * p.data_use[r] * reviewed * (1 - k)
-    )
+    feedback = KNOWLEDGE_FROM_COMMUNITY * ce + KNOWLEDGE_FROM_DATA * p.data_use[r]
+    know = k + feedback * reviewed * (1 - k)
     granted = 0.0 if p.authority_source[r] == SELF_ASSIGNED else 1.0
     target = (
         LEGITIMACY_BASE

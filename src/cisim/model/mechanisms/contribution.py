@@ -4,14 +4,19 @@ Conditional cooperation (Fehr & Gächter 2000; Ostrom 1998): an organisation com
 capacity that rises with its trust in its partners, its alignment with the mission, the
 collaboration's recent performance against aspiration and its legitimacy, and falls with its
 frustration and with having been blamed. A representative still being onboarded commits less
-(:func:`~cisim.model.mechanisms.turnover.settled`).
+(:func:`~cisim.model.mechanisms.turnover.settled`). A member with more power than the
+collaboration's ambition needs commits less of it: seed 000 sees efforts "trying to do 'little
+things', like identify core problems, with people who have a lot of power", a mismatch as much as
+the opposite one (which :mod:`~cisim.model.mechanisms.joint_work` carries: a task beyond the
+authority of those doing it). Ambition is ``0.4 + 0.6 aspiration``, the size tasks grow to.
 
     willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
-                           + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2))
+                           + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2)
+                           - 6 max(0, authority - ambition))
     contribution = capacity * willingness * settled(onboarding)
 
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
-seed 003 ("loyalty to own department").
+seed 003 ("loyalty to own department"); seed 000 ("the right people for the desired results").
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import inline, live_ties, mean_trust_of, sigmoid
+from cisim.model.mechanisms.joint_work import AMBITION_BASE, AMBITION_WEIGHT
 from cisim.model.mechanisms.turnover import settled
 
 TRUST_WEIGHT, TRUST_MIDPOINT = 4.0, 0.5
@@ -27,11 +33,12 @@ PERFORMANCE_WEIGHT = 2.0  # on performance - aspiration
 LEGITIMACY_WEIGHT, LEGITIMACY_MIDPOINT = 1.5, 0.5
 FRUSTRATION_WEIGHT = 1.5
 BLAMED_CAP = 2.0  # having been blamed weighs at most this much
+MISFIT_WEIGHT = 6.0  # on authority beyond what the collaboration's ambition needs
 
 READS = ("trust", "performance", "aspiration_level", "alignment", "legitimacy", "frustration",
-         "blamed", "onboarding", "capacity")  # fmt: skip
+         "authority", "blamed", "onboarding", "capacity")  # fmt: skip
 WRITES = ("contribution",)
-PARAMETERS = ("initial_trust",)
+PARAMETERS = ("initial_trust", "aspiration")
 
 
 @inline
@@ -43,6 +50,7 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.trust[r], s.src[r], live_ties(w), p.initial_trust[r], w.org[0], w.org[1], w.org[2]
     )
     gap = s.performance[r] - s.aspiration_level[r]
+    ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration[r]
     for i in range(s.status.shape[1]):
         if not w.act[i]:
             s.contribution[r, i] = 0.0
@@ -54,5 +62,6 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             + LEGITIMACY_WEIGHT * (s.legitimacy[r] - LEGITIMACY_MIDPOINT)
             - FRUSTRATION_WEIGHT * s.frustration[r, i]
             - min(s.blamed[r, i], BLAMED_CAP)
+            - MISFIT_WEIGHT * max(0.0, s.authority[r, i] - ambition)
         )
         s.contribution[r, i] = s.capacity[r, i] * (sigmoid(x) * settled(s.onboarding[r, i]))

@@ -8,20 +8,25 @@ aligned with the mission), which feeds exits:
     understanding += 0.02 trust_i (1 - understanding)
     frustration   += 0.04 (1.5 - alignment) (1 - frustration)
 
-The monthly chance of finding one is a hazard
+Entry points are found by members, not handed to the collaboration: each month every active
+member may spot an opening and propose it, with chance
 
-    h = entry_base_rate * exp(2 (diversity - 0.6) + 4 (trust - 0.5) + 3 (agency - 0.5)
-                              + 2 (outward - 0.3))
+    h_i = entry_base_rate / members * exp(2 (diversity_i - 0.6) + 4 (trust_i - 0.5)
+                                          + 3 (agency_i - 0.5) + 2 (outward - 0.3))
 
-where diversity is the normalised entropy of active members' sectors (varied perspectives), trust
-the mean trust on live ties (mutual confidence), agency the members' mean effective authority
-(authority weighted by onboarding, :func:`~cisim.model.mechanisms.turnover.settled`), 25 % higher
-when authority is self-assigned (self-direction; Living Cities' "seize the day"), and outward the
-community engagement. ``entry_point = "designed"`` starts from a chosen one, ``"none"`` never
-finds one.
+where diversity_i is the normalised entropy of the sectors of the member and its live partners
+(the varied perspectives it works with), trust_i its mean trust in them (confidence in each
+other), agency_i its effective authority (authority weighted by onboarding,
+:func:`~cisim.model.mechanisms.turnover.settled`), 25 % higher when authority is self-assigned
+(self-direction; Living Cities' "seize the day"), and outward the community engagement. A proposal
+is taken up with chance equal to the proposer's standing, the mean trust its partners have in it
+(an opening must be *acceptable* to the partners; Martínez Orbegozo et al. 2022). Who is at the
+table, how they are tied and how they trust each other thus decide when a collaboration starts.
+``entry_point = "designed"`` starts from a chosen one, ``"none"`` never finds one.
 
-References: Martínez Orbegozo et al. (2022), JABS, doi:10.1177/00218863221118418; de Jong et al.
-(2023), SSIR "Where to start"; seed 000 (authority granted or self-assigned).
+References: Martínez Orbegozo et al. (2022), JABS, doi:10.1177/00218863221118418 (varied
+perspectives, confidence in each other, self-direction); de Jong et al. (2023), SSIR "Where to
+start"; seed 000 (authority granted or self-assigned).
 """
 
 from __future__ import annotations
@@ -29,13 +34,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from cisim.model.compiled import (
-    diversity,
-    inline,
-    live_ties,
-    masked_mean,
-    mean_trust_of,
-)
+from cisim.model.compiled import entropy, inline, live_ties, mean_trust_of
 from cisim.model.mechanisms.turnover import settled
 from cisim.model.state import ENTRY_POINTS, SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
@@ -58,22 +57,24 @@ PARAMETERS = ("authority_source", "community_engagement", "entry_base_rate", "en
 
 
 @inline
-def entry_hazard(s: Any, p: Any, r: int, w: Any) -> float:
-    """This month's chance of finding an entry point."""
-    if p.entry_point[r] == NONE:
-        return 0.0
-    effective = w.org[3]
-    for i in range(s.status.shape[1]):
-        effective[i] = s.authority[r, i] * settled(s.onboarding[r, i])
+def proposal_hazard(s: Any, p: Any, r: int, i: int, trust_i: float, n: int, w: Any) -> float:
+    """This month's chance that active member ``i`` proposes an entry point (``n`` members)."""
+    counts = w.counts
+    counts[:] = 0
+    counts[s.sector[r, i]] += 1
+    for k in range(w.out_start[i], w.out_start[i + 1]):
+        e = w.out_slots[k]
+        if e < w.end[0] and w.live[e]:
+            counts[s.sector[r, s.dst[r, e]]] += 1
     boost = SELF_ASSIGNED_BOOST if p.authority_source[r] == SELF_ASSIGNED else 1.0
-    agency = min(1.0, masked_mean(effective, w.act) * boost)
+    agency = min(1.0, s.authority[r, i] * settled(s.onboarding[r, i]) * boost)
     x = (
-        DIVERSITY_WEIGHT * (diversity(s.sector[r], w.act, w.counts, w.terms) - DIVERSITY_MIDPOINT)
-        + TRUST_WEIGHT * (masked_mean(s.trust[r][: w.end[0]], live_ties(w)) - TRUST_MIDPOINT)
+        DIVERSITY_WEIGHT * (entropy(counts, w.terms) - DIVERSITY_MIDPOINT)
+        + TRUST_WEIGHT * (trust_i - TRUST_MIDPOINT)
         + AGENCY_WEIGHT * (agency - AGENCY_MIDPOINT)
         + OUTWARD_WEIGHT * (p.community_engagement[r] - OUTWARD_MIDPOINT)
     )
-    return min(1.0, p.entry_base_rate[r] * math.exp(x))
+    return min(1.0, p.entry_base_rate[r] / n * math.exp(x))
 
 
 @inline
@@ -81,13 +82,13 @@ def entry_point(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Search for an entry point; meanwhile talk builds a little understanding and frustration."""
     if not s.alive[r] or s.entry_found[r]:
         return
-    if draw(s.keys, r, Stream.ENTRY_POINT, month, 0) < entry_hazard(s, p, r, w):
-        s.entry_found[r] = True
-        s.entry_month[r] = month
-        return
     trust_i = mean_trust_of(
         s.trust[r], s.src[r], live_ties(w), p.initial_trust[r], w.org[0], w.org[1], w.org[2]
     )
+    if p.entry_point[r] != NONE and _proposed_and_taken_up(s, p, r, month, trust_i, w):
+        s.entry_found[r] = True
+        s.entry_month[r] = month
+        return
     for i in range(s.status.shape[1]):
         if w.act[i]:
             u = s.understanding[r, i]
@@ -95,3 +96,22 @@ def entry_point(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             f = s.frustration[r, i]
             gap = FRUSTRATION_ALIGNMENT - s.alignment[r, i]
             s.frustration[r, i] = f + FRUSTRATION_RATE * gap * (1.0 - f)
+
+
+@inline
+def _proposed_and_taken_up(s: Any, p: Any, r: int, month: int, trust_i: Any, w: Any) -> bool:
+    """Whether some member proposes an opening this month that its partners take up."""
+    standing = mean_trust_of(
+        s.trust[r], s.dst[r], live_ties(w), p.initial_trust[r], w.org[3], w.org[4], w.org[5]
+    )
+    n = 0
+    for i in range(s.status.shape[1]):
+        n += w.act[i]
+    for i in range(s.status.shape[1]):
+        if not w.act[i]:
+            continue
+        proposes = draw(s.keys, r, Stream.ENTRY_POINT, month, i)
+        taken_up = draw(s.keys, r, Stream.ENTRY_ACCEPT, month, i) < standing[i]
+        if taken_up and proposes < proposal_hazard(s, p, r, i, trust_i[i], n, w):
+            return True
+    return False

@@ -3,21 +3,28 @@
 Once an entry point is found the collaboration works on a joint task. Each month it adds
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
-        * (1 - 0.5 conflict) * mode
-    base = 0.35 effort + 0.2 authority_present + 0.25 understanding + 0.2 operational_capacity
+        * (1 - 0.5 conflict) * reach * mode
+    base = 0.55 effort + 0.25 understanding + 0.2 operational_capacity
+    reach = 1 - 1.5 max(0, task_scope - authority_present)
 
 where effort is the share of members' capacity committed, authority_present the effective authority
 of those who contribute ("the right people at the table";
-:func:`~cisim.model.mechanisms.turnover.settled`), synergy ``1 + 0.6 joint_problem_solving *
-diversity`` (work done jointly, drawing on complementary sectors), targeting ``0.8 + 0.4 data_use
-(0.5 + 0.5 knowledge)`` (data-informed targeting), money ``0.6 resources * operational_capacity`` (a
-grant is only as useful as the capacity to spend it) and mode a small effect of the governance mode.
-Every ``review_months`` the task is reviewed: its outcome ``y`` is the mean of S plus noise (less
-with better data). ``y >= task_scope`` is a *win*: progress grows by ``0.1 min(y, 1) (1 -
-progress)`` (what the win achieved), partners share a good experience (small wins), and the next
-task is a little bigger (x 1.1); ``y < aspiration`` is a *setback*, to which partners respond by
-learning or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to
-performance (Cyert & March 1963; Greve 2003).
+:func:`~cisim.model.mechanisms.turnover.settled`); a task more ambitious than the authority of those
+doing it loses what it exceeds it by (``reach``: "trying to do big things ... with people who lack
+the power needed to accomplish them", seed 000; "the more ambitious the results, the more critical
+it is to have leaders at the table" who can commit their organisations), synergy ``1 + 0.6
+joint_problem_solving * diversity`` (work done jointly, drawing on complementary sectors), targeting
+``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), money ``0.6 resources *
+operational_capacity`` (a grant is only as useful as the capacity to spend it) and mode a small
+effect of the governance mode. Every ``review_months`` the task is reviewed: its outcome ``y`` is
+the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress grows by
+``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good experience and
+understand the shared problem a little better (small wins "deepen trust, commitment, and shared
+understanding": Ansell & Gash 2008; execution as learning, seed 003), and the next task is a little
+bigger (x 1.1), up to the collaboration's ambition ``0.4 + 0.6 aspiration`` (its "level of
+intervention": a project, or systems change; seed 000); ``y < aspiration`` is a *setback*, to which
+partners respond by learning or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations
+adapt to performance (Cyert & March 1963; Greve 2003).
 
 References: Ansell & Gash (2008) and Vangen & Huxham (2003) (small wins); Moore (1995) and the
 strategic triangle of seed 003 (public value, legitimacy, operational capacity); Kania & Kramer
@@ -31,8 +38,8 @@ from typing import Any
 from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
 from cisim.model.mechanisms.turnover import settled
 
-EFFORT_WEIGHT = 0.35
-AUTHORITY_WEIGHT = 0.2  # the effective authority of those who contribute
+EFFORT_WEIGHT = 0.55
+AUTHORITY_REACH = 1.5  # output lost per unit the task's scope exceeds the authority present
 UNDERSTANDING_WEIGHT = 0.25
 CAPACITY_WEIGHT = 0.2  # operational capacity
 SYNERGY = 0.6  # of joint problem solving across diverse sectors
@@ -44,11 +51,13 @@ CONFLICT_DRAG = 0.5  # share of the work open conflict can cost
 MODE_EFFECT = (1.0, 1.02, 1.01)  # shared, lead organisation, administrative organisation
 DATA_NOISE_REDUCTION = 0.3  # shared measurement makes outcomes less noisy
 PROGRESS_RATE = 0.1
-SCOPE_GROWTH = 1.1  # the next task after a win is this much bigger (up to 1)
+SCOPE_GROWTH = 1.1  # the next task after a win is this much bigger, up to the ambition
+AMBITION_BASE, AMBITION_WEIGHT = 0.4, 0.6  # tasks grow up to 0.4 + 0.6 aspiration
 ASPIRATION_ADAPTATION = 0.2
 ASPIRATION_MAX = 1.5
 FRUSTRATION_EASING = 0.97  # monthly, while working on a task
 WIN_RELIEF = 0.7  # frustration after a win, relative to before
+WIN_UNDERSTANDING = 0.05  # a win moves each member's understanding this far towards 1
 SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towards 1
 
 READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
@@ -57,9 +66,9 @@ READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "
          "experience", "frustration", "setbacks_in_row")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
-          "performance", "shortfall", "aspiration_level")  # fmt: skip
+          "performance", "shortfall", "aspiration_level", "understanding")  # fmt: skip
 PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
-              "review_months", "outcome_noise")  # fmt: skip
+              "review_months", "outcome_noise", "aspiration")  # fmt: skip
 
 
 @inline
@@ -76,7 +85,6 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
     present = weighted / max(weights, 1e-12)
     base = (
         EFFORT_WEIGHT * effort
-        + AUTHORITY_WEIGHT * present
         + UNDERSTANDING_WEIGHT * masked_mean(s.understanding[r], act)
         + CAPACITY_WEIGHT * s.operational_capacity[r]
     )
@@ -87,10 +95,11 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
     targeting = TARGETING_BASE + TARGETING_DATA * p.data_use[r] * knowing
     community_time = 1.0 - COMMUNITY_TIME * p.community_engagement[r]
     money = MONEY_WEIGHT * p.resources[r] * s.operational_capacity[r]
+    reach = max(0.0, 1.0 - AUTHORITY_REACH * max(0.0, s.task_scope[r] - present))
     out = (base * synergy * targeting * community_time + money) * (
         1.0 - CONFLICT_DRAG * s.conflict[r]
     )
-    return out * MODE_EFFECT[s.governance[r]]
+    return out * reach * MODE_EFFECT[s.governance[r]]
 
 
 @inline
@@ -109,7 +118,7 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     s.won_now[r] = win
     s.setback_now[r] = setback
     if win:
-        _win(s, r, month, y, w)
+        _win(s, p, r, month, y, w)
     for i in range(s.status.shape[1]):
         f = s.frustration[r, i]
         if working:
@@ -131,8 +140,8 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
 
 
 @inline
-def _win(s: Any, r: int, month: int, y: float, w: Any) -> None:
-    """A small win: progress, a shared good experience, and a bigger next task."""
+def _win(s: Any, p: Any, r: int, month: int, y: float, w: Any) -> None:
+    """A small win: progress, a shared good experience, understanding, and a bigger next task."""
     s.progress[r] += PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
     s.wins[r] += 1
     if s.first_win_month[r] < 0:
@@ -141,4 +150,9 @@ def _win(s: Any, r: int, month: int, y: float, w: Any) -> None:
     for e in range(live.shape[0]):
         if live[e]:
             s.experience[r, e] += 1.0
-    s.task_scope[r] = min(1.0, s.task_scope[r] * SCOPE_GROWTH)
+    for i in range(s.status.shape[1]):
+        if w.act[i]:
+            u = s.understanding[r, i]
+            s.understanding[r, i] = u + WIN_UNDERSTANDING * (1.0 - u)
+    ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration[r]
+    s.task_scope[r] = min(ambition, s.task_scope[r] * SCOPE_GROWTH)

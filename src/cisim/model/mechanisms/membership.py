@@ -5,11 +5,16 @@ An active organisation leaves with hazard
     exit_base_rate * exp(2.5 (frustration - 0.5) + min(blamed, 1) - 3 (value - 0.3)
                          - 2 (alignment - 0.5))
 
-(capped at 0.5), where value = (legitimacy + progress) / 2 is what the collaboration offers it.
+(capped at 0.5), where value = (legitimacy + progress) / 2 - lost is what the collaboration offers
+it, and lost the share of its founding membership it has lost: a collaboration that partners are
+leaving offers less to those who stay, so exits beget exits and a collaboration that starts to
+come apart tends to come apart altogether (Ariño & de la Torre 1998: "gradual deterioration
+until dissolution").
 An outsider (candidate) joins with hazard ``join_base_rate * legitimacy``, a third of that before
-an entry point is found: legitimacy attracts. A newcomer starts un-onboarded with little shared
-understanding. A collaboration whose active members fall below
-``max(2, ceil(dissolution_share * members at the start))`` has dissolved: it stops.
+an entry point is found: legitimacy attracts. A joiner takes on its partners' habit of blame
+(socialisation). A newcomer starts un-onboarded with little shared
+understanding. A collaboration with fewer than two active members has come apart (dissolved): it
+stops.
 
 References: Smaldino & Lubell (2011) (joining and leaving games); Ariño & de la Torre (1998)
 (deterioration until dissolution); Martínez Orbegozo et al. (2022) ("keep talking or perish").
@@ -20,26 +25,26 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from cisim.model.compiled import inline, jit
+from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.state import ACTIVE, CANDIDATE, EXITED
 from cisim.model.streams import Stream, draw
 
 EXIT_CAP = 0.5  # the exit hazard is at most this
 FRUSTRATION_EXIT, FRUSTRATION_MIDPOINT = 2.5, 0.5
 BLAMED_CAP = 1.0  # having been blamed weighs at most this much
-VALUE_EXIT, VALUE_MIDPOINT = 3.0, 0.3  # value = (legitimacy + progress) / 2
+VALUE_EXIT, VALUE_MIDPOINT = 3.0, 0.3  # value = (legitimacy + progress) / 2 - lost
+DEPARTURE_COST = 0.6  # value lost per share of the founding membership gone
 ALIGNMENT_EXIT, ALIGNMENT_MIDPOINT = 2.0, 0.5
 JOIN_BEFORE_ENTRY = 1.0 / 3.0  # outsiders join at this share of the hazard before an entry point
 NEWCOMER_UNDERSTANDING = 0.2
 MIN_MEMBERS = 2  # a collaboration needs at least two members
 
-READS = ("frustration", "blamed", "legitimacy", "progress", "alignment", "entry_found",
-         "representatives", "initial_members")  # fmt: skip
+READS = ("frustration", "blamed", "legitimacy", "progress", "alignment", "entry_found", "habit",
+         "representatives", "initial_members", "dormant")  # fmt: skip
 WRITES = ("status", "onboarding", "tenure", "understanding", "representatives", "dissolved_month",
-          "alive")  # fmt: skip
-PARAMETERS = ("exit_base_rate", "join_base_rate", "dissolution_share")
+          "alive", "habit")  # fmt: skip
+PARAMETERS = ("exit_base_rate", "join_base_rate")
 
 
 @jit
@@ -57,33 +62,17 @@ def exit_hazard(
     return min(EXIT_CAP, base_rate * math.exp(x))
 
 
-@jit
-def threshold(initial_members: int, share: float) -> int:
-    """Fewest active members a collaboration can have and still run."""
-    return max(MIN_MEMBERS, math.ceil(share * initial_members - 1e-9))
-
-
-@jit
-def _thresholds(initial_members: Any, share: Any, out: Any) -> Any:
-    for k in range(out.shape[0]):
-        out[k] = threshold(initial_members[k], share[k])
-    return out
-
-
-def dissolution_threshold(initial_members: np.ndarray, share: np.ndarray | float) -> np.ndarray:
-    """:func:`threshold` of each run (``share`` broadcasts)."""
-    members = np.ascontiguousarray(initial_members, dtype=np.int64)
-    shares = np.ascontiguousarray(np.broadcast_to(share, members.shape), dtype=np.float64)
-    return np.asarray(_thresholds(members, shares, np.empty(members.shape, dtype=np.int64)))
-
-
 @inline
 def membership(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """Exits, joins and dissolution."""
     if not s.alive[r]:
         return
     n = s.status.shape[1]
-    value = 0.5 * (s.legitimacy[r] + s.progress[r])
+    members = 0
+    for i in range(n):
+        members += s.status[r, i] == ACTIVE
+    lost = max(0.0, 1.0 - members / max(s.initial_members[r], 1))
+    value = 0.5 * (s.legitimacy[r] + s.progress[r]) - DEPARTURE_COST * lost
     for i in range(n):
         if s.status[r, i] != ACTIVE:
             continue
@@ -95,15 +84,39 @@ def membership(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             s.status[r, i] = EXITED
     factor = 1.0 if s.entry_found[r] else JOIN_BEFORE_ENTRY
     join = p.join_base_rate[r] * s.legitimacy[r] * factor
+    # who joins, and the habits they take on, are settled before anyone joins: a joiner is
+    # socialised by the members it finds, not by others joining the same month
+    joins, taken = w.flag[0], w.org[0]
+    for i in range(n):
+        joins[i] = s.status[r, i] == CANDIDATE and draw(s.keys, r, Stream.JOIN, month, i) < join
+        if joins[i]:
+            taken[i] = _partners_habit(s, r, i)
     active = 0
     for i in range(n):
-        if s.status[r, i] == CANDIDATE and draw(s.keys, r, Stream.JOIN, month, i) < join:
+        if joins[i]:
             s.status[r, i] = ACTIVE
             s.onboarding[r, i] = 0.0
             s.tenure[r, i] = 0
             s.understanding[r, i] = NEWCOMER_UNDERSTANDING
             s.representatives[r, i] += 1
+            s.habit[r, i] = taken[i]
         active += s.status[r, i] == ACTIVE
-    if active < threshold(s.initial_members[r], p.dissolution_share[r]):
+    if active < MIN_MEMBERS:
         s.dissolved_month[r] = month
         s.alive[r] = False
+
+
+@inline
+def _partners_habit(s: Any, r: int, i: int) -> float:
+    """The mean habit of blame of outsider ``i``'s partners among the active members (the
+    founders' starting habit if it knows none): what a joiner is socialised into."""
+    total = 0.0
+    count = 0
+    for e in range(s.src.shape[1]):
+        if s.src[r, e] != i or not s.exists[r, e] or s.dormant[r, e]:
+            continue
+        j = s.dst[r, e]
+        if s.status[r, j] == ACTIVE:
+            total += s.habit[r, j]
+            count += 1
+    return total / count if count > 0 else HABIT_START

@@ -5,9 +5,14 @@ organisations, those in most need first (new representatives still being onboard
 recently blamed, members with low trust in their partners, frustrated members). For each one
 attended the navigator
 
-* repairs relationships: a good experience of weight ``0.5 credibility`` on its live ties;
+* repairs relationships: a good experience of weight ``0.25 credibility`` on its live ties;
 * keeps the pace: its frustration eases by 20 %;
-* onboards: its new representative settles in twice as fast next month (turnover);
+* onboards: its new representative settles in twice as fast next month (turnover), and is briefed:
+  a representative still being onboarded closes half the gap (times credibility) between its
+  understanding and the members' mean, so the consensus a predecessor carried is rebuilt faster
+  (Louisville: "getting consensus on something that there was consensus about two years ago"),
+  and coached: it learns from the navigator, not only from its partners, how to meet a setback
+  (its habit of blame falls by a tenth, times credibility);
 * mediates: a setback next month is less likely to be blamed on a partner (setback response);
 * brokers: with chance 1/4 turns one dormant tie to an active member into a live one, preferring
   partners from other sectors.
@@ -27,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from cisim.model.compiled import inline, jit, live_ties, mean_trust_of
+from cisim.model.compiled import inline, jit, live_ties, masked_mean, mean_trust_of
 from cisim.model.streams import Stream, draw
 
 # need: who is attended to first
@@ -35,16 +40,18 @@ NEED_TRUST, NEED_TRUST_BELOW = 2.0, 0.5  # low trust in partners (below 0.5) cou
 NEED_FRUSTRATION = 0.5
 NEED_JITTER = 0.01  # breaks ties between equally needy members at random
 # what attention does
-REPAIR = 0.5  # a good experience of this weight, times credibility, on the member's live ties
+REPAIR = 0.25  # a good experience of this weight, times credibility, on the member's live ties
 PACE = 0.8  # an attended member's frustration, relative to before
+BRIEFING = 0.5  # a newcomer closes this share of its gap to the members' understanding (x cred.)
+COACHING = 0.1  # a newcomer's readiness to blame falls by this share (x credibility)
 BROKER_CHANCE = 0.25  # chance that an attended member is brokered a new tie
 OTHER_SECTOR = 0.5  # preference for brokering a partner from another sector
 CREDIBILITY_RECOVERY = 0.02  # monthly, towards the initial credibility
 
 READS = ("credibility", "trust", "onboarding", "blamed", "frustration", "experience", "sector",
-         "dormant")  # fmt: skip
+         "dormant", "understanding", "habit")  # fmt: skip
 WRITES = ("attended", "navigator_activity", "experience", "frustration", "dormant",
-          "credibility")  # fmt: skip
+          "credibility", "understanding", "habit")  # fmt: skip
 PARAMETERS = ("navigator", "navigator_capacity", "navigator_credibility", "initial_trust")
 
 
@@ -107,14 +114,20 @@ def navigator(s: Any, p: Any, r: int, month: int, w: Any) -> None:
 
 @inline
 def _attend(s: Any, r: int, month: int, cred: float, attended: Any, w: Any) -> None:
-    """Repair relationships, keep the pace, and broker ties."""
+    """Repair relationships, keep the pace, brief newcomers, and broker ties."""
     live = live_ties(w)
     for e in range(live.shape[0]):
         if live[e] and (attended[s.src[r, e]] or attended[s.dst[r, e]]):
             s.experience[r, e] += REPAIR * cred
+    shared = masked_mean(s.understanding[r], w.act)
     for i in range(attended.shape[0]):
         if attended[i]:
             s.frustration[r, i] = PACE * s.frustration[r, i]
+            if s.onboarding[r, i] < 1.0:
+                u = s.understanding[r, i]
+                if shared > u:
+                    s.understanding[r, i] = u + BRIEFING * cred * (shared - u)
+                s.habit[r, i] = s.habit[r, i] * (1.0 - COACHING * cred)
     _broker(s, r, month, attended, w)
 
 

@@ -4,27 +4,41 @@ Each month every live tie ``i -> j`` collects experiences from the other mechani
 +1, a partner who learned from a setback +1, a navigator's repair, blame ``-blame_severity``,
 hearing of blame ``-trust_spillover * blame_severity``) plus reciprocity: ``0.3 (commit_j -
 trust_ij)``, how much ``j`` actually committed of its capacity against what ``i`` expected. The
-summed experience ``e`` moves trust asymmetrically (Slovic 1993; Pant & Yu 2025):
+summed experience ``e`` moves trust asymmetrically on the log-odds scale (Slovic 1993; Pant & Yu
+2025):
 
-    e > 0:  trust += trust_build_rate * e * (1 - trust)
-    e < 0:  trust += trust_erosion_rate * e * trust        (erosion 3x build by default)
+    logit(trust) += trust_build_rate * e      if e > 0
+    logit(trust) += trust_erosion_rate * e    if e < 0      (erosion 3x build by default)
 
-so trust is built slowly and destroyed quickly, and as many good as bad experiences leave it lower
-than it started. Then trust travels: it moves a share ``reputation_weight`` towards the target's
-reputation, the mean trust over all live ties into it (this tie included).
+Trust is built slowly and destroyed quickly *at every level of trust*: a bad experience always
+moves the log-odds three times as far as a good one, so as many good as bad experiences, in any
+order, leave trust lower than it started, from 0.05 as from 0.9 (a rule with steps proportional
+to ``1 - trust`` and to ``trust`` turns this round below ``build / (build + erosion)``, where
+blame games live). On the probability scale a step is largest at 0.5 and smaller towards either
+end: a partner who is distrusted has to do much to be trusted again, and a trusted partner's one
+lapse is partly discounted, the confirmatory side of the asymmetry Poortinga & Pidgeon (2004)
+found (prior attitudes colour how events are read). At 0.5 the defaults (Pant & Yu's lambda+ =
+0.10, lambda- = 0.30) move trust by 0.025 and 0.075 for an experience of weight 1.
 
-References: Slovic (1993), Risk Analysis 13(6); Poortinga & Pidgeon (2004); Pant & Yu (2025),
-arXiv:2510.24909 (lambda+ = 0.10, lambda- = 0.30); Vangen & Huxham (2003); Burt & Knez (1995) on
-trust and third parties.
+Then trust travels: it moves a share ``reputation_weight`` towards the target's reputation, the
+mean trust over all live ties into it (this tie included).
+
+References: Slovic (1993), Risk Analysis 13(6); Poortinga & Pidgeon (2004), Risk Analysis 24(6);
+Pant & Yu (2025), arXiv:2510.24909 (lambda+ = 0.10, lambda- = 0.30); Vangen & Huxham (2003); Burt
+& Knez (1995) on trust and third parties.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cisim.model.compiled import clip, inline, jit, live_ties
 
 RECIPROCITY_WEIGHT = 0.3
+#: Trust is kept this far from 0 and 1, where its log-odds would be infinite (a roster or a
+#: clipped draw can start a tie there).
+EDGE = 1e-4
 
 READS = ("contribution", "capacity", "trust", "experience")
 WRITES = ("trust", "experience")
@@ -33,12 +47,13 @@ PARAMETERS = ("trust_build_rate", "trust_erosion_rate", "reputation_weight")
 
 @jit
 def asymmetric_update(t: float, x: float, build: float, erosion: float) -> float:
-    """Trust ``t`` after summed experience ``x``: built in proportion to ``1 - t``, eroded in
-    proportion to ``t`` (the two branches as one select of the same products: the sign of ``x``
-    is a coin toss the processor would mispredict half the time)."""
-    up = x > 0
-    delta = ((build if up else erosion) * x) * ((1.0 - t) if up else t)
-    return clip(t + delta, 0.0, 1.0)
+    """Trust ``t`` after summed experience ``x``: its log-odds move by ``build * x`` for a good
+    experience and ``erosion * x`` for a bad one."""
+    if x == 0.0:
+        return t
+    t = clip(t, EDGE, 1.0 - EDGE)
+    logit = math.log(t / (1.0 - t)) + (build if x > 0 else erosion) * x
+    return clip(1.0 / (1.0 + math.exp(-logit)), EDGE, 1.0 - EDGE)
 
 
 @inline

@@ -5,8 +5,9 @@ largely personal: the newcomer's trust in each partner starts from the organisat
 *institutional* trust, not the predecessor's, and partners' trust in the newcomer moves halfway
 towards theirs; the newcomer keeps only ``institutional_memory`` of the predecessor's grasp of the
 shared problem, so consensus must be rebuilt (Louisville: "getting consensus on something that
-there was consensus about two years ago"). A newcomer is onboarded over ``onboarding_months``,
-twice as fast with a navigator's attention:
+there was consensus about two years ago"), and takes on the way its partners meet setbacks (its
+habit of blame becomes their mean habit: socialisation, Van Maanen & Schein 1979). A newcomer is
+onboarded over ``onboarding_months``, twice as fast with a navigator's attention:
 
     onboarding += (1 + attended) / onboarding_months        (up to 1)
 
@@ -29,9 +30,9 @@ from cisim.model.streams import Stream, draw
 NEWCOMER_WEIGHT = 0.5
 
 READS = ("turnover", "tenure", "representatives", "understanding", "attended", "onboarding",
-         "trust", "institutional_trust")  # fmt: skip
+         "trust", "institutional_trust", "habit")  # fmt: skip
 WRITES = ("left_now", "tenure", "representatives", "understanding", "trust", "onboarding",
-          "institutional_trust")  # fmt: skip
+          "institutional_trust", "habit")  # fmt: skip
 PARAMETERS = ("institutional_memory", "onboarding_months", "institutional_trust_rate")
 
 
@@ -60,6 +61,7 @@ def turnover(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             s.tenure[r, i] += act[i]
     if anyone:
         _newcomers_ties(s, r, leave, w)
+        _socialise(s, r, leave, w)
     for i in range(n):
         if leave[i]:
             s.onboarding[r, i] = 0.0
@@ -89,3 +91,26 @@ def _newcomers_ties(s: Any, r: int, leave: Any, w: Any) -> None:
             if s.exists[r, e] and not leave[s.src[r, e]]:
                 # halfway: the mean of the partner's trust and its organisation's
                 s.trust[r, e] = 0.5 * (s.trust[r, e] + s.institutional_trust[r, e])
+
+
+@inline
+def _socialise(s: Any, r: int, newcomers: Any, w: Any) -> None:
+    """Each newcomer's habit of blame becomes the mean habit of its partners (its own if it has
+    none): the partners' habits are read before any newcomer's changes."""
+    norm = w.org[0]
+    for i in range(newcomers.shape[0]):
+        norm[i] = s.habit[r, i]
+        if not newcomers[i]:
+            continue
+        total = 0.0
+        count = 0
+        for k in range(w.out_start[i], w.out_start[i + 1]):
+            e = w.out_slots[k]
+            j = s.dst[r, e]
+            if s.exists[r, e] and not s.dormant[r, e] and w.act[j] and not newcomers[j]:
+                total += s.habit[r, j]
+                count += 1
+        if count > 0:
+            norm[i] = total / count
+    for i in range(newcomers.shape[0]):
+        s.habit[r, i] = norm[i]

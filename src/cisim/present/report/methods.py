@@ -115,17 +115,16 @@ def _regime_text(src: ReportSource) -> str:
     varied = {f.name for f in src.factors}
     note = (
         " (thresholds varied in this experiment are given at their base values)"
-        if varied & {"dissolution_share", "regime_blame_share", "regime_min_progress"}
+        if varied & {"regime_blame_share", "regime_min_progress", "regime_window_months"}
         else ""
     )
     return (
-        "**Regimes.** Each run is classified from its trajectory, in this order: dissolved if its "
-        "active members fell below max(2, ⌈"
-        f"{s.get('dissolution_share')} × initial members⌉) in some month; otherwise stalled if it "
-        "never found an entry point; otherwise a blame game if blame made up at least "
-        f"{pct(s.get('regime_blame_share'))} of all responses to setbacks; otherwise a learning "
-        f"journey if its final progress reached {s.get('regime_min_progress')}; otherwise "
-        f"stalled{note}."
+        "**Regimes.** Each run is classified from its trajectory, in this order: dissolved if it "
+        "came apart (fewer than two active members were left); otherwise stalled if it never "
+        "found an entry point; otherwise a blame game if blame made up at least "
+        f"{pct(s.get('regime_blame_share'))} of the responses to setbacks in its last "
+        f"{s.get('regime_window_months')} months; otherwise a learning journey if its final "
+        f"progress reached {s.get('regime_min_progress')}; otherwise stalled{note}."
     )
 
 
