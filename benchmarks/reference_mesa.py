@@ -154,6 +154,7 @@ class Organisation(FixedAgent):
         # phase scratch
         self.left_now = False  # its representative left this month
         self._exit = False
+        self._join: float | None = None  # the habit it takes on if it joins this month
         self._blame = False
         self._learn = False
         self._brokered: Organisation | None = None
@@ -356,6 +357,7 @@ class Organisation(FixedAgent):
                 t = min(1.0 - TRUST.EDGE, max(TRUST.EDGE, t))
                 rate = sc.trust_build_rate if e > 0 else sc.trust_erosion_rate
                 t = logistic(math.log(t / (1.0 - t)) + rate * e)
+                t = min(1.0 - TRUST.EDGE, max(TRUST.EDGE, t))
             self._new_trust[j] = t
 
     def spread_reputation(self) -> None:
@@ -409,22 +411,28 @@ class Organisation(FixedAgent):
         self._exit = m.rng.random() < min(MEMBERSHIP.EXIT_CAP, sc.exit_base_rate * math.exp(x))
 
     def consider_joining(self) -> None:
+        """Decide whether to join, and the habit it would take on from the members it finds
+        (those joining the same month are not yet among them)."""
         m = self.model
+        self._join = None
         if self.status != CANDIDATE or not m.alive:
             return
         factor = 1.0 if m.entry_found else MEMBERSHIP.JOIN_BEFORE_ENTRY
         hazard = m.sc.join_base_rate * m.legitimacy * factor
         if m.rng.random() < hazard:
-            self.status = ACTIVE
-            self.onboarding = 0.0
-            self.tenure = 0
-            self.understanding = MEMBERSHIP.NEWCOMER_UNDERSTANDING
-            self.representatives += 1
             known = self.live_partners()  # its partners among the active members
-            if known:
-                self.habit = sum(j.habit for j in known) / len(known)
-            else:
-                self.habit = RESPONSE.HABIT_START
+            self._join = sum(j.habit for j in known) / len(known) if known else RESPONSE.HABIT_START
+
+    def join(self) -> None:
+        if self._join is None:
+            return
+        self.status = ACTIVE
+        self.onboarding = 0.0
+        self.tenure = 0
+        self.understanding = MEMBERSHIP.NEWCOMER_UNDERSTANDING
+        self.representatives += 1
+        self.habit = self._join
+        self._join = None
 
 
 def _reporter(name: str) -> Any:
@@ -751,7 +759,7 @@ class CollaborationReference(mesa.Model):
         community_time = 1.0 - WORK.COMMUNITY_TIME * sc.community_engagement
         money = WORK.MONEY_WEIGHT * sc.resources * self.operational_capacity
         drag = 1.0 - WORK.CONFLICT_DRAG * self.conflict
-        reach = 1.0 - WORK.AUTHORITY_REACH * max(0.0, self.task_scope - present)
+        reach = max(0.0, 1.0 - WORK.AUTHORITY_REACH * max(0.0, self.task_scope - present))
         out = (base * synergy * targeting * community_time + money) * drag * reach
         return out * WORK.MODE_EFFECT[self.governance]
 
@@ -961,6 +969,7 @@ class CollaborationReference(mesa.Model):
                 a.status = EXITED
                 a._exit = False
         self.agents.shuffle_do("consider_joining")
+        self.agents.do("join")
         if self.n_active() < MEMBERSHIP.MIN_MEMBERS:
             self.alive = False
             self.dissolved_month = self.month

@@ -45,11 +45,7 @@ def _value(spec):
 @st.composite
 def scenarios(draw) -> cisim.Scenario:
     """Valid scenarios: every parameter within its range, small and short."""
-    kw = {
-        name: draw(_value(spec))
-        for name, spec in SPECS.items()
-        if name not in SPECIAL
-    }
+    kw = {name: draw(_value(spec)) for name, spec in SPECS.items() if name not in SPECIAL}
     kw["n_organisations"] = draw(st.integers(2, 30))
     kw["horizon_months"] = draw(st.integers(1, 36))
     kw["network"] = draw(st.sampled_from(GENERATED))

@@ -160,7 +160,7 @@ def item5() -> dict[str, Any]:
             **{
                 s: {k: float(table.loc[s, k]) * 100 for k in ("share", "low", "high")}
                 for s in table.index
-            },  # fmt: skip
+            },
             "flip_when_events_redrawn": float(flips) * 100,
             "flip_if_independent": float(1 - (freq**2).sum()) * 100,
         }

@@ -106,11 +106,7 @@ def rosters(draw: st.DrawFn, n: int) -> Roster:
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     """Any valid scenario: every parameter anywhere in its range; small and short (cost)."""
-    kw = {
-        name: draw(_value(spec))
-        for name, spec in SPECS.items()
-        if name not in SPECIAL
-    }
+    kw = {name: draw(_value(spec)) for name, spec in SPECS.items() if name not in SPECIAL}
     kw["n_organisations"] = n = draw(st.integers(2, 40))
     kw["horizon_months"] = draw(st.integers(1, 48))
     shares = draw(st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5))

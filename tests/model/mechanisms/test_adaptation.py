@@ -117,7 +117,9 @@ def test_adaptation__more_adaptable_adapts_more_often(make_state):
     assert counts[0].sum() < counts[1].sum() < counts[2].sum()
 
 
-def test_adaptation__a_fresh_start_moves_habits_most_of_the_way_back_to_where_members_began(make_state):
+def test_adaptation__a_fresh_start_moves_habits_most_of_the_way_back_to_where_members_began(
+    make_state,
+):
     # what a collaboration had learnt to expect of setbacks, good or bad, counts for less
     st, p = _stuck(make_state, replicates=200)
     st.habit[:] = [0.9, HABIT_START, 0.05]

@@ -280,6 +280,7 @@ def _assert_same(a: State, b: State, rows_a=slice(None), rows_b=slice(None)) -> 
 
 mechanisms = pytest.mark.parametrize("mechanism", SCHEDULE, ids=[m.__name__ for m in SCHEDULE])
 
+
 # ---- the state it leaves -------------------------------------------------------------------------
 @mechanisms
 def test_mechanism__keeps_shapes_and_dtypes(mechanism, base_state):

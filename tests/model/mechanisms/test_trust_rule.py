@@ -74,10 +74,10 @@ def test_trust_rule__moves_the_log_odds_by_rate_times_experience(trust, experien
 
 
 @SETTINGS
-@given(inside, st.floats(0.01, 0.3), st.floats(1.5, 5.0))
+@given(st.floats(0.01, 0.99), st.floats(0.01, 0.3), st.floats(1.5, 5.0))
 def test_trust_rule__destroyed_faster_than_built_at_every_level(trust, build, ratio):
     # on the log-odds scale a bad experience moves trust `ratio` times as far as a good one,
-    # whatever the level of trust (below 0.5 as above it)
+    # whatever the level of trust (below 0.5 as above it), wherever neither reaches the edge
     erosion = ratio * build
     gain = _logit(asymmetric_update(trust, 1.0, build, erosion)) - _logit(trust)
     loss = _logit(trust) - _logit(asymmetric_update(trust, -1.0, build, erosion))
@@ -167,3 +167,9 @@ def test_trust_rule__as_many_good_as_bad_in_any_order_lower_trust(
 def test_trust_rule__a_bad_experience_never_raises_trust_even_near_zero():
     distrusted = asymmetric_update(0.5, -40.0, BUILD, EROSION)  # one blame storm
     assert asymmetric_update(distrusted, -0.1, BUILD, EROSION) <= distrusted
+
+
+def test_trust_rule__stays_within_the_edges():
+    assert asymmetric_update(EDGE, -5.0, BUILD, EROSION) == EDGE
+    assert asymmetric_update(1.0 - EDGE, 5.0, BUILD, EROSION) == 1.0 - EDGE
+    assert EDGE <= asymmetric_update(0.0, 1e-9, BUILD, EROSION) < 2 * EDGE  # a zero is lifted
