@@ -976,12 +976,16 @@ class CollaborationReference(mesa.Model):
 
     # ---- outcomes ------------------------------------------------------------------------------
     def closing_blame_share(self) -> float:
-        """Share of the setback responses in the last ``regime_window_months`` months that were
-        blame (NaN without any)."""
+        """Share of the setbacks of the last ``regime_window_months`` months that were met by
+        blame: more blame than learning responses, an even split counting half (NaN without
+        any)."""
         since = self.month - self.sc.regime_window_months
-        blame = sum(b for month, b, _ in self.responses if month > since)
-        learning = sum(k for month, _, k in self.responses if month > since)
-        return blame / (blame + learning) if blame + learning else math.nan
+        met = [
+            1.0 if b > k else 0.5 if b == k else 0.0
+            for month, b, k in self.responses
+            if month > since and b + k > 0
+        ]
+        return sum(met) / len(met) if met else math.nan
 
     def regime(self) -> str:
         """The regime by the rule of ``cisim.model.regimes.classify`` (ODD §8)."""

@@ -130,7 +130,7 @@ EXPECTED: dict[str, list[object]] = {
     "learning_responses": [3, 1, 0],
     "blame_responses": [1, 4, 0],
     "blame_share": [0.25, 0.8, np.nan],
-    "closing_blame_share": [0.25, 0.8, np.nan],
+    "closing_blame_share": [0.0, 1.0, np.nan],  # setbacks met by blame, not responses
     "wins": [2, 0, 0],
     "turnover_events": [1, 1, 3],
     "peak_conflict": [0.2, 0.9, 0.3],
@@ -157,9 +157,30 @@ def test_rules__indicators_follow_the_regime() -> None:
 
 
 def test_rules__thresholds_per_run_change_the_regime() -> None:
-    per_run = Thresholds(np.array([0.2, 0.9, 0.5]), np.full(3, 0.5), np.full(3, 48.0))
+    # run 0 met every setback by learning, run 1 every one by blame: a threshold of 0 makes even
+    # run 0 a blame game, one above 1 keeps run 1 from being one
+    per_run = Thresholds(np.array([0.0, 1.01, 0.5]), np.full(3, 0.5), np.full(3, 48.0))
     regimes = REGISTRY["regime"].of(_trajectories(), per_run)
     assert regimes.tolist() == ["blame_game", "stalled", "dissolved"]
+    per_run = Thresholds(np.full(3, 0.5), np.array([0.7, 0.5, 0.5]), np.full(3, 48.0))
+    assert REGISTRY["regime"].of(_trajectories(), per_run)[0] == "stalled"  # progress 0.6
+
+
+def test_rules__each_setback_counts_once_and_an_even_split_counts_half() -> None:
+    traj = _trajectories()
+    traj["blame_responses"] = traj["blame_responses"].copy()
+    traj["learning_responses"] = traj["learning_responses"].copy()
+    # run 0: five members blame at the first setback, one learns at each of the next two
+    traj["blame_responses"][:, 0] = [0, 5, 0, 0]
+    traj["learning_responses"][:, 0] = [0, 0, 1, 1]
+    # run 1: an even split, then learning
+    traj["blame_responses"][:, 1] = [0, 2, 0, 0]
+    traj["learning_responses"][:, 1] = [0, 2, 3, 0]
+    th = Thresholds(0.5, 0.5, 48)
+    shares = REGISTRY["closing_blame_share"].of(traj, th)
+    np.testing.assert_allclose(shares[:2], [1 / 3, 0.25])
+    assert REGISTRY["blame_share"].of(traj, th)[0] == pytest.approx(5 / 7)  # by responses
+    assert REGISTRY["regime"].of(traj, th)[0] == "learning_journey"
 
 
 def _turnaround() -> dict[str, np.ndarray]:
@@ -178,8 +199,13 @@ def _turnaround() -> dict[str, np.ndarray]:
 
 def test_rules__a_run_is_judged_by_its_closing_period() -> None:
     traj = _turnaround()
-    overall = Thresholds(0.6, 0.5, 48)  # all four months: half blame, short of 0.6 in either
+    # all four months: half the responses were blame in either run; one setback in three was
+    # met by blame in run 0 and two in three in run 1, short of 0.7 in either
+    overall = Thresholds(0.7, 0.5, 48)
     assert REGISTRY["blame_share"].of(traj, overall).tolist()[:2] == [0.5, 0.5]
+    np.testing.assert_allclose(
+        REGISTRY["closing_blame_share"].of(traj, overall)[:2], [1 / 3, 2 / 3]
+    )
     assert REGISTRY["regime"].of(traj, overall).tolist()[:2] == ["learning_journey", "stalled"]
     closing = Thresholds(0.6, 0.5, 2)  # months 2 and 3 only
     np.testing.assert_array_equal(

@@ -200,14 +200,14 @@ def item7() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in cisim.PRESET_NAMES:
         sc = cisim.Scenario.preset(name)
-        ref = cisim.simulate(sc, replicates=400, seed=SEED).summary["regime"].astype(str)
+        ref = cisim.simulate(sc, replicates=1000, seed=SEED).summary["regime"].astype(str)
         row = {}
         for k in thresholds:
             for factor in (0.8, 1.2):
                 value = min(SPECS[k].hi or 1.0, getattr(sc, k) * factor)
                 if SPECS[k].kind == "int":
                     value = round(value)
-                moved = cisim.simulate(sc.replace(**{k: value}), replicates=400, seed=SEED)
+                moved = cisim.simulate(sc.replace(**{k: value}), replicates=1000, seed=SEED)
                 row[f"{k} x{factor}"] = float((moved.summary["regime"].astype(str) != ref).mean())
         out[name] = {k: v * 100 for k, v in row.items()}
     return out

@@ -5,9 +5,10 @@ task, stalled (stuck as :func:`cisim.model.mechanisms.adaptation.stuck` defines 
 a row, open conflict, or a year of frustrated talk) or dissolved.
 
 The *regime* (:mod:`cisim.model.regimes`) is a verdict on a whole run. Part way through, the app
-says what the run looks like once the evidence is clear: dissolved; a blame game when blame makes up
-at least ``regime_blame_share`` of the responses to at least :data:`MIN_SETBACKS` setbacks; a
-learning journey when progress has reached ``regime_min_progress`` and blame is below that share.
+says what the run looks like once the evidence is clear: dissolved; a blame game when at least
+``regime_blame_share`` of the setbacks of the last ``regime_window_months`` months, and at least
+:data:`MIN_SETBACKS` of them, were met by blame as the regime rule counts them; a learning journey
+when progress has reached ``regime_min_progress`` and blame met fewer of those setbacks.
 At the horizon the verdict is :func:`cisim.model.regimes.classify`'s.
 """
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cisim.model.mechanisms.adaptation import stuck
-from cisim.model.regimes import Thresholds, classify
+from cisim.model.regimes import Thresholds, classify, met_by_blame
 from cisim.model.scenario import Scenario
 from cisim.model.state import State
 
@@ -93,14 +94,13 @@ def verdict(series: Mapping[str, Sequence[float]], scenario: Scenario, *, over: 
     over
         The run has ended (dissolved or reached its horizon).
     """
-    learning = float(np.sum(series["learning_responses"]))
-    blame = float(np.sum(series["blame_responses"]))
-    responses = learning + blame
-    share = blame / responses if responses else 0.0
-    setbacks = int(
-        np.count_nonzero(np.add(series["learning_responses"], series["blame_responses"]))
-    )
-    told = f"blame was {share:.0%} of {responses:.0f} responses to {setbacks} setbacks"
+    window = int(scenario.regime_window_months)
+    learning = np.asarray(series["learning_responses"], dtype=float)[-window:]
+    blame = np.asarray(series["blame_responses"], dtype=float)[-window:]
+    met = learning + blame > 0
+    setbacks = int(np.count_nonzero(met))
+    share = float(met_by_blame(learning[met], blame[met]).mean()) if setbacks else 0.0
+    told = f"blame met {share:.0%} of the last {setbacks} setbacks"
     if over or not series["running"][-1]:
         return _final(series, scenario, told)
     if not series["entry_found"][-1]:

@@ -256,8 +256,9 @@ _OUTCOMES: tuple[Outcome, ...] = (
     _level(
         "closing_blame_share",
         "closing blame share (0-1)",
-        "share of the setback responses of the run's closing period (its last "
-        "regime_window_months months) that were blame (0-1): what the regime rule reads",
+        "share of the setbacks of the run's closing period (its last regime_window_months "
+        "months) that were met by blame, more members blaming than learning (0-1): what the "
+        "regime rule reads",
         lambda t, th: closing_blame_share(t, th.regime_window_months),
         missing="a run without setback responses in its closing period",
     ),

@@ -465,10 +465,10 @@ SPECS: dict[str, Spec] = {
         0.0,
         1.0,
         "share",
-        "blame game when blame is at least this share of setback responses",
-        why="The natural boundary: a blame game when blame is at least half of the setback "
-        "responses of the closing window, that is, the majority response of the collaboration "
-        "as it ends (Pulido-Gómez et al. 2025).",
+        "blame game when at least this share of the closing period's setbacks were met by blame",
+        why="The natural boundary: a blame game when at least half of the setbacks of the closing "
+        "window were met by blame (more members blaming than learning), that is, blame was how "
+        "the collaboration met its setbacks as it ended (Pulido-Gómez et al. 2025).",
     ),
     "regime_min_progress": real(
         R,

@@ -5,8 +5,9 @@ The rule, applied in this order (thresholds are scenario parameters):
 1. ``dissolved``: the collaboration came apart (fewer than two active members were left; exits
    beget exits, so one that starts to come apart tends to come apart altogether: membership).
 2. ``stalled``: no entry point was ever found.
-3. ``blame_game``: in the run's closing period (its last ``regime_window_months`` months), blame
-   made up at least ``regime_blame_share`` of the setback responses.
+3. ``blame_game``: in the run's closing period (its last ``regime_window_months`` months), at
+   least ``regime_blame_share`` of the setbacks were met by blame: more of the members who
+   responded blamed than learned (an even split counts half).
 4. ``learning_journey``: final progress reached ``regime_min_progress``.
 5. ``stalled``: otherwise (the collaboration talks without progress).
 
@@ -16,6 +17,12 @@ sources' coalition whose ballot measure failed, which "worked out why it had fai
 and passed a new one two years later), and one that learned at first and then "succumbed to
 infighting and inaction" is a blame game (Pulido-Gómez et al. 2025). The window is long enough
 (four years by default) to hold a dozen reviews.
+
+The unit is the setback, not the single response: the sources describe how a collaboration meets
+its setbacks, by learning or by blame, and counting setbacks gives every setback one voice
+whatever the number of members who responded to it. A collaboration whose members' cultures are
+still mixed at the end sits near the threshold whatever the unit; counted by setbacks, fewer runs
+do (``docs/validation.md``, the rule's robustness).
 """
 
 from __future__ import annotations
@@ -89,15 +96,23 @@ def came_apart(trajectories: Trajectories) -> np.ndarray:
     return np.asarray(trajectories["running"][-1] < 1)
 
 
+def met_by_blame(learning: np.ndarray, blame: np.ndarray) -> np.ndarray:
+    """How far a setback with these numbers of learning and blame responses was met by blame: 1
+    when more members blamed than learned, 0 when fewer, one half for an even split."""
+    return np.where(blame > learning, 1.0, np.where(blame == learning, 0.5, 0.0))
+
+
 def closing_blame_share(trajectories: Trajectories, window: float | np.ndarray) -> np.ndarray:
-    """Share of each run's setback responses in its last ``window`` months that were blame (NaN
-    in a run without any)."""
+    """Share of each run's setbacks in its last ``window`` months that were met by blame
+    (:func:`met_by_blame`; NaN in a run without any setback responses then)."""
     months = trajectories["blame_responses"].shape[0] - 1
     closing = np.arange(months + 1)[:, None] > months - np.asarray(window, dtype=float)
-    learning = np.where(closing, trajectories["learning_responses"], 0.0).sum(axis=0)
-    blame = np.where(closing, trajectories["blame_responses"], 0.0).sum(axis=0)
-    responses = learning + blame
-    return np.where(responses > 0, blame / np.maximum(responses, 1), np.nan)
+    learning = trajectories["learning_responses"]
+    blame = trajectories["blame_responses"]
+    met = closing & (learning + blame > 0)  # a month with responses is a month with a setback
+    setbacks = met.sum(axis=0)
+    by_blame = np.where(met, met_by_blame(learning, blame), 0.0).sum(axis=0)
+    return np.where(setbacks > 0, by_blame / np.maximum(setbacks, 1), np.nan)
 
 
 def classify(trajectories: Trajectories, thresholds: Thresholds) -> np.ndarray:

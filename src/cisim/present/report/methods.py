@@ -121,9 +121,10 @@ def _regime_text(src: ReportSource) -> str:
     return (
         "**Regimes.** Each run is classified from its trajectory, in this order: dissolved if it "
         "came apart (fewer than two active members were left); otherwise stalled if it never "
-        "found an entry point; otherwise a blame game if blame made up at least "
-        f"{pct(s.get('regime_blame_share'))} of the responses to setbacks in its last "
-        f"{s.get('regime_window_months')} months; otherwise a learning journey if its final "
+        "found an entry point; otherwise a blame game if at least "
+        f"{pct(s.get('regime_blame_share'))} of its setbacks in its last "
+        f"{s.get('regime_window_months')} months were met by blame (more members blaming than "
+        "learning; an even split counts half); otherwise a learning journey if its final "
         f"progress reached {s.get('regime_min_progress')}; otherwise stalled{note}."
     )
 
