@@ -27,6 +27,8 @@ from cisim.io import refresh_text
 MODULES: tuple[tuple[str, str], ...] = (
     ("cisim", "Scenarios, simulation, comparison of scenarios and options."),
     ("cisim.study.compare", "The paired comparison of two scenarios: its outcomes and helpers."),
+    ("cisim.study.nested", "Who is at the table, or what happens to them: a nested design."),
+    ("cisim.study.robustness", "How much the regime rule's thresholds decide."),
     ("cisim.stats", "Intervals and paired differences."),
     ("cisim.present.figures", "Figures of results."),
     ("cisim.study.sweeps", "Experiments over many scenarios, run into a resumable store."),

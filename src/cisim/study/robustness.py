@@ -25,6 +25,9 @@ from cisim.stats import wilson
 from cisim.study.compare import as_scenario
 from cisim.study.simulate import simulate
 
+__all__ = ["THRESHOLDS", "moved", "regime_robustness"]
+
+#: The regime rule's thresholds (the fields of :class:`cisim.model.regimes.Thresholds`).
 THRESHOLDS = tuple(f.name for f in dataclasses.fields(Thresholds))
 
 
