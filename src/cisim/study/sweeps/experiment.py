@@ -19,6 +19,13 @@ samples, replicates per design point and the root seed::
     [uncertainties]
     initial_trust = { low = 0.2, high = 0.8 }
 
+Instead of ``replicates``, a *nested* experiment gives ``populations`` and ``histories`` (each at
+least 2): every design point then runs each of ``populations`` populations (who is at the table)
+under each of ``histories`` histories (the monthly events), ``populations x histories`` runs, as
+:func:`cisim.study.nested.nested` does for one scenario. Population ``p`` and history ``h`` are the
+same draws at every point (common random numbers), and ``cisim analyze`` splits the variance of
+the regime into parameters, structure, history and their interaction.
+
 Like a scenario, an experiment is validated when it is built: an unknown key, a parameter that
 does not exist, a level outside the parameter's range or a design without the settings it needs
 raises :class:`~cisim.errors.ConfigError` naming the key (``levers.navigator``), the value, what
@@ -53,6 +60,8 @@ TOP_KEYS: tuple[str, ...] = (
     "design",
     "samples",
     "replicates",
+    "populations",
+    "histories",
     "seed",
     "batch_size",
     "trajectories",
@@ -89,7 +98,13 @@ class Experiment:
         factorial design.
     replicates, seed
         Runs per design point and the root seed: replicate ``k`` of every point uses the
-        random numbers of ``SeedSequence(seed, spawn_key=(k,))``.
+        random numbers of ``SeedSequence(seed, spawn_key=(k,))``. In a nested experiment,
+        ``populations x histories`` (set from them), and run ``k`` of a point is population
+        ``k // histories`` under history ``k % histories``.
+    populations, histories
+        A nested design (both, or neither): populations (who is at the table: replicate ``p``'s
+        organisations, traits, ties and starting trust) crossed with histories (the monthly
+        events of history ``h``) at every point; ``None`` for plain replicates.
     batch_size
         Runs per task, or ``None`` for the model's default (see :attr:`task_size`).
     trajectories
@@ -113,6 +128,8 @@ class Experiment:
     design: str = "factorial"
     samples: int | None = None
     replicates: int = 1
+    populations: int | None = None
+    histories: int | None = None
     seed: int = 0
     batch_size: int | None = None
     trajectories: tuple[str, ...] = ()
@@ -125,6 +142,7 @@ class Experiment:
 
     def __post_init__(self) -> None:
         _check_design(self)
+        _check_nested(self)
         _check_counts(self)
         _check_factors(self)
         _check_size(self)
@@ -135,6 +153,11 @@ class Experiment:
     def factors(self) -> tuple[Factor, ...]:
         """Every varied parameter: levers, then uncertainties."""
         return self.levers + self.uncertainties
+
+    @property
+    def nested(self) -> bool:
+        """Whether each point runs populations x histories (else plain replicates)."""
+        return self.populations is not None
 
     @property
     def design_kind(self) -> Design:
@@ -186,7 +209,11 @@ class Experiment:
         data["design"] = self.design
         optional = {"samples": self.samples, "batch_size": self.batch_size}
         data.update({k: v for k, v in optional.items() if v is not None})
-        data.update(replicates=self.replicates, seed=self.seed)
+        if self.nested:
+            data.update(populations=self.populations, histories=self.histories)
+        else:
+            data["replicates"] = self.replicates
+        data["seed"] = self.seed
         data["trajectories"] = list(self.trajectories) or "none"
         if self.outcomes is not None:
             data["outcomes"] = list(self.outcomes)
@@ -196,7 +223,8 @@ class Experiment:
         return data
 
     def _identity(self) -> dict[str, Any]:
-        return {
+        nested = {"populations": self.populations, "histories": self.histories}
+        return ({"nested": nested} if self.nested else {}) | {
             "cisim": __version__,
             "model": self.model,
             "settings": {k: v for k, v in self.settings.items() if k not in _ABOUT},
@@ -288,7 +316,7 @@ class Experiment:
             base_ref=None if data.get("base") is None else str(data.get("base")),
             design=design,
             samples=_optional_count(data, "samples", 1),
-            replicates=_count(data.get("replicates", 1), "replicates", 1),
+            **_runs_per_point(data),
             seed=_seed(data.get("seed", 0)),
             batch_size=_optional_count(data, "batch_size", 1),
             trajectories=_metrics(model, data.get("trajectories")),
@@ -333,6 +361,28 @@ def _count(value: Any, key: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise ConfigError(key, value, f"a whole number >= {least}")
     return value
+
+
+def _runs_per_point(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``replicates``, or a nested design's ``populations`` and ``histories`` (each >= 2)."""
+    given = [key for key in ("populations", "histories") if data.get(key) is not None]
+    if not given:
+        return {"replicates": _count(data.get("replicates", 1), "replicates", 1)}
+    if data.get("replicates") is not None:
+        key = given[0]
+        raise ConfigError(
+            key,
+            data[key],
+            "absent when replicates is given (a nested design runs populations "
+            "x histories per point instead of replicates)",
+        )
+    for key in ("populations", "histories"):
+        if data.get(key) is None:
+            other = given[0]
+            need = f"a whole number >= 2 (a nested design needs it beside {other})"
+            raise ConfigError(key, None, need)
+    counts = {key: _count(data[key], key, 2) for key in ("populations", "histories")}
+    return {**counts, "replicates": counts["populations"] * counts["histories"]}
 
 
 def _optional_count(data: Mapping[str, Any], key: str, least: int) -> int | None:
@@ -438,6 +488,27 @@ def _check_size(ex: Experiment) -> None:
             f"a design of at most {MAX_POINTS:,} points (this one has {points:,}); "
             "use fewer samples or levels",
         )
+
+
+def _check_nested(ex: Experiment) -> None:
+    """A nested design has both counts (each >= 2), a model that can nest, and its replicates
+    are populations x histories."""
+    if ex.populations is None and ex.histories is None:
+        return
+    populations = _count(ex.populations, "populations", 2)
+    histories = _count(ex.histories, "histories", 2)
+    if not ex.sweep_model.nests:
+        raise ConfigError(
+            "populations",
+            ex.populations,
+            f"absent: the {ex.model!r} model has no populations and histories (use replicates)",
+        )
+    runs = populations * histories
+    if ex.replicates not in (1, runs):
+        raise ConfigError(
+            "replicates", ex.replicates, f"absent, or populations x histories ({runs})"
+        )
+    object.__setattr__(ex, "replicates", runs)
 
 
 def _check_counts(ex: Experiment) -> None:

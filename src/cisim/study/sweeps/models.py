@@ -1,10 +1,10 @@
 """The models a sweep can run: the cisim engine, and the Ishigami test function.
 
 A sweep model knows its parameters (names, kinds, how to check a value), the fixed settings every
-run starts from, its outcome columns and monthly metrics, and how to run a batch of runs
-``(point, replicate)`` into two tables: one row per run, and one row per run and month.
-Everything a worker receives is plain data (dicts, tuples, numbers), so a task can travel to a
-process pool or a Dask cluster.
+run starts from, its outcome columns and monthly metrics, and how to run a batch of runs ``(point,
+replicate)`` (or, in a nested design, ``(point, population, history)``) into two tables: one row
+per run, and one row per run and month. Everything a worker receives is plain data (dicts, tuples,
+numbers), so a task can travel to a process pool or a Dask cluster.
 
 ``ishigami`` is the Ishigami-Homma function, ``y = sin x1 + a sin² x2 + b x3⁴ sin x1`` with
 ``a = 7``, ``b = 0.1`` (Ishigami & Homma 1990), whose Sobol indices are known in closed form: the
@@ -62,7 +62,11 @@ class Batch:
     values
         For each design point in the batch, the values of the varied parameters.
     points, replicates
-        One entry per run: its design point and replicate number.
+        One entry per run: its design point and replicate number (in a nested design, the
+        population: who is at the table).
+    histories
+        In a nested design, one entry per run: the history that draws its monthly events
+        (:attr:`cisim.model.population.RunSpec.history`); ``None`` for plain replicates.
     seed
         The root seed.
     metrics
@@ -75,6 +79,7 @@ class Batch:
     replicates: tuple[int, ...]
     seed: int
     metrics: tuple[str, ...]
+    histories: tuple[int, ...] | None = None
 
 
 class SweepModel(Protocol):
@@ -82,6 +87,7 @@ class SweepModel(Protocol):
 
     name: str
     needs_base: bool
+    nests: bool
     metrics: tuple[str, ...]
     default_trajectories: tuple[str, ...]
 
@@ -132,6 +138,7 @@ class CisimModel:
 
     name = "cisim"
     needs_base = True
+    nests = True  # runs a population under another history (RunSpec.history)
     metrics: tuple[str, ...] = tuple(REGISTRY)
     default_trajectories: tuple[str, ...] = DEFAULT_TRAJECTORIES
 
@@ -182,9 +189,10 @@ class CisimModel:
 
         base = _scenario(_freeze(batch.settings))
         scenarios = {p: base.replace(**v) for p, v in batch.values.items()}
+        histories = batch.histories or (None,) * len(batch.points)
         specs = [
-            RunSpec(scenarios[p], batch.seed, r)
-            for p, r in zip(batch.points, batch.replicates, strict=True)
+            RunSpec(scenarios[p], batch.seed, r, h)
+            for p, r, h in zip(batch.points, batch.replicates, histories, strict=True)
         ]
         summary, track = simulate_runs_with_trajectories(
             specs, batch.metrics, batch_size=max(1, len(specs))
@@ -212,6 +220,7 @@ class IshigamiModel:
 
     name = "ishigami"
     needs_base = False
+    nests = False
     metrics: tuple[str, ...] = ()
     default_trajectories: tuple[str, ...] = ()
     defaults: ClassVar[dict[str, float]] = {

@@ -248,7 +248,7 @@ def new_manifest(
     """The manifest of a new sweep (status ``running``)."""
     text = experiment.toml
     runs = len(design) * experiment.replicates
-    return {
+    manifest = {
         "format": FORMAT,
         "experiment": {
             "name": experiment.name,
@@ -278,6 +278,14 @@ def new_manifest(
         "sessions": [_session(command)],
         "checksums": CHECKSUM_NOTE,
     }
+    if experiment.nested:
+        manifest["seeds"] = (
+            "run k of every point is population p = k // histories under history "
+            "h = k % histories: its organisations, ties and starting trust are replicate p's "
+            "and its monthly events history h's (cisim.model.population.RunSpec)"
+        )
+        manifest.update(populations=experiment.populations, histories=experiment.histories)
+    return manifest
 
 
 def _session(command: str | None) -> dict[str, Any]:
@@ -447,6 +455,11 @@ def _valid(
         run_numbers = runs["point"].to_numpy() * reps + runs["replicate"].to_numpy()
         if run_numbers.tolist() != list(range(first, stop)):
             return False
+        if experiment.histories is not None:  # nested: who and what happened, as keyed
+            cells = runs["population"].to_numpy() * experiment.histories
+            cells = cells + runs["history"].to_numpy()
+            if cells.tolist() != runs["replicate"].to_numpy().tolist():
+                return False
         if not experiment.trajectories:
             return True
         meta = pq.read_metadata(directory / TRAJECTORIES / shard_name(index))

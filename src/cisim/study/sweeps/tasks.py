@@ -1,12 +1,14 @@
 """Runs and tasks: the unit of work sent to an executor.
 
-The runs of an experiment are ``(point, replicate)`` for every design point and replicate
-``0 .. replicates - 1``, numbered in point-major order: run ``g`` is point ``g // replicates``,
-replicate ``g % replicates``. Tasks cut that sequence into consecutive slices of
-:attr:`Experiment.task_size` runs, so task ``i`` holds runs ``i * size`` up to ``(i + 1) * size``
-whatever executor runs it. A task carries plain data only and :func:`run_task` is a module-level
-function, so tasks travel to process pools and Dask workers alike; each task runs its runs as
-array batches of the engine, not one by one.
+The runs of an experiment are ``(point, replicate)`` for every design point and replicate ``0 ..
+replicates - 1``, numbered in point-major order: run ``g`` is point ``g // replicates``, replicate
+``g % replicates``. Tasks cut that sequence into consecutive slices of :attr:`Experiment.task_size`
+runs, so task ``i`` holds runs ``i * size`` up to ``(i + 1) * size`` whatever executor runs it. In
+a nested experiment the ``replicates`` of a point are its ``populations x histories`` runs:
+replicate ``k`` is population ``k // histories`` under history ``k % histories``, so tasks, shards
+and resuming are keyed exactly as for plain replicates. A task carries plain data only and
+:func:`run_task` is a module-level function, so tasks travel to process pools and Dask workers
+alike; each task runs its runs as array batches of the engine, not one by one.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class Task:
         Metrics kept month by month.
     outcomes
         Outcome columns kept (``None``: all).
+    histories
+        Histories per population in a nested experiment (``None``: plain replicates).
     """
 
     index: int
@@ -63,6 +67,7 @@ class Task:
     seed: int
     metrics: tuple[str, ...]
     outcomes: tuple[str, ...] | None
+    histories: int | None = None
 
     @property
     def size(self) -> int:
@@ -78,6 +83,13 @@ class Task:
     def replicate_numbers(self) -> np.ndarray:
         """Each run's replicate number."""
         return np.arange(self.first, self.stop, dtype=np.int64) % self.replicates
+
+    @property
+    def populations_and_histories(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each run's population and history in a nested experiment (``None`` otherwise)."""
+        if self.histories is None:
+            return None
+        return np.divmod(self.replicate_numbers, self.histories)
 
 
 @dataclass(frozen=True)
@@ -127,24 +139,29 @@ def iter_tasks(
             seed=experiment.seed,
             metrics=experiment.trajectories,
             outcomes=experiment.outcomes,
+            histories=experiment.histories,
         )
 
 
 def run_task(task: Task) -> TaskResult:
     """Run a task's runs and return their tables (the worker function).
 
-    The ``runs`` table has ``point``, ``replicate``, ``seed`` and the outcome columns; the
+    The ``runs`` table has ``point``, ``replicate``, (nested: ``population``, ``history``),
+    ``seed`` and the outcome columns; the
     ``trajectories`` table has ``point``, ``replicate``, ``month`` and the metrics as float32.
     Both are sorted by point and replicate (then month). The result depends only on the task.
     """
     points, replicates = task.points, task.replicate_numbers
+    nested = task.populations_and_histories
+    populations, histories = nested if nested is not None else (replicates, None)
     batch = Batch(
         settings=task.settings,
         values=task.values,
         points=tuple(points.tolist()),
-        replicates=tuple(replicates.tolist()),
+        replicates=tuple(populations.tolist()),
         seed=task.seed,
         metrics=task.metrics,
+        histories=None if histories is None else tuple(histories.tolist()),
     )
     outcomes, track = MODELS[task.model].run(batch)
     runs = _runs_table(outcomes, points, replicates, task)
@@ -158,7 +175,12 @@ def _runs_table(
     frame = outcomes[keep].reset_index(drop=True)
     frame.insert(0, "point", points)
     frame.insert(1, "replicate", replicates)
-    frame.insert(2, "seed", np.full(len(points), task.seed, dtype=np.int64))
+    nested = task.populations_and_histories
+    if nested is not None:
+        frame.insert(2, "population", nested[0])
+        frame.insert(3, "history", nested[1])
+    at = 2 if nested is None else 4
+    frame.insert(at, "seed", np.full(len(points), task.seed, dtype=np.int64))
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
