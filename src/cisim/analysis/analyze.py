@@ -18,10 +18,13 @@ Sobol indices + convergence   .          .    yes    .
 Morris screening              .          .    .      yes
 effects beside the indices    .          .    yes    yes
 regional sensitivity (RSA)    .          yes  yes    yes
+who is at the table           a nested sweep (populations x histories), any design
 ============================  =========  ===  =====  ======
 
 Regional sensitivity applies to regime outcomes (yes/no). The sensitivity steps are in
-:mod:`cisim.analysis.sensitivity_steps`.
+:mod:`cisim.analysis.sensitivity_steps`. "Who is at the table" splits the variance of the
+learning-journey indicator into structure, history and interaction at every point, and adds the
+parameters' share across points (:mod:`cisim.analysis.decomposition`).
 
 Every analysis also works alone on the same tables (see the modules of :mod:`cisim.analysis`);
 :func:`cisim.analysis.key_numbers.summarise_text` puts the summary's key numbers in words.
@@ -40,6 +43,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis import (
+    decomposition,
     discovery,
     discovery_figures,
     early,
@@ -80,6 +84,8 @@ class AnalysisOptions:
     bootstrap, num_resamples
         Outer (replicate) and inner (SALib) bootstrap resamples of the sensitivity indices; the
         bootstrap resamples of the logistic effects of regional sensitivity.
+    nested_bootstrap
+        Two-way bootstrap resamples of the variance decomposition of a nested sweep.
     effect_bootstrap
         Bootstrap resamples of the paired effects beside the indices.
     contested
@@ -99,6 +105,7 @@ class AnalysisOptions:
     sensitivity_outcomes: tuple[str, ...] = (LJ, "progress")
     bootstrap: int = 100
     num_resamples: int = 100
+    nested_bootstrap: int = decomposition.BOOTSTRAP
     convergence_bootstrap: int = 30
     effect_bootstrap: int = 1000
     contested: tuple[float, float] = CONTESTED
@@ -143,7 +150,8 @@ class _Context:
         """Outcomes for effects: the registered ones with regimes, else the numeric columns."""
         if self.regimes:
             return [o for o in EFFECT_OUTCOMES if o in REGIMES or o in self.runs.columns]
-        columns = [c for c in self.runs.columns if c not in ("point", "replicate", "seed")]
+        keys = ("point", "replicate", "seed", *decomposition.NESTED_KEYS)
+        columns = [c for c in self.runs.columns if c not in keys]
         return [c for c in columns if pd.api.types.is_numeric_dtype(self.runs[c])]
 
 
@@ -212,6 +220,7 @@ def _header(ctx: _Context) -> dict[str, Any]:
         "points": int(ctx.design["point"].nunique()),
         "runs": len(runs),
         "replicates": int(runs["replicate"].nunique()),
+        **_nested_header(runs),
         "horizon": meta.horizon,
         "overall": overall,
         "tables": {},
@@ -350,6 +359,39 @@ def _discovery(ctx: _Context) -> None:
     ctx.summary["discovery"] = result.summary()
 
 
+def _nested(ctx: _Context) -> None:
+    """Who is at the table: the variance decomposition of a nested sweep."""
+    if not ctx.regimes or not decomposition.is_nested(ctx.runs):
+        return
+    o, horizon = ctx.options, ctx.meta.horizon
+    points = decomposition.point_decompositions(
+        ctx.design, ctx.runs, horizon=horizon, seed=o.seed, bootstrap=o.nested_bootstrap
+    )
+    ctx.table("nested_decomposition", points)
+    across = None
+    if len(points) >= 2:
+        grids = decomposition.grids(ctx.design, ctx.runs, horizon=horizon)
+        across = decomposition.conditions_decomposition(
+            list(grids.values()), seed=o.seed, bootstrap=o.nested_bootstrap
+        )
+        ctx.table("nested_conditions", across)
+    if len(points) <= decomposition.MAX_BARS:
+        ctx.figure("nested_decomposition", decomposition.decomposition_figure(points, across))
+    ctx.summary["nested"] = {
+        "outcome": LJ,
+        "populations": int(points["populations"].iloc[0]),
+        "histories": int(points["histories"].iloc[0]),
+        "points": _records(points),
+        "across": None if across is None else _records(across),
+    }
+    ctx.summary["warnings"].append(
+        "The runs of a point are populations crossed with histories: runs that share a "
+        "population or a history are not independent, so the intervals of the other analyses, "
+        "which treat runs as independent replicates, may be too narrow; the variance "
+        "decomposition resamples populations and histories."
+    )
+
+
 _STEPS: tuple[Callable[[_Context], None], ...] = (
     _shares,
     _effects,
@@ -362,10 +404,20 @@ _STEPS: tuple[Callable[[_Context], None], ...] = (
     sensitivity_steps.sobol_step,
     sensitivity_steps.morris_step,
     sensitivity_steps.regional_step,
+    _nested,
 )
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+def _nested_header(runs: pd.DataFrame) -> dict[str, int]:
+    if not decomposition.is_nested(runs):
+        return {}
+    return {
+        "populations": int(runs["population"].nunique()),
+        "histories": int(runs["history"].nunique()),
+    }
+
+
 def _outcome_info(name: str) -> dict[str, str]:
     info = outcome(name)
     return {"name": name, "label": info.label, "unit": info.unit}

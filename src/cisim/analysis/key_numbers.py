@@ -2,7 +2,8 @@
 
 :func:`summarise_text` reads the summary :func:`cisim.analysis.analyze` writes (``analysis.json``):
 the design, the regimes overall, the largest paired effects, early prediction, the sensitivity
-indices with the effects beside them, regional sensitivity, scenario discovery and the warnings.
+indices with the effects beside them, regional sensitivity, scenario discovery, who is at the table
+(a nested sweep's variance decomposition) and the warnings.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def summarise_text(results: Mapping[str, Any]) -> str:
         _text_sensitivity,
         _text_regional,
         _text_discovery,
+        _text_nested,
     ]
     lines = [line for part in parts for line in part(results)]
     lines.extend(f"warning: {w}" for w in results.get("warnings", []))
@@ -31,9 +33,12 @@ def _pct(entry: Mapping[str, Any]) -> str:
 
 
 def _text_header(r: Mapping[str, Any]) -> list[str]:
+    each = f"{r['replicates']} replicates"
+    if r.get("populations"):
+        each = f"{r['populations']} populations x {r['histories']} histories"
     head = (
         f"{r['kind']} design: {r['points']} points, {r['runs']} runs "
-        f"({r['replicates']} replicates), {r['horizon']} months"
+        f"({each}), {r['horizon']} months"
     )
     regimes = ", ".join(
         f"{name.replace('_', ' ')} {_pct(entry)}" for name, entry in r["overall"].items()
@@ -168,3 +173,37 @@ def _text_discovery(r: Mapping[str, Any]) -> list[str]:
         f"scenario discovery (PRIM): {where}: coverage {d['coverage']:.0%}, density "
         f"{d['density']:.0%} (base rate {d['base_rate']:.0%})"
     ]
+
+
+#: Points listed one by one in the terminal (the CSV table has them all).
+NESTED_LINES = 8
+
+
+def _text_nested(r: Mapping[str, Any]) -> list[str]:
+    n = r.get("nested")
+    if not n:
+        return []
+    lines = [
+        f"who is at the table: shares of the variance of the learning-journey indicator (95% "
+        f"interval), {n['populations']} populations x {n['histories']} histories per point:"
+    ]
+    params = r.get("parameters") or []
+    for row in n["points"][:NESTED_LINES]:
+        label = ", ".join(f"{p} {row[p]}" for p in params if p in row) or f"point {row['point']}"
+        lines.append(f"  {label}: {_sources(row)} (learning journeys {row['mean']:.0%})")
+    if len(n["points"]) > NESTED_LINES:
+        lines.append(f"  ... {len(n['points']) - NESTED_LINES} more points in the table")
+    if n.get("across"):
+        parts = ", ".join(
+            f"{row['source']} {row['share']:.0%} [{row['low']:.0%}, {row['high']:.0%}]"
+            for row in n["across"]
+        )
+        lines.append(f"  across the {len(n['points'])} points: {parts}")
+    return lines
+
+
+def _sources(row: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"{s} {row[s]:.0%} [{row[f'{s}_low']:.0%}, {row[f'{s}_high']:.0%}]"
+        for s in ("structure", "history", "interaction")
+    )
