@@ -1,6 +1,7 @@
 """Analyses of a sweep: regime shares, paired effects, trajectories, survival, early signs, phase
 diagrams, Sobol and Morris sensitivity with each parameter's effect beside its indices, regional
-sensitivity of the regime, and scenario discovery.
+sensitivity of the regime, scenario discovery, and (a nested sweep) who is at the table: the
+variance of the regime split into parameters, structure, history and their interaction.
 
 Each analysis is a plain function of the sweep's tables (``design``, ``runs``, ``trajectories``;
 see :mod:`cisim.analysis.tables`) returning a DataFrame or a small result object, with a
@@ -11,6 +12,11 @@ writes the tables and figures; :func:`summarise_text` prints its key numbers.
 from __future__ import annotations
 
 from cisim.analysis.analyze import AnalysisOptions, analyze
+from cisim.analysis.decomposition import (
+    conditions_decomposition,
+    point_decompositions,
+    regime_decomposition,
+)
 from cisim.analysis.discovery import PrimResult, discover, prim
 from cisim.analysis.early import early_prediction, warning_list
 from cisim.analysis.effects import condition_effects, paired_effects
@@ -35,6 +41,7 @@ __all__ = [
     "SweepMeta",
     "analyze",
     "condition_effects",
+    "conditions_decomposition",
     "design_effects",
     "discover",
     "early_prediction",
@@ -43,7 +50,9 @@ __all__ = [
     "morris_indices",
     "paired_effects",
     "phase_table",
+    "point_decompositions",
     "prim",
+    "regime_decomposition",
     "regime_shares",
     "regime_trajectories",
     "regional_sensitivity",

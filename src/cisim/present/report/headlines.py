@@ -1,10 +1,10 @@
 """The answer in brief: the headline sentences at the top of the report.
 
 Each part reads one analysis and gives a sentence or none: the overall regime shares, the factor
-that moves the share of learning journeys most, the best and worst conditions, the largest gain
-of a named condition, how early the regime can be told, the strongest warning signs, the most
-influential parameters (Sobol, Morris; with a parameter whose index is small but whose effect is
-clear) and where learning journeys concentrate (PRIM). A
+that moves the share of learning journeys most, the best and worst conditions, the largest gain of
+a named condition, who is at the table (a nested sweep), how early the regime can be told, the
+strongest warning signs, the most influential parameters (Sobol, Morris; with a parameter whose
+index is small but whose effect is clear) and where learning journeys concentrate (PRIM). A
 sentence's lead words are marked ``**bold**``.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from cisim.analysis.tables import LJ
 from cisim.present.report.page import Document
 from cisim.present.report.sections_sensitivity import effect_words, quiet_parameter
+from cisim.present.report.sections_structure import nested_headline
 from cisim.present.report.spans import factor_effects
 from cisim.present.report.words import (
     BINARY_SIGNS,
@@ -233,6 +234,7 @@ HEADLINE: tuple[Callable[[Document], list[str]], ...] = (
     _levers,
     _cells,
     _named,
+    nested_headline,
     _how_early,
     _warnings,
     _sobol,

@@ -63,8 +63,7 @@ def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
     text = (
         f"**Design.** {_DESIGNS.get(src.design, src.design)} over {len(src.factors)} "
         f"{'factor' if len(src.factors) == 1 else 'factors'} (Table {table}){sampled}: "
-        f"{s.get('points', 0):,} design points × {src.replicates:,} replicates = "
-        f"{s.get('runs', 0):,} runs"
+        f"{s.get('points', 0):,} design points × {_each(src)} = {s.get('runs', 0):,} runs"
     )
     if src.model == "cisim":
         text += f", each simulated for {s.get('horizon')} months on the base scenario "
@@ -77,6 +76,13 @@ def _design_text(src: ReportSource, s: Mapping[str, Any], table: int) -> str:
     if src.model == "cisim":
         text += ". Levers are what a collaboration can choose, uncertainties what it cannot"
     return text + "."
+
+
+def _each(src: ReportSource) -> str:
+    """'250 replicates', or a nested design's '30 populations × 30 histories'."""
+    if src.populations and src.histories:
+        return f"{src.populations:,} populations × {src.histories:,} histories"
+    return f"{src.replicates:,} replicates"
 
 
 def _factor_table(doc: Document) -> str:
@@ -98,6 +104,17 @@ def _factor_values(f: Factor) -> str:
 
 
 def _randomness_text(src: ReportSource) -> str:
+    if src.populations and src.histories:
+        return (
+            f"**Randomness.** Root seed {src.seed}. A nested design: run k of every design point "
+            f"is population p = k // {src.histories} under history h = k % {src.histories}. "
+            "Population p is the organisations, their traits, their ties and starting trust of "
+            f"replicate p (stream SeedSequence({src.seed}, spawn_key=(p,))); history h is the "
+            "monthly random events of replicate h. Every population meets the same histories, "
+            "and population p and history h are the same draws at every point (common random "
+            "numbers), so comparisons between points are paired. The same experiment gives the "
+            "same results on any number of workers."
+        )
     return (
         f"**Randomness.** Root seed {src.seed}. Replicate k of every design point draws its random "
         f"numbers from the stream SeedSequence({src.seed}, spawn_key=(k,)), so runs with the "
@@ -179,6 +196,13 @@ INTERVALS: dict[str, str] = {
     "regression of the indicator on the standardised parameters gives each one's mean change "
     "in probability from the low to the high end of its range (bootstrap over blocks and "
     "replicates).",
+    "nested": "**Who is at the table**: per condition, the variance of the learning-journey "
+    "indicator split into structure (population), history and their interaction by the two-way "
+    "crossed random-effects model of a balanced design with one run per cell, negative "
+    "components set to zero (Searle et al. 1992); across conditions, the parameters' share is "
+    "the variance of the conditions' means less what the runs' own variation puts into them; "
+    "95% intervals from a two-way bootstrap that resamples populations and histories (the same "
+    "draw at every condition; McCullagh 2000).",
     "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
     "harmonic mean of coverage and density, quasi-p-values of each restriction (Friedman & "
     "Fisher 1999; Bryant & Lempert 2010).",
@@ -211,6 +235,10 @@ REFERENCES: dict[str, str] = {
     "Kleijnen 2008": "Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. "
     "Springer.",
     "Law 2015": "Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.",
+    "McCullagh 2000": "McCullagh, P. (2000). Resampling and exchangeable arrays. Bernoulli 6(2), "
+    "285–301.",
+    "Searle et al. 1992": "Searle, S. R., Casella, G., & McCulloch, C. E. (1992). Variance "
+    "Components. Wiley.",
     "Saltelli et al. 2008": "Saltelli, A., Ratto, M., Andres, T., Campolongo, F., Cariboni, J., "
     "Gatelli, D., Saisana, M., & Tarantola, S. (2008). Global Sensitivity Analysis: The Primer. "
     "Wiley.",

@@ -2,7 +2,8 @@
 
 The sections themselves are in :mod:`~cisim.present.report.sections_design` (what the factors
 do), :mod:`~cisim.present.report.sections_dynamics` (how runs unfold) and
-:mod:`~cisim.present.report.sections_sensitivity` (which parameters matter and where).
+:mod:`~cisim.present.report.sections_sensitivity` (which parameters matter and where) and
+:mod:`~cisim.present.report.sections_structure` (who is at the table, in a nested sweep).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cisim.present.report.sections_sensitivity import (
     regional_section,
     sobol_section,
 )
+from cisim.present.report.sections_structure import nested_section
 
 
 def caveats_section(doc: Document) -> Section | None:
@@ -55,5 +57,6 @@ SECTIONS: tuple[Callable[[Document], Section | None], ...] = (
     morris_section,
     regional_section,
     discovery_section,
+    nested_section,
     caveats_section,
 )

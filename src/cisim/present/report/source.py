@@ -30,6 +30,8 @@ class ReportSource:
         The sweep's manifest (versions, commit, sessions, seed, fingerprint).
     model, design, samples, replicates, seed, base
         The experiment's settings.
+    populations, histories
+        A nested experiment's populations and histories per point (``None`` for replicates).
     factors
         The varied parameters (levers, then uncertainties).
     constants, settings
@@ -47,6 +49,8 @@ class ReportSource:
     design: str = "factorial"
     samples: int | None = None
     replicates: int = 1
+    populations: int | None = None
+    histories: int | None = None
     seed: int = 0
     base: str | None = None
     factors: tuple[Factor, ...] = ()
@@ -69,6 +73,8 @@ class ReportSource:
             design=ex.design,
             samples=ex.samples,
             replicates=ex.replicates,
+            populations=ex.populations,
+            histories=ex.histories,
             seed=ex.seed,
             base=ex.base_ref,
             factors=ex.factors,

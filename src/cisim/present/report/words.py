@@ -194,7 +194,10 @@ def runs_phrase(summary: Mapping[str, Any]) -> str:
     """'120 runs (4 design points × 30 replicates, 36 months each)'."""
     runs, points, reps = summary.get("runs", 0), summary.get("points", 0), summary.get("replicates")
     months = f", {summary['horizon']} months each" if summary.get("overall") else ""
-    return f"{runs:,} runs ({points:,} design points × {reps:,} replicates{months})"
+    each = f"{reps:,} replicates"
+    if summary.get("populations"):  # a nested sweep
+        each = f"{summary['populations']:,} populations × {summary['histories']:,} histories"
+    return f"{runs:,} runs ({points:,} design points × {each}{months})"
 
 
 def after(months: float) -> str:
