@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cisim.model.mechanisms.trust import asymmetric_update
 from cisim.model.outcomes import values
 from cisim.model.scenario import Scenario
 from cisim.stats import Estimate, paired_difference, wilson
@@ -177,6 +178,18 @@ def structure_design(n: int, seed: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def trust_after(start: np.ndarray, experiences: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Trust of ties starting at ``start`` after each row of ``experiences`` (one a month; 0 is a
+    month without one), by the model's compiled trust rule applied tie by tie at the scenario's
+    rates."""
+    update = np.vectorize(asymmetric_update, otypes=[float])
+    trust = np.asarray(start, dtype=float).copy()
+    for k in range(experiences.shape[1]):
+        rates = (scenario.trust_build_rate, scenario.trust_erosion_rate)
+        trust = update(trust, experiences[:, k], *rates)
+    return trust
 
 
 def tertile(x: np.ndarray) -> np.ndarray:

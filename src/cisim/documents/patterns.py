@@ -30,6 +30,7 @@ from cisim.documents.evidence import (
     share_of,
     structure_design,
     tertile,
+    trust_after,
     understanding_around_turnover,
     wilson_share,
 )
@@ -43,7 +44,6 @@ from cisim.documents.pattern_figures import (
     two_regimes_figure,
 )
 from cisim.documents.patterns_sources import PATTERNS_SOURCES
-from cisim.model.mechanisms.trust import asymmetric_update
 from cisim.model.population import RunSpec
 from cisim.model.scenario import Scenario
 from cisim.stats import Estimate, bootstrap, correlation, eta_squared, paired_difference
@@ -230,12 +230,8 @@ def pattern_06(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     sc = Scenario()
     rng = np.random.default_rng(seed)
     start = rng.uniform(0.02, 0.98, replicates)
-    trust = start.copy()
     signs = np.tile(np.r_[np.ones(10), -np.ones(10)], (replicates, 1))
-    order = rng.permuted(signs, axis=1)
-    update = np.vectorize(asymmetric_update, otypes=[float])  # the compiled rule, tie by tie
-    for k in range(order.shape[1]):
-        trust = update(trust, order[:, k], sc.trust_build_rate, sc.trust_erosion_rate)
+    trust = trust_after(start, rng.permuted(signs, axis=1), sc)
     change = paired_difference(start, trust)
     return Pattern(
         6,

@@ -23,9 +23,9 @@ from cisim.documents.evidence import (
     paired_lever,
     run,
     share_of,
+    trust_after,
 )
 from cisim.documents.pattern_figures import asymmetry_figure, effects_figure, scatter_figure
-from cisim.model.mechanisms.trust import asymmetric_update
 from cisim.model.scenario import Scenario
 from cisim.stats import Estimate, correlation, paired_difference
 from cisim.study.nested import decompose, nested, outcome_grid
@@ -152,13 +152,11 @@ def pattern_15(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     sc = Scenario()
     rng = np.random.default_rng(seed)
     start = rng.uniform(0.02, 0.25, replicates)
-    trust = start.copy()
     steps = rng.integers(1, 15, replicates)
-    update = np.vectorize(asymmetric_update, otypes=[float])  # the compiled rule, tie by tie
-    orders = [rng.permutation(np.repeat([1.0, -1.0], k)) for k in steps]
-    for k in range(2 * int(steps.max())):
-        x = np.array([o[k] if k < len(o) else 0.0 for o in orders])
-        trust = update(trust, x, sc.trust_build_rate, sc.trust_erosion_rate)
+    experiences = np.zeros((replicates, 2 * int(steps.max())))  # 0: no experience that month
+    for i, k in enumerate(steps):
+        experiences[i, : 2 * k] = rng.permutation(np.repeat([1.0, -1.0], k))
+    trust = trust_after(start, experiences, sc)
     change = paired_difference(start, trust)
     lower = np.asarray(trust < start, dtype=float)
     share = Estimate(float(lower.mean()), float(lower.min()), float(lower.max()))
