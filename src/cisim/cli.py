@@ -6,7 +6,7 @@ sweep, analyse and report an experiment.
     cisim run CONFIG_OR_PRESET [--replicates N] [--seed S] [--out DIR]
     cisim presets
     cisim validate CONFIG
-    cisim study [--replicates N] [--seed S] [--out DIR] [--scenarios NAME_OR_TOML ...]
+    cisim study [--replicates N] [--seed S] [--out DIR] [--scenarios NAME_OR_TOML ...] [--nested N]
     cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS|local] [--no-progress]
     cisim analyze DIR [--out DIR/analysis]
     cisim report DIR [--out DIR/report.html]
@@ -54,7 +54,16 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
-STUDY_OUTPUTS = ("presets", "figures", "comparison.csv", "comparison.md", "report.md")
+STUDY_OUTPUTS = (
+    "presets",
+    "figures",
+    "comparison.csv",
+    "comparison.md",
+    "report.md",
+    "who_is_at_the_table.csv",
+)
+#: Populations and histories of each scenario's nested design in ``cisim study``.
+STUDY_NESTED = 30
 ANALYSIS_DIR, REPORT_FILE, SUMMARY_FILE = "analysis", "report.html", "analysis.json"
 
 
@@ -139,6 +148,16 @@ def _count(least: int) -> Callable[[str], int]:
     return parse
 
 
+def _nested_size(text: str) -> int:
+    """An argparse type: 0 (no nested design) or a whole number >= 2."""
+    value = _count(0)(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed: 0 (none) or a whole number >= 2"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``cisim`` argument parser with its eight subcommands."""
     parser = _Parser(prog="cisim", description=DESCRIPTION)
@@ -164,6 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME_OR_TOML",
         default=None,
         help="scenarios to compare (default: every preset)",
+    )
+    study.add_argument(
+        "--nested",
+        metavar="N",
+        type=_nested_size,
+        default=STUDY_NESTED,
+        help="who is at the table: N populations x N histories of each scenario, whose variance "
+        f"is split into structure, history and interaction (default {STUDY_NESTED}; 0 leaves "
+        "it out)",
     )
     study.set_defaults(handler=study_command)
     sweep_cli.register(commands)
@@ -309,10 +337,16 @@ def study_command(args: argparse.Namespace) -> int:
         results = _run_all(scenarios, args, temp / "presets")
         table = report.comparison_table(results)
         write_comparison(table, results, temp)
+        nested = _who_is_at_the_table(scenarios, args.nested, args.seed)
+        if nested is not None:
+            nested.to_csv(temp / "who_is_at_the_table.csv")
         manifest = _manifest(
             args, clock, scenarios=[provenance.scenario_record(r.scenario) for r in results]
         )
-        (temp / "report.md").write_text(report.render_report(table, results, manifest), "utf-8")
+        if nested is not None:
+            manifest["nested"] = {"populations": args.nested, "histories": args.nested}
+        text = report.render_report(table, results, manifest, nested=nested)
+        (temp / "report.md").write_text(text, "utf-8")
         write_json(manifest, temp / "manifest.json")
     print(report.format_comparison(table))
     print(report.headline(table))
@@ -347,6 +381,21 @@ def _run_all(scenarios: list[Scenario], args: argparse.Namespace, where: Path) -
         )
         done.append(results)
     return done
+
+
+def _who_is_at_the_table(scenarios: list[Scenario], size: int, seed: int) -> pd.DataFrame | None:
+    """Each scenario's nested design (``size x size``) and its variance decomposition."""
+    if not size:
+        return None
+    from cisim.analysis.decomposition import scenario_decompositions
+
+    started = time.perf_counter()
+    table = scenario_decompositions(scenarios, populations=size, histories=size, seed=seed)
+    _progress(
+        f"who is at the table: {len(scenarios)} scenarios x {size} populations x {size} "
+        f"histories ({time.perf_counter() - started:.1f} s)"
+    )
+    return table
 
 
 def write_comparison(table: pd.DataFrame, results: list[Results], directory: Path) -> None:

@@ -20,6 +20,8 @@ same population ``p`` and history ``h`` are the same draws at every point.
   components of the four regime indicators summed, the variance of a categorical outcome as the
   trace of its indicators' covariance (Light & Margolin 1971). It still says something where one
   regime never or always happens (a preset with no learning journeys).
+- :func:`scenario_decompositions`: both splits for each of several scenarios (the presets, in
+  ``cisim study``), each run as its own nested design.
 - :func:`decomposition_figure`: stacked bars of the shares, one per point and one across points.
 
 References
@@ -40,6 +42,7 @@ from matplotlib.figure import Figure
 
 from cisim.analysis.tables import LJ, parameters_of
 from cisim.model.regimes import REGIMES
+from cisim.model.scenario import Scenario
 from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.study.nested import (
     BOOTSTRAP,
@@ -47,6 +50,7 @@ from cisim.study.nested import (
     components,
     decompose,
     decompose_conditions,
+    nested,
     outcome_grid,
 )
 
@@ -206,6 +210,55 @@ def regime_decomposition(
     )
     table.index.name = "source"
     return table
+
+
+def scenario_decompositions(
+    scenarios: Sequence[Scenario],
+    *,
+    populations: int = 30,
+    histories: int = 30,
+    seed: int = 0,
+    bootstrap: int = BOOTSTRAP,
+) -> pd.DataFrame:
+    """Who is at the table in each scenario: a nested design of each, and both splits.
+
+    Parameters
+    ----------
+    scenarios
+        The scenarios (each run as ``populations x histories`` with :func:`cisim.study.nested.
+        nested`, the same root seed for all: common random numbers).
+    populations, histories, seed
+        The nested design.
+    bootstrap
+        Two-way bootstrap resamples of each interval (seeded with 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``scenario``: ``populations``, ``histories``, ``learning_journey`` (the share
+        of runs), the learning-journey indicator's ``variance`` and ``<source>``,
+        ``<source>_low``, ``<source>_high`` for structure, history and interaction, then the same
+        for the regime as a whole (all four regimes) as ``regime_variance`` and
+        ``regime_<source>``, ``regime_<source>_low``, ``regime_<source>_high``.
+    """
+    rows = {}
+    for scenario in scenarios:
+        runs = nested(scenario, populations, histories, seed).runs
+        y = outcome_grid(runs, LJ, scenario.horizon_months)
+        row: dict[str, Any] = {"populations": populations, "histories": histories}
+        row["learning_journey"] = float(y.mean())
+        for prefix, table in (
+            ("", decompose(y, bootstrap=bootstrap)),
+            ("regime_", regime_decomposition(runs, bootstrap=bootstrap)),
+        ):
+            row[f"{prefix}variance"] = float(table["variance"].sum())
+            for source, entry in table.iterrows():
+                for key, column in (("", "share"), ("_low", "low"), ("_high", "high")):
+                    row[f"{prefix}{source}{key}"] = float(entry[column])
+        rows[scenario.name] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "scenario"
+    return frame
 
 
 def _regime_components(stack: np.ndarray) -> np.ndarray:

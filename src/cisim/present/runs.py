@@ -4,7 +4,9 @@
   :func:`format_run`, the text ``cisim run`` prints.
 - Several scenarios run with the same seed: :func:`comparison_table` (``comparison.csv``),
   :func:`comparison_markdown` (``comparison.md``), :func:`format_comparison` and
-  :func:`headline` (the terminal), and :func:`render_report` (the study's ``report.md``).
+  :func:`headline` (the terminal), and :func:`render_report` (the study's ``report.md``), with
+  :func:`nested_markdown`, who is at the table in each scenario (a nested design's variance
+  decomposition, :func:`cisim.analysis.decomposition.scenario_decompositions`).
 
 What was run (``manifest.json``: versions, seed, command, timings) is recorded by
 :mod:`cisim.study.provenance`.
@@ -169,8 +171,15 @@ def _leader(table: pd.DataFrame, regime: str, words: str) -> str:
 
 
 # ---- the study's report ------------------------------------------------------------------------
-def render_report(table: pd.DataFrame, results: list[Results], manifest: dict[str, Any]) -> str:
-    """The study's ``report.md``: what was run, the headline, the table and the figures."""
+def render_report(
+    table: pd.DataFrame,
+    results: list[Results],
+    manifest: dict[str, Any],
+    *,
+    nested: pd.DataFrame | None = None,
+) -> str:
+    """The study's ``report.md``: what was run, the headline, the table, who is at the table
+    (when ``nested`` gives each scenario's variance decomposition) and the figures."""
     parts = [
         f"# cisim study: comparing {len(results)} scenarios",
         f"**{headline(table)}**",
@@ -182,6 +191,7 @@ def render_report(table: pd.DataFrame, results: list[Results], manifest: dict[st
         "Shares are of runs, with 95% Wilson intervals. Median months count only the runs in "
         "which the event happened (the share of those runs is given when it is not all). "
         "Responses are members' responses to setbacks over the whole run.",
+        *(nested_markdown(nested, manifest["seed"]) if nested is not None else []),
         "## Figures",
         "![Regime shares per scenario](figures/regime_shares.png)",
         "![Mean trust and progress per scenario](figures/trajectories.png)",
@@ -189,11 +199,99 @@ def render_report(table: pd.DataFrame, results: list[Results], manifest: dict[st
         + "; ".join(_figure_links(r.scenario.name) for r in results)
         + ".",
         "## Files",
-        "`comparison.csv` (the table above, machine-readable), `presets/<scenario>/` "
+        "`comparison.csv` (the table above, machine-readable), "
+        + ("`who_is_at_the_table.csv` (the variance decomposition), " if nested is not None else "")
+        + "`presets/<scenario>/` "
         "(`summary.parquet`: one row per run; `trajectories.parquet`: one row per run and month; "
         "`scenario.toml`: the scenario as run), `manifest.json` (versions, seed, timings).",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+#: Below this share of runs (or above one less it), a regime indicator barely varies.
+RARE = 0.05
+
+
+def nested_markdown(nested: pd.DataFrame, seed: int) -> list[str]:
+    """The "Who is at the table" part of ``report.md``: heading, sentences and table."""
+    first = nested.iloc[0]
+    p, h = int(first["populations"]), int(first["histories"])
+    rows = [
+        "| scenario | learning journeys | structure | history | interaction | regime: "
+        "structure | regime: history | regime: interaction |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in nested.iterrows():
+        cells = [f"**{name}**", percent(r["learning_journey"])]
+        cells += [_share_interval(r, s) for s in ("structure", "history", "interaction")]
+        cells += [
+            _share_interval(r, f"regime_{s}") for s in ("structure", "history", "interaction")
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return [
+        "## Who is at the table",
+        f"Each scenario was also run as a nested design: {p} populations (who is at the table: "
+        f"the organisations, their traits, their ties and starting trust), each under the same "
+        f"{h} histories (the monthly random events), root seed {seed}. The variance of whether "
+        "a run became a learning journey, and of its regime as a whole (all four regimes), is "
+        "split into *structure* (the population alone), *history* (events that push every "
+        "population the same way) and their *interaction* (how this population meets these "
+        "events), with 95% intervals from resampling populations and histories "
+        "(`cisim.study.nested`; docs/ODD.md §4.2). " + _nested_sentence(nested),
+        "\n".join(rows),
+    ]
+
+
+def _share_interval(row: pd.Series, key: str) -> str:
+    return f"{percent(row[key])} ({percent(row[f'{key}_low'])}–{percent(row[f'{key}_high'])})"
+
+
+def _nested_sentence(nested: pd.DataFrame) -> str:
+    """Where the regime depends most and least on who is at the table, read off the numbers;
+    where learning journeys are rare or nearly certain, the regime as a whole (or, if nearly
+    every run ends in one regime, that there is little to split)."""
+    lj = nested["learning_journey"]
+    varied = nested[(lj >= RARE) & (lj <= 1 - RARE)]
+    text = ""
+    if len(varied) > 1:
+        most, least = varied["structure"].idxmax(), varied["structure"].idxmin()
+        largest = _count_of(varied, "interaction")
+        where = f"all {len(varied)}" if largest == len(varied) else f"{largest} of {len(varied)}"
+        text = (
+            "Where learning journeys are neither rare nor nearly certain, who is at the table "
+            f"explains most of their variance in {most} ({_pct(varied, most, 'structure')}) "
+            f"and least in {least} ({_pct(varied, least, 'structure')}); the interaction is the "
+            f"largest part in {where} of these scenarios."
+        )
+    # the regime's variance (about the Gini-Simpson index of its shares) below what one regime
+    # in (1 - RARE) of the runs leaves: nearly every run ends in one regime
+    flat = nested[(lj < RARE) | (lj > 1 - RARE)]
+    single = flat["regime_variance"] < 2 * RARE * (1 - RARE)
+    for names, note in (
+        (flat.index[~single], "so read the regime as a whole there"),
+        (flat.index[single], "and nearly every run ends in the same regime: little to split"),
+    ):
+        if len(names):
+            listed = _and(
+                [f"{n} ({_pct(flat, n, 'learning_journey')} learning journeys)" for n in names]
+            )
+            text += f" In {listed} the learning-journey indicator barely varies, {note}."
+    return text.strip()
+
+
+def _pct(frame: pd.DataFrame, row: Any, column: str) -> str:
+    return percent(float(frame[column].loc[row]))
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _count_of(frame: pd.DataFrame, source: str) -> int:
+    """How many rows have ``source`` as their largest part."""
+    sources = ["structure", "history", "interaction"]
+    return int((frame[sources].idxmax(axis=1) == source).sum())
 
 
 def _what_was_run(results: list[Results], manifest: dict[str, Any]) -> str:
