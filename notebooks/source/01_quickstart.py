@@ -8,7 +8,8 @@
 # - **learning journey**: setbacks were met mostly by learning, and the collaboration made
 #   progress;
 # - **blame game**: in its closing years (the last `regime_window_months`, four years by
-#   default), partners blamed each other in at least half of their responses to setbacks;
+#   default), at least half of its setbacks were met by blame (more of the members who responded
+#   blamed a partner than learned; an even split counts half);
 # - **stalled**: no entry point (a first joint project) was found, or no progress was made;
 # - **dissolved**: the collaboration came apart (fewer than two members were left).
 #
@@ -187,9 +188,10 @@ story(results, blame).head(40)
 # %% [markdown]
 # The two runs checked against the regime rule (`cisim.model.regimes`): the learning journey ended
 # with progress at or above `regime_min_progress`, and in the blame game at least
-# `regime_blame_share` of the responses to setbacks of its closing period
-# (`closing_blame_share`, over the last `regime_window_months` months) were blame. A run is judged
-# by how it ends: its share of blame over the whole run (`blame_share`) can say otherwise.
+# `regime_blame_share` of the setbacks of its closing period were met by blame
+# (`closing_blame_share`, over the last `regime_window_months` months). A run is judged by how it
+# ends: its share of blame over the whole run (`blame_share`, over single responses) can say
+# otherwise.
 
 # %%
 row_j, row_b = summary.set_index("replicate").loc[journey], summary.set_index("replicate").loc[blame]

@@ -170,7 +170,7 @@ pd.concat({"blame game": by_year(blame_metrics), "learning journey": by_year(jou
 fig = Figure(figsize=(13, 6.5), layout="constrained")
 panels = [
     ("mean_trust", "mean trust"),
-    ("blame_climate", "blame climate"),
+    ("blame_climate", "members' mean habit of blame"),
     ("progress", "progress"),
     ("navigator_activity", "members the navigator attended to"),
 ]
