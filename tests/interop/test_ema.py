@@ -313,4 +313,5 @@ def test_docs__experiment_file_snippet_converts_every_shipped_file(path, monkeyp
     names = [p.name for p in model.uncertainties] + [p.name for p in model.levers]
     assert names == [*study.get("uncertainties", {}), *study.get("levers", {})]
     assert [c.name for c in model.constants] == list(study["constants"])
-    assert len(model.replications) == study["replicates"]
+    runs = study.get("replicates") or study["populations"] * study["histories"]
+    assert len(model.replications) == runs
