@@ -238,8 +238,28 @@ def nested_markdown(nested: pd.DataFrame, seed: int) -> list[str]:
         "population the same way) and their *interaction* (how this population meets these "
         "events), with 95% intervals from resampling populations and histories "
         "(`cisim.study.nested`; docs/ODD.md §4.2). " + _nested_sentence(nested),
+        _margin_sentence(nested),
         "\n".join(rows),
     ]
+
+
+def _margin_sentence(nested: pd.DataFrame) -> str:
+    """How far the nested share of learning journeys may differ by chance, from its components:
+    the variance of a balanced crossed mean is σ²_structure / P + σ²_history / H +
+    σ²_interaction / (P H)."""
+    p, h = nested["populations"], nested["histories"]
+    var = nested["variance"] * (
+        nested["structure"] / p + nested["history"] / h + nested["interaction"] / (p * h)
+    )
+    margin = 1.96 * var.pow(0.5)
+    widest = margin.idxmax()
+    return (
+        "The share of learning journeys in this table is over the runs of the nested design, "
+        "whose runs share populations and histories; so it can differ by chance from the "
+        "comparison above, by up to "
+        f"±{100 * float(margin.max()):.0f} points (95%, from its own variance components; "
+        f"{widest})."
+    )
 
 
 def _share_interval(row: pd.Series, key: str) -> str:
