@@ -32,6 +32,7 @@ STUDIES = (
     "resources",
     "sensitivity",
     "sensitivity_screening",
+    "who_is_at_the_table",
 )
 #: The five key actions of Pulido-Gómez, de Jong & Rivkin (2025).
 KEY_ACTIONS = (
@@ -66,6 +67,13 @@ def _values(spec: Any) -> list[Any]:
     assert keys == {"low", "high"}, spec
     assert spec["low"] < spec["high"], spec
     return [spec["low"], spec["high"]]
+
+
+def _runs_per_point(data: dict[str, Any]) -> int:
+    """Replicates, or a nested study's populations x histories."""
+    if "replicates" in data:
+        return int(data["replicates"])
+    return int(data["populations"]) * int(data["histories"])
 
 
 def _factors(data: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +118,7 @@ def test_experiment_file__header_and_documented_settings(path: Path) -> None:
     assert data["question"].endswith("?") and data["description"]
     assert data["constants"]["horizon_months"] == 120
     if data["design"] == "factorial":
-        assert "samples" not in data and data["replicates"] >= 200
+        assert "samples" not in data and _runs_per_point(data) >= 200
     else:
         assert all(
             isinstance(s, dict) and set(s) - {"why"} == {"low", "high"}
@@ -198,7 +206,7 @@ def test_experiment_file__loads_as_an_experiment(path: Path) -> None:
     assert experiment.name == path.stem
     assert (experiment.design, experiment.replicates, experiment.seed) == (
         data["design"],
-        data["replicates"],
+        _runs_per_point(data),
         data["seed"],
     )
     assert [f.name for f in experiment.factors] == list(_factors(data))
@@ -227,11 +235,23 @@ def test_experiment_file__runs_shrunk_through_the_sweep_runner(path: Path, tmp_p
     except ImportError:
         pytest.skip("the sweep runner is not available")
     data = _load(path)
-    data.update(replicates=2, constants={**data["constants"], "horizon_months": 12})
+    nested = "populations" in data
+    if nested:  # a nested study: 2 populations x 2 histories
+        data.update(populations=2, histories=2)
+    else:
+        data.update(replicates=2)
+    data.update(constants={**data["constants"], "horizon_months": 12})
     if data["design"] != "factorial":
         data["samples"] = 4
     experiment = Experiment.from_dict(data, base_dir=path.parent)
     summary = run_sweep(
         experiment, tmp_path / "sweep", executor=SerialExecutor(), workers=1, progress=False
     )
-    assert summary.runs == n_points(experiment) * 2
+    assert summary.runs == n_points(experiment) * (4 if nested else 2)
+
+
+def test_who_is_at_the_table__a_nested_design_on_the_baseline() -> None:
+    data = _load(EXPERIMENTS / "who_is_at_the_table.toml")
+    assert (data["base"], data["design"], data["seed"]) == ("baseline", "factorial", 2026)
+    assert "replicates" not in data and data["populations"] == data["histories"] == 30
+    assert _factors(data) == {"navigator": [0, 1], "turnover": [0.01, 0.06]}
