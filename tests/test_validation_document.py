@@ -17,7 +17,7 @@ def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) 
     for p in measured:
         assert f"## {p.number}. {p.title}" in text
         assert (tmp_path / "figures" / "validation" / f"p{p.number:02d}.png").stat().st_size > 1000
-    assert text.count("interval must lie") == sum(len(p.claims) for p in measured)
+    assert text.count("(interval must lie") == sum(len(p.claims) for p in measured)
     assert f"# Validation: the {len(measured)} patterns" in text
     targets = [p for p in measured if p.target]
     assert 0 < len(targets) < len(measured)
