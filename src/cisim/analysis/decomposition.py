@@ -47,6 +47,7 @@ from cisim.present.style import caption, percent_axis, tidy_axes
 from cisim.study.nested import (
     BOOTSTRAP,
     SOURCES,
+    bootstrap_components,
     components,
     decompose,
     decompose_conditions,
@@ -195,21 +196,7 @@ def regime_decomposition(
         ``low``, ``high``, as :func:`cisim.study.nested.decompose`.
     """
     stack = np.stack([outcome_grid(runs, regime, 0) for regime in REGIMES])
-    point = _regime_components(stack)
-    total = point.sum()
-    shares = point / total if total > 0 else np.zeros(len(SOURCES))
-    rng = np.random.default_rng(seed)
-    p, h = stack.shape[1:]
-    draws = np.empty((bootstrap, len(SOURCES)))
-    for b in range(bootstrap):
-        c = _regime_components(stack[:, rng.integers(0, p, p)][:, :, rng.integers(0, h, h)])
-        draws[b] = c / c.sum() if c.sum() > 0 else 0.0
-    low, high = np.percentile(draws, [2.5, 97.5], axis=0)
-    table = pd.DataFrame(
-        {"variance": point, "share": shares, "low": low, "high": high}, index=list(SOURCES)
-    )
-    table.index.name = "source"
-    return table
+    return bootstrap_components(stack, _regime_components, seed=seed, bootstrap=bootstrap)
 
 
 def scenario_decompositions(

@@ -25,6 +25,7 @@ the share of the variance the parameters explain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -146,15 +147,27 @@ def decompose(y: np.ndarray, *, seed: int = 0, bootstrap: int = BOOTSTRAP) -> pd
         The resampling: ``bootstrap`` two-way resamples (populations and histories drawn with
         replacement), seeded.
     """
-    point = components(y)
+    return bootstrap_components(y, components, seed=seed, bootstrap=bootstrap)
+
+
+def bootstrap_components(
+    y: np.ndarray,
+    components_of: Callable[[np.ndarray], np.ndarray],
+    *,
+    seed: int = 0,
+    bootstrap: int = BOOTSTRAP,
+) -> pd.DataFrame:
+    """The components ``components_of(y)`` of grids ``(..., populations, histories)``, their
+    shares and 95 % intervals from ``bootstrap`` two-way resamples (populations, then histories,
+    drawn with replacement; the same resample for every grid in ``y``'s leading axes)."""
+    point = components_of(y)
     total = point.sum()
-    shares = point / total if total > 0 else np.zeros(3)
+    shares = point / total if total > 0 else np.zeros(len(SOURCES))
     rng = np.random.default_rng(seed)
-    p, h = y.shape
-    draws = np.empty((bootstrap, 3))
+    p, h = y.shape[-2:]
+    draws = np.empty((bootstrap, len(SOURCES)))
     for b in range(bootstrap):
-        resample = y[rng.integers(0, p, p)][:, rng.integers(0, h, h)]
-        c = components(resample)
+        c = components_of(y[..., rng.integers(0, p, p), :][..., rng.integers(0, h, h)])
         draws[b] = c / c.sum() if c.sum() > 0 else 0.0
     low, high = np.percentile(draws, [2.5, 97.5], axis=0)
     table = pd.DataFrame(
