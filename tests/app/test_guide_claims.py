@@ -2,7 +2,7 @@
 (:data:`cisim.app.guide.CLAIMS`) holds at 1,000 runs a scenario (seed 2026, common random
 numbers): its 95 % interval lies wholly on the side it claims, of zero or of its level.
 
-The measured table is ``python -m cisim.app.claims``. At 1,000 runs every claim clears its edge by
+The measured table is ``python -m cisim.app.guide``. At 1,000 runs every claim clears its edge by
 at least 3.4 standard errors over seeds 1 to 6 and 2026 (the Louisville navigator-and-turnover
 interaction is the closest), so the fixed seed is no lucky draw. The tests of one preset share a
 worker (``xdist_group``), so each scenario is simulated once.

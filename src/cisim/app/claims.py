@@ -28,7 +28,6 @@ Run ``python -m cisim.app.claims`` for the table of every claim measured (1,000 
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -243,32 +242,3 @@ def _two_groups(a: np.ndarray, b: np.ndarray) -> Estimate:
     diff = float(a.mean() - b.mean())
     se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
     return Estimate(diff, diff - Z95 * se, diff + Z95 * se)
-
-
-def _main(argv: list[str] | None = None) -> None:
-    from cisim.app.guide import CLAIMS
-
-    parser = argparse.ArgumentParser(
-        prog="python -m cisim.app.claims", description="Measure every claim of the app's guide."
-    )
-    parser.add_argument("--replicates", type=int, default=REPLICATES)
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    runs = Runs(args.replicates, args.seed)
-    print(f"{args.replicates} runs per scenario, seed {args.seed}; 95 % intervals\n")
-    print("| preset | part | claim | estimate [95 % interval] | holds |")
-    print("|---|---|---|---|---|")
-    for item in CLAIMS:
-        estimate = measure(item.preset, item.claim, runs)
-        scale = 100 if NUMBERS[item.claim.outcome].kind == "share" else 1
-        shown = Estimate(estimate.value * scale, estimate.low * scale, estimate.high * scale)
-        fmt = ".1f" if scale == 100 or abs(estimate.value) >= 1 else ".3f"
-        verdict = "yes" if item.claim.holds(estimate) else "NO"
-        print(
-            f"| {item.preset} | {item.part} {item.number} | "
-            f"{item.claim.describe(item.preset)} | {shown:{fmt}} | {verdict} |"
-        )
-
-
-if __name__ == "__main__":
-    _main()

@@ -11,11 +11,14 @@ common random numbers, 95 % intervals), so the guide says only what the model be
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from cisim.app.claims import Claim
+from cisim.app.claims import REPLICATES, SEED, Claim, Runs, measure
+from cisim.model.outcomes import NUMBERS
 from cisim.model.scenario import PRESET_NAMES, Scenario
+from cisim.stats import Estimate
 
 __all__ = ["CLAIMS", "HOW_IT_WORKS", "Guide", "Item", "PresetClaim", "guide", "items"]
 
@@ -373,3 +376,30 @@ def guide(preset: str) -> Guide:
         notice=tuple(item.text for item in parts["notice"]),
         tries=tuple(item.text for item in parts["try"]),
     )
+
+
+def _main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m cisim.app.guide", description="Measure every claim of the app's guide."
+    )
+    parser.add_argument("--replicates", type=int, default=REPLICATES)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    runs = Runs(args.replicates, args.seed)
+    print(f"{args.replicates} runs per scenario, seed {args.seed}; 95 % intervals\n")
+    print("| preset | part | claim | estimate [95 % interval] | holds |")
+    print("|---|---|---|---|---|")
+    for item in CLAIMS:
+        estimate = measure(item.preset, item.claim, runs)
+        scale = 100 if NUMBERS[item.claim.outcome].kind == "share" else 1
+        shown = Estimate(estimate.value * scale, estimate.low * scale, estimate.high * scale)
+        fmt = ".1f" if scale == 100 or abs(estimate.value) >= 1 else ".3f"
+        verdict = "yes" if item.claim.holds(estimate) else "NO"
+        print(
+            f"| {item.preset} | {item.part} {item.number} | "
+            f"{item.claim.describe(item.preset)} | {shown:{fmt}} | {verdict} |"
+        )
+
+
+if __name__ == "__main__":
+    _main()
