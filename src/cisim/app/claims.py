@@ -23,7 +23,7 @@ A claim is one of five kinds, told apart by which field is set:
     A notice: the outcome in runs whose first three setbacks were mostly met by blame minus in
     runs whose first three were mostly met by learning (two independent groups of runs).
 
-Run ``python -m cisim.app.claims`` for the table of every claim measured (1,000 runs, seed 2026).
+Run ``python -m cisim.app.guide`` for the table of every claim measured (1,000 runs, seed 2026).
 """
 
 from __future__ import annotations
