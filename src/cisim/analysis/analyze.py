@@ -34,13 +34,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from cisim.analysis import (
     decomposition,
@@ -54,9 +52,8 @@ from cisim.analysis import (
     survival,
 )
 from cisim.analysis import trajectories as trajectory_analysis
-from cisim.analysis.sensitivity_effects import CONTESTED
+from cisim.analysis.context import AnalysisOptions, Context
 from cisim.analysis.tables import (
-    EFFECT_OUTCOMES,
     LJ,
     SweepMeta,
     TrajectoryArrays,
@@ -66,93 +63,9 @@ from cisim.analysis.tables import (
     trajectory_arrays,
 )
 from cisim.model.regimes import REGIMES
-from cisim.present.style import save
 from cisim.stats import wilson
 
 SUMMARY_FILE = "analysis.json"
-
-
-@dataclass(frozen=True, kw_only=True)
-class AnalysisOptions:
-    """Settings of :func:`analyze` (defaults suit a sweep of a few thousand runs).
-
-    Attributes
-    ----------
-    sensitivity_outcomes
-        Outcomes whose point means get Sobol or Morris indices (and, for a regime, regional
-        sensitivity).
-    bootstrap, num_resamples
-        Outer (replicate) and inner (SALib) bootstrap resamples of the sensitivity indices; the
-        bootstrap resamples of the logistic effects of regional sensitivity.
-    nested_bootstrap
-        Two-way bootstrap resamples of the variance decomposition of a nested sweep.
-    effect_bootstrap
-        Bootstrap resamples of the paired effects beside the indices.
-    contested
-        The band of a regime's point means (share of runs) where it counts as contested.
-    permutations
-        Block permutations of the regional sensitivity test.
-    convergence_bootstrap
-        Outer resamples for each step of the Sobol convergence table.
-    early_months, folds
-        Months observed for early prediction, and cross-validation folds.
-    metrics
-        Metrics of the trajectories by regime.
-    seed
-        Seed of every resampling.
-    """
-
-    sensitivity_outcomes: tuple[str, ...] = (LJ, "progress")
-    bootstrap: int = 100
-    num_resamples: int = 100
-    nested_bootstrap: int = decomposition.BOOTSTRAP
-    convergence_bootstrap: int = 30
-    effect_bootstrap: int = 1000
-    contested: tuple[float, float] = CONTESTED
-    permutations: int = 999
-    early_months: tuple[int, ...] = early.HORIZONS
-    folds: int = 5
-    metrics: tuple[str, ...] = trajectory_analysis.DEFAULT_METRICS
-    seed: int = 0
-
-
-@dataclass
-class _Context:
-    """What every step reads (the tables) and writes (files and the summary)."""
-
-    design: pd.DataFrame
-    runs: pd.DataFrame
-    arrays: TrajectoryArrays | None
-    meta: SweepMeta
-    out: Path
-    options: AnalysisOptions
-    summary: dict[str, Any] = field(default_factory=dict)
-
-    def table(self, name: str, frame: pd.DataFrame) -> None:
-        path = self.out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        self.summary["tables"][name] = path.name
-
-    def figure(self, name: str, fig: Figure) -> None:
-        save(fig, self.out / f"{name}.png")
-        self.summary["figures"][name] = f"{name}.png"
-
-    def skip(self, name: str, reason: str) -> None:
-        self.summary["skipped"][name] = reason
-
-    @property
-    def regimes(self) -> bool:
-        """Whether the runs have regimes (a cisim sweep, not a test function)."""
-        return "regime" in self.runs.columns
-
-    @property
-    def outcomes(self) -> list[str]:
-        """Outcomes for effects: the registered ones with regimes, else the numeric columns."""
-        if self.regimes:
-            return [o for o in EFFECT_OUTCOMES if o in REGIMES or o in self.runs.columns]
-        keys = ("point", "replicate", "seed", *decomposition.NESTED_KEYS)
-        columns = [c for c in self.runs.columns if c not in keys]
-        return [c for c in columns if pd.api.types.is_numeric_dtype(self.runs[c])]
 
 
 def analyze(
@@ -191,7 +104,7 @@ def analyze(
     out.mkdir(parents=True, exist_ok=True)
     design = design.drop(columns=["digest"], errors="ignore")
     arrays = _arrays(trajectories) if "regime" in runs.columns else None
-    ctx = _Context(design, runs, arrays, info, out, options or AnalysisOptions())
+    ctx = Context(design, runs, arrays, info, out, options or AnalysisOptions())
     ctx.summary = _header(ctx)
     for step in _STEPS:
         step(ctx)
@@ -207,7 +120,7 @@ def _arrays(trajectories: pd.DataFrame | None) -> TrajectoryArrays | None:
     return trajectory_arrays(trajectories, metrics)
 
 
-def _header(ctx: _Context) -> dict[str, Any]:
+def _header(ctx: Context) -> dict[str, Any]:
     runs, meta = ctx.runs, ctx.meta
     overall = {}
     regime = runs["regime"].astype(str) if ctx.regimes else pd.Series(dtype=str)
@@ -231,7 +144,7 @@ def _header(ctx: _Context) -> dict[str, Any]:
 
 
 # ---- the steps -------------------------------------------------------------------------------
-def _shares(ctx: _Context) -> None:
+def _shares(ctx: Context) -> None:
     if not ctx.regimes or (ctx.meta.kind != "factorial" and "condition" not in ctx.design):
         return
     by = condition_columns(ctx.design)
@@ -243,7 +156,7 @@ def _shares(ctx: _Context) -> None:
     ctx.summary["shares"] = {"by": by, "conditions": conditions}
 
 
-def _effects(ctx: _Context) -> None:
+def _effects(ctx: Context) -> None:
     if ctx.meta.kind != "factorial" or "condition" in ctx.design or not parameters_of(ctx.design):
         return  # named conditions are compared by _conditions
     table = effects.paired_effects(
@@ -256,7 +169,7 @@ def _effects(ctx: _Context) -> None:
     ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
 
 
-def _conditions(ctx: _Context) -> None:
+def _conditions(ctx: Context) -> None:
     if "condition" not in ctx.design.columns or ctx.design["condition"].nunique() < 2:
         return
     table = effects.condition_effects(
@@ -268,7 +181,7 @@ def _conditions(ctx: _Context) -> None:
     ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
 
 
-def _phase(ctx: _Context) -> None:
+def _phase(ctx: Context) -> None:
     if not ctx.regimes or ctx.meta.kind not in ("factorial", "lhs"):
         return
     axes = phase.choose_axes(ctx.design, ctx.runs)
@@ -282,7 +195,7 @@ def _phase(ctx: _Context) -> None:
     ctx.summary["phase"] = {"x": x, "y": y, "facet": facet}
 
 
-def _trajectories(ctx: _Context) -> None:
+def _trajectories(ctx: Context) -> None:
     if not ctx.regimes:
         return
     timing = trajectory_analysis.event_timing(ctx.runs)
@@ -297,7 +210,7 @@ def _trajectories(ctx: _Context) -> None:
     ctx.figure("regime_trajectories", trajectory_analysis.trajectories_figure(table))
 
 
-def _survival(ctx: _Context) -> None:
+def _survival(ctx: Context) -> None:
     if not ctx.regimes:
         return
     by = condition_columns(ctx.design) if ctx.meta.kind == "factorial" else []
@@ -319,7 +232,7 @@ def _survival(ctx: _Context) -> None:
     ctx.summary["survival"] = {"by": by, "at_horizon": _records(final)}
 
 
-def _early(ctx: _Context) -> None:
+def _early(ctx: Context) -> None:
     if not ctx.regimes:
         return
     if ctx.arrays is None:
@@ -346,7 +259,7 @@ def _early(ctx: _Context) -> None:
     }
 
 
-def _discovery(ctx: _Context) -> None:
+def _discovery(ctx: Context) -> None:
     if not ctx.regimes or not parameters_of(ctx.design):
         return
     if not _both_classes(ctx.runs):
@@ -359,7 +272,7 @@ def _discovery(ctx: _Context) -> None:
     ctx.summary["discovery"] = result.summary()
 
 
-def _nested(ctx: _Context) -> None:
+def _nested(ctx: Context) -> None:
     """Who is at the table: the variance decomposition of a nested sweep."""
     if not ctx.regimes or not decomposition.is_nested(ctx.runs):
         return
@@ -392,7 +305,7 @@ def _nested(ctx: _Context) -> None:
     )
 
 
-_STEPS: tuple[Callable[[_Context], None], ...] = (
+_STEPS: tuple[Callable[[Context], None], ...] = (
     _shares,
     _effects,
     _conditions,

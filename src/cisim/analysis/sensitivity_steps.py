@@ -11,12 +11,13 @@ regime outcome (a yes/no indicator), a Sobol, Morris or Latin hypercube design a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from cisim.analysis import morris, regional, sobol
 from cisim.analysis import sensitivity_figures as plots
+from cisim.analysis.context import Context
 from cisim.analysis.sensitivity import SensitivityResult
 from cisim.analysis.sensitivity_effects import (
     Pairs,
@@ -28,11 +29,8 @@ from cisim.analysis.sensitivity_effects import (
 from cisim.analysis.tables import is_numeric, parameters_of
 from cisim.model.regimes import REGIMES
 
-if TYPE_CHECKING:
-    from cisim.analysis.analyze import _Context
 
-
-def sobol_step(ctx: _Context) -> None:
+def sobol_step(ctx: Context) -> None:
     """Sobol indices, their convergence and the paired effects of each outcome."""
     if ctx.meta.kind != "sobol" or ctx.meta.problem is None:
         return
@@ -56,7 +54,7 @@ def sobol_step(ctx: _Context) -> None:
     ctx.summary["sobol"] = results
 
 
-def morris_step(ctx: _Context) -> None:
+def morris_step(ctx: Context) -> None:
     """Morris screening and the paired effects of each outcome."""
     if ctx.meta.kind != "morris" or ctx.meta.problem is None:
         return
@@ -84,7 +82,7 @@ def morris_step(ctx: _Context) -> None:
     ctx.summary["morris"] = results
 
 
-def _with_effects(ctx: _Context, result: SensitivityResult, pairs: Pairs) -> None:
+def _with_effects(ctx: Context, result: SensitivityResult, pairs: Pairs) -> None:
     """Put each parameter's paired effects (in outcome units) beside its indices."""
     assert ctx.meta.problem is not None
     o = ctx.options
@@ -102,12 +100,12 @@ def _with_effects(ctx: _Context, result: SensitivityResult, pairs: Pairs) -> Non
     result.indices = result.indices.merge(effects, on="parameter", how="left")
 
 
-def _band(ctx: _Context, name: str) -> dict[str, Any]:
+def _band(ctx: Context, name: str) -> dict[str, Any]:
     """The contested band of a regime outcome, for the summary (empty for another outcome)."""
     return {"contested": list(ctx.options.contested)} if name in REGIMES else {}
 
 
-def regional_step(ctx: _Context) -> None:
+def regional_step(ctx: Context) -> None:
     """Regional sensitivity of each regime outcome analysed, over a sampled design."""
     if not ctx.regimes or ctx.meta.kind not in ("sobol", "morris", "lhs"):
         return
@@ -147,7 +145,7 @@ def regional_step(ctx: _Context) -> None:
         ctx.summary["regional"] = results
 
 
-def sensitivity_outcomes(ctx: _Context) -> list[str]:
+def sensitivity_outcomes(ctx: Context) -> list[str]:
     """The configured outcomes the runs table can give (``regime`` outcomes or columns)."""
     wanted = ctx.options.sensitivity_outcomes
     found = [n for n in wanted if (n in REGIMES and ctx.regimes) or n in ctx.runs.columns]
