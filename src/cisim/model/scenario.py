@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import tomli_w
 
 from cisim.errors import ConfigError, FileFormatError
+from cisim.inputs import parse_toml, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.roster import Roster
 from cisim.model.spec import finite
@@ -241,10 +241,7 @@ class Scenario:
         """Load a scenario from a TOML file; errors say the file and line."""
         path = Path(path)
         text = _read_text(path)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise FileFormatError(str(path), f"malformed TOML: {exc}") from None
+        data = parse_toml(text, str(path))
         try:
             return cls.from_dict(data, base_dir=path.parent)
         except FileFormatError:
@@ -365,16 +362,7 @@ def _check_sectors(sectors: Any) -> Mapping[str, Mapping[str, float]]:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileFormatError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(str(path), "is a directory, not a file") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(str(path), "is not UTF-8 text") from None
-    except OSError as exc:
-        raise FileFormatError(str(path), f"cannot be read ({exc.strerror})") from None
+    return read_text(path)  # regular files only, size-capped, BOM removed (cisim.inputs)
 
 
 _TOML_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -45,6 +44,7 @@ from typing import Any
 
 from cisim._version import __version__
 from cisim.errors import ConfigError, FileFormatError
+from cisim.inputs import parse_toml
 from cisim.model.scenario import FrozenMap, Scenario, _line_of, _read_text
 from cisim.study.sweeps.declarations import factor_data, hint, parse_factors, table
 from cisim.study.sweeps.designs import DESIGNS, Design, n_points
@@ -264,10 +264,7 @@ class Experiment:
             experiment back from a sweep directory, where the base file may not be at hand).
         """
         where = str(source)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise FileFormatError(where, f"malformed TOML: {exc}") from None
+        data = parse_toml(text, where)
         try:
             return cls.from_dict(
                 data, base_dir=Path(where).parent, base=base, text=text, source=where
