@@ -16,12 +16,14 @@ relationship have no tie at the start (a navigator can broker one).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cisim.errors import ConfigError, FileFormatError
+from cisim.inputs import parse_number, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.spec import finite
 
@@ -197,31 +199,23 @@ def _inside(src: str, base_dir: Path, label: str) -> Path:
 
 
 def _read_csv(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
+    text = read_text(path)  # a regular file only (never a FIFO), size-capped, BOM removed
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: Excel's BOM
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None:
-                raise FileFormatError(str(path), "is empty: it needs a header row")
-            _check_header(path, reader.fieldnames)
-            rows: list[tuple[str, Mapping[str, Any]]] = []
-            for row in reader:
-                if None in row:
-                    raise FileFormatError(
-                        str(path), f"row {reader.line_num}: more cells than header columns"
-                    )
-                cleaned = {k.strip(): (v.strip() if v is not None else "") for k, v in row.items()}
-                rows.append((f"{path}, row {reader.line_num}", cleaned))
-            return rows
-    except FileNotFoundError:
-        raise FileFormatError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(str(path), "is a directory, not a file") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(str(path), "is not UTF-8 text") from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if reader.fieldnames is None:
+            raise FileFormatError(str(path), "is empty: it needs a header row")
+        _check_header(path, reader.fieldnames)
+        rows: list[tuple[str, Mapping[str, Any]]] = []
+        for row in reader:
+            if None in row:
+                raise FileFormatError(
+                    str(path), f"row {reader.line_num}: more cells than header columns"
+                )
+            cleaned = {k.strip(): (v.strip() if v is not None else "") for k, v in row.items()}
+            rows.append((f"{path}, row {reader.line_num}", cleaned))
+        return rows
     except csv.Error as exc:
         raise FileFormatError(str(path), f"malformed CSV: {exc}") from None
-    except OSError as exc:
-        raise FileFormatError(str(path), f"cannot be read ({exc.strerror})") from None
 
 
 def _check_header(path: Path, names: Sequence[str]) -> None:
@@ -293,10 +287,10 @@ def _number(raw: Any, key: str, where: str, allowed: str) -> float:
         if number is None:
             raise ConfigError(key, raw, allowed, where)
         return number
-    try:
-        return float(str(raw))
-    except ValueError:
-        raise ConfigError(key, raw, allowed, where) from None
+    number = parse_number(raw) if isinstance(raw, str) else None  # no 0_1, nan, other digits
+    if number is None:
+        raise ConfigError(key, raw, allowed, where)
+    return number
 
 
 def _flag(row: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
