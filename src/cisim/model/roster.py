@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cisim.errors import ConfigError, FileFormatError
-from cisim.inputs import parse_number, read_text
+from cisim.inputs import check_path, parse_number, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.spec import finite
 
@@ -188,7 +188,7 @@ def _inside(src: str, base_dir: Path, label: str) -> Path:
     it names are kept where it lives: no absolute paths, no ``..`` out of its directory.
     """
     allowed = "a .csv file in the scenario file's directory or below (no absolute path, no '..')"
-    path = Path(src)
+    path = check_path(src, label)  # a NUL character is refused, not a crash
     if path.suffix.lower() != ".csv" or path.is_absolute():
         raise ConfigError(label, src, allowed)
     base = base_dir.resolve()
