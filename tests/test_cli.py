@@ -147,11 +147,13 @@ def test_run__same_seed_gives_identical_summaries(tiny: Path, tmp_path: Path) ->
 def test_run__replaces_an_existing_output_directory(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _call_ok(["run", str(tiny), "-n", "3", "--seed", "1", "--out", str(out)])
-    (out / "stale.txt").write_text("from the old run")
     _call_ok(["run", str(tiny), "-n", "4", "--seed", "2", "--out", str(out)])
-    assert not (out / "stale.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.toml"]
+    # a file someone added to the output is not cisim's: the run is refused, the file kept
+    (out / "notes.txt").write_text("mine")
+    assert cli.main(["run", str(tiny), "-n", "3", "--out", str(out)]) == 2
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_run__failed_run_leaves_existing_output_intact(
@@ -220,8 +222,9 @@ def test_atomic_directory__carry_over_keeps_foreign_entries(tmp_path: Path) -> N
     target = tmp_path / "results"
     target.mkdir()
     (target / "README.md").write_text("keep me")
-    with io.atomic_directory(target, carry_over=True) as temp:
+    with io.atomic_directory(target, kind="study", carry_over=True) as temp:
         (temp / "report.md").write_text("new")
+        (temp / "manifest.json").write_text("{}")
     assert (target / "README.md").read_text() == "keep me"
     assert (target / "report.md").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
@@ -233,9 +236,10 @@ def test_atomic_directory__carry_over_refuses_to_overwrite_foreign_files(tmp_pat
     (target / "report.md").write_text("someone else's")
     with (
         pytest.raises(io.OutputError, match="not written by cisim"),
-        io.atomic_directory(target, carry_over=True) as temp,
+        io.atomic_directory(target, kind="study", carry_over=True) as temp,
     ):
         (temp / "report.md").write_text("new")
+        (temp / "manifest.json").write_text("{}")
     assert (target / "report.md").read_text() == "someone else's"
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
 
@@ -243,7 +247,10 @@ def test_atomic_directory__carry_over_refuses_to_overwrite_foreign_files(tmp_pat
 def test_atomic_directory__refuses_a_file_target(tmp_path: Path) -> None:
     target = tmp_path / "file"
     target.write_text("x")
-    with pytest.raises(io.OutputError, match="not a directory"), io.atomic_directory(target):
+    with (
+        pytest.raises(io.OutputError, match="not a directory"),
+        io.atomic_directory(target, kind="run"),
+    ):
         pass
 
 
@@ -487,7 +494,7 @@ def test_atomic_directory__result_follows_the_umask_not_private(tmp_path: Path) 
 
     old = os.umask(0o022)
     try:
-        with atomic_directory(tmp_path / "out") as temp:
+        with atomic_directory(tmp_path / "out", kind="run") as temp:
             (temp / "manifest.json").write_text("{}", encoding="utf-8")
     finally:
         os.umask(old)

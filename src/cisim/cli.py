@@ -42,7 +42,14 @@ import pandas as pd
 
 from cisim._version import __version__
 from cisim.errors import CisimError, ConfigError
-from cisim.io import atomic_directory, check_target, safe_name, write_json, write_table
+from cisim.io import (
+    atomic_directory,
+    check_file_target,
+    check_target,
+    safe_name,
+    write_json,
+    write_table,
+)
 from cisim.model.scenario import PRESET_NAMES, Scenario
 from cisim.present import runs as report
 from cisim.study import provenance
@@ -65,6 +72,8 @@ STUDY_OUTPUTS = (
 #: Populations and histories of each scenario's nested design in ``cisim study``.
 STUDY_NESTED = 30
 ANALYSIS_DIR, REPORT_FILE, SUMMARY_FILE = "analysis", "report.html", "analysis.json"
+#: What every report's head holds (``<meta name="generator" ...>``): the proof cisim wrote it.
+REPORT_MARKER = '<meta name="generator" content="cisim '
 
 
 class UsageError(CisimError):
@@ -302,9 +311,9 @@ def run_command(args: argparse.Namespace) -> int:
     clock = provenance.Clock.start()
     scenario = Scenario.load(args.config)
     out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
-    check_target(out)
+    check_target(out, kind="run")
     results = simulate(scenario, replicates=args.replicates, seed=args.seed)
-    with atomic_directory(out) as temp:
+    with atomic_directory(out, kind="run") as temp:
         write_run(results, temp, csv=True)
         record = {"source": args.config, **provenance.scenario_record(scenario)}
         write_json(_manifest(args, clock, scenario=record), temp / "manifest.json")
@@ -331,9 +340,9 @@ def study_command(args: argparse.Namespace) -> int:
     clock = provenance.Clock.start()
     scenarios = _study_scenarios(args.scenarios or PRESET_NAMES)
     out = args.out if args.out is not None else Path("results")
-    check_target(out, carry_over=True, new_names=(*STUDY_OUTPUTS, "manifest.json"))
+    check_target(out, kind="study", carry_over=True, new_names=(*STUDY_OUTPUTS, "manifest.json"))
     _progress(f"{len(scenarios)} scenarios × {args.replicates} replicates, seed {args.seed}")
-    with atomic_directory(out, carry_over=True) as temp:
+    with atomic_directory(out, kind="study", carry_over=True) as temp:
         results = _run_all(scenarios, args, temp / "presets")
         table = report.comparison_table(results)
         write_comparison(table, results, temp)
@@ -438,10 +447,10 @@ def report_command(args: argparse.Namespace) -> int:
     path = args.out if args.out is not None else args.directory / REPORT_FILE
     if path.is_dir():
         raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
+    check_file_target(path, marker=REPORT_MARKER, what="a cisim report")
     analysis = args.directory / ANALYSIS_DIR
-    if analysis_is_current(sweep, analysis):
-        summary = json.loads((analysis / SUMMARY_FILE).read_text(encoding="utf-8"))
-    else:
+    summary = _read_summary(analysis) if analysis_is_current(sweep, analysis) else None
+    if summary is None:  # missing, stale, incomplete or unreadable: analyse again
         _progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
         summary = run_analysis(sweep, analysis, args.command_line, "report")
     source = ReportSource.from_sweep(sweep)
@@ -488,13 +497,14 @@ def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dic
     from cisim.analysis import SweepMeta, analyze
 
     clock = provenance.Clock.start()
-    check_target(out)
+    check_target(out, kind="analysis")
     trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
     meta = SweepMeta.from_sweep(sweep)
-    with atomic_directory(out) as temp:
+    with atomic_directory(out, kind="analysis") as temp:
         summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
         record = {"path": str(sweep.path), "runs": len(sweep.runs)}
         record["fingerprint"] = sweep.manifest.get("fingerprint")
+        record["engine"] = sweep.manifest.get("engine")
         ex = sweep.experiment
         manifest = provenance.manifest(
             clock, command=command, seed=ex.seed, replicates=ex.replicates, sweep=record
@@ -507,7 +517,9 @@ def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dic
 def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
     """Whether ``analysis`` holds this cisim's analysis of this sweep, newer than its results.
 
-    "This cisim": the same version and git commit (so an update re-analyses).
+    "This cisim": the same version and git commit (so an update re-analyses), of a sweep with
+    the same engine digest; "holds": every file its manifest lists is there (one deleted, and
+    the sweep is analysed again rather than reported without it).
     """
     summary, record = analysis / SUMMARY_FILE, analysis / "manifest.json"
     try:
@@ -522,8 +534,20 @@ def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
         and data.get("git_commit") == provenance.git_commit()
         and of.get("fingerprint") == sweep.manifest.get("fingerprint")
         and of.get("runs") == len(sweep.runs)
+        and of.get("engine") == sweep.manifest.get("engine")
+        and isinstance(data.get("files"), list)
+        and all(isinstance(f, str) and (analysis / f).exists() for f in data["files"])
     )
     return same and written >= _results_time(sweep.path)
+
+
+def _read_summary(analysis: Path) -> dict[str, Any] | None:
+    """``analysis.json`` as a dictionary, or ``None`` if it is missing, cut short or not JSON."""
+    try:
+        data = json.loads((analysis / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _results_time(directory: Path) -> float:

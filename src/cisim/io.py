@@ -3,7 +3,16 @@
 :func:`atomic_directory` hands out a fresh temporary directory next to the target; when the
 ``with`` block finishes, the temporary directory takes the target's place in two renames. If the
 block fails (or is interrupted) the temporary directory is removed and an existing target is left
-as it was. A directory that cisim did not write is never replaced (see :func:`check_target`).
+as it was.
+
+The rule that keeps everything else safe: an output command replaces only what it can prove it
+wrote. Every output directory's ``manifest.json`` records which command wrote it (``"output":
+"run"``, ``"study"``, ``"analysis"``) and every file it wrote (``"files"``, relative paths);
+:func:`atomic_directory` adds both itself, so no command can forget them. :func:`check_target`
+lets a command replace an existing directory only if it is empty, or its manifest says the same
+command wrote it and it holds no file that manifest does not list (at any depth). A sweep
+directory, somebody's project with its own ``manifest.json``, another command's output: all are
+refused.
 """
 
 from __future__ import annotations
@@ -35,13 +44,17 @@ class OutputError(CisimError):
 
 
 @contextmanager
-def atomic_directory(path: str | Path, *, carry_over: bool = False) -> Iterator[Path]:
+def atomic_directory(path: str | Path, *, kind: str, carry_over: bool = False) -> Iterator[Path]:
     """Build a directory in a temporary place and move it to ``path`` only when complete.
 
     Parameters
     ----------
     path
         The target directory. Missing parents are created (and removed again on failure).
+    kind
+        The command writing it (``"run"``, ``"study"``, ``"analysis"``): only an earlier output
+        of the same kind is replaced. The block must write ``manifest.json``; its ``output``
+        (``kind``) and ``files`` (every entry written) are added before the swap.
     carry_over
         If true, entries of an existing target whose names the new directory does not use are
         moved into the new directory instead of being deleted (so ``results/README.md``
@@ -59,7 +72,7 @@ def atomic_directory(path: str | Path, *, carry_over: bool = False) -> Iterator[
         or holds files cisim did not write that the new output would replace.
     """
     target = Path(path)
-    check_target(target, carry_over=carry_over)
+    check_target(target, kind=kind, carry_over=carry_over)
     created = _make_parents(target.parent)
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TEMP_MARK}", dir=target.parent))
@@ -69,7 +82,8 @@ def atomic_directory(path: str | Path, *, carry_over: bool = False) -> Iterator[
         raise OutputError(f"{target}: cannot create an output directory ({exc.strerror})") from None
     try:
         yield temp
-        _swap_in(temp, target, carry_over=carry_over)
+        _stamp(temp, kind)
+        _swap_in(temp, target, kind=kind, carry_over=carry_over)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         _remove_empty(created)
@@ -77,31 +91,159 @@ def atomic_directory(path: str | Path, *, carry_over: bool = False) -> Iterator[
 
 
 def check_target(
-    path: str | Path, *, carry_over: bool = False, new_names: Collection[str] = ()
+    path: str | Path, *, kind: str, carry_over: bool = False, new_names: Collection[str] = ()
 ) -> None:
-    """Raise :class:`OutputError` if ``path`` must not become (or be replaced by) an output.
+    """Raise :class:`OutputError` if ``path`` must not become (or be replaced by) a ``kind`` output.
 
-    An existing directory may be replaced when it is empty or holds a ``manifest.json`` (cisim
-    wrote it). With ``carry_over``, a directory cisim did not write is accepted as long as none
-    of ``new_names`` would overwrite one of its entries.
+    An existing directory may be replaced when it is empty, or when its ``manifest.json`` says a
+    ``kind`` command wrote it and every entry in it is one that manifest lists. With
+    ``carry_over``, entries the manifest does not list are kept (moved into the new output) as
+    long as none of ``new_names`` would overwrite one of them.
     """
     target = Path(path)
+    if target.is_symlink():
+        raise OutputError(f"{target} is a symbolic link; give the directory itself")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target} exists and is not a directory")
     if not target.is_dir():
         return
     if Path.cwd().resolve().is_relative_to(target.resolve()):
         raise OutputError(f"{target} is (or contains) the working directory; choose another")
-    entries = {entry.name for entry in target.iterdir() if not _is_ours_in_flight(entry.name)}
-    if not entries or MANIFEST in entries:
+    files = _all_files(target)
+    if not files and not any(target.iterdir()):
         return
-    clashes = sorted(entries & set(new_names)) if carry_over else sorted(entries)
-    if clashes:
+    written = _written_by(target, kind, files)
+    if written is None and not carry_over:
+        raise OutputError(f"{target} {_whose(target)}; choose another output directory")
+    foreign = sorted(files - (written or set()) - ({MANIFEST} if written is not None else set()))
+    if carry_over:
+        foreign = [name for name in foreign if name.split("/")[0] in set(new_names)]
+    if foreign:
         raise OutputError(
-            f"{target} already exists and was not written by cisim (no {MANIFEST}; it holds "
-            f"{', '.join(clashes[:3])}{', ...' if len(clashes) > 3 else ''}); "
-            "choose another output directory or remove it"
+            f"{target} holds {_listing(foreign)}, not written by cisim {kind}; choose another "
+            "output directory or move them"
         )
+
+
+def _all_files(root: Path) -> set[str]:
+    """Every file (and symbolic link) under ``root``, as relative POSIX paths; cisim's own
+    temporary and set-aside directories left out."""
+    out: set[str] = set()
+    for here, dirs, names in os.walk(root):
+        base = Path(here).relative_to(root)
+        if base == Path("."):
+            dirs[:] = [d for d in dirs if not _is_ours_in_flight(d)]
+        for name in names + [d for d in dirs if (Path(here) / d).is_symlink()]:
+            out.add((base / name).as_posix())
+    return out
+
+
+def check_file_target(path: str | Path, *, marker: str, what: str) -> None:
+    """Raise :class:`OutputError` unless ``path`` is new or a file cisim wrote (its first bytes
+    hold ``marker``); ``what`` names the kind of file (``"a cisim report"``)."""
+    target = Path(path)
+    if target.is_symlink():
+        raise OutputError(f"{target} is a symbolic link; give the file itself")
+    if not target.exists():
+        return
+    if not target.is_file():
+        raise OutputError(f"{target} exists and is not a regular file; choose another")
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be read ({exc.strerror})") from None
+    if marker.encode() not in head:
+        raise OutputError(
+            f"{target} exists and is not {what}; cisim replaces only a file it wrote: choose "
+            "another file name"
+        )
+
+
+def _written_by(target: Path, kind: str, files: set[str]) -> set[str] | None:
+    """The files (relative paths) a ``kind`` output in ``target`` wrote, by its manifest; ``None``
+    if it is not (provably) a ``kind`` output."""
+    record = _read_record(target / MANIFEST)
+    if record is None or "format" in record:  # "format": a sweep, never another command's
+        return None
+    listed = record.get("files")
+    if record.get("output") == kind and isinstance(listed, list):
+        return {name for name in listed if isinstance(name, str)}
+    if "output" in record or kind not in _LEGACY_KEY:
+        return None
+    # written before manifests named their command and files: known names only
+    if _LEGACY_KEY[kind] not in record or not isinstance(record.get("cisim_version"), str):
+        return None
+    return {name for name in files if _legacy_name(kind, target, name)}
+
+
+#: A key only that command's manifests had before they recorded ``output`` and ``files``.
+_LEGACY_KEY = {"run": "scenario", "study": "scenarios", "analysis": "sweep"}
+_LEGACY_NAMES = {
+    "run": {
+        "summary.parquet",
+        "summary.csv",
+        "trajectories.parquet",
+        "trajectories.csv",
+        "scenario.toml",
+        "figures",
+    },
+    "study": {
+        "presets",
+        "figures",
+        "comparison.csv",
+        "comparison.md",
+        "report.md",
+        "who_is_at_the_table.csv",
+    },
+}
+
+
+def _legacy_name(kind: str, target: Path, name: str) -> bool:
+    top = name.split("/")[0]
+    if (target / top).is_symlink():
+        return False
+    if kind == "analysis":  # flat CSV, PNG and JSON files
+        return "/" not in name and Path(name).suffix in {".csv", ".png", ".json"}
+    return top in _LEGACY_NAMES[kind]
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 10_000_000:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _whose(target: Path) -> str:
+    """What ``target`` is, in words, for a refusal."""
+    record = _read_record(target / MANIFEST)
+    if record is not None and "format" in record:
+        return "holds a cisim sweep (its runs are never replaced by another command)"
+    if record is not None and isinstance(record.get("output"), str):
+        return f"holds the output of cisim {record['output']}, another command"
+    if (target / MANIFEST).exists():
+        return f"already exists and its {MANIFEST} was not written by this cisim command"
+    names = sorted(e.name for e in target.iterdir() if not _is_ours_in_flight(e.name))
+    return f"already exists and was not written by cisim (it holds {_listing(names)})"
+
+
+def _listing(names: list[str]) -> str:
+    return f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}"
+
+
+def _stamp(temp: Path, kind: str) -> None:
+    """Add ``output`` and ``files`` to the new output's manifest (what proves it is cisim's)."""
+    path = temp / MANIFEST
+    record = _read_record(path)
+    if record is None:
+        raise OutputError(f"{temp}: an output must write its {MANIFEST} (a bug in cisim)")
+    record["output"] = kind
+    record["files"] = sorted(_all_files(temp) | {MANIFEST})
+    write_json(record, path)
 
 
 def write_table(frame: pd.DataFrame, directory: Path, stem: str, *, csv: bool = True) -> None:
@@ -137,12 +279,12 @@ def safe_name(name: str) -> str:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-def _swap_in(temp: Path, target: Path, *, carry_over: bool) -> None:
+def _swap_in(temp: Path, target: Path, *, kind: str, carry_over: bool) -> None:
     """Put ``temp`` in ``target``'s place; the old target is deleted only afterwards."""
     if not target.exists():
         os.rename(temp, target)
         return
-    moved = _carry(target, temp) if carry_over else []
+    moved = _carry(target, temp, kind) if carry_over else []
     aside = target.with_name(f".{target.name}{_ASIDE_MARK}{uuid.uuid4().hex[:8]}")
     try:
         os.rename(target, aside)
@@ -158,12 +300,14 @@ def _swap_in(temp: Path, target: Path, *, carry_over: bool) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def _carry(old: Path, new: Path) -> list[str]:
-    """Move entries of ``old`` that ``new`` lacks into ``new``; return their names."""
-    check_target(old, carry_over=True, new_names={e.name for e in new.iterdir()})
+def _carry(old: Path, new: Path, kind: str) -> list[str]:
+    """Move entries of ``old`` that are not ``kind``'s own output (and that ``new`` lacks) into
+    ``new``; return their names. The old output's own entries go with it."""
+    check_target(old, kind=kind, carry_over=True, new_names={e.name for e in new.iterdir()})
+    ours = {name.split("/")[0] for name in _written_by(old, kind, _all_files(old)) or ()}
     moved: list[str] = []
     for entry in sorted(old.iterdir()):
-        if _is_ours_in_flight(entry.name) or (new / entry.name).exists():
+        if _is_ours_in_flight(entry.name) or entry.name in ours or (new / entry.name).exists():
             continue
         os.rename(entry, new / entry.name)
         moved.append(entry.name)

@@ -53,10 +53,28 @@ class Document:
     def table_of(self, name: str) -> pd.DataFrame | None:
         """An analysis table by name (``None`` if the analysis did not write it)."""
         if name not in self._cache:
-            file = self.summary.get("tables", {}).get(name)
-            path = self.dir / file if file else None
-            self._cache[name] = pd.read_csv(path) if path and path.is_file() else None
+            path = self.own_file("tables", name, ".csv")
+            self._cache[name] = pd.read_csv(path) if path is not None else None
         return self._cache[name]
+
+    def own_file(self, group: str, name: str, suffix: str) -> Path | None:
+        """The analysis file ``summary[group][name]``, only if it is a plain ``suffix`` file in
+        the analysis directory itself.
+
+        The summary is data on disk (a shared sweep directory may carry a doctored one): a name
+        that is absolute, climbs out (``..``), passes through a symbolic link or is not of the
+        expected kind is ignored, so a report can embed nothing from outside its analysis.
+        """
+        entries = self.summary.get(group)
+        file = entries.get(name) if isinstance(entries, Mapping) else None
+        if not isinstance(file, str) or "\0" in file or Path(file).name != file:
+            return None
+        if not file.endswith(suffix) or file.startswith("."):
+            return None
+        path = self.dir / file
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path
 
     def filled(self, name: str) -> pd.DataFrame | None:
         """An analysis table by name, ``None`` if the analysis did not write it or it is empty."""
@@ -65,15 +83,19 @@ class Document:
 
     def has_figure(self, name: str) -> bool:
         """Whether the analysis drew figure ``name``."""
-        file = self.summary.get("figures", {}).get(name)
-        return bool(file) and (self.dir / file).is_file()
+        return self._png(name) is not None
+
+    def _png(self, name: str) -> bytes | None:
+        path = self.own_file("figures", name, ".png")
+        data = path.read_bytes() if path is not None else b""
+        return data if data.startswith(b"\x89PNG\r\n\x1a\n") else None
 
     # ---- pieces ----------------------------------------------------------------------------
     def figure(self, name: str, caption: str) -> str:
         """The analysis figure ``name`` embedded as a numbered ``<figure>`` ('' if absent)."""
-        if not self.has_figure(name):
+        data = self._png(name)
+        if data is None:
             return ""
-        data = (self.dir / self.summary["figures"][name]).read_bytes()
         self.figures += 1
         width = css_width(data)
         wide = width > TEXT_WIDTH_PX

@@ -56,7 +56,6 @@ RUNS, TRAJECTORIES, CHECKSUMS = "runs", "trajectories", "checksums"
 LOCK = ".lock"
 SHARD_FILE = re.compile(r"^task-(\d{6,})\.parquet$")
 CHECKSUM_FILE = re.compile(r"^task-(\d{6,})\.sha256$")
-_OURS = frozenset({MANIFEST, EXPERIMENT_COPY, DESIGN, RUNS, TRAJECTORIES, CHECKSUMS, LOCK})
 #: What the manifest says about checksums (sweeps written before them lack the key).
 CHECKSUM_NOTE = (
     "sha256 of each task's shards in checksums/task-NNNNNN.sha256 (sha256sum -c format, "
@@ -293,17 +292,28 @@ def _session(command: str | None) -> dict[str, Any]:
 
 
 def _check_directory(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
+    """Refuse, before anything is written (not even the lock), a directory that is not a sweep:
+    one that holds anything but a sweep's manifest is somebody else's."""
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
         raise SweepError(f"{directory} exists and is not a directory; choose another --out")
     if not directory.is_dir():
         return
-    foreign = sorted(e.name for e in directory.iterdir() if e.name not in _OURS)
-    foreign = [name for name in foreign if not name.startswith(".")]
-    if foreign and not (directory / MANIFEST).exists():
+    entries = sorted(
+        e.name for e in directory.iterdir() if e.name != LOCK and ".tmp-" not in e.name
+    )
+    if not entries:
+        return
+    if (directory / MANIFEST).is_file():
+        if read_manifest(directory).get("format") == FORMAT:
+            return
         raise SweepError(
-            f"{directory} exists and was not written by cisim sweep (it holds "
-            f"{', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); choose another --out"
+            f"{directory} holds another output (its {MANIFEST} is not a sweep's); choose "
+            "another --out"
         )
+    raise SweepError(
+        f"{directory} exists and was not written by cisim sweep (it holds "
+        f"{', '.join(entries[:3])}{', ...' if len(entries) > 3 else ''}); choose another --out"
+    )
 
 
 def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experiment) -> None:

@@ -1,0 +1,224 @@
+"""What cisim writes, and where: nothing outside its own output is ever touched.
+
+Class 1 (data loss through ``--out``): an output command replaces only an output it can prove it
+wrote: the manifest names the command (``output``) and lists every entry (``files``).
+Class 2 (a report embedding local files): the report reads only plain files of the expected kind
+inside the analysis directory, whatever ``analysis.json`` says.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cisim import cli
+
+from .helpers import SWEEP, write
+
+
+def _tree(root: Path) -> dict[str, bytes | None]:
+    """Every entry under ``root`` with its bytes (``None`` for directories)."""
+    return {
+        str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], code: int, *needles: str) -> str:
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, err
+    return err
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished sweep with trajectories, analysed (so it holds an analysis too)."""
+    root = tmp_path_factory.mktemp("sweep")
+    text = SWEEP.replace("seed = 5", 'seed = 5\ntrajectories = ["mean_trust"]')
+    experiment = write(root / "faults.toml", text)
+    out = root / "sweep"
+    assert cli.main(["sweep", str(experiment), "--out", str(out), "-w", "1", "--no-progress"]) == 0
+    assert cli.main(["analyze", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def sweep_copy(sweep_dir: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, copy, symlinks=True)
+    return copy
+
+
+# ---- class 1: --out replaces only what that command wrote ---------------------------------------
+def test_analyze_out_onto_its_own_sweep_is_refused_and_deletes_nothing(
+    sweep_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _tree(sweep_copy)
+    code = cli.main(["analyze", str(sweep_copy), "--out", str(sweep_copy)])
+    _one_line(capsys, code, "sweep")
+    assert _tree(sweep_copy) == before
+
+
+@pytest.mark.parametrize("command", ["run", "study", "analyze"])
+def test_no_output_command_replaces_a_sweep(
+    command: str, sweep_copy: Path, sweep_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _tree(sweep_copy)
+    argv = {
+        "run": ["run", "baseline", "-n", "2", "--out", str(sweep_copy)],
+        "study": [
+            "study",
+            "-n",
+            "2",
+            "--nested",
+            "0",
+            "--scenarios",
+            "baseline",
+            "--out",
+            str(sweep_copy),
+        ],
+        "analyze": ["analyze", str(sweep_dir), "--out", str(sweep_copy)],
+    }[command]
+    _one_line(capsys, cli.main(argv))
+    assert _tree(sweep_copy) == before
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"name": "my project", "version": 3}',  # somebody's own manifest.json
+        "not json at all",
+        '{"cisim_version": "0.1.0", "command": "cisim run x", "scenario": {"name": "x"}}',
+        '{"output": "run", "files": ["manifest.json"]}',  # claims cisim, but src/ is not listed
+        '{"output": "analysis", "files": ["manifest.json", "src"]}',  # another command's
+    ],
+)
+def test_run_out_onto_a_project_with_its_own_manifest_is_refused(
+    manifest: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ext = tmp_path / "ext"
+    (ext / "src").mkdir(parents=True)
+    (ext / "src" / "main.py").write_text("print('precious')")
+    (ext / "manifest.json").write_text(manifest)
+    before = _tree(ext)
+    _one_line(capsys, cli.main(["run", "baseline", "-n", "2", "--out", str(ext)]), str(ext))
+    assert _tree(ext) == before
+
+
+def test_run_replaces_its_own_output_but_not_a_file_added_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert cli.main(["run", "baseline", "-n", "2", "--out", str(out)]) == 0
+    record = json.loads((out / "manifest.json").read_text())
+    assert record["output"] == "run"
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(record["files"]) == on_disk
+    assert cli.main(["run", "baseline", "-n", "2", "--seed", "4", "--out", str(out)]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 4
+    for added in ("notes.md", "figures/keep.txt"):  # at the top, or inside cisim's own folder
+        (out / added).write_text("mine")
+        capsys.readouterr()
+        _one_line(capsys, cli.main(["run", "baseline", "-n", "2", "--out", str(out)]), added)
+        assert (out / added).read_text() == "mine"
+        (out / added).unlink()
+
+
+def test_analysis_out_onto_a_run_output_is_refused(
+    sweep_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", "-n", "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = _tree(out)
+    _one_line(capsys, cli.main(["analyze", str(sweep_dir), "--out", str(out)]), "cisim run")
+    assert _tree(out) == before
+
+
+def test_out_through_a_symbolic_link_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real"
+    assert cli.main(["run", "baseline", "-n", "2", "--out", str(real)]) == 0
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    capsys.readouterr()
+    before = _tree(real)
+    _one_line(capsys, cli.main(["run", "baseline", "-n", "2", "--out", str(link)]), "link")
+    assert _tree(real) == before and link.is_symlink()
+
+
+@pytest.mark.parametrize("target", ["manifest.json", "runs/task-000000.parquet", "notes.html"])
+def test_report_out_replaces_only_a_cisim_report(
+    target: str, sweep_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = sweep_copy / target
+    if not path.exists():
+        path.write_text("<html>my own page</html>")
+    before = path.read_bytes()
+    _one_line(capsys, cli.main(["report", str(sweep_copy), "--out", str(path)]), target)
+    assert path.read_bytes() == before
+
+
+def test_report_replaces_its_own_report(sweep_copy: Path) -> None:
+    assert cli.main(["report", str(sweep_copy)]) == 0
+    first = (sweep_copy / "report.html").stat().st_mtime_ns
+    assert cli.main(["report", str(sweep_copy)]) == 0
+    assert (sweep_copy / "report.html").stat().st_mtime_ns >= first
+
+
+def test_sweep_out_onto_another_output_writes_nothing_there(
+    sweep_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    assert cli.main(["run", "baseline", "-n", "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = _tree(out)
+    experiment = sweep_dir.parent / "faults.toml"
+    code = cli.main(["sweep", str(experiment), "--out", str(out), "-w", "1", "--no-progress"])
+    _one_line(capsys, code, "not a sweep")
+    assert _tree(out) == before  # not even a .lock file
+
+
+# ---- class 2: the report reads nothing outside its analysis directory --------------------------
+def _doctor(sweep: Path, group: str, name: str | None, value: str) -> None:
+    path = sweep / "analysis" / "analysis.json"
+    summary = json.loads(path.read_text())
+    key = name or next(iter(summary[group]))
+    summary[group][key] = value
+    path.write_text(json.dumps(summary))
+
+
+@pytest.mark.parametrize(
+    ("group", "value"),
+    [
+        ("figures", "{secret}"),  # an absolute path
+        ("figures", "../../{name}"),  # climbing out
+        ("figures", "link.png"),  # a symbolic link in the analysis leading out
+        ("tables", "{secret}"),
+        ("tables", "../{name}"),
+    ],
+)
+def test_report_embeds_no_file_named_by_a_doctored_analysis(
+    group: str, value: str, sweep_copy: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.png"
+    payload = b"\x89PNG\r\n\x1a\n" + b"TOP-SECRET-BYTES" * 8
+    secret.write_bytes(payload)
+    (sweep_copy / "analysis" / "link.png").symlink_to(secret)
+    (tmp_path / "secret.csv").write_text("a,b\nTOP-SECRET-CELL,1\n")
+    if group == "tables":
+        secret = tmp_path / "secret.csv"
+    _doctor(sweep_copy, group, None, value.format(secret=secret, name=secret.name))
+    assert cli.main(["report", str(sweep_copy)]) == 0
+    html = (sweep_copy / "report.html").read_text()
+    import base64
+
+    assert base64.b64encode(payload)[:40].decode() not in html
+    assert "TOP-SECRET" not in html
