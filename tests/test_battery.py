@@ -90,7 +90,7 @@ def cases() -> dict[str, list[RunSpec]]:
 
 
 def _state_arrays(st: State) -> list[tuple[str, np.ndarray]]:
-    names = sorted(f.name for f in fields(st) if f.name not in ("extra", "month"))
+    names = sorted(f.name for f in fields(st) if f.name not in ("extra", "month", "schedule"))
     return [(name, np.ascontiguousarray(getattr(st, name))) for name in names]
 
 

@@ -20,10 +20,13 @@ from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SPECS
 from cisim.model.state import PARAMETERS, Params, State
 from cisim.model.streams import SHOCKS, normal
+from cisim.model.timeline import N_PULSES
 
 __all__ = ["apply", "measure", "param_arrays", "run", "state_arrays", "step", "warm"]
 
-_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
+_STATE_FIELDS = tuple(
+    f.name for f in fields(State) if f.name not in ("month", "extra", "schedule")
+)
 
 # Each state array's dtype, read off the annotations of State (numba compiles for these).
 _ANNOTATED = {
@@ -45,21 +48,49 @@ def run(st: State, p: Params, months: int) -> dict[str, np.ndarray]:
     """Run ``months`` steps; return each metric as an array ``(months + 1, R)`` (month 0 first).
 
     Each replicate runs all its months in turn and records the metrics of
-    :data:`cisim.model.metrics.REGISTRY` as it goes.
+    :data:`cisim.model.metrics.REGISTRY` as it goes. The rows' timelines (``st.schedule``) act as
+    the months come: a lever an event sets changes ``p`` in place before the step of its month
+    (``p`` is part of the run's state), a shock or trait change is handed to that month's step.
     """
     first = st.month
     shocks = np.empty((months, st.replicates, len(SHOCKS)))
     for t in range(months):
         for k, stream in enumerate(SHOCKS):
             shocks[t, :, k] = normal(st.keys, stream, first + 1 + t)
+    pulses = np.zeros((months, st.replicates, N_PULSES))
+    changes: list[int] = []
+    if st.schedule is not None:
+        st.schedule.fill_pulses(pulses, first)
+        changes = st.schedule.lever_months(first, first + months)
     # each row writes its metrics contiguously (row, month, metric); the caller gets them as
     # one contiguous (month, row) table per metric
     out = np.empty((st.replicates, months + 1, len(REGISTRY)))
     w = work(st.slots, st.src.shape[1])
-    run_rows(state_arrays(st), param_arrays(p), first, shocks, out, w)
+    s, arrays = state_arrays(st), param_arrays(p)
+    start = first  # runs stop before each month whose step a lever changes, and set it
+    for stop in [*changes, first + months + 1]:
+        a, b = start - first, stop - 1 - first  # months start to stop - 1 measured
+        whole = (a, b) == (0, months)
+        part = out if whole else np.empty((st.replicates, b - a + 1, len(REGISTRY)))
+        run_rows(s, arrays, start, shocks[a:b], pulses[a:b], part, w)
+        if not whole:
+            out[:, a : b + 1] = part
+        if stop <= first + months:
+            st.schedule.set_levers(arrays, stop)  # type: ignore[union-attr]
+            start = stop - 1
+    _keep_levers(p, arrays)
     st.month = first + months
     tables = np.ascontiguousarray(out.transpose(2, 1, 0))
     return {name: tables[k] for k, name in enumerate(REGISTRY)}
+
+
+def _keep_levers(p: Params, arrays: Any) -> None:
+    """Copy levers set on converted parameter arrays back to ``p`` (a no-op when ``p``'s arrays
+    already had the compiled step's dtypes, as :func:`~cisim.model.population.build_params`
+    makes them)."""
+    for given, used in zip(p, arrays, strict=True):
+        if given is not used:
+            given[...] = used
 
 
 def step(st: State, p: Params) -> None:
@@ -74,6 +105,7 @@ def apply(
     *,
     month: int | None = None,
     shocks: tuple[float, float] | None = None,
+    pulses: Any = None,
 ) -> None:
     """Run one mechanism on every row of ``st`` (the state changes in place; its month does not).
 
@@ -93,6 +125,9 @@ def apply(
     shocks
         The month's two standard normal draws for every row (outcome noise, setback salience);
         default: those of the month's streams.
+    pulses
+        The month's changes from a timeline for every row (``N_PULSES`` numbers, channels of
+        :mod:`cisim.model.timeline`); default: none.
     """
     month = st.month + 1 if month is None else month
     draws = np.empty((st.replicates, len(SHOCKS)))
@@ -103,7 +138,10 @@ def apply(
         draws[:] = shocks
     scratch = np.empty(len(REGISTRY))
     w = work(st.slots, st.src.shape[1])
-    apply_rows(mechanism, state_arrays(st), param_arrays(p), month, draws, scratch, w)
+    changes = np.zeros((st.replicates, N_PULSES))
+    if pulses is not None:
+        changes[:] = pulses
+    apply_rows(mechanism, state_arrays(st), param_arrays(p), month, draws, changes, scratch, w)
 
 
 def measure(st: State) -> dict[str, np.ndarray]:

@@ -47,11 +47,12 @@ def adjacency(src: Any, dst: Any, w: Any) -> None:
 
 
 @jit
-def run_rows(s: Any, p: Any, month: int, shocks: Any, out: Any, w: Any) -> None:
+def run_rows(s: Any, p: Any, month: int, shocks: Any, pulses: Any, out: Any, w: Any) -> None:
     """Each row runs every month in turn, measuring as it goes.
 
     ``shocks[t, r]`` holds row ``r``'s normal draws of month ``month + 1 + t`` (outcome noise,
-    setback salience); ``out[r, t]`` receives its metrics of month ``month + t``.
+    setback salience), ``pulses[t, r]`` its timeline's changes of that month
+    (:mod:`cisim.model.timeline`); ``out[r, t]`` receives its metrics of month ``month + t``.
     """
     months = shocks.shape[0]
     for r in range(s.status.shape[0]):
@@ -60,6 +61,8 @@ def run_rows(s: Any, p: Any, month: int, shocks: Any, out: Any, w: Any) -> None:
             if t > 0:
                 w.shock[0] = shocks[t - 1, r, 0]
                 w.shock[1] = shocks[t - 1, r, 1]
+                for k in range(w.pulse.shape[0]):
+                    w.pulse[k] = pulses[t - 1, r, k]
                 monthly_step(s, p, r, month + t, w)
             measure_row(s, r, out[r, t], w)
 
@@ -73,7 +76,7 @@ def measure_rows(s: Any, out: Any, w: Any) -> None:
 
 @jit_uncached
 def apply_rows(
-    mechanism: Any, s: Any, p: Any, month: int, shocks: Any, scratch: Any, w: Any
+    mechanism: Any, s: Any, p: Any, month: int, shocks: Any, pulses: Any, scratch: Any, w: Any
 ) -> None:
     """One mechanism on every row, from the masks of the row's current state.
 
@@ -85,4 +88,6 @@ def apply_rows(
         measure_row(s, r, scratch, w)
         w.shock[0] = shocks[r, 0]
         w.shock[1] = shocks[r, 1]
+        for k in range(w.pulse.shape[0]):
+            w.pulse[k] = pulses[r, k]
         mechanism(s, p, r, month, w)

@@ -30,6 +30,8 @@ import numba
 import numpy as np
 from numba.core import caching
 
+from cisim.model.timeline import N_PULSES
+
 _UNCACHED: dict[str, Any] = {"nogil": True, "_nrt": False}
 _OPTIONS: dict[str, Any] = {**_UNCACHED, "cache": True}
 #: Compile a function of one or more rows (called from Python or from compiled code).
@@ -136,6 +138,8 @@ if ModelSourceLocator not in _LOCATORS:
 #: * ``out_start``, ``out_slots``, ``in_start``, ``in_slots``, ``cursor``: the row's adjacency
 #:   (each organisation's outgoing and incoming tie slots; fixed for a run).
 #: * ``live_slots``: the live ties' slot numbers (the metrics).
+#: * ``pulse``: the month's changes from the row's timeline (:mod:`cisim.model.timeline`), all
+#:   zero in a month without events.
 Work = namedtuple(
     "Work",
     [
@@ -155,6 +159,7 @@ Work = namedtuple(
         "in_slots",
         "cursor",
         "live_slots",
+        "pulse",
     ],
 )
 
@@ -178,6 +183,7 @@ def work(n: int, e_n: int) -> Any:
         in_slots=np.zeros(e_n, dtype=np.int64),
         cursor=np.zeros(n, dtype=np.int64),
         live_slots=np.zeros(e_n, dtype=np.int64),
+        pulse=np.zeros(N_PULSES),
     )
 
 

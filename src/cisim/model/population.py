@@ -21,6 +21,7 @@ from cisim.model.mechanisms.community import LEGITIMACY_MANDATE
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
+from cisim.model.timeline import Schedule
 from cisim.model.state import (
     ABSENT,
     ACTIVE,
@@ -398,7 +399,9 @@ def build_state(specs: list[RunSpec]) -> tuple[State, Params]:
         id(s.scenario): _Plan.of(s.scenario) for s in {id(s.scenario): s for s in specs}.values()
     }
     padded = _Padded.of(specs, plans, _Draws.of(specs, plans))
-    return _assemble(specs, params, padded), params
+    state = _assemble(specs, params, padded)
+    state.schedule = Schedule.of([s.scenario for s in specs])
+    return state, params
 
 
 def _keys(specs: list[RunSpec]) -> NDArray[np.uint64]:

@@ -23,7 +23,8 @@ from cisim.errors import ConfigError, FileFormatError
 from cisim.inputs import parse_toml, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.roster import Roster
-from cisim.model.spec import finite
+from cisim.model.spec import FrozenMap, finite
+from cisim.model.timeline import Event, check_timeline
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRESET_NAMES: tuple[str, ...] = (
@@ -43,37 +44,6 @@ DEFAULT_SECTOR_MIX: dict[str, float] = {
 }
 
 _ABOUT_FIELDS = ("name", "description", "encodes", "assumes")
-
-
-class FrozenMap(Mapping[str, Any]):
-    """A read-only, hashable, picklable mapping (sector shares and per-sector overrides)."""
-
-    __slots__ = ("_data",)
-    _data: dict[str, Any]
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = dict(data)
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(json.dumps(self._data, sort_keys=True, default=dict))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenMap, (self._data,))
 
 
 @dataclass(frozen=True, kw_only=True, eq=True)
@@ -144,6 +114,8 @@ class Scenario:
     regime_blame_share: float = 0.5
     regime_min_progress: float = 0.2
     regime_window_months: int = 48
+    # what happens when (cisim.model.timeline)
+    timeline: tuple[Event, ...] = ()
 
     def __post_init__(self) -> None:
         for name, spec in SPECS.items():
@@ -161,6 +133,7 @@ class Scenario:
                 raise ConfigError(name, value, "a list of strings")
             object.__setattr__(self, name, tuple(value))
         self._check_roster()
+        object.__setattr__(self, "timeline", check_timeline(self.timeline, self.horizon_months))
 
     def _check_roster(self) -> None:
         if self.roster is None:
@@ -184,6 +157,9 @@ class Scenario:
             value = getattr(self, f.name)
             if f.name == "roster":
                 out[f.name] = None if value is None else value.to_dict()
+            elif f.name == "timeline":
+                if value:  # absent when empty: a scenario without events keeps its digest
+                    out[f.name] = [event.to_dict() for event in value]
             elif isinstance(value, Mapping):
                 out[f.name] = {
                     k: (dict(v) if isinstance(v, Mapping) else v) for k, v in value.items()
@@ -206,8 +182,32 @@ class Scenario:
         return float(self.sectors.get(sector, {}).get(trait, getattr(self, trait)))
 
     # ---- construction --------------------------------------------------------------------
+    def at(
+        self, month: int, *, shock: str = "", size: float | None = None, label: str = "",
+        **changes: Any,
+    ) -> Scenario:
+        """A copy with one more event on its timeline (:mod:`cisim.model.timeline`).
+
+        ``scenario.at(24, navigator=1)`` adds a navigator from month 24;
+        ``scenario.at(36, shock="public_failure", size=0.5)`` a public failure in month 36;
+        ``scenario.at(48, resources=0.0, label="the grant ends")`` ends the grant.
+        """
+        event: dict[str, Any] = {"month": month, **changes}
+        if shock:
+            event["shock"] = shock
+        if size is not None:
+            event["size"] = size
+        if label:
+            event["label"] = label
+        return self.replace(timeline=(*self.timeline, event))
+
     def replace(self, **changes: Any) -> Scenario:
-        """A copy with some fields changed (validated like a new scenario)."""
+        """A copy with some fields changed (validated like a new scenario).
+
+        ``timeline.K.FIELD`` (``K`` from 1) changes a field of the timeline's ``K``-th event, so an
+        event's month or size can be a factor of a sweep.
+        """
+        changes = _event_changes(self, changes)
         unknown = [k for k in changes if k not in _field_names()]
         if unknown:
             raise _unknown_key(unknown[0], changes[unknown[0]])
@@ -231,7 +231,7 @@ class Scenario:
             if not isinstance(roster, Mapping):
                 raise ConfigError("roster", roster, "a [roster] table")
             roster = Roster.from_mapping(roster, base_dir=base_dir or Path.cwd())
-        for key in ("encodes", "assumes"):
+        for key in ("encodes", "assumes", "timeline"):
             if key in data and isinstance(data[key], list):
                 data[key] = tuple(data[key])
         return cls(**data, roster=roster)
@@ -291,6 +291,8 @@ class Scenario:
         params = self.parameters
         if params["roster"] is None:
             params.pop("roster")
+        if "timeline" in params:  # written last: [[timeline]] tables follow the keys
+            params["timeline"] = params.pop("timeline")
         out.update(params)
         return out
 
@@ -300,6 +302,27 @@ class Scenario:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+_EVENT_KEY = re.compile(r"^timeline\.(\d+)\.(\w+)$")
+
+
+def _event_changes(sc: Scenario, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with every ``timeline.K.FIELD`` folded into a new ``timeline``."""
+    dotted = {k: v for k, v in changes.items() if k.startswith("timeline.")}
+    if not dotted:
+        return changes
+    events = [e.to_dict() for e in changes.get("timeline", sc.timeline)]
+    for key, value in dotted.items():
+        match = _EVENT_KEY.match(key)
+        if match is None or not 1 <= int(match.group(1)) <= len(events):
+            raise ConfigError(
+                key, value, f"timeline.K.FIELD with K an event from 1 to {len(events)}"
+            )
+        events[int(match.group(1)) - 1][match.group(2)] = value
+    rest = {k: v for k, v in changes.items() if k not in dotted}
+    rest["timeline"] = tuple(events)
+    return rest
+
+
 def _field_names() -> frozenset[str]:
     return frozenset(f.name for f in fields(Scenario))
 

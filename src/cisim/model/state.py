@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cisim.model.parameters import SPECS
+from cisim.model.timeline import Schedule
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -113,6 +114,8 @@ class State:
     navigator_activity: I
     initial_members: I
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the rows' timelines as the engine applies them (None: no row has events)
+    schedule: Schedule | None = None
 
     # ---- shape helpers --------------------------------------------------------------------
     @property
@@ -164,6 +167,8 @@ class State:
                 data[f.name] = value[rows].copy()
             elif f.name == "extra":
                 data[f.name] = {}
+            elif f.name == "schedule":
+                data[f.name] = None if value is None else value.take(rows)
             else:
                 data[f.name] = value
         return State(**data)

@@ -34,6 +34,7 @@ from cisim.model.mechanisms import SCHEDULE
 from cisim.model.parameters import SPECS
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
+from cisim.model.timeline import CHAMPION, FAILURE, LEADER, LEADER_SHIFT, N_PULSES, SHIFT
 from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED, Params, State
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
@@ -154,7 +155,7 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "initial_members": (2, "members"),
 }
 
-FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra"))
+FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra", "schedule"))
 PERTURBATIONS = 2  # random perturbations of each field or parameter, per state
 
 
@@ -266,9 +267,21 @@ def _take(st: State, p: Params, rows: np.ndarray) -> tuple[State, Params]:
     return st.take(rows), type(p)(*(a[rows].copy() for a in p))
 
 
+def pulses_of(st: State) -> np.ndarray:
+    """Every timeline change at once (cisim.model.timeline): trait shifts, a public failure, and
+    a new leader (odd months) or a champion leaving (even months), the same for every row."""
+    pulses = np.zeros(N_PULSES)
+    for trait, k in SHIFT.items():
+        pulses[k] = 0.05 if trait != "turnover" else 0.01
+    pulses[FAILURE] = 0.3
+    pulses[LEADER if st.month % 2 else CHAMPION] = 1.0
+    pulses[LEADER_SHIFT] = -0.2
+    return pulses
+
+
 def _run(mechanism, st: State, p: Params) -> tuple[State, Params]:
     st, p = copy.deepcopy(st), copy.deepcopy(p)
-    engine.apply(mechanism, st, p)
+    engine.apply(mechanism, st, p, pulses=pulses_of(st))
     return st, p
 
 

@@ -24,6 +24,7 @@ from cisim.model.compiled import inline
 from cisim.model.mechanisms import (
     adaptation,
     community,
+    context,
     contribution,
     entry_point,
     joint_work,
@@ -38,6 +39,7 @@ from cisim.model.mechanisms import (
 @inline
 def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """One month of row ``r``: every mechanism in turn, in the ODD's order (element 3)."""
+    context.context(s, p, r, month, w)
     turnover.turnover(s, p, r, month, w)
     entry_point.entry_point(s, p, r, month, w)
     contribution.contribution(s, p, r, month, w)
@@ -67,6 +69,7 @@ __all__ = [
     "SCHEDULE",
     "adaptation",
     "community",
+    "context",
     "contribution",
     "entry_point",
     "joint_work",

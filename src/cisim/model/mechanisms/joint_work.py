@@ -36,6 +36,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
+from cisim.model.mechanisms.context import public_failure
 from cisim.model.mechanisms.turnover import settled
 
 EFFORT_WEIGHT = 0.55
@@ -113,7 +114,8 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     noise = p.outcome_noise[r] * (1.0 - DATA_NOISE_REDUCTION * p.data_use[r]) * w.shock[0]
     y = s.task_effort[r] / max(s.task_months[r], 1) + noise
     win = review and y >= s.task_scope[r]
-    setback = review and y < s.aspiration_level[r]
+    failure = public_failure(w)  # a setback from outside (the timeline), whatever the review
+    setback = (review and y < s.aspiration_level[r]) or failure > 0.0
     s.reviewed_now[r] = review
     s.won_now[r] = win
     s.setback_now[r] = setback
@@ -131,7 +133,8 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     if review:
         s.setbacks_in_row[r] = s.setbacks_in_row[r] + 1 if setback else 0
         s.performance[r] = y
-    s.shortfall[r] = s.aspiration_level[r] - y if setback else 0.0
+    missed = s.aspiration_level[r] - y if review and y < s.aspiration_level[r] else 0.0
+    s.shortfall[r] = max(missed, failure)
     if review:
         a = s.aspiration_level[r]
         s.aspiration_level[r] = clip(a + ASPIRATION_ADAPTATION * (y - a), 0.0, ASPIRATION_MAX)

@@ -24,13 +24,14 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import inline, jit, live_ties
+from cisim.model.mechanisms.context import forced_leaver
 from cisim.model.streams import Stream, draw
 
 #: Share of its weight a representative brings from its first day (the rest comes with onboarding).
 NEWCOMER_WEIGHT = 0.5
 
 READS = ("turnover", "tenure", "representatives", "understanding", "attended", "onboarding",
-         "trust", "institutional_trust", "habit")  # fmt: skip
+         "trust", "institutional_trust", "habit", "authority", "sector")  # fmt: skip
 WRITES = ("left_now", "tenure", "representatives", "understanding", "trust", "onboarding",
           "institutional_trust", "habit")  # fmt: skip
 PARAMETERS = ("institutional_memory", "onboarding_months", "institutional_trust_rate")
@@ -49,8 +50,10 @@ def turnover(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     act = w.act
     leave = w.flag[0]
     anyone = False
+    forced = forced_leaver(s, r, w)  # a champion or leader the timeline replaces (-1 if none)
     for i in range(n):
-        leave[i] = act[i] and draw(s.keys, r, Stream.TURNOVER, month, i) < s.turnover[r, i]
+        chance = draw(s.keys, r, Stream.TURNOVER, month, i)
+        leave[i] = act[i] and (chance < s.turnover[r, i] or i == forced)
         s.left_now[r, i] = leave[i]
         anyone = anyone or leave[i]
         if leave[i]:
