@@ -7,6 +7,7 @@ analysis                      factorial  lhs  sobol  morris
 ============================  =========  ===  =====  ======
 regime shares per condition   yes        .    .      .
 paired effects of each lever  yes        .    .      .
+effects by month of arrival   a factorial varying an event's month and what it sets
 named conditions vs reference if a ``condition`` column
 phase diagram                 >= 2 numeric varied parameters
 trajectories by regime        yes        yes  yes    yes
@@ -41,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from cisim.analysis import (
+    arrival,
     decomposition,
     discovery,
     discovery_figures,
@@ -167,6 +169,25 @@ def _effects(ctx: Context) -> None:
     lj = table[table["outcome"] == ctx.outcomes[0]].assign(size=lambda t: t["effect"].abs())
     ctx.summary["effects"] = _records(lj.sort_values("size", ascending=False).drop(columns="size"))
     ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
+
+
+def _arrival(ctx: Context) -> None:
+    if ctx.meta.kind != "factorial":
+        return
+    found = arrival.arrival_factors(ctx.design)
+    if not found:
+        return
+    month, levers = found[0]
+    table = arrival.effects_by_arrival(
+        ctx.design, ctx.runs, month, levers, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
+    )
+    ctx.table("arrival", table)
+    ctx.figure("arrival", arrival.arrival_figure(table, ctx.outcomes[:2]))
+    ctx.summary["arrival"] = {
+        "month": month,
+        "outcome": ctx.outcomes[0],
+        "levers": arrival.turning_points(table, ctx.outcomes[0]),
+    }
 
 
 def _conditions(ctx: Context) -> None:
@@ -308,6 +329,7 @@ def _nested(ctx: Context) -> None:
 _STEPS: tuple[Callable[[Context], None], ...] = (
     _shares,
     _effects,
+    _arrival,
     _conditions,
     _phase,
     _trajectories,

@@ -102,7 +102,7 @@ def paired_effects(
     if contrast not in CONTRASTS:
         raise ConfigError("contrast", contrast, f"one of {', '.join(CONTRASTS)}")
     params = list(parameters) if parameters is not None else parameters_of(design)
-    points = int(design["point"].max()) + 1
+    points = int(max(design["point"].max(), runs["point"].max())) + 1  # design may be a part
     matrices = {
         name: replicate_matrix(runs, outcome_values(runs, name, horizon), points)
         for name in outcomes

@@ -120,9 +120,10 @@ def _heatmap(ax: Axes, part: pd.DataFrame, x: str, y: str) -> Any:
     xs, ys = ordered_levels(part[x]), ordered_levels(part[y])
     grid = np.full((len(ys), len(xs)), np.nan)
     runs = np.zeros_like(grid)
-    for row in part.itertuples(index=False):
-        i, j = ys.index(getattr(row, y)), xs.index(getattr(row, x))
-        grid[i, j], runs[i, j] = row.share, row.runs
+    # by column, not by attribute: a factor's name need not be an identifier (timeline.1.month)
+    for yv, xv, share, n in zip(part[y], part[x], part["share"], part["runs"], strict=True):
+        i, j = ys.index(yv), xs.index(xv)
+        grid[i, j], runs[i, j] = share, n
     image = ax.imshow(grid, origin="lower", cmap=LJ_CMAP, vmin=0, vmax=1, aspect="auto")
     for (i, j), share in np.ndenumerate(grid):
         if np.isfinite(share):

@@ -298,7 +298,12 @@ class Scenario:
 
     def to_toml(self, path: str | Path) -> None:
         """Write the scenario as TOML (``from_toml`` reads it back to an equal scenario)."""
-        Path(path).write_text(tomli_w.dumps(self.to_dict()), encoding="utf-8")
+        data = self.to_dict()
+        events = data.pop("timeline", [])
+        text = tomli_w.dumps(data)
+        for event in events:  # as [[timeline]] tables, the form the documentation shows
+            text += "\n[[timeline]]\n" + tomli_w.dumps(event)
+        Path(path).write_text(text, encoding="utf-8")
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -397,7 +402,11 @@ def _line_of(text: str, dotted: str) -> int | None:
 
     The key is looked up by its full path (``[sectors.public]`` then ``turnover = ...``, or
     ``sectors.public.turnover = ...``), so a top-level ``turnover`` does not shadow it.
+    ``timeline.K.FIELD`` is looked up in the ``K``-th ``[[timeline]]`` table.
     """
+    event = re.match(r"^timeline\.(\d+)(?:\.(\w+))?$", dotted)
+    if event:
+        return _event_line(text, int(event.group(1)), event.group(2))
     table = ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = _TOML_HEADER.match(line)
@@ -415,6 +424,27 @@ def _line_of(text: str, dotted: str) -> int | None:
         if pattern.search(line):
             return number
     return None
+
+
+def _event_line(text: str, k: int, key: str | None) -> int | None:
+    """The line of ``key`` in the ``k``-th ``[[timeline]]`` table (the table's own line if the
+    key is not set there, or if no key is asked for)."""
+    seen = 0
+    table_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            if table_line is not None:
+                break  # past the k-th table
+            if line.lstrip().startswith("[[") and _toml_path(header.group(1)) == "timeline":
+                seen += 1
+                if seen == k:
+                    table_line = number
+            continue
+        assign = _TOML_ASSIGN.match(line)
+        if table_line is not None and key and assign and _toml_path(assign.group(1)) == key:
+            return number
+    return table_line
 
 
 def _toml_path(key: str) -> str:

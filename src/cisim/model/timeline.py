@@ -237,6 +237,24 @@ def event_from(where: str, data: Any, horizon: int) -> Event:
     return Event(month, FrozenMap(changes), shock, float(size or 0.0), label)
 
 
+def field_kind(name: str) -> str | None:
+    """The kind of ``timeline.K.FIELD`` as a factor of a sweep (as :class:`~cisim.model.spec.Spec`
+    kinds), ``None`` if it is not one an event has."""
+    parts = name.split(".")
+    if len(parts) != 3 or parts[0] != "timeline" or not parts[1].isdigit():
+        return None
+    field_name = parts[2]
+    if field_name == "month":
+        return "int"
+    if field_name == "size":
+        return "float"
+    if field_name == "shock":
+        return "choice"
+    if field_name in LEVERS or field_name in TRAITS:
+        return SPECS[field_name].kind
+    return None
+
+
 def check_timeline(events: Any, horizon: int) -> tuple[Event, ...]:
     """A timeline in canonical form: checked events, stably sorted by month."""
     if isinstance(events, Mapping) or not isinstance(events, Sequence) or isinstance(events, str):

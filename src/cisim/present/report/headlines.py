@@ -18,6 +18,7 @@ from cisim.analysis.tables import LJ
 from cisim.present.report.page import Document
 from cisim.present.report.sections_sensitivity import effect_words, quiet_parameter
 from cisim.present.report.sections_structure import nested_headline
+from cisim.present.report.sections_timeline import arrival_headline
 from cisim.present.report.spans import factor_effects
 from cisim.present.report.words import (
     BINARY_SIGNS,
@@ -232,6 +233,7 @@ def _box(doc: Document) -> list[str]:
 HEADLINE: tuple[Callable[[Document], list[str]], ...] = (
     _overall,
     _levers,
+    arrival_headline,
     _cells,
     _named,
     nested_headline,

@@ -3,7 +3,8 @@
 The sections themselves are in :mod:`~cisim.present.report.sections_design` (what the factors
 do), :mod:`~cisim.present.report.sections_dynamics` (how runs unfold) and
 :mod:`~cisim.present.report.sections_sensitivity` (which parameters matter and where) and
-:mod:`~cisim.present.report.sections_structure` (who is at the table, in a nested sweep).
+:mod:`~cisim.present.report.sections_structure` (who is at the table, in a nested sweep) and :mod:`~cisim.present.report.sections_timeline`
+(when an intervention arrives).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from cisim.present.report.sections_sensitivity import (
     sobol_section,
 )
 from cisim.present.report.sections_structure import nested_section
+from cisim.present.report.sections_timeline import arrival_section
 
 
 def caveats_section(doc: Document) -> Section | None:
@@ -47,6 +49,7 @@ def caveats_section(doc: Document) -> Section | None:
 SECTIONS: tuple[Callable[[Document], Section | None], ...] = (
     shares_section,
     effects_section,
+    arrival_section,
     conditions_section,
     phase_section,
     trajectories_section,

@@ -155,7 +155,14 @@ def contrast(param: Any, low: Any, high: Any) -> str:
 
 
 def words(name: Any) -> str:
-    """A parameter, outcome or metric name in words ('mean_trust' → 'mean trust')."""
+    """A parameter, outcome or metric name in words ('mean_trust' → 'mean trust'; an event's
+    field 'timeline.1.month' → 'the month of event 1', 'timeline.1.data_use' → 'data use at
+    event 1')."""
+    parts = str(name).split(".")
+    if len(parts) == 3 and parts[0] == "timeline":
+        if parts[2] == "month":
+            return f"the month of event {parts[1]}"
+        return f"{parts[2].replace('_', ' ')} at event {parts[1]}"
     return str(name).replace("_", " ")
 
 

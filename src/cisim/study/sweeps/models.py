@@ -27,6 +27,7 @@ import pandas as pd
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
 from cisim.model.outcomes import REGISTRY as OUTCOMES
+from cisim.model.timeline import field_kind
 from cisim.model.parameters import SPECS
 from cisim.model.spec import finite
 
@@ -148,9 +149,10 @@ class CisimModel:
         return tuple(SPECS)
 
     def kind(self, name: str) -> str | None:
-        """The parameter's kind in :data:`cisim.model.parameters.SPECS`."""
+        """The parameter's kind in :data:`cisim.model.parameters.SPECS`, or that of an event's
+        field (``timeline.K.FIELD``: an event's month or size, or what it sets)."""
         spec = SPECS.get(name)
-        return None if spec is None else spec.kind
+        return field_kind(name) if spec is None else spec.kind
 
     def settings(self, base: Scenario | None, constants: dict[str, Any]) -> dict[str, Any]:
         """The base scenario with the constants, as :meth:`Scenario.to_dict` data."""
@@ -160,7 +162,8 @@ class CisimModel:
 
     def check(self, settings: dict[str, Any], name: str, value: Any) -> Any:
         """Check by building the scenario with the value (so every rule applies)."""
-        return getattr(_scenario(_freeze(settings)).replace(**{name: value}), name)
+        scenario = _scenario(_freeze(settings)).replace(**{name: value})
+        return value if name.startswith("timeline.") else getattr(scenario, name)
 
     def outcomes(self, settings: dict[str, Any]) -> tuple[str, ...]:
         """The per-run outcomes of :data:`cisim.model.outcomes.REGISTRY`."""

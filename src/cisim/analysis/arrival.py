@@ -1,0 +1,127 @@
+"""When an intervention arrives: the paired effect of a timeline event's levers by its month.
+
+A sweep that varies an event's month (``timeline.K.month``) and what the event sets
+(``timeline.K.navigator``, ``timeline.K.data_use``, ...) asks when an intervention helps most.
+At each month of arrival the effect of each of the event's levers is the paired main effect of
+:func:`cisim.analysis.effects.paired_effects` among the points of that month (common random
+numbers: the same collaborations with the same luck, with and without the intervention).
+
+The **point of no return** of a lever is the earliest month of arrival from which its effect on the
+outcome is no longer distinguishable from zero (its 95 % interval reaches zero) at that month and
+at every later month tested: an intervention arriving then or later is not shown to change the
+outcome. ``None`` if the effect stays distinguishable from zero to the last month tested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from cisim.analysis.effects import paired_effects
+from cisim.analysis.tables import LJ, ordered_levels, outcome, parameters_of
+from cisim.present.style import caption, tidy_axes
+
+_MONTH = re.compile(r"^timeline\.(\d+)\.month$")
+
+
+def arrival_factors(design: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Each varied event month (``timeline.K.month``) with the varied levers of the same event."""
+    varied = parameters_of(design)
+    out = []
+    for name in varied:
+        match = _MONTH.match(name)
+        if match:
+            prefix = f"timeline.{match.group(1)}."
+            levers = [p for p in varied if p.startswith(prefix) and p != name]
+            if levers:
+                out.append((name, levers))
+    return out
+
+
+def effects_by_arrival(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    month: str,
+    levers: Sequence[str],
+    *,
+    horizon: int,
+    outcomes: Sequence[str],
+) -> pd.DataFrame:
+    """The paired effect of each lever at each month of arrival: :func:`paired_effects`'s columns
+    (contrasts from each lever's first level) with ``month`` in front."""
+    frames = []
+    for m in ordered_levels(design[month]):
+        part = design[design[month] == m].drop(columns=[month])
+        table = paired_effects(part, runs, horizon=horizon, outcomes=outcomes, contrast="first")
+        table = table[table["parameter"].isin(levers)]
+        frames.append(table.assign(month=int(m)))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["month", *[c for c in table.columns if c != "month"]]]
+
+
+def turning_points(table: pd.DataFrame, outcome_name: str = LJ) -> list[dict[str, Any]]:
+    """Per lever contrast: the best month of arrival and the point of no return (module doc)."""
+    out = []
+    part = table[table["outcome"] == outcome_name]
+    for (param, low, high), rows in part.groupby(["parameter", "low_level", "high_level"], sort=False):
+        rows = rows.sort_values("month")
+        best = rows.loc[rows["effect"].idxmax()]
+        reaches_zero = ((rows["low"] <= 0) & (rows["high"] >= 0)).to_numpy()
+        # the earliest month from which every later month's interval reaches zero
+        tail = np.flatnonzero(~reaches_zero)
+        start = 0 if len(tail) == 0 else tail[-1] + 1
+        no_return = int(rows["month"].iloc[start]) if start < len(rows) else None
+        out.append(
+            {
+                "parameter": param,
+                "low_level": low,
+                "high_level": high,
+                "best_month": int(best["month"]),
+                "best_effect": float(best["effect"]),
+                "best_low": float(best["low"]),
+                "best_high": float(best["high"]),
+                "first_month": int(rows["month"].iloc[0]),
+                "first_effect": float(rows["effect"].iloc[0]),
+                "last_month": int(rows["month"].iloc[-1]),
+                "last_effect": float(rows["effect"].iloc[-1]),
+                "no_return_month": no_return,
+            }
+        )
+    return out
+
+
+def arrival_figure(table: pd.DataFrame, outcomes: Sequence[str]) -> Figure:
+    """Each lever's paired effect against its month of arrival, with 95 % intervals."""
+    shown = [o for o in outcomes if o in set(table["outcome"])]
+    fig = Figure(figsize=(4.2 * len(shown) + 0.6, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(shown), squeeze=False, sharex=True)[0]
+    for ax, name in zip(axes, shown, strict=True):
+        part = table[table["outcome"] == name]
+        for (param, low, high), rows in part.groupby(
+            ["parameter", "low_level", "high_level"], sort=False
+        ):
+            rows = rows.sort_values("month")
+            label = f"{str(param).split('.')[-1].replace('_', ' ')}: {low} → {high}"
+            ax.errorbar(
+                rows["month"],
+                rows["effect"],
+                yerr=[rows["effect"] - rows["low"], rows["high"] - rows["effect"]],
+                fmt="o-",
+                capsize=3,
+                markersize=4,
+                label=label,
+            )
+        ax.axhline(0.0, color="#999999", linewidth=1.0, zorder=0)
+        ax.set_title(outcome(name).label, fontsize=10)
+        ax.set_xlabel("month the intervention arrives")
+        tidy_axes(ax, grid="y")
+    axes[0].set_ylabel("paired effect")
+    axes[0].legend(fontsize=8, frameon=False)
+    fig.suptitle("When does the intervention help? Effect by month of arrival", fontweight="bold")
+    caption(fig, "Dots: mean paired difference over replicates; whiskers: 95% interval.")
+    return fig
