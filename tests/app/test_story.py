@@ -112,3 +112,22 @@ def test_verdict__only_once_it_is_clear():
     assert verdict(learning, sc, over=False).regime == "learning_journey"
     final = verdict(learning, sc, over=True)
     assert final.final and final.words == "ended: a learning journey"
+
+
+def test_events__the_timeline_is_told_in_its_month():
+    from cisim.engine.mesa_model import CollaborationModel
+
+    sc = Scenario.preset("baseline").at(3, navigator=1).at(3, shock="public_failure", size=0.4)
+    sc = sc.at(5, resources=0.0, label="the grant ends")
+    model = CollaborationModel(scenario=sc, rng=2)
+    told = []
+    for _ in range(6):
+        before = Snapshot.of(model.state)
+        model.step()
+        told += [str(e) for e in derive_events(before, model.state, dict.fromkeys(range(40), "x"))
+                 if e.kind == "timeline"]
+    assert told == [
+        "Month 3: a navigator joined.",
+        "Month 3: public failure (size 0.4).",
+        "Month 5: the grant ends.",
+    ]

@@ -11,7 +11,7 @@ from cisim.model.mechanisms import SCHEDULE
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
 from cisim.model.state import ACTIVE
-from cisim.model.timeline import LEVERS, TRAITS
+from cisim.model.timeline import LEVERS, STARTING, TRAITS
 from cisim.study.simulate import simulate
 
 BASE = Scenario.preset("baseline").replace(horizon_months=60)
@@ -214,3 +214,37 @@ def test_timeline__errors_in_a_toml_file_give_the_line(tmp_path):
     with pytest.raises(ConfigError) as err:
         Scenario.from_toml(path)
     assert str(err.value).startswith(f"{path}, line 10: timeline.2.size = 1.5 is not allowed")
+
+
+def _other_value(name: str):
+    from cisim.model.parameters import SPECS
+
+    spec = SPECS[name]
+    value = getattr(BASE, name)
+    if spec.kind == "choice":
+        return next(c for c in spec.choices if c != value)
+    if spec.kind == "int":
+        return int(spec.lo if value != spec.lo else min(spec.hi, value + 1))
+    return float(spec.lo + 0.8 * (spec.hi - spec.lo)) if value < spec.lo + 0.5 * (spec.hi - spec.lo) else float(spec.lo + 0.2 * (spec.hi - spec.lo))
+
+
+@pytest.mark.parametrize("name", [n for n in LEVERS if n not in STARTING])
+def test_lever__pulled_in_month_1_is_the_same_as_from_the_start(name):
+    """A lever means the same thing whenever it is pulled: set in month 1, before the first step,
+    it gives bit-identical runs to the scenario that had it from the start (the levers that also
+    set the starting state, STARTING, are the documented exceptions)."""
+    value = _other_value(name)
+    start, _ = _run([BASE.replace(**{name: value})] * 4)
+    first, _ = _run([BASE.at(1, **{name: value})] * 4)
+    assert _same(start, first), name
+
+
+def test_starting__names_levers_only():
+    assert set(STARTING) <= set(LEVERS)
+
+
+def test_designed_entry_point__is_handed_over_in_its_month():
+    sc = BASE.replace(entry_base_rate=0.0).at(18, entry_point="designed")
+    out, st = _run([sc] * 3)
+    assert (out["entry_found"][:18] == 0).all() and (out["entry_found"][18:] == 1).all()
+    assert (st.entry_month == 18).all()

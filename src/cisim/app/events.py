@@ -44,7 +44,8 @@ class Event:
     month
         When it happened.
     kind
-        What kind of thing: ``turnover``, ``setback``, ``win``, ``entry``, ``join``, ``exit``,
+        What kind of thing: ``timeline`` (an event of the scenario's timeline), ``turnover``,
+        ``setback``, ``win``, ``entry``, ``join``, ``exit``,
         ``broker``, ``governance``, ``dissolved``, ``regime`` or ``end``.
     text
         What happened, in a sentence without the month.
@@ -96,12 +97,20 @@ def derive_events(before: Snapshot, st: State, names: dict[int, str]) -> list[Ev
     """What happened in the month just stepped (``before`` was taken just before it)."""
     found: list[Event] = []
     month = int(st.month)
-    for make in (_entry, _turnover, _review, _broker, _governance, _membership, _dissolved):
+    for make in (_timeline, _entry, _turnover, _review, _broker, _governance, _membership,
+                 _dissolved):  # fmt: skip
         found.extend(Event(month, kind, text) for kind, text in make(before, st, names))
     return found
 
 
 Found = list[tuple[str, str]]
+
+
+def _timeline(before: Snapshot, st: State, names: dict[int, str]) -> Found:
+    """The scenario's events of the month (its timeline: "Month 24: a navigator joined.")."""
+    if st.schedule is None:
+        return []
+    return [("timeline", f"{e.words()}.") for e in st.schedule.events_at(ROW, int(st.month))]
 
 
 def _entry(before: Snapshot, st: State, names: dict[int, str]) -> Found:

@@ -133,7 +133,24 @@ FAILURE = len(TRAITS)
 CHAMPION = FAILURE + 1
 LEADER = FAILURE + 2
 LEADER_SHIFT = FAILURE + 3
-N_PULSES = FAILURE + 4
+ARRIVES = FAILURE + 4  # navigators arrive where there were none (with their credibility)
+HANDED = FAILURE + 5  # a designed entry point is handed to a collaboration still searching
+N_PULSES = FAILURE + 6
+
+#: Levers that also set where a collaboration starts; set later by an event, they act from then on
+#: but do not rewrite the past (the current state stays as the run made it).
+STARTING: dict[str, str] = {
+    "aspiration": "the first task's scope and the first aspiration level; later, the ambition "
+    "tasks grow to (the aspiration level follows performance)",
+    "community_engagement": "community support at the start; later, how fast support grows",
+    "authority_source": "the mandate's part of legitimacy at the start; later, legitimacy's "
+    "target and members' agency",
+    "authority_contest": "conflict at the start; later, what blame feeds and the stakes of "
+    "contest",
+    "entry_point": "'designed' at the start: the collaboration starts with an entry point (month "
+    "0); set later, one is handed over that month if none was found yet; 'none' stops the "
+    "search",
+}
 
 
 @dataclass(frozen=True)
@@ -286,8 +303,15 @@ class Schedule:
         pulses: dict[int, dict[int, dict[int, float]]] = {}
         for row, sc in enumerate(scenarios):
             now = {trait: float(getattr(sc, trait)) for trait in TRAITS}
+            navigators = sc.navigator
             for event in sc.timeline:
                 for name, value in event.set.items():
+                    if name == "navigator":
+                        if navigators == 0 and value > 0:
+                            _add(pulses, event.month, ARRIVES, row, 1.0)
+                        navigators = value
+                    if name == "entry_point" and value == "designed":
+                        _add(pulses, event.month, HANDED, row, 1.0)
                     if name in TRAITS:
                         shift = float(value) - now[name]
                         now[name] = float(value)

@@ -34,7 +34,7 @@ from cisim.model.mechanisms import SCHEDULE
 from cisim.model.parameters import SPECS
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
-from cisim.model.timeline import CHAMPION, FAILURE, LEADER, LEADER_SHIFT, N_PULSES, SHIFT
+from cisim.model.timeline import ARRIVES, CHAMPION, HANDED, FAILURE, LEADER, LEADER_SHIFT, N_PULSES, SHIFT
 from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED, Params, State
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
@@ -276,6 +276,8 @@ def pulses_of(st: State) -> np.ndarray:
     pulses[FAILURE] = 0.3
     pulses[LEADER if st.month % 2 else CHAMPION] = 1.0
     pulses[LEADER_SHIFT] = -0.2
+    pulses[ARRIVES] = 1.0
+    pulses[HANDED] = 1.0
     return pulses
 
 

@@ -16,7 +16,13 @@ applies those that act on the state:
   or blame like any other (Hood 2011: a public failure invites blame; which way it goes is the
   collaboration's own);
 * a **new leader** with size ``z``: every public member's alignment moves by ``z`` (new
-  priorities, towards or away from the shared mission).
+  priorities, towards or away from the shared mission);
+* **navigators arriving** where there were none (an event setting ``navigator`` from 0) come with
+  their credibility (``navigator_credibility``), as navigators there from the start do: the
+  same lever means the same thing whenever it is pulled;
+* a **designed entry point** (an event setting ``entry_point = "designed"``) is handed to a
+  collaboration still searching: it has its entry point from that month, as one designed from the
+  start has it from month 0.
 
 A **champion leaving** and a new leader's **new representative** are turnover's rule applied to a
 chosen organisation (:func:`forced_leaver`, called by
@@ -35,7 +41,7 @@ from typing import Any
 
 from cisim.model.compiled import clip, inline
 from cisim.model.parameters import SECTORS
-from cisim.model.timeline import CHAMPION, FAILURE, LEADER, LEADER_SHIFT, SHIFT
+from cisim.model.timeline import ARRIVES, CHAMPION, HANDED, FAILURE, LEADER, LEADER_SHIFT, SHIFT
 
 PUBLIC = SECTORS.index("public")
 # the traits' pulse channels (numba reads module constants, not a dict)
@@ -43,9 +49,11 @@ AUTHORITY, CAPACITY, ALIGNMENT, TURNOVER = (
     SHIFT[t] for t in ("authority", "capacity", "alignment", "turnover")
 )
 
-READS = ("authority", "capacity", "alignment", "turnover", "sector", "legitimacy", "support")
-WRITES = ("authority", "capacity", "alignment", "turnover", "legitimacy", "support")
-PARAMETERS: tuple[str, ...] = ()
+READS = ("authority", "capacity", "alignment", "turnover", "sector", "legitimacy", "support",
+         "entry_found")  # fmt: skip
+WRITES = ("authority", "capacity", "alignment", "turnover", "legitimacy", "support",
+          "credibility", "entry_found", "entry_month")  # fmt: skip
+PARAMETERS = ("navigator_credibility",)
 
 
 @inline
@@ -68,6 +76,11 @@ def context(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             shift = alignment + (leader if s.sector[r, i] == PUBLIC else 0.0)
             s.alignment[r, i] = clip(s.alignment[r, i] + shift, 0.0, 1.0)
             s.turnover[r, i] = clip(s.turnover[r, i] + turnover, 0.0, 1.0)
+    if pulse[HANDED] > 0.0 and not s.entry_found[r]:  # a designed entry point is handed over
+        s.entry_found[r] = True
+        s.entry_month[r] = month
+    if pulse[ARRIVES] > 0.0:  # a navigator arrives with its standing, as one there from the start
+        s.credibility[r] = p.navigator_credibility[r]
     failure = pulse[FAILURE]
     if failure > 0.0:
         s.legitimacy[r] *= 1.0 - failure
