@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import pandas as pd
 
 from cisim._version import __version__
-from cisim.errors import CisimError, ConfigError
+from cisim.errors import CisimError, ConfigError, one_line
 from cisim.io import (
     atomic_directory,
     check_file_target,
@@ -52,6 +52,7 @@ from cisim.io import (
 )
 from cisim.model.scenario import PRESET_NAMES, Scenario
 from cisim.present import runs as report
+from cisim.signals import EXIT_TERMINATED, Terminated, terminated_as_interrupt
 from cisim.study import provenance
 from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
@@ -92,10 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for bad input, 1 for an unexpected error, 130 when interrupted.
+        0 on success, 2 for bad input, 1 for a refusal of the system or an unexpected error,
+        130 when interrupted, 143 when stopped by SIGTERM.
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
+    with terminated_as_interrupt() as terminated:
+        code = _main(args_list)
+    return EXIT_TERMINATED if terminated else code
+
+
+def _main(args_list: list[str]) -> int:
     try:
+        _check_arguments(args_list)
         args = build_parser().parse_args(args_list)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(_with_command(args, args_list))
@@ -103,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except CisimError as exc:
         return _fail(f"error: {exc}", EXIT_USAGE)
+    except Terminated:
+        return _fail("stopped by SIGTERM", EXIT_TERMINATED)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
@@ -125,8 +136,18 @@ def _describe_os_error(exc: OSError) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"cisim: {' '.join(message.split())}", file=sys.stderr)
+    print(f"cisim: {one_line(message)}", file=sys.stderr)
     return code
+
+
+def _check_arguments(args: list[str]) -> None:
+    """No argument holds a NUL character (a real command line cannot; a script's list can)."""
+    for number, arg in enumerate(args, start=1):
+        if not isinstance(arg, str) or "\0" in arg:
+            raise UsageError(
+                f"argument {number} ({one_line(repr(arg))}) is not allowed: text "
+                "without a NUL character"
+            )
 
 
 def _with_command(args: argparse.Namespace, argv: list[str]) -> argparse.Namespace:

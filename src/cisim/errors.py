@@ -38,7 +38,7 @@ class ConfigError(CisimError, ValueError):
 
     def _message(self) -> str:
         head = f"{self.where}: " if self.where else ""
-        return f"{head}{self.field} = {self.value!r} is not allowed: {self.allowed}"
+        return f"{head}{self.field} = {shown(self.value)} is not allowed: {self.allowed}"
 
     def located(self, where: str) -> ConfigError:
         """Return a copy of this error that says where the value came from."""
@@ -62,3 +62,19 @@ class FileFormatError(ConfigError):
 
 class CisimWarning(UserWarning):
     """A warning about something cisim did on the user's behalf."""
+
+
+#: The longest value an error shows, and the longest line cisim prints for one error.
+SHOWN_VALUE, ERROR_LINE = 200, 2000
+
+
+def shown(value: Any, limit: int = SHOWN_VALUE) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a 5 MB value makes a short message)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 40]}... ({len(text):,} characters)"
+
+
+def one_line(message: str, limit: int = ERROR_LINE) -> str:
+    """``message`` on one line (whitespace runs become one space), cut to ``limit`` characters."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else f"{line[: limit - 40]}... ({len(line):,} characters)"

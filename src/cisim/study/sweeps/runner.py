@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from cisim.errors import one_line, shown
 from cisim.study.sweeps.designs import design_table
 from cisim.study.sweeps.experiment import Experiment
 from cisim.study.sweeps.store import SweepError, SweepStore, open_store
@@ -103,9 +104,37 @@ class SerialExecutor(Executor):
         self._shutdown = True
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle (it stops the sweep cleanly)."""
+def _worker_init(parent: int) -> None:
+    """Worker initializer: the parent handles Ctrl-C and SIGTERM (it stops the sweep cleanly
+    and ends its workers), and a worker never outlives its parent (see :func:`die_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process as soon as process ``parent`` is gone (killed, even with SIGKILL).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); on
+    every system a thread checks once a second that the parent is still this process's parent.
+    """
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="cisim-parent-watch", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -113,7 +142,8 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_sigint,
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
     )
 
 
@@ -131,14 +161,14 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what waits and end the workers (finished shards are already on disk)."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
-    if terminate is not None:
-        terminate()
+    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14 (workers ignore SIGTERM)
+    if kill is not None:
+        kill()
         return
     processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes.values():
-        process.terminate()
+        process.kill()
 
 
 @contextlib.contextmanager
@@ -242,8 +272,11 @@ def _engine_friendly_dask_config() -> Iterator[None]:
 def _connect(client_type: Any, address: str) -> Any:
     try:
         return client_type(address, timeout="20s")
-    except OSError as exc:
-        raise SweepError(f"cannot reach the Dask scheduler at {address!r} ({exc})") from None
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address at all
+        raise SweepError(
+            f"--dask = {shown(address)} is not allowed: the address of a running Dask scheduler "
+            f"(such as tcp://127.0.0.1:8786) or 'local' ({one_line(str(exc), 300)})"
+        ) from None
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -360,8 +393,8 @@ def _run_tasks(
                 retries=TASK_RETRIES,
                 retry_if=_lost_worker,
             )
-        except KeyboardInterrupt:
-            store.finish_quietly()
+        except KeyboardInterrupt as exc:
+            store.finish_quietly(stopped=getattr(exc, "reason", "interrupted (Ctrl-C)"))
             raise SweepInterrupted(_resume_hint(store)) from None
         except BrokenProcessPool as exc:
             store.finish_quietly()

@@ -187,10 +187,13 @@ class SweepStore:
         except OSError as exc:
             raise disk_error(exc, "write", target) from None
 
-    def finish(self, *, complete: bool) -> None:
-        """Record the end of this session (and the sweep's, when ``complete``)."""
+    def finish(self, *, complete: bool, stopped: str | None = None) -> None:
+        """Record the end of this session (and the sweep's, when ``complete``); ``stopped``
+        says what stopped an unfinished session (``"SIGTERM"``, ``"interrupted (Ctrl-C)"``)."""
         now = utc_text()
         self.manifest["sessions"][-1]["ended_utc"] = now
+        if stopped is not None:
+            self.manifest["sessions"][-1]["stopped"] = stopped
         if complete:
             self.manifest["status"] = "complete"
             self.manifest["ended_utc"] = now
@@ -199,10 +202,10 @@ class SweepStore:
         except OSError as exc:
             raise disk_error(exc, "write", self.path / MANIFEST) from None
 
-    def finish_quietly(self) -> None:
+    def finish_quietly(self, stopped: str | None = None) -> None:
         """Record an interrupted session if the disk allows (a failing disk must not mask why)."""
         with contextlib.suppress(OSError, SweepError):
-            self.finish(complete=False)
+            self.finish(complete=False, stopped=stopped)
 
 
 @contextlib.contextmanager
