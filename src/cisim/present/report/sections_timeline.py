@@ -22,6 +22,14 @@ def arrival_section(doc: Document) -> Section | None:
         f"from which the effect on the share of learning journeys is no longer distinguishable "
         f"from zero at that month and every later month tested. "
     )
+    last = int(table["month"].max())
+    horizon = doc.summary.get("horizon")
+    if isinstance(horizon, int):
+        text += (
+            f"The latest arrival tested (month {last}) leaves {horizon - last} months before the "
+            f"horizon, and the regime is judged on the closing months: an effect that fades "
+            f"with a late arrival can also reflect less time to act. "
+        )
     text += " ".join(arrival_sentence(lever) for lever in info["levers"])
     figure = doc.figure(
         "arrival",
