@@ -407,3 +407,39 @@ def test_sweep__resumes_past_a_leftover_analysis_directory(
     again = cisim("sweep", tiny[0].parent / "sweep.toml", "--out", copy, "-w", "1", "--no-progress")
     assert again.code == 0, again.err
     assert "120 kept from before" in again.out
+
+
+TIMING = """
+name = "timing_tiny"
+question = "When does a navigator help?"
+description = "An event's month and what it sets"
+base = "baseline"
+design = "factorial"
+replicates = 40
+seed = 2
+trajectories = ["blame_responses", "learning_responses", "mean_trust", "progress"]
+
+[constants]
+horizon_months = 36
+timeline = [{ month = 3, navigator = 0, label = "a navigator may arrive" }]
+
+[levers]
+"timeline.1.month" = [3, 18]
+"timeline.1.navigator" = [0, 1]
+"""
+
+
+def test_report__a_timeline_sweep_says_when_the_intervention_helps(tmp_path: Path) -> None:
+    directory = sweep(TIMING, tmp_path, "timing")
+    assert cisim("analyze", directory).code == 0
+    reported = cisim("report", directory)
+    assert reported.code == 0, reported.err
+    arrival = pd.read_csv(directory / "analysis" / "arrival.csv")
+    assert set(arrival["month"]) == {3, 18}
+    assert set(pd.read_csv(directory / "analysis" / "rescue.csv")["standing"]) <= {
+        "blaming", "learning", "no setback met yet"
+    }
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    assert "When the intervention arrives" in text
+    assert "navigator at event 1: 0 → 1" in text.lower()
+    assert "When it arrives." in reported.out

@@ -10,6 +10,13 @@ The **point of no return** of a lever is the earliest month of arrival from whic
 outcome is no longer distinguishable from zero (its 95 % interval reaches zero) at that month and
 at every later month tested: an intervention arriving then or later is not shown to change the
 outcome. ``None`` if the effect stays distinguishable from zero to the last month tested.
+
+**Can it rescue a collaboration already blaming?** Paired runs share their history up to the month
+of arrival (the timeline has not acted yet), so each pair can be classed by where it stood then,
+the same in both arms: *blaming* (more setback responses by blame than by learning so far),
+*learning* (at least as many by learning, and some), or *no setback met yet*.
+:func:`rescue_effects` gives each lever's paired effect within each class: the effect on
+collaborations that were already blaming when the intervention arrived.
 """
 
 from __future__ import annotations
@@ -23,7 +30,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cisim.analysis.effects import paired_effects
-from cisim.analysis.tables import LJ, ordered_levels, outcome, parameters_of
+from cisim.analysis.tables import (
+    LJ,
+    TrajectoryArrays,
+    ordered_levels,
+    outcome,
+    parameters_of,
+)
 from cisim.present.style import caption, tidy_axes
 
 _MONTH = re.compile(r"^timeline\.(\d+)\.month$")
@@ -64,6 +77,51 @@ def effects_by_arrival(
     return table[["month", *[c for c in table.columns if c != "month"]]]
 
 
+#: Where a collaboration stood when the intervention arrived (see the module docstring).
+STANDINGS = ("blaming", "learning", "no setback met yet")
+
+
+def standing_at(arrays: TrajectoryArrays, points: Sequence[int], month: int) -> pd.Series:
+    """Each replicate's standing before ``month`` (index: replicate), read from the runs of the
+    first of ``points`` (all share their history up to ``month``)."""
+    keys = arrays.keys
+    rows = np.flatnonzero(keys["point"].to_numpy() == int(points[0]))
+    before = (arrays.months > 0) & (arrays.months < month)
+    blame = np.nansum(arrays["blame_responses"][rows][:, before], axis=1)
+    learn = np.nansum(arrays["learning_responses"][rows][:, before], axis=1)
+    standing = np.where(blame > learn, STANDINGS[0], np.where(learn > 0, STANDINGS[1], STANDINGS[2]))
+    return pd.Series(standing, index=keys["replicate"].to_numpy()[rows])
+
+
+def rescue_effects(
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    arrays: TrajectoryArrays,
+    month: str,
+    levers: Sequence[str],
+    *,
+    horizon: int,
+    outcomes: Sequence[str],
+) -> pd.DataFrame:
+    """Each lever's paired effect at each month of arrival, within each standing
+    (:data:`STANDINGS`): :func:`effects_by_arrival`'s columns with ``standing`` after ``month``."""
+    frames = []
+    for m in ordered_levels(design[month]):
+        part = design[design[month] == m].drop(columns=[month])
+        standing = standing_at(arrays, part["point"].tolist(), int(m))
+        for name in STANDINGS:
+            chosen = standing.index[standing == name]
+            if len(chosen) < 2:
+                continue
+            some = runs[runs["point"].isin(part["point"]) & runs["replicate"].isin(chosen)]
+            table = paired_effects(part, some, horizon=horizon, outcomes=outcomes, contrast="first")
+            frames.append(table[table["parameter"].isin(levers)].assign(month=int(m), standing=name))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    return table[["month", "standing", *[c for c in table.columns if c not in ("month", "standing")]]]
+
+
 def turning_points(table: pd.DataFrame, outcome_name: str = LJ) -> list[dict[str, Any]]:
     """Per lever contrast: the best month of arrival and the point of no return (module doc)."""
     out = []
@@ -85,14 +143,21 @@ def turning_points(table: pd.DataFrame, outcome_name: str = LJ) -> list[dict[str
                 "best_effect": float(best["effect"]),
                 "best_low": float(best["low"]),
                 "best_high": float(best["high"]),
-                "first_month": int(rows["month"].iloc[0]),
-                "first_effect": float(rows["effect"].iloc[0]),
-                "last_month": int(rows["month"].iloc[-1]),
-                "last_effect": float(rows["effect"].iloc[-1]),
+                **_at(rows.iloc[0], "first"),
+                **_at(rows.iloc[-1], "last"),
                 "no_return_month": no_return,
             }
         )
     return out
+
+
+def _at(row: pd.Series, key: str) -> dict[str, Any]:
+    return {
+        f"{key}_month": int(row["month"]),
+        f"{key}_effect": float(row["effect"]),
+        f"{key}_low": float(row["low"]),
+        f"{key}_high": float(row["high"]),
+    }
 
 
 def arrival_figure(table: pd.DataFrame, outcomes: Sequence[str]) -> Figure:

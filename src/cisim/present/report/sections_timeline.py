@@ -44,26 +44,74 @@ def arrival_section(doc: Document) -> Section | None:
         )
     ]
     caption = "Paired effects by month of arrival, with 95% intervals"
-    return Section(
-        "arrival",
-        "When the intervention arrives",
-        paragraph(text) + figure + doc.table(caption, header, rows, len(outcomes), nowrap=True),
+    body = paragraph(text) + figure + doc.table(caption, header, rows, len(outcomes), nowrap=True)
+    return Section("arrival", "When the intervention arrives", body + _rescue(doc))
+
+
+def _rescue(doc: Document) -> str:
+    """The effects within each standing at arrival (blaming, learning, no setback met yet)."""
+    table = doc.filled("rescue")
+    if table is None or table.empty:
+        return ""
+    text = (
+        "Can a late intervention rescue a collaboration already blaming? Paired runs share their "
+        "history up to the month of arrival, so each pair is classed by where it stood then: "
+        "blaming (more setbacks met by blame than by learning so far), learning, or no setback "
+        "met yet. " + rescue_sentence(doc)
     )
+    lj = table[table["outcome"] == "learning_journey"]
+    header = ["intervention", "month", "standing at arrival", "pairs", "learning journeys"]
+    rows = [
+        [contrast(p, lo, hi), str(m), str(st), str(int(part["replicates"].iloc[0])),
+         effect_cell(part, "learning_journey")]
+        for (p, lo, hi, m, st), part in lj.groupby(
+            ["parameter", "low_level", "high_level", "month", "standing"], sort=False
+        )
+    ]  # fmt: skip
+    caption = "Paired effects on the share of learning journeys by standing at arrival"
+    return paragraph(text) + doc.table(caption, header, rows, 2, nowrap=True)
+
+
+def rescue_sentence(doc: Document) -> str:
+    """Each lever's effect on collaborations already blaming, at the latest month with enough
+    of them (at least 30 pairs)."""
+    found = (doc.summary.get("arrival") or {}).get("rescue") or []
+    out = []
+    for param in dict.fromkeys(r["parameter"] for r in found):
+        rows = [r for r in found if r["parameter"] == param and r["replicates"] >= 30]
+        if rows:
+            r = rows[-1]
+            what = contrast(param, r["low_level"], r["high_level"])
+            out.append(
+                f"Arriving in month {r['month']} in collaborations already blaming "
+                f"({r['replicates']} pairs), {what} changes the share of learning journeys by "
+                f"{pp_ci(r['effect'], r['low'], r['high'])}."
+            )
+    return " ".join(out)
 
 
 def arrival_sentence(lever: Mapping[str, Any]) -> str:
-    """'Navigator at event 1: 0 → 1 helps most arriving in month 1 (+20.1 points ...); ...'."""
+    """'Navigator at event 1: 0 → 1 changes the share of learning journeys by +15.6 points (...)
+    arriving in month 1, +12.0 (...) in month 24 (the largest) and +7.9 (...) in month 96; ...'."""
     what = contrast(lever["parameter"], lever["low_level"], lever["high_level"])
-    best = pp_ci(lever["best_effect"], lever["best_low"], lever["best_high"])
-    text = f"{capital(what)} helps most arriving in month {lever['best_month']} ({best})"
+    first, best, last = (
+        (lever[f"{k}_month"], lever[f"{k}_effect"], lever[f"{k}_low"], lever[f"{k}_high"])
+        for k in ("first", "best", "last")
+    )
+    text = f"{capital(what)} changes the share of learning journeys by {pp_ci(*first[1:])} "
+    text += f"arriving in month {first[0]}"
+    if best[0] not in (first[0], last[0]):
+        text += f", {pp_ci(*best[1:])} in month {best[0]} (the largest)"
+    text += f" and {pp_ci(*last[1:])} in month {last[0]}"
+    if best[0] == first[0]:
+        text += " (the largest at the first month)"
     if lever["no_return_month"] is None:
-        text += "; its effect is still distinguishable from zero arriving in month "
-        text += f"{lever['last_month']}, the latest tested."
-    elif lever["no_return_month"] == lever["first_month"]:
+        text += "; no point of no return up to the latest month tested."
+    elif lever["no_return_month"] == first[0]:
         text += "; its effect is not distinguishable from zero at any month tested."
     else:
-        text += f"; from month {lever['no_return_month']} on, it is not shown to change the share "
-        text += "of learning journeys (the point of no return)."
+        text += f"; from month {lever['no_return_month']} on it is not shown to change the share "
+        text += "(the point of no return)."
     return text
 
 
@@ -72,4 +120,6 @@ def arrival_headline(doc: Document) -> list[str]:
     info = doc.summary.get("arrival")
     if not info or not info.get("levers"):
         return []
-    return ["**When it arrives.** " + " ".join(arrival_sentence(x) for x in info["levers"])]
+    lines = " ".join(arrival_sentence(x) for x in info["levers"])
+    rescue = rescue_sentence(doc)
+    return ["**When it arrives.** " + lines + (" " + rescue if rescue else "")]
