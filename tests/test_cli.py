@@ -357,6 +357,24 @@ def test_validate__prints_one_line_summary(tiny: Path, capsys: pytest.CaptureFix
     )
 
 
+def test_validate__counts_the_timeline_and_names_a_misspelt_lever(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "nav.toml"
+    good.write_text(
+        "horizon_months = 60\n\n[[timeline]]\nmonth = 24\nnavigator = 1\n\n"
+        '[[timeline]]\nmonth = 40\nshock = "public_failure"\nsize = 0.4\n'
+    )
+    assert cli.main(["validate", str(good)]) == 0
+    assert "2 events on its timeline" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[timeline]]\nmonth = 24\nnavigatr = 1\n")
+    assert cli.main(["validate", str(bad)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"{bad}, line 3: timeline.1.navigatr = 1 is not allowed" in line
+    assert "did you mean 'navigator'?" in line
+
+
 # ---- cisim study -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:

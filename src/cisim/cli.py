@@ -319,9 +319,11 @@ def presets_command(args: argparse.Namespace) -> int:
 def validate_command(args: argparse.Namespace) -> int:
     """Load a config; print one line saying what it describes."""
     scenario = Scenario.load(args.config)
+    events = len(scenario.timeline)
+    timeline = f", {events} event{'s' * (events != 1)} on its timeline" if events else ""
     print(
         f"{args.config}: valid ({scenario.n_organisations} organisations, "
-        f"{scenario.horizon_months} months, entry point: {scenario.entry_point})"
+        f"{scenario.horizon_months} months, entry point: {scenario.entry_point}{timeline})"
     )
     return EXIT_OK
 

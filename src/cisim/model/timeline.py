@@ -34,6 +34,7 @@ two" is a paired comparison. The compiled side (the shocks' and traits' effects)
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,6 +248,9 @@ def event_from(where: str, data: Any, horizon: int) -> Event:
             )
             if name in SPECS:
                 allowed = f"not {name!r}, which shapes only the start; " + allowed
+            else:
+                close = difflib.get_close_matches(name, [*LEVERS, *TRAITS], n=1)
+                allowed += f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"{where}.{name}", value, allowed)
         changes[name] = SPECS[name].check(f"{where}.{name}", value)
     if not changes and not shock:
