@@ -270,6 +270,7 @@ class Organisation(FixedAgent):
         chance = min(1.0, sc.entry_base_rate / members * math.exp(x))
         if m.rng.random() < chance:
             self._taken_up = m.rng.random() < self.standing()
+            self._perspective = diversity
 
     def talk(self) -> None:
         if not self.is_active:
@@ -294,6 +295,10 @@ class Organisation(FixedAgent):
             - min(self.blamed, CONTRIBUTION.BLAMED_CAP)
             - CONTRIBUTION.MISFIT_WEIGHT * max(0.0, self.authority - m.ambition)
         )
+        if m.entry_found:  # members who own the entry point commit more
+            x += CONTRIBUTION.ACCEPTANCE_WEIGHT * (
+                m.entry_acceptance - CONTRIBUTION.ACCEPTANCE_MIDPOINT
+            )
         self.contribution = self.capacity * logistic(x) * self.settled()
 
     # ---- 5 setback response ------------------------------------------------------------------
@@ -449,6 +454,8 @@ class CollaborationReference(mesa.Model):
         super().__init__(rng=seed)
         if scenario.roster is not None:
             raise NotImplementedError("rosters are not supported by the reference model")
+        if any(e.shock or set(e.set) & set(SECTOR_TRAITS) for e in scenario.timeline):
+            raise NotImplementedError("the reference model implements no shocks or trait events")
         self.sc = sc = scenario
         n = sc.n_organisations
         extra = round(sc.candidate_share * n)
@@ -474,8 +481,11 @@ class CollaborationReference(mesa.Model):
         self.month = 0
         self.alive = True
         self.dissolved_month = -1
-        self.entry_found = sc.entry_point == "designed"
+        self.entry_found = sc.entry_point in ("designed", "imposed")
         self.entry_month = 0 if self.entry_found else -1
+        self.entry_fit = sc.entry_quality if self.entry_found else 0.0
+        self.entry_acceptance = self._handed_acceptance() if self.entry_found else 0.0
+        self.entry_revisions = 0
         self.first_win_month = -1
         self.task_scope = START.SCOPE_START + START.SCOPE_ASPIRATION * sc.aspiration
         self.task_effort = 0.0
@@ -699,6 +709,7 @@ class CollaborationReference(mesa.Model):
     def step(self) -> None:
         self.month += 1
         if self.alive:
+            self.timeline()
             self.turnover()
             self.search_entry_point()
             self.agents.do("contribute")
@@ -716,6 +727,27 @@ class CollaborationReference(mesa.Model):
         self.observe()
         self.datacollector.collect(self)
 
+    def timeline(self) -> None:
+        """The scenario's events of this month (ODD §6.1, §7.0): levers only; this reference
+        implements no trait events or shocks (a scenario with them is refused at the start)."""
+        for event in self.sc.timeline:
+            if event.month != self.month:
+                continue
+            before = self.sc
+            self.sc = self.sc.replace(**dict(event.set))
+            if before.navigator == 0 and self.sc.navigator > 0:
+                self.credibility = self.sc.navigator_credibility  # arrives with its standing
+            handed = event.set.get("entry_point") in ("designed", "imposed")
+            if handed and not self.entry_found:  # handed over, with its fit and acceptance
+                self.entry_found, self.entry_month = True, self.month
+                self.entry_fit = self.sc.entry_quality
+                self.entry_acceptance = self._handed_acceptance()
+
+    def _handed_acceptance(self) -> float:
+        if self.sc.entry_point == "imposed":
+            return ENTRY.IMPOSED_ACCEPTANCE
+        return ENTRY.DESIGNED_ACCEPTANCE
+
     def turnover(self) -> None:
         self.agents.shuffle_do("decide_turnover")
         self.agents.do("apply_turnover")
@@ -729,9 +761,13 @@ class CollaborationReference(mesa.Model):
         if self.sc.entry_point != "none":
             members = self.n_active()
             self.agents.shuffle_do("propose_entry_point", members)
-            if any(a._taken_up for a in self.agents):
+            proposers = [a for a in self.agents if a._taken_up]
+            if proposers:
                 self.entry_found = True
                 self.entry_month = self.month
+                # what the proposer brings: its perspective (fit) and its standing (acceptance)
+                self.entry_fit = proposers[0]._perspective
+                self.entry_acceptance = proposers[0].standing()
                 return
         self.agents.do("talk")
 
@@ -761,7 +797,8 @@ class CollaborationReference(mesa.Model):
         drag = 1.0 - WORK.CONFLICT_DRAG * self.conflict
         reach = max(0.0, 1.0 - WORK.AUTHORITY_REACH * max(0.0, self.task_scope - present))
         out = (base * synergy * targeting * community_time + money) * drag * reach
-        return out * WORK.MODE_EFFECT[self.governance]
+        fit = 1.0 + WORK.FIT_WEIGHT * (self.entry_fit - WORK.FIT_MIDPOINT)
+        return out * fit * WORK.MODE_EFFECT[self.governance]
 
     def joint_work(self) -> None:
         sc = self.sc
@@ -789,6 +826,8 @@ class CollaborationReference(mesa.Model):
                 for j in a.live_partners():
                     a.experience[j] = a.experience.get(j, 0.0) + 1.0
                 a.understanding += WORK.WIN_UNDERSTANDING * (1.0 - a.understanding)  # and insight
+            self.knowledge += WORK.WIN_KNOWLEDGE * (1.0 - self.knowledge)  # what went well
+            self.operational_capacity += WORK.WIN_CAPACITY * (1.0 - self.operational_capacity)
             self.task_scope = min(self.ambition, self.task_scope * WORK.SCOPE_GROWTH)
             for a in self.agents:
                 a.frustration *= WORK.WIN_RELIEF
@@ -855,6 +894,7 @@ class CollaborationReference(mesa.Model):
             1.0, max(0.0, oc + gain - RESPONSE.CAPACITY_LOSS * b_share * oc)
         )
         self.task_scope *= 1.0 - RESPONSE.RESCOPE * l_share
+        self.knowledge += RESPONSE.SETBACK_KNOWLEDGE * l_share * (1.0 - self.knowledge)
         c = self.conflict
         feed = RESPONSE.CONFLICT_FEED * b_share * self.contest_stakes() * (1 - c)
         self.conflict = min(1.0, max(0.0, c + feed))
@@ -948,6 +988,11 @@ class CollaborationReference(mesa.Model):
             self.conflict *= ADAPTATION.CONFLICT_RESET
             if self.entry_found:
                 self.task_scope *= ADAPTATION.RESCOPE
+                if sc.entry_point != "imposed":  # a provisional entry point is revised
+                    self.entry_fit += ADAPTATION.REVISION * max(0.0, self.knowledge - self.entry_fit)
+                    trusts = [a.trust[j] for a in self.active_agents() for j in a.live_partners()]
+                    self.entry_acceptance = sum(trusts) / len(trusts) if trusts else 0.0
+                    self.entry_revisions += 1
             for a in self.agents:  # a fresh start: habits move back towards where members began
                 a.habit = RESPONSE.HABIT_START + ADAPTATION.HABIT_RESET * (
                     a.habit - RESPONSE.HABIT_START

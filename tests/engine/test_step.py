@@ -153,6 +153,7 @@ def test_step__a_tie_is_live_both_ways_or_neither() -> None:
 
 def test_step__the_schedule_is_the_odds_order() -> None:
     assert [m.__name__ for m in SCHEDULE] == [
+        "context",
         "turnover",
         "entry_point",
         "contribution",

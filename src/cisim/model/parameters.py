@@ -246,11 +246,25 @@ SPECS: dict[str, Spec] = {
     ),
     "entry_point": choice(
         C,
-        ("search", "designed", "none"),
-        "search for one, start from a designed one, or none can be found",
-        why="Collaborations must find their entry point (Martínez Orbegozo et al. 2022). "
-        "'designed' models a task fixed in advance (Hartford's grant plan); 'none' tests "
-        'pattern 4 ("keep talking or perish").',
+        ("search", "designed", "imposed", "none"),
+        "search for one, start from one the partners designed together, start from one imposed "
+        "on them, or none can be found",
+        why="Collaborations must find their entry point (Martínez Orbegozo et al. 2022): 'a "
+        "meaningful, actionable, acceptable and provisional opening' (de Jong et al. 2023, seed "
+        "003). 'designed': chosen by the partners in a facilitated design, acceptable and held "
+        "provisionally; 'imposed': fixed from outside without their acceptance and not open to "
+        "revision (Hartford's grant plan); 'none' tests pattern 4 (\"keep talking or perish\").",
+    ),
+    "entry_quality": real(
+        C,
+        0.0,
+        1.0,
+        "0-1",
+        "how meaningful and actionable a designed or imposed entry point is: its fit to the "
+        "problem and to what the members can do (a searched one's fit is its proposer's)",
+        why="Assumption: a design as meaningful and actionable as a member's own proposal "
+        "typically is at the baseline (a proposer's perspective averages 0.83 there). Seed 003 "
+        "asks for an opening that is meaningful and actionable; no source rates designs.",
     ),
     "community_engagement": real(
         C,

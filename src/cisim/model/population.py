@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from cisim.model import network
 from cisim.model.mechanisms.community import LEGITIMACY_MANDATE
+from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCEPTANCE
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
@@ -416,7 +417,10 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
     status, traits, trust = padded.status, padded.traits, padded.trust
     R, N = status.shape
     E = trust.shape[1]
-    designed = p.entry_point == ENTRY_POINTS.index("designed")
+    designed = (p.entry_point == ENTRY_POINTS.index("designed")) | (
+        p.entry_point == ENTRY_POINTS.index("imposed")
+    )  # an entry point handed over at the start
+    imposed = p.entry_point == ENTRY_POINTS.index("imposed")
     members = (status == ACTIVE).sum(axis=1).astype(np.int64)
     zeros_r, zeros_rn = np.zeros(R), np.zeros((R, N))
     return State(
@@ -454,6 +458,11 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         dissolved_month=np.full(R, -1, dtype=np.int64),
         entry_found=designed.copy(),
         entry_month=np.where(designed, 0, -1).astype(np.int64),
+        entry_fit=np.where(designed, p.entry_quality, 0.0),
+        entry_acceptance=np.where(
+            designed, np.where(imposed, IMPOSED_ACCEPTANCE, DESIGNED_ACCEPTANCE), 0.0
+        ),
+        entry_revisions=np.zeros(R, dtype=np.int64),
         first_win_month=np.full(R, -1, dtype=np.int64),
         task_scope=SCOPE_START + SCOPE_ASPIRATION * p.aspiration,
         task_effort=zeros_r.copy(),

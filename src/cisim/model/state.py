@@ -86,6 +86,9 @@ class State:
     dissolved_month: I
     entry_found: B
     entry_month: I
+    entry_fit: F  # how meaningful and actionable the entry point is (0 before one is found)
+    entry_acceptance: F  # how acceptable it is to the members (0 before one is found)
+    entry_revisions: I
     first_win_month: I
     task_scope: F
     task_effort: F

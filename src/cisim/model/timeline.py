@@ -58,6 +58,7 @@ LEVERS: tuple[str, ...] = (
     "data_use",
     "entry_base_rate",
     "entry_point",
+    "entry_quality",
     "exit_base_rate",
     "institutional_memory",
     "institutional_trust_rate",
@@ -148,9 +149,11 @@ STARTING: dict[str, str] = {
     "target and members' agency",
     "authority_contest": "conflict at the start; later, what blame feeds and the stakes of "
     "contest",
-    "entry_point": "'designed' at the start: the collaboration starts with an entry point (month "
-    "0); set later, one is handed over that month if none was found yet; 'none' stops the "
-    "search",
+    "entry_point": "'designed' or 'imposed' at the start: the collaboration starts with an entry "
+    "point (month 0); set later, one is handed over that month if none was found yet; 'none' "
+    "stops the search",
+    "entry_quality": "the fit of a designed or imposed entry point when it is handed over (at "
+    "the start, or by an event setting entry_point)",
 }
 
 
@@ -314,7 +317,7 @@ class Schedule:
                         if navigators == 0 and value > 0:
                             _add(pulses, event.month, ARRIVES, row, 1.0)
                         navigators = value
-                    if name == "entry_point" and value == "designed":
+                    if name == "entry_point" and value in ("designed", "imposed"):
                         _add(pulses, event.month, HANDED, row, 1.0)
                     if name in TRAITS:
                         shift = float(value) - now[name]

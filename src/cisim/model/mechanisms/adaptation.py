@@ -7,7 +7,10 @@ by the limits [it sets] upon [itself]" changes its own ways more readily; seed 0
 governance mode (shared, lead organisation, administrative organisation), which halves the conflict,
 re-scopes the task (x 0.8), moves every member's habit of blame three quarters of the way back to
 where members began (a fresh start: what a collaboration had learnt to expect of setbacks, good or
-bad, counts for less) and cools the members' frustration. The fresh start is a real chance, not a
+bad, counts for less) and cools the members' frustration. It also revises its entry point, unless
+the entry point was imposed (held provisionally, an opening can be changed; seed 003): the fit
+moves halfway towards what it has learnt works (knowledge, when that is higher) and the members
+choose it again together (its acceptance becomes their mean trust in each other). The fresh start is a real chance, not a
 certainty: a settled blame culture (habits near 0.9) lands near the norm's tipping point, so how
 the next setbacks are met decides. Moved only halfway, habits stayed inside the blame culture's
 basin and adaptability did no more than the governance mode (pattern 8 failed); the share is
@@ -26,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline, jit, masked_mean
+from cisim.model.mechanisms.entry_point import IMPOSED
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.state import SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
@@ -39,14 +43,17 @@ CONFLICT_RESET = 0.5  # adapting halves the conflict
 RESCOPE = 0.8  # ... re-scopes the task
 HABIT_RESET = 0.25  # ... opens a fresh start: habits move three quarters of the way back
 FRUSTRATION_RESET = 0.8  # ... and cools the members' frustration
+REVISION = 0.5  # ... and revises a provisional entry point: its fit moves this far to knowledge
 CONFLICT_FLARE = 0.02  # monthly, times contested authority times resources, towards 1
 CONFLICT_FADE = 0.01  # monthly
 
 READS = ("entry_found", "frustration", "setbacks_in_row", "conflict", "governance",
-         "governance_changes", "task_scope", "habit")  # fmt: skip
+         "governance_changes", "task_scope", "habit", "knowledge", "entry_fit", "trust",
+         "entry_revisions", "dormant")  # fmt: skip
 WRITES = ("governance", "governance_changes", "conflict", "task_scope", "habit",
-          "setbacks_in_row", "frustration")  # fmt: skip
-PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source")
+          "setbacks_in_row", "frustration", "entry_fit", "entry_acceptance",
+          "entry_revisions")  # fmt: skip
+PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source", "entry_point")
 
 
 @jit
@@ -85,6 +92,11 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.conflict[r] = CONFLICT_RESET * s.conflict[r]
         if s.entry_found[r]:
             s.task_scope[r] = RESCOPE * s.task_scope[r]
+            if p.entry_point[r] != IMPOSED:  # held provisionally: revised with what was learnt
+                fit = s.entry_fit[r]
+                s.entry_fit[r] = fit + REVISION * max(0.0, s.knowledge[r] - fit)
+                s.entry_acceptance[r] = _mean_trust(s, r, w)
+                s.entry_revisions[r] += 1
         for i in range(s.status.shape[1]):
             h = s.habit[r, i]
             s.habit[r, i] = HABIT_START + HABIT_RESET * (h - HABIT_START)
@@ -94,3 +106,16 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     c = s.conflict[r]
     flare = CONFLICT_FLARE * p.authority_contest[r] * p.resources[r] * (1 - c) - CONFLICT_FADE * c
     s.conflict[r] = clip(c + flare, 0.0, 1.0)
+
+
+@inline
+def _mean_trust(s: Any, r: int, w: Any) -> float:
+    """The members' mean trust in each other, over the ties live now (a tie the navigator
+    brokered this month counts: the members choose again together)."""
+    total = 0.0
+    count = 0
+    for e in range(s.src.shape[1]):
+        if s.exists[r, e] and not s.dormant[r, e] and w.act[s.src[r, e]] and w.act[s.dst[r, e]]:
+            total += s.trust[r, e]
+            count += 1
+    return total / count if count > 0 else 0.0

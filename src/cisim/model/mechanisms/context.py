@@ -20,13 +20,12 @@ applies those that act on the state:
 * **navigators arriving** where there were none (an event setting ``navigator`` from 0) come with
   their credibility (``navigator_credibility``), as navigators there from the start do: the
   same lever means the same thing whenever it is pulled;
-* a **designed entry point** (an event setting ``entry_point = "designed"``) is handed to a
-  collaboration still searching: it has its entry point from that month, as one designed from the
-  start has it from month 0.
+* a **designed or imposed entry point** (an event setting ``entry_point``) is handed to a
+  collaboration still searching, with its fit (``entry_quality``) and acceptance: it has its
+  entry point from that month, as one designed from the start has it from month 0.
 
 A **champion leaving** and a new leader's **new representative** are turnover's rule applied to a
-chosen organisation (:func:`forced_leaver`, called by
-:mod:`~cisim.model.mechanisms.turnover`): the seat is taken by a newcomer who starts from
+chosen organisation (:func:`cisim.model.mechanisms.turnover.forced_leaver`): the seat is taken by a newcomer who starts from
 institutional trust. The champion is the member its partners trust most (mean trust in it over
 live ties); the leader's seat is the public member with the most authority (any member's if none
 is public). A month with both replaces the leader's.
@@ -40,8 +39,9 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline
+from cisim.model.mechanisms.entry_point import handed_acceptance
 from cisim.model.parameters import SECTORS
-from cisim.model.timeline import ARRIVES, CHAMPION, HANDED, FAILURE, LEADER, LEADER_SHIFT, SHIFT
+from cisim.model.timeline import ARRIVES, FAILURE, HANDED, LEADER_SHIFT, SHIFT
 
 PUBLIC = SECTORS.index("public")
 # the traits' pulse channels (numba reads module constants, not a dict)
@@ -52,8 +52,8 @@ AUTHORITY, CAPACITY, ALIGNMENT, TURNOVER = (
 READS = ("authority", "capacity", "alignment", "turnover", "sector", "legitimacy", "support",
          "entry_found")  # fmt: skip
 WRITES = ("authority", "capacity", "alignment", "turnover", "legitimacy", "support",
-          "credibility", "entry_found", "entry_month")  # fmt: skip
-PARAMETERS = ("navigator_credibility",)
+          "credibility", "entry_found", "entry_month", "entry_fit", "entry_acceptance")  # fmt: skip
+PARAMETERS = ("navigator_credibility", "entry_quality", "entry_point")
 
 
 @inline
@@ -76,9 +76,11 @@ def context(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             shift = alignment + (leader if s.sector[r, i] == PUBLIC else 0.0)
             s.alignment[r, i] = clip(s.alignment[r, i] + shift, 0.0, 1.0)
             s.turnover[r, i] = clip(s.turnover[r, i] + turnover, 0.0, 1.0)
-    if pulse[HANDED] > 0.0 and not s.entry_found[r]:  # a designed entry point is handed over
+    if pulse[HANDED] > 0.0 and not s.entry_found[r]:  # a designed or imposed one is handed over
         s.entry_found[r] = True
         s.entry_month[r] = month
+        s.entry_fit[r] = p.entry_quality[r]
+        s.entry_acceptance[r] = handed_acceptance(p.entry_point[r])
     if pulse[ARRIVES] > 0.0:  # a navigator arrives with its standing, as one there from the start
         s.credibility[r] = p.navigator_credibility[r]
     failure = pulse[FAILURE]
@@ -91,36 +93,3 @@ def context(s: Any, p: Any, r: int, month: int, w: Any) -> None:
 def public_failure(w: Any) -> float:
     """The size of this month's public failure (0 if none)."""
     return w.pulse[FAILURE]
-
-
-@inline
-def forced_leaver(s: Any, r: int, w: Any) -> int:
-    """The member whose representative the timeline replaces this month (-1 if none): the
-    leader's seat if a new leader arrives, else the champion's if one leaves."""
-    if w.pulse[LEADER] > 0.0:
-        best = -1
-        best_score = -1.0
-        for i in range(s.status.shape[1]):
-            if w.act[i]:
-                score = s.authority[r, i] + (2.0 if s.sector[r, i] == PUBLIC else 0.0)
-                if score > best_score:
-                    best, best_score = i, score
-        return best
-    if w.pulse[CHAMPION] > 0.0:
-        best = -1
-        best_trust = -1.0
-        for i in range(s.status.shape[1]):
-            if not w.act[i]:
-                continue
-            total = 0.0
-            count = 0
-            for k in range(w.in_start[i], w.in_start[i + 1]):
-                e = w.in_slots[k]
-                if e < w.end[0] and w.live[e]:
-                    total += s.trust[r, e]
-                    count += 1
-            mean = total / count if count > 0 else 0.0
-            if mean > best_trust:
-                best, best_trust = i, mean
-        return best
-    return -1

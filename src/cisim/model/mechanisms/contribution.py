@@ -5,14 +5,16 @@ capacity that rises with its trust in its partners, its alignment with the missi
 collaboration's recent performance against aspiration and its legitimacy, and falls with its
 frustration and with having been blamed. A representative still being onboarded commits less
 (:func:`~cisim.model.mechanisms.turnover.settled`). A member with more power than the
-collaboration's ambition needs commits less of it: seed 000 sees efforts "trying to do 'little
+collaboration's ambition needs commits less of it (and one that owns the entry point commits more:
+its acceptance, :mod:`~cisim.model.mechanisms.entry_point`; an imposed one is owned less): seed 000 sees efforts "trying to do 'little
 things', like identify core problems, with people who have a lot of power", a mismatch as much as
 the opposite one (which :mod:`~cisim.model.mechanisms.joint_work` carries: a task beyond the
 authority of those doing it). Ambition is ``0.4 + 0.6 aspiration``, the size tasks grow to.
 
     willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
                            + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2)
-                           - 6 max(0, authority - ambition))
+                           - 6 max(0, authority - ambition)
+                           + 2 (acceptance - 0.5) [entry point found])
     contribution = capacity * willingness * settled(onboarding)
 
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
@@ -34,9 +36,11 @@ LEGITIMACY_WEIGHT, LEGITIMACY_MIDPOINT = 1.5, 0.5
 FRUSTRATION_WEIGHT = 1.5
 BLAMED_CAP = 2.0  # having been blamed weighs at most this much
 MISFIT_WEIGHT = 6.0  # on authority beyond what the collaboration's ambition needs
+ACCEPTANCE_WEIGHT, ACCEPTANCE_MIDPOINT = 2.0, 0.5  # on the entry point's acceptance, once found
 
 READS = ("trust", "performance", "aspiration_level", "alignment", "legitimacy", "frustration",
-         "authority", "blamed", "onboarding", "capacity")  # fmt: skip
+         "authority", "blamed", "onboarding", "capacity", "entry_found",
+         "entry_acceptance")  # fmt: skip
 WRITES = ("contribution",)
 PARAMETERS = ("initial_trust", "aspiration")
 
@@ -51,6 +55,11 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     )
     gap = s.performance[r] - s.aspiration_level[r]
     ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration[r]
+    owned = (
+        ACCEPTANCE_WEIGHT * (s.entry_acceptance[r] - ACCEPTANCE_MIDPOINT)
+        if s.entry_found[r]
+        else 0.0
+    )
     for i in range(s.status.shape[1]):
         if not w.act[i]:
             s.contribution[r, i] = 0.0
@@ -63,5 +72,6 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             - FRUSTRATION_WEIGHT * s.frustration[r, i]
             - min(s.blamed[r, i], BLAMED_CAP)
             - MISFIT_WEIGHT * max(0.0, s.authority[r, i] - ambition)
+            + owned
         )
         s.contribution[r, i] = s.capacity[r, i] * (sigmoid(x) * settled(s.onboarding[r, i]))

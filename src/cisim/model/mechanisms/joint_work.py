@@ -3,11 +3,13 @@
 Once an entry point is found the collaboration works on a joint task. Each month it adds
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
-        * (1 - 0.5 conflict) * reach * mode
+        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * mode
     base = 0.55 effort + 0.25 understanding + 0.2 operational_capacity
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
-where effort is the share of members' capacity committed, authority_present the effective authority
+where fit is the entry point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
+actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is
+neutral), effort is the share of members' capacity committed, authority_present the effective authority
 of those who contribute ("the right people at the table";
 :func:`~cisim.model.mechanisms.turnover.settled`); a task more ambitious than the authority of those
 doing it loses what it exceeds it by (``reach``: "trying to do big things ... with people who lack
@@ -20,7 +22,10 @@ effect of the governance mode. Every ``review_months`` the task is reviewed: its
 the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress grows by
 ``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good experience and
 understand the shared problem a little better (small wins "deepen trust, commitment, and shared
-understanding": Ansell & Gash 2008; execution as learning, seed 003), and the next task is a little
+understanding": Ansell & Gash 2008; execution as learning, seed 003), learn what works from what
+went well (knowledge, x 0.05 towards 1: "celebrate milestones and learn from what goes well",
+seed 003) and practise their routines (operational capacity, x 0.03 towards 1), and the next task
+is a little
 bigger (x 1.1), up to the collaboration's ambition ``0.4 + 0.6 aspiration`` (its "level of
 intervention": a project, or systems change; seed 000); ``y < aspiration`` is a *setback*, to which
 partners respond by learning or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations
@@ -59,15 +64,19 @@ ASPIRATION_MAX = 1.5
 FRUSTRATION_EASING = 0.97  # monthly, while working on a task
 WIN_RELIEF = 0.7  # frustration after a win, relative to before
 WIN_UNDERSTANDING = 0.05  # a win moves each member's understanding this far towards 1
+WIN_KNOWLEDGE = 0.05  # ... the knowledge of what works (learn from what goes well)
+WIN_CAPACITY = 0.03  # ... and operational capacity (routines practised) this far towards 1
+FIT_WEIGHT, FIT_MIDPOINT = 0.6, 0.8  # the work is worth 1 + 0.6 (fit - 0.8) of itself
 SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towards 1
 
 READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
-         "experience", "frustration", "setbacks_in_row")  # fmt: skip
+         "experience", "frustration", "setbacks_in_row", "entry_fit")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
-          "performance", "shortfall", "aspiration_level", "understanding")  # fmt: skip
+          "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
+          "operational_capacity")  # fmt: skip
 PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
               "review_months", "outcome_noise", "aspiration")  # fmt: skip
 
@@ -100,7 +109,8 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
     out = (base * synergy * targeting * community_time + money) * (
         1.0 - CONFLICT_DRAG * s.conflict[r]
     )
-    return out * reach * MODE_EFFECT[s.governance[r]]
+    fit = 1.0 + FIT_WEIGHT * (s.entry_fit[r] - FIT_MIDPOINT)  # a meaningful, actionable opening
+    return out * reach * fit * MODE_EFFECT[s.governance[r]]
 
 
 @inline
@@ -144,7 +154,8 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
 
 @inline
 def _win(s: Any, p: Any, r: int, month: int, y: float, w: Any) -> None:
-    """A small win: progress, a shared good experience, understanding, and a bigger next task."""
+    """A small win: progress, a shared good experience, understanding, knowledge of what works,
+    operational capacity, and a bigger next task."""
     s.progress[r] += PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
     s.wins[r] += 1
     if s.first_win_month[r] < 0:
@@ -157,5 +168,9 @@ def _win(s: Any, p: Any, r: int, month: int, y: float, w: Any) -> None:
         if w.act[i]:
             u = s.understanding[r, i]
             s.understanding[r, i] = u + WIN_UNDERSTANDING * (1.0 - u)
+    k = s.knowledge[r]
+    s.knowledge[r] = k + WIN_KNOWLEDGE * (1.0 - k)
+    oc = s.operational_capacity[r]
+    s.operational_capacity[r] = oc + WIN_CAPACITY * (1.0 - oc)
     ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration[r]
     s.task_scope[r] = min(ambition, s.task_scope[r] * SCOPE_GROWTH)

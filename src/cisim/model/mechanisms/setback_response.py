@@ -40,8 +40,9 @@ navigator attention times credibility; prior_share = share of the organisation's
 prior relationships.
 
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
-apportioning labor, and approach problems collectively") raises the learner's understanding and the
-collaboration's operational capacity, re-scopes the task to something achievable, and gives every
+apportioning labor, and approach problems collectively") raises the learner's understanding, the
+collaboration's operational capacity and its knowledge of what works (a well-met setback teaches
+what does not; execution as learning, seed 003), re-scopes the task to something achievable, and gives every
 partner of a learner a good experience of it. Blame gives the blamer and the blamed a bad
 experience of each other (weight ``blame_severity``), bystanders tied to either a smaller one of
 them (``trust_spillover``), lowers operational capacity, feeds governance conflict where authority
@@ -88,6 +89,7 @@ BLAMED_FRUSTRATION = 0.1  # being blamed moves frustration this far towards 1
 LEARNING_RATE = 0.15  # a learner's understanding moves this far towards 1
 CAPACITY_GAIN, CAPACITY_LOSS = 0.1, 0.15  # operational capacity, per share learning / blaming
 RESCOPE = 0.15  # the task shrinks by this much times the share learning
+SETBACK_KNOWLEDGE = 0.05  # knowledge of what works, times the share learning, towards 1
 HABIT_START = 0.3  # every founding member's habit: undecided, between the two cultures
 HABIT_RATE = 0.5  # how far a member's habit moves towards each of its responses
 CONFLICT_FEED = 0.3  # blame feeds conflict where authority is contested
@@ -100,7 +102,7 @@ READS = ("blamed", "setback_now", "trust", "prior", "aspiration_level", "shortfa
 WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "blame_total",
           "learning_total", "experience", "last_blame", "frustration", "understanding",
           "operational_capacity", "task_scope", "habit", "conflict",
-          "credibility")  # fmt: skip
+          "credibility", "knowledge")  # fmt: skip
 PARAMETERS = ("initial_trust", "resources", "authority_contest", "data_use",
               "joint_problem_solving", "blame_severity", "trust_spillover",
               "navigator")  # fmt: skip
@@ -271,6 +273,8 @@ def _collective(s: Any, p: Any, r: int, b_share: float, l_share: float) -> None:
         oc + CAPACITY_GAIN * l_share * (1 - oc) - CAPACITY_LOSS * b_share * oc, 0.0, 1.0
     )
     s.task_scope[r] = s.task_scope[r] * (1.0 - RESCOPE * l_share)
+    k = s.knowledge[r]
+    s.knowledge[r] = k + SETBACK_KNOWLEDGE * l_share * (1.0 - k)  # learnt what does not work
     c = s.conflict[r]
     stakes = contest_stakes(p.authority_contest[r], p.resources[r])
     s.conflict[r] = clip(c + CONFLICT_FEED * b_share * stakes * (1 - c), 0.0, 1.0)

@@ -24,9 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import inline, jit, live_ties
-from cisim.model.mechanisms.context import forced_leaver
+from cisim.model.parameters import SECTORS
+from cisim.model.timeline import CHAMPION, LEADER
 from cisim.model.streams import Stream, draw
 
+PUBLIC = SECTORS.index("public")
 #: Share of its weight a representative brings from its first day (the rest comes with onboarding).
 NEWCOMER_WEIGHT = 0.5
 
@@ -117,3 +119,36 @@ def _socialise(s: Any, r: int, newcomers: Any, w: Any) -> None:
             norm[i] = total / count
     for i in range(newcomers.shape[0]):
         s.habit[r, i] = norm[i]
+
+
+@inline
+def forced_leaver(s: Any, r: int, w: Any) -> int:
+    """The member whose representative the timeline replaces this month (-1 if none): the
+    leader's seat if a new leader arrives, else the champion's if one leaves."""
+    if w.pulse[LEADER] > 0.0:
+        best = -1
+        best_score = -1.0
+        for i in range(s.status.shape[1]):
+            if w.act[i]:
+                score = s.authority[r, i] + (2.0 if s.sector[r, i] == PUBLIC else 0.0)
+                if score > best_score:
+                    best, best_score = i, score
+        return best
+    if w.pulse[CHAMPION] > 0.0:
+        best = -1
+        best_trust = -1.0
+        for i in range(s.status.shape[1]):
+            if not w.act[i]:
+                continue
+            total = 0.0
+            count = 0
+            for k in range(w.in_start[i], w.in_start[i + 1]):
+                e = w.in_slots[k]
+                if e < w.end[0] and w.live[e]:
+                    total += s.trust[r, e]
+                    count += 1
+            mean = total / count if count > 0 else 0.0
+            if mean > best_trust:
+                best, best_trust = i, mean
+        return best
+    return -1
