@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cisim.documents import patterns, patterns_sources
+from cisim.documents import patterns, patterns_breadth, patterns_sources
 from cisim.documents.evidence import DEFAULT_REPLICATES, DEFAULT_SEED, Pattern
 
 pytestmark = pytest.mark.slow
@@ -104,7 +104,23 @@ def test_pattern_17__small_wins_deepen_shared_understanding() -> None:
     _assert_holds(_measure(patterns_sources.pattern_17))
 
 
+def test_pattern_18__an_entry_point_chosen_together_does_better_than_one_imposed() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_18))
+
+
+def test_pattern_19__a_meaningful_actionable_entry_point_does_better() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_19))
+
+
+def test_pattern_20__execution_builds_knowledge_and_capacity() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_20))
+
+
+def test_pattern_21__a_navigator_helps_more_from_the_launch() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_21))
+
+
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 17
+    assert len(numbers) == 21

@@ -1,5 +1,5 @@
 """The patterns of pattern-oriented modelling, each measured by one function (1 to 10 here, 11 to
-17 in :mod:`cisim.documents.patterns_sources`).
+17 in :mod:`cisim.documents.patterns_sources`, 18 to 21 in :mod:`cisim.documents.patterns_breadth`).
 
 Each ``pattern_NN`` function runs what it needs (common random numbers wherever two conditions are
 compared: replicate ``k`` of both sees the same luck), and returns a
@@ -43,6 +43,7 @@ from cisim.documents.pattern_figures import (
     turnover_figure,
     two_regimes_figure,
 )
+from cisim.documents.patterns_breadth import PATTERNS_BREADTH
 from cisim.documents.patterns_sources import PATTERNS_SOURCES
 from cisim.model.population import RunSpec
 from cisim.model.scenario import Scenario
@@ -374,4 +375,5 @@ PATTERNS: tuple[Callable[..., Pattern], ...] = (
     pattern_09,
     pattern_10,
     *PATTERNS_SOURCES,
+    *PATTERNS_BREADTH,
 )

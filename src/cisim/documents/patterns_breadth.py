@@ -1,0 +1,124 @@
+"""Patterns 18 to 21: what the sources claim of entry points, learning by doing and timing.
+
+Added with the model's breadth (issue 10; ``docs/ODD.md`` §10.1, v8): an entry point is
+"meaningful, actionable, acceptable and provisional" (seed 003), execution is learning, and a
+team's design and launch deserve investment. None of these patterns was a calibration target: the
+coefficients they rest on (``FIT_WEIGHT``, ``ACCEPTANCE_WEIGHT``, ``WIN_KNOWLEDGE``,
+``WIN_CAPACITY``, ``SETBACK_KNOWLEDGE``, ``REVISION``) are the modellers' choices, set before
+these were measured. Each runs what it needs with common random numbers and returns a
+:class:`~cisim.documents.evidence.Pattern`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cisim.documents.evidence import (
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    LJ,
+    Claim,
+    Pattern,
+    base,
+    is_regime,
+    paired_lever,
+    run,
+    share_of,
+)
+from cisim.documents.pattern_figures import effects_figure, scatter_figure
+from cisim.stats import correlation, paired_difference
+
+
+def pattern_18(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """An acceptable entry point: one the partners chose does better than one imposed on them."""
+    sc = base().replace(entry_point="designed")
+    effect = paired_lever(sc, "entry_point", "imposed", "designed", share_of(LJ), replicates, seed)
+    claims = [Claim("Δ share of learning journeys (imposed → designed together)", effect, +1)]
+    return Pattern(
+        18,
+        "An acceptable entry point",
+        "An entry point the partners chose together does better than the same opening imposed "
+        "on them from outside.",
+        'seed 003: an entry point is "meaningful, actionable, acceptable and provisional"; the '
+        "Hartford case (a grant plan fixed from outside)",
+        f"`baseline` with a designed entry point of the same quality (`entry_quality` 0.8), "
+        f"imposed or designed together, {replicates} paired replicates.",
+        claims,
+        effects_figure(claims, "Effect of choosing the entry point together"),
+    )
+
+
+def pattern_19(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """A meaningful, actionable entry point does better than a poor one."""
+    sc = base().replace(entry_point="designed")
+    effect = paired_lever(sc, "entry_quality", 0.3, 0.9, share_of(LJ), replicates, seed)
+    claims = [Claim("Δ share of learning journeys (entry quality 0.3 → 0.9)", effect, +1)]
+    return Pattern(
+        19,
+        "A meaningful, actionable entry point",
+        "A designed entry point that fits the problem and what the members can do does better "
+        "than a poor one.",
+        'seed 003 ("meaningful, actionable"); Martínez Orbegozo et al. (2022)',
+        f"`baseline` with a designed entry point, `entry_quality` 0.3 → 0.9, {replicates} paired "
+        "replicates.",
+        claims,
+        effects_figure(claims, "Effect of a better entry point"),
+    )
+
+
+def pattern_20(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """Execution builds knowledge of what works and operational capacity."""
+    res = run(base(), replicates, seed)
+    wins = res.arrays["wins"][36]
+    knowledge = res.arrays["knowledge"][72]
+    capacity = res.arrays["operational_capacity"][72]
+    claims = [
+        Claim("correlation of wins by month 36 with knowledge at month 72",
+              correlation(wins, knowledge), +1),
+        Claim("correlation of wins by month 36 with operational capacity at month 72",
+              correlation(wins, capacity), +1),
+    ]  # fmt: skip
+    return Pattern(
+        20,
+        "Learning by doing",
+        "Collaborations that get things done learn what works and build the capacity to do more.",
+        'seed 003 ("execution as learning"; "celebrate milestones and learn from what goes '
+        'well"); Ansell & Gash (2008)',
+        f"{replicates} replicates of `baseline`: correlations of the wins of the first three "
+        "years with knowledge of what works and operational capacity in year six (Fisher-z "
+        "intervals).",
+        claims,
+        scatter_figure(wins, knowledge, "wins in the first 36 months", "knowledge at month 72"),
+    )
+
+
+def pattern_21(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """Invest in the launch: a navigator does more arriving at the start than in year five."""
+
+    def effect(month: int) -> np.ndarray:
+        without = run(base(), replicates, seed)
+        with_one = run(base().at(month, navigator=1), replicates, seed)
+        return is_regime(with_one, LJ) - is_regime(without, LJ)
+
+    early = paired_difference(np.zeros(replicates), effect(1))
+    late = paired_difference(np.zeros(replicates), effect(49))
+    change = paired_difference(effect(49), effect(1))
+    claims = [
+        Claim("navigator arriving in month 1: Δ share of learning journeys", early, +1),
+        Claim("arriving in month 1 rather than month 49: Δ of that effect", change, +1),
+    ]
+    shown = [*claims, Claim("navigator arriving in month 49: Δ share", late, +1)]
+    return Pattern(
+        21,
+        "Invest in the launch",
+        "A navigator helps, and helps more when it is there from the launch than when it "
+        "arrives years later.",
+        'seed 003 ("invest in team design and launch"); Pulido-Gómez et al. (a trusted navigator)',
+        f"`baseline` with a navigator arriving in month 1 or month 49 (a timeline event), "
+        f"{replicates} paired replicates; the difference of the two paired effects is paired too.",
+        claims,
+        effects_figure(shown, "Effect of a navigator by when it arrives"),
+    )
+
+
+PATTERNS_BREADTH = (pattern_18, pattern_19, pattern_20, pattern_21)
