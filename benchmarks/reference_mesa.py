@@ -989,7 +989,9 @@ class CollaborationReference(mesa.Model):
             if self.entry_found:
                 self.task_scope *= ADAPTATION.RESCOPE
                 if sc.entry_point != "imposed":  # a provisional entry point is revised
-                    self.entry_fit += ADAPTATION.REVISION * max(0.0, self.knowledge - self.entry_fit)
+                    self.entry_fit += ADAPTATION.REVISION * max(
+                        0.0, self.knowledge - self.entry_fit
+                    )
                     trusts = [a.trust[j] for a in self.active_agents() for j in a.live_partners()]
                     self.entry_acceptance = sum(trusts) / len(trusts) if trusts else 0.0
                     self.entry_revisions += 1

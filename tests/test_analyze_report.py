@@ -437,7 +437,9 @@ def test_report__a_timeline_sweep_says_when_the_intervention_helps(tmp_path: Pat
     arrival = pd.read_csv(directory / "analysis" / "arrival.csv")
     assert set(arrival["month"]) == {3, 18}
     assert set(pd.read_csv(directory / "analysis" / "rescue.csv")["standing"]) <= {
-        "blaming", "learning", "no setback met yet"
+        "blaming",
+        "learning",
+        "no setback met yet",
     }
     text = (directory / "report.html").read_text(encoding="utf-8")
     assert "When the intervention arrives" in text

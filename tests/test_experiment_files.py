@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from cisim.model.timeline import field_kind
 from cisim.model.parameters import SPECS
 from cisim.model.scenario import Scenario
+from cisim.model.timeline import field_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"

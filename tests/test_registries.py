@@ -32,7 +32,11 @@ KIND = {"int": int, "float": float, "choice": str}
 
 
 def test_registry__scenario_fields_are_the_parameters_in_order():
-    names = [f.name for f in fields(Scenario) if f.name not in ABOUT and f.name not in ("roster", "timeline")]
+    names = [
+        f.name
+        for f in fields(Scenario)
+        if f.name not in ABOUT and f.name not in ("roster", "timeline")
+    ]
     assert names == list(SPECS)
 
 

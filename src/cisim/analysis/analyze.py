@@ -188,12 +188,19 @@ def _arrival(ctx: Context) -> None:
         "outcome": ctx.outcomes[0],
         "levers": arrival.turning_points(table, ctx.outcomes[0]),
     }
-    if ctx.arrays is None or not {"blame_responses", "learning_responses"} <= set(ctx.arrays.values):
+    if ctx.arrays is None or not {"blame_responses", "learning_responses"} <= set(
+        ctx.arrays.values
+    ):
         ctx.skip("rescue", "no trajectories of blame and learning responses")
         return
     rescue = arrival.rescue_effects(
-        ctx.design, ctx.runs, ctx.arrays, month, levers,
-        horizon=ctx.meta.horizon, outcomes=ctx.outcomes[:2],
+        ctx.design,
+        ctx.runs,
+        ctx.arrays,
+        month,
+        levers,
+        horizon=ctx.meta.horizon,
+        outcomes=ctx.outcomes[:2],
     )
     ctx.table("rescue", rescue)
     blaming = rescue[(rescue["standing"] == "blaming") & (rescue["outcome"] == ctx.outcomes[0])]

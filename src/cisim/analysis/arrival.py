@@ -89,7 +89,9 @@ def standing_at(arrays: TrajectoryArrays, points: Sequence[int], month: int) -> 
     before = (arrays.months > 0) & (arrays.months < month)
     blame = np.nansum(arrays["blame_responses"][rows][:, before], axis=1)
     learn = np.nansum(arrays["learning_responses"][rows][:, before], axis=1)
-    standing = np.where(blame > learn, STANDINGS[0], np.where(learn > 0, STANDINGS[1], STANDINGS[2]))
+    standing = np.where(
+        blame > learn, STANDINGS[0], np.where(learn > 0, STANDINGS[1], STANDINGS[2])
+    )
     return pd.Series(standing, index=keys["replicate"].to_numpy()[rows])
 
 
@@ -115,20 +117,26 @@ def rescue_effects(
                 continue
             some = runs[runs["point"].isin(part["point"]) & runs["replicate"].isin(chosen)]
             table = paired_effects(part, some, horizon=horizon, outcomes=outcomes, contrast="first")
-            frames.append(table[table["parameter"].isin(levers)].assign(month=int(m), standing=name))
+            frames.append(
+                table[table["parameter"].isin(levers)].assign(month=int(m), standing=name)
+            )
     if not frames:
         return pd.DataFrame()
     table = pd.concat(frames, ignore_index=True)
-    return table[["month", "standing", *[c for c in table.columns if c not in ("month", "standing")]]]
+    return table[
+        ["month", "standing", *[c for c in table.columns if c not in ("month", "standing")]]
+    ]
 
 
 def turning_points(table: pd.DataFrame, outcome_name: str = LJ) -> list[dict[str, Any]]:
     """Per lever contrast: the best month of arrival and the point of no return (module doc)."""
     out = []
     part = table[table["outcome"] == outcome_name]
-    for (param, low, high), rows in part.groupby(["parameter", "low_level", "high_level"], sort=False):
-        rows = rows.sort_values("month")
-        best = rows.loc[rows["effect"].idxmax()]
+    for (param, low, high), rows in part.groupby(
+        ["parameter", "low_level", "high_level"], sort=False
+    ):
+        rows = rows.sort_values("month").reset_index(drop=True)
+        best = rows.iloc[int(np.argmax(rows["effect"].to_numpy()))]
         reaches_zero = ((rows["low"] <= 0) & (rows["high"] >= 0)).to_numpy()
         # the earliest month from which every later month's interval reaches zero
         tail = np.flatnonzero(~reaches_zero)

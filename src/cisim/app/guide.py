@@ -31,11 +31,12 @@ HOW_IT_WORKS: tuple[str, ...] = (
     "one and propose it; the others take it up if they trust the member who proposes it. "
     "Members who trust their partners, work with other sectors, have the authority to act and "
     "engage the community propose more often. Meanwhile, talk without a task frustrates them. "
-    "With a designed entry point the task is set from the start.",
+    "With a designed entry point the task is set from the start; an imposed one (fixed from "
+    "outside, like Hartford's grant plan) is owned less by the members and cannot be revised.",
     "Then they work on the task and review it every few months. A review that meets the task is "
-    "a win: progress grows, trust rises and members understand each other better. One that falls "
-    "short of what they hoped for is a setback. A task needs people with the authority to carry "
-    "it out: the bigger the task, the more authority it takes.",
+    "a win: progress grows, trust rises, members understand each other better and learn what "
+    "works. One that falls short of what they hoped for is a setback. A task needs people with "
+    "the authority to carry it out: the bigger the task, the more authority it takes.",
     "After a setback each member either learns (its understanding and the group's capacity grow, "
     "and its partners trust it more) or blames a partner (trust between the two collapses, and "
     "those around them hear of it). Each member has a habit: every time it blames it is readier "

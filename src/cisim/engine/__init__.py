@@ -24,9 +24,7 @@ from cisim.model.timeline import N_PULSES
 
 __all__ = ["apply", "measure", "param_arrays", "run", "state_arrays", "step", "warm"]
 
-_STATE_FIELDS = tuple(
-    f.name for f in fields(State) if f.name not in ("month", "extra", "schedule")
-)
+_STATE_FIELDS = tuple(f.name for f in fields(State) if f.name not in ("month", "extra", "schedule"))
 
 # Each state array's dtype, read off the annotations of State (numba compiles for these).
 _ANNOTATED = {

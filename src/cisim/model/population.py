@@ -22,7 +22,6 @@ from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCE
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
-from cisim.model.timeline import Schedule
 from cisim.model.state import (
     ABSENT,
     ACTIVE,
@@ -37,6 +36,7 @@ from cisim.model.state import (
     State,
 )
 from cisim.model.streams import Stream, init_generator, stream_keys
+from cisim.model.timeline import Schedule
 
 # The collaboration at the start (ODD element 5)
 TENURE_START = 12  # months the first representatives have been at the table

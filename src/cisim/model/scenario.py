@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -184,7 +184,12 @@ class Scenario:
 
     # ---- construction --------------------------------------------------------------------
     def at(
-        self, month: int, *, shock: str = "", size: float | None = None, label: str = "",
+        self,
+        month: int,
+        *,
+        shock: str = "",
+        size: float | None = None,
+        label: str = "",
         **changes: Any,
     ) -> Scenario:
         """A copy with one more event on its timeline (:mod:`cisim.model.timeline`).

@@ -147,8 +147,7 @@ STARTING: dict[str, str] = {
     "community_engagement": "community support at the start; later, how fast support grows",
     "authority_source": "the mandate's part of legitimacy at the start; later, legitimacy's "
     "target and members' agency",
-    "authority_contest": "conflict at the start; later, what blame feeds and the stakes of "
-    "contest",
+    "authority_contest": "conflict at the start; later, what blame feeds and the stakes of contest",
     "entry_point": "'designed' or 'imposed' at the start: the collaboration starts with an entry "
     "point (month 0); set later, one is handed over that month if none was found yet; 'none' "
     "stops the search",
@@ -388,10 +387,14 @@ class Schedule:
         return Schedule(levers, pulses, events) if any(events) else None
 
 
-def _put(table: dict[int, dict[str, dict[int, Any]]], month: int, key: str, row: int, v: Any) -> None:
+def _put(
+    table: dict[int, dict[str, dict[int, Any]]], month: int, key: str, row: int, v: Any
+) -> None:
     table.setdefault(month, {}).setdefault(key, {})[row] = v
 
 
-def _add(table: dict[int, dict[int, dict[int, float]]], month: int, key: int, row: int, v: float) -> None:
+def _add(
+    table: dict[int, dict[int, dict[int, float]]], month: int, key: int, row: int, v: float
+) -> None:
     by_row = table.setdefault(month, {}).setdefault(key, {})
     by_row[row] = by_row.get(row, 0.0) + v

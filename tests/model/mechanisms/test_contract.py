@@ -34,8 +34,17 @@ from cisim.model.mechanisms import SCHEDULE
 from cisim.model.parameters import SPECS
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
-from cisim.model.timeline import ARRIVES, CHAMPION, HANDED, FAILURE, LEADER, LEADER_SHIFT, N_PULSES, SHIFT
 from cisim.model.state import ABSENT, ACTIVE, CANDIDATE, EXITED, Params, State
+from cisim.model.timeline import (
+    ARRIVES,
+    CHAMPION,
+    FAILURE,
+    HANDED,
+    LEADER,
+    LEADER_SHIFT,
+    N_PULSES,
+    SHIFT,
+)
 
 pytestmark = pytest.mark.xdist_group("mechanisms")
 

@@ -8,13 +8,13 @@ governance mode (shared, lead organisation, administrative organisation), which 
 re-scopes the task (x 0.8), moves every member's habit of blame three quarters of the way back to
 where members began (a fresh start: what a collaboration had learnt to expect of setbacks, good or
 bad, counts for less) and cools the members' frustration. It also revises its entry point, unless
-the entry point was imposed (held provisionally, an opening can be changed; seed 003): the fit
-moves halfway towards what it has learnt works (knowledge, when that is higher) and the members
-choose it again together (its acceptance becomes their mean trust in each other). The fresh start is a real chance, not a
-certainty: a settled blame culture (habits near 0.9) lands near the norm's tipping point, so how
-the next setbacks are met decides. Moved only halfway, habits stayed inside the blame culture's
-basin and adaptability did no more than the governance mode (pattern 8 failed); the share is
-calibrated with pattern 8 in view (docs/ODD.md §10). Formal structure itself has only small
+the entry point was imposed (held provisionally, an opening can be changed; seed 003): the fit moves
+halfway towards what it has learnt works (knowledge, when that is higher) and the members choose it
+again together (its acceptance becomes their mean trust in each other). The fresh start is a real
+chance, not a certainty: a settled blame culture (habits near 0.9) lands near the norm's tipping
+point, so how the next setbacks are met decides. Moved only halfway, habits stayed inside the blame
+culture's basin and adaptability did no more than the governance mode (pattern 8 failed); the share
+is calibrated with pattern 8 in view (docs/ODD.md §10). Formal structure itself has only small
 effects (joint work, setback response): what matters is the ability to change it.
 
 Conflict over governance flares where money meets contested decision rights (Hartford: a $28m grant

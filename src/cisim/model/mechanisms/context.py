@@ -25,10 +25,10 @@ applies those that act on the state:
   entry point from that month, as one designed from the start has it from month 0.
 
 A **champion leaving** and a new leader's **new representative** are turnover's rule applied to a
-chosen organisation (:func:`cisim.model.mechanisms.turnover.forced_leaver`): the seat is taken by a newcomer who starts from
-institutional trust. The champion is the member its partners trust most (mean trust in it over
-live ties); the leader's seat is the public member with the most authority (any member's if none
-is public). A month with both replaces the leader's.
+chosen organisation (:func:`cisim.model.mechanisms.turnover.forced_leaver`): the seat is taken by a
+newcomer who starts from institutional trust. The champion is the member its partners trust most
+(mean trust in it over live ties); the leader's seat is the public member with the most authority
+(any member's if none is public). A month with both replaces the leader's.
 
 References: seed 003 (Louisville's new executive director; Hartford's grant); Hood (2011);
 Vangen & Huxham (2003) on membership change; Bryson, Crosby & Stone (2006).

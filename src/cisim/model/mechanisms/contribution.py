@@ -6,10 +6,11 @@ collaboration's recent performance against aspiration and its legitimacy, and fa
 frustration and with having been blamed. A representative still being onboarded commits less
 (:func:`~cisim.model.mechanisms.turnover.settled`). A member with more power than the
 collaboration's ambition needs commits less of it (and one that owns the entry point commits more:
-its acceptance, :mod:`~cisim.model.mechanisms.entry_point`; an imposed one is owned less): seed 000 sees efforts "trying to do 'little
-things', like identify core problems, with people who have a lot of power", a mismatch as much as
-the opposite one (which :mod:`~cisim.model.mechanisms.joint_work` carries: a task beyond the
-authority of those doing it). Ambition is ``0.4 + 0.6 aspiration``, the size tasks grow to.
+its acceptance, :mod:`~cisim.model.mechanisms.entry_point`; an imposed one is owned less): seed 000
+sees efforts "trying to do 'little things', like identify core problems, with people who have a lot
+of power", a mismatch as much as the opposite one (which :mod:`~cisim.model.mechanisms.joint_work`
+carries: a task beyond the authority of those doing it). Ambition is ``0.4 + 0.6 aspiration``, the
+size tasks grow to.
 
     willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
                            + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2)

@@ -118,7 +118,9 @@ def entry_point(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     trust_i = mean_trust_of(
         s.trust[r], s.src[r], live_ties(w), p.initial_trust[r], w.org[0], w.org[1], w.org[2]
     )
-    proposer = -1 if p.entry_point[r] == NONE else _proposed_and_taken_up(s, p, r, month, trust_i, w)
+    proposer = (
+        -1 if p.entry_point[r] == NONE else _proposed_and_taken_up(s, p, r, month, trust_i, w)
+    )
     if proposer >= 0:
         s.entry_found[r] = True
         s.entry_month[r] = month

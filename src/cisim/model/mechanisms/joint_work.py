@@ -8,9 +8,9 @@ Once an entry point is found the collaboration works on a joint task. Each month
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
 where fit is the entry point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
-actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is
-neutral), effort is the share of members' capacity committed, authority_present the effective authority
-of those who contribute ("the right people at the table";
+actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is neutral),
+effort is the share of members' capacity committed, authority_present the effective authority of
+those who contribute ("the right people at the table";
 :func:`~cisim.model.mechanisms.turnover.settled`); a task more ambitious than the authority of those
 doing it loses what it exceeds it by (``reach``: "trying to do big things ... with people who lack
 the power needed to accomplish them", seed 000; "the more ambitious the results, the more critical

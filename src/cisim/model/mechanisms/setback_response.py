@@ -42,9 +42,9 @@ prior relationships.
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
 apportioning labor, and approach problems collectively") raises the learner's understanding, the
 collaboration's operational capacity and its knowledge of what works (a well-met setback teaches
-what does not; execution as learning, seed 003), re-scopes the task to something achievable, and gives every
-partner of a learner a good experience of it. Blame gives the blamer and the blamed a bad
-experience of each other (weight ``blame_severity``), bystanders tied to either a smaller one of
+what does not; execution as learning, seed 003), re-scopes the task to something achievable, and
+gives every partner of a learner a good experience of it. Blame gives the blamer and the blamed a
+bad experience of each other (weight ``blame_severity``), bystanders tied to either a smaller one of
 them (``trust_spillover``), lowers operational capacity, feeds governance conflict where authority
 is contested, and costs the navigator credibility. Because habits, norms, lost trust and having
 been blamed all raise the chance of blame, blame confirms itself (Repenning & Sterman 2002).

@@ -25,8 +25,8 @@ from typing import Any
 
 from cisim.model.compiled import inline, jit, live_ties
 from cisim.model.parameters import SECTORS
-from cisim.model.timeline import CHAMPION, LEADER
 from cisim.model.streams import Stream, draw
+from cisim.model.timeline import CHAMPION, LEADER
 
 PUBLIC = SECTORS.index("public")
 #: Share of its weight a representative brings from its first day (the rest comes with onboarding).

@@ -1,10 +1,10 @@
 """The evidence sections of the report, in their order, and the closing caveats.
 
-The sections themselves are in :mod:`~cisim.present.report.sections_design` (what the factors
-do), :mod:`~cisim.present.report.sections_dynamics` (how runs unfold) and
+The sections themselves are in :mod:`~cisim.present.report.sections_design` (what the factors do),
+:mod:`~cisim.present.report.sections_dynamics` (how runs unfold) and
 :mod:`~cisim.present.report.sections_sensitivity` (which parameters matter and where) and
-:mod:`~cisim.present.report.sections_structure` (who is at the table, in a nested sweep) and :mod:`~cisim.present.report.sections_timeline`
-(when an intervention arrives).
+:mod:`~cisim.present.report.sections_structure` (who is at the table, in a nested sweep) and
+:mod:`~cisim.present.report.sections_timeline` (when an intervention arrives).
 """
 
 from __future__ import annotations

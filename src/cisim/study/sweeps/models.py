@@ -27,9 +27,9 @@ import pandas as pd
 from cisim.errors import ConfigError
 from cisim.model.metrics import REGISTRY
 from cisim.model.outcomes import REGISTRY as OUTCOMES
-from cisim.model.timeline import field_kind
 from cisim.model.parameters import SPECS
 from cisim.model.spec import finite
+from cisim.model.timeline import field_kind
 
 if TYPE_CHECKING:
     from cisim.model.scenario import Scenario
