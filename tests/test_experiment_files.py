@@ -148,7 +148,7 @@ def test_learning_vs_blame__the_flagship_design() -> None:
     assert (data["base"], data["design"], data["seed"]) == ("baseline", "factorial", 2026)
     assert data["replicates"] >= 200
     assert _factors(data) == {
-        "entry_point": ["search", "designed"],
+        "entry_point": ["search", "designed", "imposed"],
         "navigator": [0, 1],
         "turnover": [0.01, 0.02, 0.04, 0.06],
     }
