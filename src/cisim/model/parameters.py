@@ -1,10 +1,8 @@
 """Specifications of the scenario parameters: type, range, unit, meaning.
 
-The specs are the one registry of parameters: :class:`cisim.Scenario` validates against them (and a
-test holds its fields to them), the compiled step's parameter arrays
-(:data:`cisim.model.state.Params`) are made from them, the ODD's parameter table and ``cisim
-validate`` are generated from them, the Mesa face's keyword arguments are checked against them,
-and the sweep engine reads their ranges.
+The one registry of parameters: :class:`cisim.Scenario` validates against it, the compiled step's
+parameter arrays (:data:`cisim.model.state.Params`), the ODD's parameter table and the sweeps'
+ranges are made from it, and the Mesa face's keyword arguments are checked against it.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from cisim.model.spec import Spec, choice, real, whole
 
 SECTORS: tuple[str, ...] = ("public", "private", "nonprofit", "community", "philanthropy")
 SECTOR_TRAITS: tuple[str, ...] = ("authority", "capacity", "alignment", "turnover")
-
 
 P, N, C, M, R = "population", "network", "collaboration", "mechanism", "regime"
 
@@ -247,24 +244,19 @@ SPECS: dict[str, Spec] = {
     "entry_point": choice(
         C,
         ("search", "designed", "imposed", "none"),
-        "search for one, start from one the partners designed together, start from one imposed "
-        "on them, or none can be found",
-        why="Collaborations must find their entry point (Martínez Orbegozo et al. 2022): 'a "
-        "meaningful, actionable, acceptable and provisional opening' (de Jong et al. 2023, seed "
-        "003). 'designed': chosen by the partners in a facilitated design, acceptable and held "
-        "provisionally; 'imposed': fixed from outside without their acceptance and not open to "
-        "revision (Hartford's grant plan); 'none' tests pattern 4 (\"keep talking or perish\").",
+        "search for one, start from one designed together or imposed from outside, or find none",
+        why="An entry point is 'a meaningful, actionable, acceptable and provisional opening' (de "
+        "Jong et al. 2023, seed 003). 'designed': chosen together, owned and revisable; 'imposed':"
+        " fixed from outside, owned less, not revised (Hartford's grant plan); 'none': pattern 4.",
     ),
     "entry_quality": real(
         C,
         0.0,
         1.0,
         "0-1",
-        "how meaningful and actionable a designed or imposed entry point is: its fit to the "
-        "problem and to what the members can do (a searched one's fit is its proposer's)",
-        why="Assumption: a design as meaningful and actionable as a member's own proposal "
-        "typically is at the baseline (a proposer's perspective averages 0.83 there). Seed 003 "
-        "asks for an opening that is meaningful and actionable; no source rates designs.",
+        "how meaningful and actionable (fit) a designed or imposed entry point is",
+        why="Assumption: as good as a member's own proposal typically is at the baseline (a "
+        "proposer's perspective averages 0.83). Seed 003 asks for a meaningful, actionable one.",
     ),
     "community_engagement": real(
         C,
