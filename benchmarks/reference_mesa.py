@@ -48,6 +48,7 @@ from cisim.model import population as START
 from cisim.model.mechanisms import adaptation as ADAPTATION
 from cisim.model.mechanisms import community as COMMUNITY
 from cisim.model.mechanisms import contribution as CONTRIBUTION
+from cisim.model.mechanisms import deliberation as DELIBERATION
 from cisim.model.mechanisms import entry_point as ENTRY
 from cisim.model.mechanisms import joint_work as WORK
 from cisim.model.mechanisms import membership as MEMBERSHIP
@@ -82,6 +83,7 @@ METRICS: tuple[str, ...] = (
     "navigator_activity",
     "turnover_events",
     "conflict",
+    "task_conflict",
     "blame_climate",
     "entry_found",
     "wins",
@@ -501,6 +503,7 @@ class CollaborationReference(mesa.Model):
         self.knowledge = START.KNOWLEDGE_START
         self.operational_capacity = START.CAPACITY_START
         self.conflict = START.CONFLICT_START * sc.authority_contest
+        self.task_conflict = 0.0
         self.ambition = WORK.AMBITION_BASE + WORK.AMBITION_WEIGHT * sc.aspiration
         self.governance = GOVERNANCE.index(sc.governance_mode)
         self.credibility = sc.navigator_credibility if sc.navigator > 0 else 0.0
@@ -713,6 +716,7 @@ class CollaborationReference(mesa.Model):
             self.turnover()
             self.search_entry_point()
             self.agents.do("contribute")
+            self.deliberation()
             self.joint_work()
             self.setback_response()
             self.trust_update()
@@ -771,6 +775,25 @@ class CollaborationReference(mesa.Model):
                 return
         self.agents.do("talk")
 
+    def members_mean_trust(self) -> float:
+        """The members' mean trust in each other over live ties (the pivot if there are none)."""
+        trusts = [a.trust[j] for a in self.active_agents() for j in a.live_partners()]
+        return sum(trusts) / len(trusts) if trusts else DELIBERATION.TRUST_PIVOT
+
+    def deliberation(self) -> None:
+        """Task conflict: disagreement about substance, which turns personal without trust."""
+        if not self.entry_found:
+            return
+        act = self.active_agents()
+        spread = entropy_diversity([a.sector for a in act])
+        unshared = 1.0 - (sum(a.understanding for a in act) / len(act) if act else 0.0)
+        target = self.sc.disagreement * spread * unshared
+        self.task_conflict += DELIBERATION.RELAXATION * (target - self.task_conflict)
+        sour = 1.0 - 2.0 * self.members_mean_trust()
+        if sour > 0:
+            feed = DELIBERATION.SPILL * self.task_conflict * sour * (1.0 - self.conflict)
+            self.conflict = min(1.0, max(0.0, self.conflict + feed))
+
     def task_output(self) -> float:
         sc = self.sc
         act = self.active_agents()
@@ -798,7 +821,9 @@ class CollaborationReference(mesa.Model):
         reach = max(0.0, 1.0 - WORK.AUTHORITY_REACH * max(0.0, self.task_scope - present))
         out = (base * synergy * targeting * community_time + money) * drag * reach
         fit = 1.0 + WORK.FIT_WEIGHT * (self.entry_fit - WORK.FIT_MIDPOINT)
-        return out * fit * WORK.MODE_EFFECT[self.governance]
+        lean = 2.0 * (self.members_mean_trust() - DELIBERATION.TRUST_PIVOT)
+        debate = 1.0 + DELIBERATION.QUALITY_WEIGHT * self.task_conflict * lean
+        return out * fit * debate * WORK.MODE_EFFECT[self.governance]
 
     def joint_work(self) -> None:
         sc = self.sc

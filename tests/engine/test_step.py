@@ -157,6 +157,7 @@ def test_step__the_schedule_is_the_odds_order() -> None:
         "turnover",
         "entry_point",
         "contribution",
+        "deliberation",
         "joint_work",
         "setback_response",
         "trust",

@@ -120,7 +120,11 @@ def test_pattern_21__a_navigator_helps_more_from_the_launch() -> None:
     _assert_holds(_measure(patterns_breadth.pattern_21))
 
 
+def test_pattern_22__task_conflict_helps_the_work_where_partners_trust_each_other() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_22))
+
+
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 21
+    assert len(numbers) == 22

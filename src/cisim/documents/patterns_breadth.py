@@ -1,11 +1,12 @@
-"""Patterns 18 to 21: what the sources claim of entry points, learning by doing and timing.
+"""Patterns 18 to 22: what the sources claim of entry points, learning by doing, timing and
+task conflict.
 
 Added with the model's breadth (issue 10; ``docs/ODD.md`` §10.1, v8): an entry point is
 "meaningful, actionable, acceptable and provisional" (seed 003), execution is learning, and a
 team's design and launch deserve investment. None of these patterns was a calibration target: the
 coefficients they rest on (``FIT_WEIGHT``, ``ACCEPTANCE_WEIGHT``, ``WIN_KNOWLEDGE``,
-``WIN_CAPACITY``, ``SETBACK_KNOWLEDGE``, ``REVISION``) are the modellers' choices, set before
-these were measured. Each runs what it needs with common random numbers and returns a
+``WIN_CAPACITY``, ``SETBACK_KNOWLEDGE``, ``REVISION``, and deliberation's ``QUALITY_WEIGHT`` and
+``SPILL``) are the modellers' choices, set before these were measured. Each runs what it needs with common random numbers and returns a
 :class:`~cisim.documents.evidence.Pattern`.
 """
 
@@ -27,6 +28,7 @@ from cisim.documents.evidence import (
 )
 from cisim.documents.pattern_figures import effects_figure, scatter_figure
 from cisim.stats import correlation, paired_difference
+from cisim.study.simulate import Results
 
 
 def pattern_18(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
@@ -121,4 +123,38 @@ def pattern_21(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     )
 
 
-PATTERNS_BREADTH = (pattern_18, pattern_19, pattern_20, pattern_21)
+def pattern_22(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """Task conflict is not blame: with trust, disagreement about substance improves the work."""
+
+    def progress(r: Results) -> np.ndarray:
+        return r.summary["progress"].to_numpy()
+
+    def effect(trust: float) -> np.ndarray:
+        sc = base().replace(initial_trust=trust)
+        a = run(sc.replace(disagreement=0.0), replicates, seed)
+        b = run(sc.replace(disagreement=1.0), replicates, seed)
+        return progress(b) - progress(a)
+
+    high = paired_difference(np.zeros(replicates), effect(0.65))
+    low = paired_difference(np.zeros(replicates), effect(0.35))
+    change = paired_difference(effect(0.35), effect(0.65))
+    claims = [
+        Claim("trust 0.65: Δ progress (disagreement 0 → 1)", high, +1),
+        Claim("that effect at trust 0.65 minus at trust 0.35", change, +1),
+    ]
+    shown = [*claims, Claim("trust 0.35: Δ progress (disagreement 0 → 1)", low, -1)]
+    return Pattern(
+        22,
+        "Task conflict is not blame",
+        "Disagreement about the substance of the work improves it where partners trust each "
+        "other, and does so less, or harms it, where they do not.",
+        'seed 003 ("task conflict does not have to be negative per se"); Jehn (1995); Simons & '
+        "Peterson (2000)",
+        f"`baseline` at initial trust 0.65 and 0.35, `disagreement` 0 → 1, {replicates} paired "
+        "replicates; final progress; the difference of the two paired effects is paired too.",
+        claims,
+        effects_figure(shown, "Effect of disagreement on progress"),
+    )
+
+
+PATTERNS_BREADTH = (pattern_18, pattern_19, pattern_20, pattern_21, pattern_22)

@@ -83,6 +83,7 @@ _METRICS: tuple[Metric, ...] = (
     ),
     Metric("turnover_events", "representatives who left this month", 0, None, "organisations"),
     Metric("conflict", "open conflict over governance", 0, 1, "0-1"),
+    Metric("task_conflict", "disagreement about the substance of the work", 0, 1, "0-1"),
     Metric("blame_climate", "members' mean readiness to blame (their habits)", 0, 1, "0-1"),
     Metric("entry_found", "an entry point has been found", 0, 1, "0/1"),
     Metric("wins", "reviews that met the task (cumulative)", 0, None, "count"),
@@ -111,6 +112,7 @@ CONTRIBUTION, CONTRIBUTION_SD = _AT["mean_contribution"], _AT["contribution_sd"]
 MEMBERS, LEARNING, BLAME = _AT["active_members"], _AT["learning_responses"], _AT["blame_responses"]
 NAVIGATOR, TURNOVER = _AT["navigator_activity"], _AT["turnover_events"]
 CONFLICT, CLIMATE, ENTRY = _AT["conflict"], _AT["blame_climate"], _AT["entry_found"]
+TASK_CONFLICT = _AT["task_conflict"]
 WINS, TIES, GOVERNANCE, RUNNING = (
     _AT["wins"],
     _AT["live_ties"],
@@ -185,6 +187,7 @@ def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
     out[NAVIGATOR] = s.navigator_activity[r]
     out[TURNOVER] = turnover_events
     out[CONFLICT] = s.conflict[r]
+    out[TASK_CONFLICT] = s.task_conflict[r]
     out[CLIMATE] = masked_mean(s.habit[r], members)
     out[ENTRY] = 1.0 if s.entry_found[r] else 0.0
     out[WINS] = s.wins[r]

@@ -342,6 +342,15 @@ SPECS: dict[str, Spec] = {
         "consensus, and lets both regimes settle.",
     ),
     # mechanism constants
+    "disagreement": real(
+        M,
+        0.0,
+        1.0,
+        "0-1",
+        "how readily members disagree about the substance of the work (a culture of debate)",
+        why="Assumption: a middling culture of debate. Seed 003: task conflict need not be "
+        "negative; whether it helps depends on trust (Simons & Peterson 2000).",
+    ),
     "trust_build_rate": real(
         M,
         0.0,

@@ -98,6 +98,7 @@ class Scenario:
     adaptability: float = 0.3
     horizon_months: int = 120
     # mechanism constants
+    disagreement: float = 0.5
     trust_build_rate: float = 0.1
     trust_erosion_rate: float = 0.3
     trust_spillover: float = 0.2

@@ -102,6 +102,7 @@ class State:
     knowledge: F  # knowledge of what works
     operational_capacity: F
     conflict: F
+    task_conflict: F  # disagreement about the substance of the work (not blame)
     governance: I
     governance_changes: I
     credibility: F  # navigators' credibility

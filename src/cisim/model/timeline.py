@@ -56,6 +56,7 @@ LEVERS: tuple[str, ...] = (
     "blame_severity",
     "community_engagement",
     "data_use",
+    "disagreement",
     "entry_base_rate",
     "entry_point",
     "entry_quality",

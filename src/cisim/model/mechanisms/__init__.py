@@ -26,6 +26,7 @@ from cisim.model.mechanisms import (
     community,
     context,
     contribution,
+    deliberation,
     entry_point,
     joint_work,
     membership,
@@ -43,6 +44,7 @@ def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     turnover.turnover(s, p, r, month, w)
     entry_point.entry_point(s, p, r, month, w)
     contribution.contribution(s, p, r, month, w)
+    deliberation.deliberation(s, p, r, month, w)
     joint_work.joint_work(s, p, r, month, w)
     setback_response.setback_response(s, p, r, month, w)
     trust.trust(s, p, r, month, w)
@@ -71,6 +73,7 @@ __all__ = [
     "community",
     "context",
     "contribution",
+    "deliberation",
     "entry_point",
     "joint_work",
     "membership",

@@ -3,11 +3,13 @@
 Once an entry point is found the collaboration works on a joint task. Each month it adds
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
-        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * mode
+        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode
     base = 0.55 effort + 0.25 understanding + 0.2 operational_capacity
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
-where fit is the entry point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
+where debate is what task conflict makes the work worth
+(:mod:`~cisim.model.mechanisms.deliberation`: more with trust, less without), fit is the entry
+point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
 actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is neutral),
 effort is the share of members' capacity committed, authority_present the effective authority of
 those who contribute ("the right people at the table";
@@ -42,6 +44,7 @@ from typing import Any
 
 from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
 from cisim.model.mechanisms.context import public_failure
+from cisim.model.mechanisms.deliberation import quality
 from cisim.model.mechanisms.turnover import settled
 
 EFFORT_WEIGHT = 0.55
@@ -72,7 +75,8 @@ SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towar
 READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
-         "experience", "frustration", "setbacks_in_row", "entry_fit")  # fmt: skip
+         "experience", "frustration", "setbacks_in_row", "entry_fit", "task_conflict",
+         "trust")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
           "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
@@ -110,7 +114,8 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
         1.0 - CONFLICT_DRAG * s.conflict[r]
     )
     fit = 1.0 + FIT_WEIGHT * (s.entry_fit[r] - FIT_MIDPOINT)  # a meaningful, actionable opening
-    return out * reach * fit * MODE_EFFECT[s.governance[r]]
+    debate = quality(s, r, w)  # task conflict: helps with trust, hurts without
+    return out * reach * fit * debate * MODE_EFFECT[s.governance[r]]
 
 
 @inline
