@@ -36,7 +36,9 @@ HOW_IT_WORKS: tuple[str, ...] = (
     "Then they work on the task and review it every few months. A review that meets the task is "
     "a win: progress grows, trust rises, members understand each other better and learn what "
     "works. One that falls short of what they hoped for is a setback. A task needs people with "
-    "the authority to carry it out: the bigger the task, the more authority it takes.",
+    "the authority to carry it out: the bigger the task, the more authority it takes. Members "
+    "also disagree about the substance; where they trust each other that improves the work, "
+    "where they do not the debate turns personal.",
     "After a setback each member either learns (its understanding and the group's capacity grow, "
     "and its partners trust it more) or blames a partner (trust between the two collapses, and "
     "those around them hear of it). Each member has a habit: every time it blames it is readier "
