@@ -128,7 +128,7 @@ def robustness_section(tables: Mapping[str, pd.DataFrame]) -> list[str]:
         "changes its context less than a year before the longest window tried starts, or inside "
         "it: runs are still turning when that window starts, so it judges them partly by how "
         "they were before the change (Hartford's grant ends in month 61, and a 58-month window "
-        "starts in month 63; without its timeline Hartford's largest share is 1.5 %; "
+        "starts in month 63; without its timeline Hartford's largest share is 1.6 %; "
         "`tests/test_robustness.py`).",
         "",
         "| preset | " + " | ".join(f"{n} x{f:g}" for n, f in columns) + " |",
