@@ -41,12 +41,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import pandas as pd
 
 from cisim._version import __version__
-from cisim.errors import CisimError, ConfigError, one_line
+from cisim.errors import CisimError, ConfigError, one_line, shown
+from cisim.inputs import parse_whole
 from cisim.io import (
     atomic_directory,
     check_file_target,
     check_target,
     safe_name,
+    write_csv,
     write_json,
     write_table,
 )
@@ -56,6 +58,7 @@ from cisim.signals import EXIT_TERMINATED, Terminated, terminated_as_interrupt
 from cisim.study import provenance
 from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
+from cisim.study.sweeps.experiment import MAX_COUNT, MAX_SEED
 
 if TYPE_CHECKING:
     from cisim.study.sweeps.results import SweepResults
@@ -163,16 +166,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _count(least: int) -> Callable[[str], int]:
-    """An argparse type: a whole number ``>= least``."""
+def _count(least: int, most: int = MAX_COUNT) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``least`` to ``most``."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < least:
-            raise argparse.ArgumentTypeError(f"{text!r} is not allowed: a whole number >= {least}")
+        value = parse_whole(text)  # plain ASCII digits: no 1_000, no other scripts' digits
+        if value is None or not least <= value <= most:
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is not allowed: a whole number from {least} to {most:,}"
+            )
         return value
 
     return parse
@@ -266,7 +268,7 @@ def _add_common(parser: argparse.ArgumentParser, *, replicates: int, seed: int, 
         help=f"runs per scenario (default {replicates})",
     )
     parser.add_argument(
-        "--seed", "-s", type=_count(0), default=seed, help=f"root seed (default {seed})"
+        "--seed", "-s", type=_count(0, MAX_SEED), default=seed, help=f"root seed (default {seed})"
     )
     parser.add_argument(
         "--out",
@@ -287,7 +289,7 @@ def _add_app(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     app.add_argument(
-        "--port", type=_count(0), default=8765, help="port (default 8765; 0: a free one)"
+        "--port", type=_count(0, 65535), default=8765, help="port (default 8765; 0: a free one)"
     )
     app.set_defaults(handler=app_command)
 
@@ -371,7 +373,7 @@ def study_command(args: argparse.Namespace) -> int:
         write_comparison(table, results, temp)
         nested = _who_is_at_the_table(scenarios, args.nested, args.seed)
         if nested is not None:
-            nested.to_csv(temp / "who_is_at_the_table.csv")
+            write_csv(nested, temp / "who_is_at_the_table.csv")
         manifest = _manifest(
             args, clock, scenarios=[provenance.scenario_record(r.scenario) for r in results]
         )
@@ -434,7 +436,7 @@ def write_comparison(table: pd.DataFrame, results: list[Results], directory: Pat
     """Write ``comparison.csv``, ``comparison.md`` and the comparison figures."""
     from cisim.present.figures import regime_shares_figure, save, scenario_trajectories_figure
 
-    table.to_csv(directory / "comparison.csv", index_label="scenario")
+    write_csv(table, directory / "comparison.csv", index_label="scenario")
     (directory / "comparison.md").write_text(report.comparison_markdown(table) + "\n", "utf-8")
     figures = directory / "figures"
     figures.mkdir()

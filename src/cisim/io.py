@@ -17,12 +17,14 @@ refused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import unicodedata
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -250,7 +252,7 @@ def write_table(frame: pd.DataFrame, directory: Path, stem: str, *, csv: bool = 
     """Write ``frame`` as ``STEM.parquet`` (and ``STEM.csv``) in ``directory``."""
     frame.to_parquet(directory / f"{stem}.parquet", index=False)
     if csv:
-        frame.to_csv(directory / f"{stem}.csv", index=False)
+        write_csv(frame, directory / f"{stem}.csv", index=False)
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -274,8 +276,64 @@ def refresh_text(path: Path, fresh: str, *, check: bool, stale: str, written: st
 
 
 def safe_name(name: str) -> str:
-    """A scenario name usable as a directory name."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip(".") or "scenario"
+    """A directory name for a scenario name: readable, and different for different names.
+
+    Letters and digits of every script are kept (``Ростов`` stays ``Ростов``); other characters
+    become ``_``. Unless the result is the name itself (all lower case, at most 60 characters),
+    the first 12 hex digits of the name's SHA-256 are appended, so two different names never
+    share a directory (``a/b`` and ``a_b``, ``Москва`` and ``Ростов``, ``A`` and ``a`` on a
+    file system that ignores case) and no name is too long for the file system.
+    """
+    slug = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", name)).strip("._-")[:60]
+    if slug and slug == name and slug == slug.lower():
+        return slug
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{slug or 'scenario'}-{digest}"
+
+
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
+    """``frame.to_csv(path, **options)`` with every text cell (and index label) made inert for
+    spreadsheets (:func:`csv_cell`). Every CSV file cisim writes goes through here."""
+    out = frame.copy()
+    for column in out.columns:
+        if _textual(out[column]):
+            out[column] = out[column].astype(object).map(csv_cell)
+    if _textual(out.index):
+        out.index = out.index.map(csv_cell)
+    out.columns = [csv_cell(c) for c in out.columns]
+    out.to_csv(path, **options)  # the one place CSV files are written
+
+
+def _textual(values: pd.Series | pd.Index) -> bool:
+    kind = values.dtype
+    return not (
+        pd.api.types.is_numeric_dtype(kind)
+        or pd.api.types.is_bool_dtype(kind)
+        or pd.api.types.is_datetime64_any_dtype(kind)
+    )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_text(text: Any) -> str:
+    """User text (a name, a description) as inert Markdown on one line: HTML special characters
+    become entities (``<img onerror=...>`` shows as text), Markdown punctuation is escaped (a
+    ``|`` cannot split a table cell, ``[x](y)`` is no link), line breaks become spaces."""
+    plain = " ".join(str(text).split())
+    plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -167,8 +167,14 @@ def test_sigkill__at_each_write_step_then_resume_equals_uninterrupted(
 # ---- lost workers ------------------------------------------------------------------------------
 def _spawned_workers(pid: int) -> list[Any]:
     psutil = pytest.importorskip("psutil")
-    children = psutil.Process(pid).children(recursive=True)
-    return [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:  # ended meanwhile (the resource tracker, a worker)
+            continue
+    return found
 
 
 def test_worker__a_killed_pool_worker_is_replaced_and_the_sweep_completes(

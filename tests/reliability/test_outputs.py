@@ -206,8 +206,9 @@ def _doctor(sweep: Path, group: str, name: str | None, value: str) -> None:
     ],
 )
 def test_report_embeds_no_file_named_by_a_doctored_analysis(
-    group: str, value: str, sweep_copy: Path, tmp_path: Path
+    group: str, value: str, sweep_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(cli, "analysis_is_current", lambda sweep, analysis: True)  # as shared
     secret = tmp_path / "secret.png"
     payload = b"\x89PNG\r\n\x1a\n" + b"TOP-SECRET-BYTES" * 8
     secret.write_bytes(payload)
@@ -222,3 +223,119 @@ def test_report_embeds_no_file_named_by_a_doctored_analysis(
 
     assert base64.b64encode(payload)[:40].decode() not in html
     assert "TOP-SECRET" not in html
+
+
+# ---- class 10: user text cannot become a formula, markup or a broken table -----------------------
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "\tx=1"]
+MARKUP = [
+    "<img src=x onerror=alert(1)>",
+    "a | b | c",
+    "[click](javascript:alert(1))",
+    "two\nlines | and <script>x</script>",
+]
+
+
+def _scenario_file(directory: Path, index: int, name: str, description: str = "") -> Path:
+    import tomli_w
+
+    data = {"name": name, "description": description, "horizon_months": 12}
+    path = directory / f"s{index}.toml"
+    path.write_text(tomli_w.dumps(data))
+    return path
+
+
+def _study(tmp_path: Path, names: list[str], descriptions: list[str] | None = None) -> Path:
+    descriptions = descriptions or [""] * len(names)
+    files = [
+        str(_scenario_file(tmp_path, i, n, d))
+        for i, (n, d) in enumerate(zip(names, descriptions, strict=True))
+    ]
+    out = tmp_path / "study"
+    argv = ["study", "-n", "2", "--nested", "0", "--out", str(out), "--scenarios", *files]
+    assert cli.main(argv) == 0
+    return out
+
+
+def test_no_csv_cell_starts_like_a_formula(tmp_path: Path) -> None:
+    import csv
+
+    out = _study(tmp_path, FORMULAS)
+    for path in out.rglob("*.csv"):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or _number(cell), (
+                        path,
+                        cell,
+                    )
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """Each Markdown table's rows, as the number of cells they split into (unescaped pipes)."""
+    import re
+
+    return [re.split(r"(?<!\\)\|", line) for line in text.splitlines() if line.startswith("|")]
+
+
+def test_names_and_descriptions_are_inert_markdown(tmp_path: Path) -> None:
+    out = _study(tmp_path, MARKUP, descriptions=list(reversed(MARKUP)))
+    for name in ("report.md", "comparison.md"):
+        text = (out / name).read_text()
+        assert "<img" not in text and "<script" not in text
+        assert "](javascript" not in text
+        rows = _table_rows(text)
+        widths = {len(r) for r in rows if "---" not in "".join(r)}
+        assert rows and widths <= {len(rows[0]), 4}, (name, widths)  # 4: the nested table's?
+        for line in text.splitlines():
+            if line.startswith("| **"):
+                assert len(_table_rows(line)[0]) == len(rows[0]), line
+
+
+# ---- class 11: different names never share a directory ------------------------------------------
+NAME_SETS = [
+    ["Ростов", "Москва"],
+    ["東京", "大阪", "札幌"],
+    ["a/b", "a_b", "a b", "a:b"],
+    ["Plan", "plan", "PLAN"],
+    ["café", "cafe\u0301"],  # the same word, composed and decomposed
+    ["x" * 300, "x" * 299 + "y"],
+    ["..", ".", "-", "_"],
+]
+
+
+@pytest.mark.parametrize("names", NAME_SETS, ids=lambda n: n[0][:8])
+def test_different_names_get_different_directories(
+    names: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cisim.io import safe_name
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for index, name in enumerate(names):
+        path = _scenario_file(work, index, name)
+        assert cli.main(["run", str(path), "-n", "2"]) == 0
+    dirs = sorted(p.name for p in (work / "results").iterdir())
+    assert len(dirs) == len(names) == len({safe_name(n) for n in names})
+    for name in names:
+        record = json.loads((work / "results" / safe_name(name) / "manifest.json").read_text())
+        assert record["scenario"]["name"] == name
+        assert len(safe_name(name).encode()) <= 255
+    # and side by side in one study
+    out = _study(tmp_path, names)
+    assert len(list((out / "presets").iterdir())) == len(names)
+
+
+def test_a_lower_case_name_keeps_its_own_directory_name() -> None:
+    from cisim.io import safe_name
+
+    for name in ("baseline", "hartford", "my_plan-2", "ростов"):
+        assert safe_name(name) == name

@@ -17,6 +17,7 @@ from cisim.analysis import decomposition, early
 from cisim.analysis import trajectories as trajectory_analysis
 from cisim.analysis.sensitivity_effects import CONTESTED
 from cisim.analysis.tables import EFFECT_OUTCOMES, LJ, SweepMeta, TrajectoryArrays
+from cisim.io import write_csv
 from cisim.model.regimes import REGIMES
 from cisim.present.style import save
 
@@ -79,7 +80,7 @@ class Context:
 
     def table(self, name: str, frame: pd.DataFrame) -> None:
         path = self.out / f"{name}.csv"
-        frame.to_csv(path, index=False)
+        write_csv(frame, path, index=False)
         self.summary["tables"][name] = path.name
 
     def figure(self, name: str, fig: Figure) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from cisim.io import safe_name
+from cisim.io import md_text, safe_name
 from cisim.model.regimes import REGIMES
 from cisim.stats import wilson
 from cisim.study.simulate import Results
@@ -106,7 +106,7 @@ def comparison_markdown(table: pd.DataFrame) -> str:
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, row in table.iterrows():
-        cells = [f"**{name}**", *[_share_cell(row, regime) for regime in REGIMES]]
+        cells = [f"**{md_text(name)}**", *[_share_cell(row, regime) for regime in REGIMES]]
         cells += [f"{row.mean_progress:.2f}", f"{row.mean_final_trust:.2f}"]
         cells += [_months_cell(row, "entry_point"), _months_cell(row, "first_win")]
         cells += [f"{row.mean_learning_responses:.0f}", f"{row.mean_blame_responses:.0f}"]
@@ -182,7 +182,7 @@ def render_report(
     (when ``nested`` gives each scenario's variance decomposition) and the figures."""
     parts = [
         f"# cisim study: comparing {len(results)} scenarios",
-        f"**{headline(table)}**",
+        f"**{headline(table.rename(index=md_text))}**",  # user text: inert Markdown
         "## What was run",
         _what_was_run(results, manifest),
         _scenario_list(results),
@@ -191,7 +191,11 @@ def render_report(
         "Shares are of runs, with 95% Wilson intervals. Median months count only the runs in "
         "which the event happened (the share of those runs is given when it is not all). "
         "Responses are members' responses to setbacks over the whole run.",
-        *(nested_markdown(nested, manifest["seed"]) if nested is not None else []),
+        *(
+            nested_markdown(nested.rename(index=md_text), manifest["seed"])
+            if nested is not None
+            else []
+        ),
         "## Figures",
         "![Regime shares per scenario](figures/regime_shares.png)",
         "![Mean trust and progress per scenario](figures/trajectories.png)",
@@ -329,8 +333,8 @@ def _what_was_run(results: list[Results], manifest: dict[str, Any]) -> str:
 def _scenario_list(results: list[Results]) -> str:
     lines = []
     for r in results:
-        about = " ".join(r.scenario.description.split()) or "(no description)"
-        lines.append(f"- **{r.scenario.name}** (digest `{r.scenario.digest}`): {about}")
+        about = md_text(r.scenario.description) or "(no description)"
+        lines.append(f"- **{md_text(r.scenario.name)}** (digest `{r.scenario.digest}`): {about}")
     return "\n".join(lines)
 
 
@@ -338,4 +342,4 @@ def _figure_links(name: str) -> str:
     folder = f"presets/{safe_name(name)}/figures"
     stems = ("trust", "shared_understanding", "progress", "responses")
     links = ", ".join(f"[{stem.replace('_', ' ')}]({folder}/{stem}.png)" for stem in stems)
-    return f"{name} ({links})"
+    return f"{md_text(name)} ({links})"

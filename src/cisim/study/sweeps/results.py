@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from cisim.model.regimes import REGIMES
-from cisim.model.scenario import Scenario
 from cisim.study.sweeps.experiment import Experiment
+from cisim.study.sweeps.record import stored_experiment
 from cisim.study.sweeps.store import (
     CHECKSUM_FILE,
     CHECKSUMS,
@@ -100,14 +100,16 @@ class SweepResults:
         return frame.sort_values(keys, kind="stable", ignore_index=True)
 
     def _trajectory_files(self, points: Sequence[int] | None) -> list[Path]:
-        """The committed trajectory shards (of the tasks holding ``points``), checked."""
+        """The trajectory shards of the committed tasks (holding ``points``), each checked: one
+        the record expects and the directory lacks is an error, never a smaller table."""
+        if not self.experiment.trajectories:  # the sweep kept none
+            return []
         committed = set(_committed(self.path, self.manifest))
         if points is not None:
             committed &= _tasks_of(self.manifest, points)
-        files = [(i, p) for i, p in shards(self.path / TRAJECTORIES) if i in committed]
-        for index, _ in files:
+        for index in sorted(committed):
             _verify(self.path, self.manifest, index, TRAJECTORIES)
-        return [p for _, p in files]
+        return [self.path / TRAJECTORIES / shard_name(index) for index in sorted(committed)]
 
 
 def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
@@ -141,7 +143,7 @@ def load(path: str | Path, *, allow_incomplete: bool = False) -> SweepResults:
     return SweepResults(
         path=directory,
         manifest=manifest,
-        experiment=_stored_experiment(directory, manifest),
+        experiment=stored_experiment(directory, manifest),
         design=_read_design(directory),
         runs=runs,
     )
@@ -158,20 +160,28 @@ def _read_design(directory: Path) -> pd.DataFrame:
 
 
 def _committed(directory: Path, manifest: dict[str, Any]) -> list[int]:
-    """Tasks whose runs shard is committed: it has a checksum file (or, in a sweep written
-    before checksums, it exists)."""
-    runs = [index for index, _ in shards(directory / RUNS)]
-    if not checksums_required(manifest):
-        return runs
-    marked = {index for index, _ in numbered(directory / CHECKSUMS, CHECKSUM_FILE)}
-    return [index for index in runs if index in marked]
+    """The finished tasks of the sweep's record: those with a checksum file, the commit mark
+    (in a sweep written before checksums, those with a runs shard); only tasks the manifest
+    counts. What is read is derived from this record, never from whichever shards happen to be
+    in the directory, so a shard missing from a finished task is noticed (:func:`_verify`)."""
+    if checksums_required(manifest):
+        found = numbered(directory / CHECKSUMS, CHECKSUM_FILE)
+    else:
+        found = shards(directory / RUNS)
+    return [index for index, _ in found if index < manifest["tasks"]]
 
 
 def _verify(directory: Path, manifest: dict[str, Any], index: int, table: str) -> None:
-    """Raise :class:`SweepError` if task ``index``'s shard of ``table`` fails its checksum."""
+    """Raise :class:`SweepError` if task ``index``'s shard of ``table`` is missing or fails its
+    checksum."""
+    relative = f"{table}/{shard_name(index)}"
+    if not (directory / relative).is_file():
+        raise SweepError(
+            f"{directory / relative} is missing (task {index} is recorded as finished); run the "
+            "same 'cisim sweep' command again to redo that task"
+        )
     if not checksums_required(manifest):
         return
-    relative = f"{table}/{shard_name(index)}"
     expected = (expected_checksums(directory, index) or {}).get(relative)
     try:
         actual = file_sha256(directory / relative)
@@ -211,10 +221,3 @@ def _read_runs(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     if "regime" in frame.columns:
         frame["regime"] = pd.Categorical(frame["regime"], categories=list(REGIMES))
     return frame.sort_values(list(RUN_KEY), kind="stable", ignore_index=True)
-
-
-def _stored_experiment(directory: Path, manifest: dict[str, Any]) -> Experiment:
-    record = manifest["experiment"]
-    base_data = record.get("base_scenario")
-    base = None if base_data is None else Scenario.from_dict(base_data)
-    return Experiment.from_text(record["text"], source=record.get("file") or "<sweep>", base=base)

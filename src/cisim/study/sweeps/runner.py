@@ -105,10 +105,10 @@ class SerialExecutor(Executor):
 
 
 def _worker_init(parent: int) -> None:
-    """Worker initializer: the parent handles Ctrl-C and SIGTERM (it stops the sweep cleanly
-    and ends its workers), and a worker never outlives its parent (see :func:`die_with_parent`)."""
+    """Worker initializer: the parent handles Ctrl-C (it stops the sweep cleanly and ends its
+    workers), and a worker never outlives its parent (see :func:`die_with_parent`). SIGTERM keeps
+    its default: the pool itself ends a broken pool's workers with it, and waits for them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     die_with_parent(parent)
 
 
@@ -161,7 +161,7 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what waits and end the workers (finished shards are already on disk)."""
-    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14 (workers ignore SIGTERM)
+    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14
     if kill is not None:
         kill()
         return
@@ -321,17 +321,13 @@ def run_sweep(
     design = design_table(experiment)
     with open_store(out, experiment, design, command=command) as store:
         before = store.runs_done
-        for restart in range(POOL_RESTARTS + 1):
-            tasks = iter_tasks(experiment, design, skip=store.done)
-            try:
-                with _executor(executor, workers) as (pool, size):
-                    _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
-                break
-            except _PoolBroken as exc:
-                # our own pool: start a new one and go on with the unfinished tasks
-                if executor is not None or restart == POOL_RESTARTS:
-                    raise _pool_error(exc.__cause__, store) from None
-                _log.warning("a worker process died; restarting the pool (%s)", exc.__cause__)
+        try:
+            _run_with_restarts(store, experiment, design, executor, workers, progress)
+        except SweepInterrupted:
+            raise
+        except KeyboardInterrupt as exc:  # between pools: recorded like one during a pool
+            store.finish_quietly(stopped=getattr(exc, "reason", "interrupted (Ctrl-C)"))
+            raise SweepInterrupted(_resume_hint(store)) from None
         return SweepSummary(
             path=Path(out),
             runs=store.manifest["runs"],
@@ -341,6 +337,27 @@ def run_sweep(
             redone=store.redone,
             seconds=time.perf_counter() - start,
         )
+
+
+def _run_with_restarts(
+    store: SweepStore,
+    experiment: Experiment,
+    design: Any,
+    executor: Executor | None,
+    workers: int | None,
+    progress: bool,
+) -> None:
+    for restart in range(POOL_RESTARTS + 1):
+        tasks = iter_tasks(experiment, design, skip=store.done)
+        try:
+            with _executor(executor, workers) as (pool, size):
+                _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+            return
+        except _PoolBroken as exc:
+            # our own pool: start a new one and go on with the unfinished tasks
+            if executor is not None or restart == POOL_RESTARTS:
+                raise _pool_error(exc.__cause__, store) from None
+            _log.warning("a worker process died; restarting the pool (%s)", exc.__cause__)
 
 
 @contextlib.contextmanager

@@ -27,10 +27,9 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import json
 import os
-import platform
 import re
+import stat
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,30 +40,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cisim._version import __version__
-from cisim.errors import CisimError
-from cisim.study.provenance import git_commit, utc_text
-from cisim.study.sweeps.designs import design_table, point_values
+from cisim.study.provenance import utc_text
+from cisim.study.sweeps.designs import point_values
 from cisim.study.sweeps.experiment import Experiment
-from cisim.study.sweeps.tasks import TaskResult, n_tasks
+from cisim.study.sweeps.record import (
+    FORMAT,
+    MANIFEST,
+    SweepError,
+    check_same,
+    manifest_text,
+    new_manifest,
+    read_manifest,
+    session,
+)
+from cisim.study.sweeps.tasks import TaskResult
 
-FORMAT = "cisim-sweep/1"
-MANIFEST = "manifest.json"
 EXPERIMENT_COPY = "experiment.toml"
 DESIGN = "design.parquet"
 RUNS, TRAJECTORIES, CHECKSUMS = "runs", "trajectories", "checksums"
 LOCK = ".lock"
 SHARD_FILE = re.compile(r"^task-(\d{6,})\.parquet$")
 CHECKSUM_FILE = re.compile(r"^task-(\d{6,})\.sha256$")
-#: What the manifest says about checksums (sweeps written before them lack the key).
-CHECKSUM_NOTE = (
-    "sha256 of each task's shards in checksums/task-NNNNNN.sha256 (sha256sum -c format, "
-    "paths relative to this directory); written last, it marks the task finished"
-)
-
-
-class SweepError(CisimError):
-    """A sweep directory that cannot be used (locked, another experiment, incomplete)."""
 
 
 def shard_name(index: int) -> str:
@@ -100,7 +96,8 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> str:
 def _write_bytes_atomic(data: bytes, path: Path) -> None:
     temp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        with open(temp, "wb") as handle:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW  # a new file, never a link's
+        with open(os.open(temp, flags, 0o666), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -127,12 +124,23 @@ def _fsync_directory(directory: Path) -> None:
 # ---- the lock --------------------------------------------------------------------------------
 @contextlib.contextmanager
 def locked(directory: Path) -> Iterator[None]:
-    """Hold ``DIR/.lock`` exclusively; raise :class:`SweepError` if another sweep holds it."""
+    """Hold ``DIR/.lock`` exclusively; raise :class:`SweepError` if another sweep holds it.
+
+    The lock file is opened without following a symbolic link, and used only if it is a plain
+    file of its own (one link, a few bytes: a pid): a ``.lock`` that is a link to somebody's
+    file, a FIFO or a directory is refused, never truncated or written through.
+    """
+    path = directory / LOCK
     try:
-        fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            raise _not_our_lock(path) from None
         raise disk_error(exc, "write to", directory) from None
     try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > 64:
+            raise _not_our_lock(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -146,6 +154,16 @@ def locked(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _not_our_lock(path: Path) -> SweepError:
+    return SweepError(
+        f"{path} is not cisim's lock file (a symbolic link, a second name of another file, a "
+        "FIFO or a directory); it is left as it is: remove it yourself, or choose another --out"
+    )
 
 
 # ---- the store -------------------------------------------------------------------------------
@@ -231,9 +249,10 @@ def open_store(
         if manifest is None:
             manifest = new_manifest(experiment, design, command=command)
         else:
-            _check_same(directory, manifest, experiment)
+            check_same(directory, manifest, experiment)
+            _check_design(directory, design)
             manifest["status"] = "running"
-            manifest["sessions"].append(_session(command))
+            manifest["sessions"].append(session(command))
         try:
             _write_manifest(directory, manifest)
             _write_inputs(directory, experiment, design)
@@ -242,56 +261,6 @@ def open_store(
         except OSError as exc:
             raise disk_error(exc, "write to", directory) from None
         yield store
-
-
-def new_manifest(
-    experiment: Experiment, design: pd.DataFrame, *, command: str | None
-) -> dict[str, Any]:
-    """The manifest of a new sweep (status ``running``)."""
-    text = experiment.toml
-    runs = len(design) * experiment.replicates
-    manifest = {
-        "format": FORMAT,
-        "experiment": {
-            "name": experiment.name,
-            "file": experiment.source,
-            "text": text,
-            "sha256": _sha256(text),
-            "base": experiment.base_ref,
-            "base_scenario": None if experiment.base is None else experiment.base.to_dict(),
-        },
-        "fingerprint": experiment.fingerprint,
-        "cisim_version": __version__,
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "model": experiment.model,
-        "design": experiment.design,
-        "seed": experiment.seed,
-        "seeds": "replicate k of every point: numpy SeedSequence(seed, spawn_key=(k,))",
-        "replicates": experiment.replicates,
-        "points": len(design),
-        "runs": runs,
-        "tasks": n_tasks(runs, experiment.task_size),
-        "task_size": experiment.task_size,
-        "started_utc": utc_text(),
-        "ended_utc": None,
-        "status": "running",
-        "command": command,
-        "sessions": [_session(command)],
-        "checksums": CHECKSUM_NOTE,
-    }
-    if experiment.nested:
-        manifest["seeds"] = (
-            "run k of every point is population p = k // histories under history "
-            "h = k % histories: its organisations, ties and starting trust are replicate p's "
-            "and its monthly events history h's (cisim.model.population.RunSpec)"
-        )
-        manifest.update(populations=experiment.populations, histories=experiment.histories)
-    return manifest
-
-
-def _session(command: str | None) -> dict[str, Any]:
-    return {"started_utc": utc_text(), "ended_utc": None, "command": command, "pid": os.getpid()}
 
 
 def _check_directory(directory: Path) -> None:
@@ -319,17 +288,7 @@ def _check_directory(directory: Path) -> None:
     )
 
 
-def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experiment) -> None:
-    if manifest.get("format") != FORMAT:
-        raise SweepError(
-            f"{directory} holds another cisim output, not a sweep; choose another --out"
-        )
-    if manifest.get("fingerprint") != experiment.fingerprint:
-        name = manifest.get("experiment", {}).get("name")
-        raise SweepError(
-            f"{directory} holds a sweep of another experiment ({name!r}, or this one with other "
-            "settings); choose a new --out, or remove the directory to start again"
-        )
+def _check_design(directory: Path, design: pd.DataFrame) -> None:
     stored = directory / DESIGN
     if stored.exists():
         try:
@@ -337,7 +296,7 @@ def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experimen
         except (OSError, pa.ArrowException, KeyError):
             stored.unlink()  # damaged: it is rewritten from the experiment
             return
-        if not old.equals(design_table(experiment)):
+        if not old.equals(design):
             raise SweepError(
                 f"{directory}: the experiment's design differs from the one stored (another "
                 "SciPy or SALib version?); choose a new --out"
@@ -346,7 +305,13 @@ def _check_same(directory: Path, manifest: dict[str, Any], experiment: Experimen
 
 def _write_inputs(directory: Path, experiment: Experiment, design: pd.DataFrame) -> None:
     for sub in (RUNS, TRAJECTORIES, CHECKSUMS):
-        (directory / sub).mkdir(exist_ok=True)
+        path = directory / sub
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            raise SweepError(
+                f"{path} is not a folder of this sweep (a symbolic link or a file): nothing is "
+                "written or removed through it; choose another --out"
+            )
+        path.mkdir(exist_ok=True)
     if not (directory / EXPERIMENT_COPY).exists():
         write_text_atomic(experiment.toml, directory / EXPERIMENT_COPY)
     if not (directory / DESIGN).exists():
@@ -499,21 +464,5 @@ def _trajectory_rows(experiment: Experiment, design: pd.DataFrame, first: int, s
 
 
 # ---- manifest --------------------------------------------------------------------------------
-def read_manifest(directory: Path) -> dict[str, Any]:
-    """The sweep's manifest; :class:`SweepError` if it cannot be read."""
-    try:
-        data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SweepError(f"{directory / MANIFEST} cannot be read ({exc})") from None
-    if not isinstance(data, dict):
-        raise SweepError(f"{directory / MANIFEST} is not a sweep manifest")
-    return data
-
-
 def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, default=str) + "\n"
-    write_text_atomic(text, directory / MANIFEST)
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    write_text_atomic(manifest_text(manifest), directory / MANIFEST)
