@@ -28,7 +28,6 @@ file (:mod:`cisim.present.report`).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import sys
@@ -45,7 +44,6 @@ from cisim.errors import CisimError, ConfigError, one_line, shown
 from cisim.inputs import parse_whole
 from cisim.io import (
     atomic_directory,
-    check_file_target,
     check_target,
     safe_name,
     write_csv,
@@ -59,9 +57,20 @@ from cisim.study import provenance
 from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
 from cisim.study.sweeps.experiment import MAX_COUNT, MAX_SEED
+from cisim.sweep_commands import (  # noqa: F401 - the handlers, and re-exported
+    ANALYSIS_DIR,
+    REPORT_FILE,
+    SUMMARY_FILE,
+    analysis_is_current,
+    analyze_command,
+    load_sweep,
+    progress,
+    report_command,
+    run_analysis,
+)
 
 if TYPE_CHECKING:
-    from cisim.study.sweeps.results import SweepResults
+    pass
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
@@ -75,9 +84,6 @@ STUDY_OUTPUTS = (
 )
 #: Populations and histories of each scenario's nested design in ``cisim study``.
 STUDY_NESTED = 30
-ANALYSIS_DIR, REPORT_FILE, SUMMARY_FILE = "analysis", "report.html", "analysis.json"
-#: What every report's head holds (``<meta name="generator" ...>``): the proof cisim wrote it.
-REPORT_MARKER = '<meta name="generator" content="cisim '
 
 
 class UsageError(CisimError):
@@ -366,7 +372,7 @@ def study_command(args: argparse.Namespace) -> int:
     scenarios = _study_scenarios(args.scenarios or PRESET_NAMES)
     out = args.out if args.out is not None else Path("results")
     check_target(out, kind="study", carry_over=True, new_names=(*STUDY_OUTPUTS, "manifest.json"))
-    _progress(f"{len(scenarios)} scenarios × {args.replicates} replicates, seed {args.seed}")
+    progress(f"{len(scenarios)} scenarios × {args.replicates} replicates, seed {args.seed}")
     with atomic_directory(out, kind="study", carry_over=True) as temp:
         results = _run_all(scenarios, args, temp / "presets")
         table = report.comparison_table(results)
@@ -408,7 +414,7 @@ def _run_all(scenarios: list[Scenario], args: argparse.Namespace, where: Path) -
         directory.mkdir(parents=True)
         write_run(results, directory, csv=False)
         shares = results.regime_shares()
-        _progress(
+        progress(
             f"[{index}/{len(scenarios)}] {scenario.name}: {shares['learning_journey']:.0%} "
             f"learning journeys, {shares['blame_game']:.0%} blame games "
             f"({time.perf_counter() - started:.1f} s)"
@@ -425,7 +431,7 @@ def _who_is_at_the_table(scenarios: list[Scenario], size: int, seed: int) -> pd.
 
     started = time.perf_counter()
     table = scenario_decompositions(scenarios, populations=size, histories=size, seed=seed)
-    _progress(
+    progress(
         f"who is at the table: {len(scenarios)} scenarios x {size} populations x {size} "
         f"histories ({time.perf_counter() - started:.1f} s)"
     )
@@ -443,145 +449,6 @@ def write_comparison(table: pd.DataFrame, results: list[Results], directory: Pat
     save(regime_shares_figure(table), figures / "regime_shares.png")
     paths = {r.scenario.name: r.trajectories for r in results}
     save(scenario_trajectories_figure(paths), figures / "trajectories.png")
-
-
-def _progress(message: str, command: str = "study") -> None:
-    print(f"cisim {command}: {message}", file=sys.stderr, flush=True)
-
-
-# ---- cisim analyze / report ------------------------------------------------------------------
-def analyze_command(args: argparse.Namespace) -> int:
-    """Analyse a finished sweep; print the key numbers; write the analysis directory."""
-    from cisim.analysis import summarise_text
-
-    clock = provenance.Clock.start()
-    sweep = load_sweep(args.directory)
-    out = args.out if args.out is not None else args.directory / ANALYSIS_DIR
-    summary = run_analysis(sweep, out, args.command_line, "analyze")
-    print(summarise_text(summary))
-    print(f"wrote {out}/ in {clock.seconds():.1f} s")
-    return EXIT_OK
-
-
-def report_command(args: argparse.Namespace) -> int:
-    """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
-    from cisim.present.report import ReportSource, headline, write_report
-
-    clock = provenance.Clock.start()
-    sweep = load_sweep(args.directory)
-    path = args.out if args.out is not None else args.directory / REPORT_FILE
-    if path.is_dir():
-        raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
-    check_file_target(path, marker=REPORT_MARKER, what="a cisim report")
-    analysis = args.directory / ANALYSIS_DIR
-    summary = _read_summary(analysis) if analysis_is_current(sweep, analysis) else None
-    if summary is None:  # missing, stale, incomplete or unreadable: analyse again
-        _progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
-        summary = run_analysis(sweep, analysis, args.command_line, "report")
-    source = ReportSource.from_sweep(sweep)
-    written = write_report(source, summary, analysis, path)
-    print("\n".join(headline(source, summary, analysis)))
-    print(
-        f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
-        f"{written.size / 1e6:.1f} MB; PNGs and CSV "
-        f"tables in {analysis}/) in {clock.seconds():.1f} s"
-    )
-    return EXIT_OK
-
-
-def load_sweep(directory: Path) -> SweepResults:
-    """A finished sweep, or a one-line :class:`~cisim.study.sweeps.SweepError` saying what to do."""
-    from cisim.study.sweeps import SweepError, load
-
-    if not directory.is_dir():
-        raise SweepError(
-            f"{directory} is not a directory; give the --out directory of 'cisim sweep'"
-        )
-    try:
-        sweep = load(directory, allow_incomplete=True)
-    except SweepError as exc:
-        if (directory / "manifest.json").is_file():
-            raise
-        raise SweepError(f"{exc}; run 'cisim sweep EXPERIMENT --out {directory}' first") from None
-    if not sweep.complete:
-        raise SweepError(
-            f"{directory} holds {len(sweep.runs):,} of {sweep.manifest['runs']:,} runs: the "
-            f"sweep is incomplete; finish it with: {_resume_command(sweep)}"
-        )
-    return sweep
-
-
-def _resume_command(sweep: SweepResults) -> str:
-    """``cisim sweep FILE --out DIR`` for the sweep's experiment file and this directory."""
-    source = (sweep.manifest.get("experiment") or {}).get("file") or "EXPERIMENT"
-    return shlex.join(["cisim", "sweep", str(source), "--out", str(sweep.path)])
-
-
-def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dict[str, Any]:
-    """Analyse ``sweep`` into ``out`` (replaced only when complete); return the summary."""
-    from cisim.analysis import SweepMeta, analyze
-
-    clock = provenance.Clock.start()
-    check_target(out, kind="analysis")
-    trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
-    meta = SweepMeta.from_sweep(sweep)
-    with atomic_directory(out, kind="analysis") as temp:
-        summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
-        record = {"path": str(sweep.path), "runs": len(sweep.runs)}
-        record["fingerprint"] = sweep.manifest.get("fingerprint")
-        record["engine"] = sweep.manifest.get("engine")
-        ex = sweep.experiment
-        manifest = provenance.manifest(
-            clock, command=command, seed=ex.seed, replicates=ex.replicates, sweep=record
-        )
-        write_json(manifest, temp / "manifest.json")
-    _progress(f"analysed {len(sweep.runs):,} runs in {clock.seconds():.1f} s", name)
-    return summary
-
-
-def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
-    """Whether ``analysis`` holds this cisim's analysis of this sweep, newer than its results.
-
-    "This cisim": the same version and git commit (so an update re-analyses), of a sweep with
-    the same engine digest; "holds": every file its manifest lists is there (one deleted, and
-    the sweep is analysed again rather than reported without it).
-    """
-    summary, record = analysis / SUMMARY_FILE, analysis / "manifest.json"
-    try:
-        data = json.loads(record.read_text(encoding="utf-8"))
-        written = summary.stat().st_mtime
-    except (OSError, ValueError):
-        return False
-    of = data.get("sweep") if isinstance(data, dict) else None
-    same = (
-        isinstance(of, dict)
-        and data.get("cisim_version") == __version__
-        and data.get("git_commit") == provenance.git_commit()
-        and of.get("fingerprint") == sweep.manifest.get("fingerprint")
-        and of.get("runs") == len(sweep.runs)
-        and of.get("engine") == sweep.manifest.get("engine")
-        and isinstance(data.get("files"), list)
-        and all(isinstance(f, str) and (analysis / f).exists() for f in data["files"])
-    )
-    return same and written >= _results_time(sweep.path)
-
-
-def _read_summary(analysis: Path) -> dict[str, Any] | None:
-    """``analysis.json`` as a dictionary, or ``None`` if it is missing, cut short or not JSON."""
-    try:
-        data = json.loads((analysis / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _results_time(directory: Path) -> float:
-    """When the sweep's results last changed (design and shards, not the manifest)."""
-    files = [directory / "design.parquet"]
-    for sub in ("runs", "trajectories"):
-        if (directory / sub).is_dir():
-            files.extend((directory / sub).glob("task-*.parquet"))
-    return max((f.stat().st_mtime for f in files if f.exists()), default=0.0)
 
 
 # ---- manifest --------------------------------------------------------------------------------

@@ -312,7 +312,8 @@ def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
     if _textual(out.index):
         out.index = out.index.map(csv_cell)
     out.columns = [csv_cell(c) for c in out.columns]
-    out.to_csv(path, **options)  # the one place CSV files are written
+    # CRLF ends a record (RFC 4180), so a cell holding a lone CR or LF is quoted, never split
+    out.to_csv(path, **{"lineterminator": "\r\n", **options})
 
 
 def _textual(values: pd.Series | pd.Index) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from . import catalogue, test_faults, test_fuzz
+from . import catalogue, test_faults, test_fuzz, test_fuzz_outputs
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
 
@@ -40,4 +40,9 @@ def test_doc__fuzzing_examples(text: str) -> None:
     assert f"{valid} of them valid scenarios run to the end ({extremes} explicit extremes)" in text
     assert f"{sum(examples.values()) - examples['valid scenarios']:,} invalid inputs" in text
     for name, count in examples.items():
+        assert f"| {name} | {count:,} |" in text, name
+
+
+def test_doc__fuzzing_outputs(text: str) -> None:
+    for name, count in test_fuzz_outputs.EXAMPLES.items():
         assert f"| {name} | {count:,} |" in text, name

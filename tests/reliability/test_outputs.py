@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cisim import cli
+from cisim import cli, sweep_commands
 
 from .helpers import SWEEP, write
 
@@ -208,7 +208,7 @@ def _doctor(sweep: Path, group: str, name: str | None, value: str) -> None:
 def test_report_embeds_no_file_named_by_a_doctored_analysis(
     group: str, value: str, sweep_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "analysis_is_current", lambda sweep, analysis: True)  # as shared
+    monkeypatch.setattr(sweep_commands, "analysis_is_current", lambda sweep, analysis: True)
     secret = tmp_path / "secret.png"
     payload = b"\x89PNG\r\n\x1a\n" + b"TOP-SECRET-BYTES" * 8
     secret.write_bytes(payload)

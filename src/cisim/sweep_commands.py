@@ -1,0 +1,168 @@
+"""``cisim analyze`` and ``cisim report``: a finished sweep analysed, and its HTML report.
+
+``analyze`` runs :func:`cisim.analysis.analyze` into ``DIR/analysis`` (or ``--out``), replaced
+only when complete and only if it is an analysis cisim wrote. ``report`` writes one HTML file,
+analysing first when the analysis is missing, stale, incomplete or unreadable; it replaces only
+a cisim report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cisim._version import __version__
+from cisim.errors import CisimError
+from cisim.io import atomic_directory, check_file_target, check_target, write_json
+from cisim.study import provenance
+
+if TYPE_CHECKING:
+    from cisim.study.sweeps.results import SweepResults
+
+EXIT_OK = 0
+ANALYSIS_DIR, REPORT_FILE, SUMMARY_FILE = "analysis", "report.html", "analysis.json"
+#: What every report's head holds (``<meta name="generator" ...>``): the proof cisim wrote it.
+REPORT_MARKER = '<meta name="generator" content="cisim '
+
+
+def progress(message: str, command: str = "study") -> None:
+    print(f"cisim {command}: {message}", file=sys.stderr, flush=True)
+
+
+# ---- cisim analyze / report ------------------------------------------------------------------
+def analyze_command(args: argparse.Namespace) -> int:
+    """Analyse a finished sweep; print the key numbers; write the analysis directory."""
+    from cisim.analysis import summarise_text
+
+    clock = provenance.Clock.start()
+    sweep = load_sweep(args.directory)
+    out = args.out if args.out is not None else args.directory / ANALYSIS_DIR
+    summary = run_analysis(sweep, out, args.command_line, "analyze")
+    print(summarise_text(summary))
+    print(f"wrote {out}/ in {clock.seconds():.1f} s")
+    return EXIT_OK
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
+    from cisim.present.report import ReportSource, headline, write_report
+
+    clock = provenance.Clock.start()
+    sweep = load_sweep(args.directory)
+    path = args.out if args.out is not None else args.directory / REPORT_FILE
+    if path.is_dir():
+        raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
+    check_file_target(path, marker=REPORT_MARKER, what="a cisim report")
+    analysis = args.directory / ANALYSIS_DIR
+    summary = _read_summary(analysis) if analysis_is_current(sweep, analysis) else None
+    if summary is None:  # missing, stale, incomplete or unreadable: analyse again
+        progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
+        summary = run_analysis(sweep, analysis, args.command_line, "report")
+    source = ReportSource.from_sweep(sweep)
+    written = write_report(source, summary, analysis, path)
+    print("\n".join(headline(source, summary, analysis)))
+    print(
+        f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
+        f"{written.size / 1e6:.1f} MB; PNGs and CSV "
+        f"tables in {analysis}/) in {clock.seconds():.1f} s"
+    )
+    return EXIT_OK
+
+
+def load_sweep(directory: Path) -> SweepResults:
+    """A finished sweep, or a one-line :class:`~cisim.study.sweeps.SweepError` saying what to do."""
+    from cisim.study.sweeps import SweepError, load
+
+    if not directory.is_dir():
+        raise SweepError(
+            f"{directory} is not a directory; give the --out directory of 'cisim sweep'"
+        )
+    try:
+        sweep = load(directory, allow_incomplete=True)
+    except SweepError as exc:
+        if (directory / "manifest.json").is_file():
+            raise
+        raise SweepError(f"{exc}; run 'cisim sweep EXPERIMENT --out {directory}' first") from None
+    if not sweep.complete:
+        raise SweepError(
+            f"{directory} holds {len(sweep.runs):,} of {sweep.manifest['runs']:,} runs: the "
+            f"sweep is incomplete; finish it with: {_resume_command(sweep)}"
+        )
+    return sweep
+
+
+def _resume_command(sweep: SweepResults) -> str:
+    """``cisim sweep FILE --out DIR`` for the sweep's experiment file and this directory."""
+    source = (sweep.manifest.get("experiment") or {}).get("file") or "EXPERIMENT"
+    return shlex.join(["cisim", "sweep", str(source), "--out", str(sweep.path)])
+
+
+def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dict[str, Any]:
+    """Analyse ``sweep`` into ``out`` (replaced only when complete); return the summary."""
+    from cisim.analysis import SweepMeta, analyze
+
+    clock = provenance.Clock.start()
+    check_target(out, kind="analysis")
+    trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
+    meta = SweepMeta.from_sweep(sweep)
+    with atomic_directory(out, kind="analysis") as temp:
+        summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
+        record = {"path": str(sweep.path), "runs": len(sweep.runs)}
+        record["fingerprint"] = sweep.manifest.get("fingerprint")
+        record["engine"] = sweep.manifest.get("engine")
+        ex = sweep.experiment
+        manifest = provenance.manifest(
+            clock, command=command, seed=ex.seed, replicates=ex.replicates, sweep=record
+        )
+        write_json(manifest, temp / "manifest.json")
+    progress(f"analysed {len(sweep.runs):,} runs in {clock.seconds():.1f} s", name)
+    return summary
+
+
+def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
+    """Whether ``analysis`` holds this cisim's analysis of this sweep, newer than its results.
+
+    "This cisim": the same version and git commit (so an update re-analyses), of a sweep with
+    the same engine digest; "holds": every file its manifest lists is there (one deleted, and
+    the sweep is analysed again rather than reported without it).
+    """
+    summary, record = analysis / SUMMARY_FILE, analysis / "manifest.json"
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        written = summary.stat().st_mtime
+    except (OSError, ValueError):
+        return False
+    of = data.get("sweep") if isinstance(data, dict) else None
+    same = (
+        isinstance(of, dict)
+        and data.get("cisim_version") == __version__
+        and data.get("git_commit") == provenance.git_commit()
+        and of.get("fingerprint") == sweep.manifest.get("fingerprint")
+        and of.get("runs") == len(sweep.runs)
+        and of.get("engine") == sweep.manifest.get("engine")
+        and isinstance(data.get("files"), list)
+        and all(isinstance(f, str) and (analysis / f).exists() for f in data["files"])
+    )
+    return same and written >= _results_time(sweep.path)
+
+
+def _read_summary(analysis: Path) -> dict[str, Any] | None:
+    """``analysis.json`` as a dictionary, or ``None`` if it is missing, cut short or not JSON."""
+    try:
+        data = json.loads((analysis / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _results_time(directory: Path) -> float:
+    """When the sweep's results last changed (design and shards, not the manifest)."""
+    files = [directory / "design.parquet"]
+    for sub in ("runs", "trajectories"):
+        if (directory / sub).is_dir():
+            files.extend((directory / sub).glob("task-*.parquet"))
+    return max((f.stat().st_mtime for f in files if f.exists()), default=0.0)
