@@ -15,8 +15,10 @@ sweep, analyse and report an experiment.
 Bad input (a :class:`~cisim.errors.CisimError` or a bad option) prints one line,
 ``cisim: error: ...``, on stderr and exits with code 2; nothing is left behind, because every
 output directory is written by :func:`cisim.io.atomic_directory`. A refusal of the system (a full
-disk, a read-only directory) prints one ``cisim: error: PATH: reason`` line and exits with 1, as
-do unexpected errors (set ``CISIM_DEBUG=1`` for the traceback); an interrupt exits with 130.
+disk, a read-only directory: :class:`~cisim.errors.SystemRefusal`) prints one ``cisim: error:
+cannot write PATH: reason`` line naming the file and exits with 1, as do unexpected errors (set
+``CISIM_DEBUG=1`` for the traceback); Ctrl-C exits with 130, SIGTERM with 143
+(:mod:`cisim.signals`).
 
 This module parses and dispatches; the tables, texts and manifest come from
 :mod:`cisim.present.runs`, files are written by :mod:`cisim.io` and figures drawn by
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import pandas as pd
 
 from cisim._version import __version__
-from cisim.errors import CisimError, ConfigError, one_line, shown
+from cisim.errors import CisimError, ConfigError, SystemRefusal, one_line, shown
 from cisim.inputs import parse_whole
 from cisim.io import (
     atomic_directory,
@@ -119,6 +121,8 @@ def _main(args_list: list[str]) -> int:
         return handler(_with_command(args, args_list))
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except SystemRefusal as exc:  # a full disk, a read-only directory: not the input's fault
+        return _fail(f"error: {exc}", EXIT_FAILURE)
     except CisimError as exc:
         return _fail(f"error: {exc}", EXIT_USAGE)
     except Terminated:
@@ -304,6 +308,12 @@ def app_command(args: argparse.Namespace) -> int:
     """Serve the classroom app until interrupted."""
     from cisim.app.server import serve
 
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"cisim app: warning: listening on {args.host}, not only this machine: anyone who "
+            "can reach it on the network can use the app (the default, 127.0.0.1, is private)",
+            file=sys.stderr,
+        )
     return serve(args.host, args.port)
 
 

@@ -60,6 +60,23 @@ class FileFormatError(ConfigError):
         return f"{self.path}: {self.problem}"
 
 
+class SystemRefusal(CisimError):
+    """The system refused what cisim asked (a full disk, a read-only directory, no permission):
+    one line naming the file and the reason, exit code 1 (bad input exits with 2)."""
+
+
+def refusal_reason(exc: OSError) -> str:
+    """Why the system refused, with what to do about the usual reasons."""
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason += " (free some space or choose another --out)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += " (check the directory's permissions or choose another --out)"
+    return reason
+
+
 class CisimWarning(UserWarning):
     """A warning about something cisim did on the user's behalf."""
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from cisim.errors import CisimError
+from cisim.errors import CisimError, SystemRefusal, refusal_reason
 
 #: The file that marks a directory as a cisim output (and so as safe to replace).
 MANIFEST = "manifest.json"
@@ -43,6 +43,10 @@ _ASIDE_MARK = ".old-"
 
 class OutputError(CisimError):
     """An output directory that cannot be written, or must not be replaced."""
+
+
+class OutputDiskError(OutputError, SystemRefusal):
+    """The disk refused an output's write (full, read-only, no permission)."""
 
 
 @contextmanager
@@ -83,9 +87,13 @@ def atomic_directory(path: str | Path, *, kind: str, carry_over: bool = False) -
         _remove_empty(created)
         raise OutputError(f"{target}: cannot create an output directory ({exc.strerror})") from None
     try:
-        yield temp
-        _stamp(temp, kind)
-        _swap_in(temp, target, kind=kind, carry_over=carry_over)
+        try:
+            yield temp
+            _stamp(temp, kind)
+            _swap_in(temp, target, kind=kind, carry_over=carry_over)
+        except OSError as exc:  # the disk refused: name the output, not the temporary name
+            where = str(exc.filename or target).replace(str(temp), str(target))
+            raise OutputDiskError(f"cannot write {where}: {refusal_reason(exc)}") from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         _remove_empty(created)

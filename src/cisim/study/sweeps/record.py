@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from cisim._version import __version__
-from cisim.errors import CisimError, one_line, shown
+from cisim.errors import CisimError, SystemRefusal, one_line, shown
 from cisim.study.provenance import git_commit, utc_text
 from cisim.study.sweeps.designs import n_points
 from cisim.study.sweeps.experiment import Experiment
@@ -52,6 +52,10 @@ _PACKAGE = Path(__file__).resolve().parents[2]
 
 class SweepError(CisimError):
     """A sweep directory that cannot be used (locked, another experiment, incomplete)."""
+
+
+class SweepDiskError(SweepError, SystemRefusal):
+    """The disk refused a sweep's write or read (full, read-only, no permission)."""
 
 
 # ---- the engine ------------------------------------------------------------------------------

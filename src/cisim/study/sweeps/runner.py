@@ -221,7 +221,7 @@ def _run_tasks(
             raise _PoolBroken() from exc
         except SweepError as exc:  # the disk refused a shard
             store.finish_quietly()
-            raise SweepError(f"{exc}; {_resume_hint(store)}") from None
+            raise type(exc)(f"{exc}; {_resume_hint(store)}") from None  # a disk error stays one
         except Exception as exc:
             store.finish_quietly()
             if _lost_worker(exc):

@@ -40,12 +40,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cisim.errors import refusal_reason
 from cisim.study.provenance import utc_text
 from cisim.study.sweeps.designs import point_values
 from cisim.study.sweeps.experiment import Experiment
 from cisim.study.sweeps.record import (
     FORMAT,
     MANIFEST,
+    SweepDiskError,
     SweepError,
     check_same,
     manifest_text,
@@ -74,13 +76,9 @@ def checksum_name(index: int) -> str:
 
 
 def disk_error(exc: OSError, action: str, path: Path | str) -> SweepError:
-    """A one-line :class:`SweepError` for a problem of the disk (full, read-only, no access)."""
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason += " (free some space or choose another --out)"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason += " (check the directory's permissions or choose another --out)"
-    return SweepError(f"cannot {action} {path}: {reason}")
+    """A one-line :class:`SweepDiskError` for a problem of the disk (full, read-only, no
+    access); the command line exits with 1 for it."""
+    return SweepDiskError(f"cannot {action} {path}: {refusal_reason(exc)}")
 
 
 # ---- atomic writes ---------------------------------------------------------------------------
