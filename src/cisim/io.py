@@ -80,8 +80,10 @@ def atomic_directory(path: str | Path, *, kind: str, carry_over: bool = False) -
     target = Path(path)
     check_target(target, kind=kind, carry_over=carry_over)
     created = _make_parents(target.parent)
+    _remove_abandoned(target)
     try:
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TEMP_MARK}", dir=target.parent))
+        prefix = f".{target.name}{_TEMP_MARK}{os.getpid()}-"
+        temp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
         temp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results follow the umask
     except OSError as exc:
         _remove_empty(created)
@@ -384,6 +386,30 @@ def _carry(old: Path, new: Path, kind: str) -> list[str]:
 def _uncarry(names: list[str], new: Path, old: Path) -> None:
     for name in names:
         os.rename(new / name, old / name)
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Remove the temporary directories of earlier writes of ``target`` whose process is gone
+    (killed with SIGKILL, or the machine stopped): they are named ``.NAME.tmp-PID-XXXX``."""
+    pattern = re.compile(re.escape(f".{target.name}{_TEMP_MARK}") + r"(\d+)-[^/]+")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_dir() and not entry.is_symlink() and not _alive(int(match[1])):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _is_ours_in_flight(name: str) -> bool:

@@ -339,3 +339,27 @@ def test_a_lower_case_name_keeps_its_own_directory_name() -> None:
 
     for name in ("baseline", "hartford", "my_plan-2", "ростов"):
         assert safe_name(name) == name
+
+
+# ---- a killed run leaves no temporary directory for long ----------------------------------------
+def test_the_temporary_directory_of_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cisim", "run", "baseline", "-n", "400", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not list(tmp_path.glob(".out.tmp-*")) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert list(tmp_path.glob(".out.tmp-*")), "the kill came too late to test anything"
+    live = tmp_path / f".out.tmp-{os.getpid()}-keep"  # a write in progress (this process)
+    live.mkdir()
+    assert cli.main(["run", "baseline", "-n", "2", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.glob(".out.tmp-*")) == [live.name]
