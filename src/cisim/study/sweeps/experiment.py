@@ -73,7 +73,7 @@ TOP_KEYS: tuple[str, ...] = (
 MAX_SEED = 2**63 - 1
 #: The most design points an experiment may have (its design table is held in memory).
 MAX_POINTS = 10_000_000
-#: The largest count of replicates, populations, histories, samples or a batch.
+#: The largest count of replicates, populations, histories or a batch.
 MAX_COUNT = 1_000_000
 #: Words about the base scenario that do not change a run (left out of the fingerprint).
 _ABOUT = frozenset({"name", "description", "encodes", "assumes"})
@@ -359,7 +359,7 @@ def _default_name(source: str | None) -> str:
 def _count(value: Any, key: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise ConfigError(key, value, f"a whole number >= {least}")
-    if value > MAX_COUNT:  # a count no machine could run (and numpy could not even size)
+    if value > MAX_COUNT and key != "samples":  # samples: bounded by the design's points  # a count no machine could run (and numpy could not even size)
         raise ConfigError(key, value, f"a whole number from {least} to {MAX_COUNT:,}")
     return value
 
