@@ -624,16 +624,22 @@ def roster_cases() -> list[Case]:
             words=("a name listed in the roster's organisations",),
         ),
     ]
-    for trait, raw in (("authority", "high"), ("capacity", "1.5"), ("alignment", "nan")):
+    for trait, raw in (
+        ("authority", "high"),
+        ("capacity", "1.5"),
+        ("alignment", "nan"),
+        ("authority", "0_5"),  # Python's float would read 0.5
+        ("capacity", "٠.٥"),  # Arabic-Indic digits: float would read 0.5
+    ):
         cells = ["Parish", "community", "", "", "", ""]
         cells[2 + SECTOR_TRAITS.index(trait)] = raw
         cases.append(
             _roster(
-                f"number/{trait}",
+                f"number/{trait}" + ("" if raw in ("high", "1.5", "nan") else f"-{raw}"),
                 f"a bad number for {trait} ({raw})",
                 orgs=_org_row(",".join(cells)),
                 field=trait,
-                value=raw if raw == "high" else float(raw),
+                value=float(raw) if raw == "1.5" else raw,
                 where=row4,
                 words=(SPECS[trait].allowed(),),
             )
@@ -1222,7 +1228,11 @@ def render(cases: list[Case], messages: Callable[[Case], str] = message) -> str:
             text = messages(case).replace("|", "\\|")
             lines.append(f"| `{case.id}` | {case.mistake} | `{case.error.__name__}` | {text} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + BEYOND
+
+
+#: Refusals outside the catalogue's files (outputs, sweep records, processes, the system).
+BEYOND = "\n" + (Path(__file__).with_name("beyond.md")).read_text(encoding="utf-8")
 
 
 def main() -> None:
