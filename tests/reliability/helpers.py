@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -92,3 +93,22 @@ def assert_same_sweep(a: Path, b: Path) -> None:
     pd.testing.assert_frame_equal(first.design, second.design, check_exact=True)
     pd.testing.assert_frame_equal(first.runs, second.runs, check_exact=True)
     pd.testing.assert_frame_equal(first.trajectories(), second.trajectories(), check_exact=True)
+
+
+def fixed_profile(examples: int) -> Any:
+    """The fixed Hypothesis profile of a fuzzing property: ``examples`` derandomised examples,
+    no database, no deadline (the same examples on every machine and every run)."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cisim
@@ -28,6 +28,8 @@ from cisim.model.roster import Roster
 from cisim.model.scenario import PRESET_DIR, Scenario
 from cisim.study.sweeps import Experiment
 from cisim.study.sweeps.experiment import TOP_KEYS
+
+from .helpers import fixed_profile
 
 #: Examples per property (plus the explicit extremes of the valid-scenario property).
 EXAMPLES: dict[str, int] = {
@@ -45,14 +47,7 @@ EXAMPLES: dict[str, int] = {
 
 def profile(name: str) -> settings:
     """The fixed profile of one property."""
-    return settings(
-        max_examples=EXAMPLES[name],
-        derandomize=True,
-        database=None,
-        deadline=None,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    return fixed_profile(EXAMPLES[name])
 
 
 RAN: Counter[str] = Counter()

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cisim.errors import CisimError
@@ -32,7 +32,7 @@ from cisim.io import OutputError, check_target, md_text, safe_name, write_csv
 from cisim.present import runs as report
 from cisim.study.sweeps import SerialExecutor, SweepError, load, run_sweep
 
-from .helpers import SWEEP, write
+from .helpers import SWEEP, fixed_profile, write
 
 EXAMPLES: dict[str, int] = {
     "directory names": 400,
@@ -45,13 +45,7 @@ RAN: Counter[str] = Counter()
 
 
 def profile(name: str) -> settings:
-    return settings(
-        max_examples=EXAMPLES[name],
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
+    return fixed_profile(EXAMPLES[name])
 
 
 def _ran(name: str, prop: Any) -> None:

@@ -263,3 +263,24 @@ def test_truncated_analysis_json_is_analysed_again(tmp_path: Path) -> None:
     summary.write_text(summary.read_text()[:50])
     assert cli.main(["report", str(out)]) == 0
     assert isinstance(json.loads(summary.read_text()), dict)
+
+
+# ---- the rules hold in the code: one place writes CSV, one place parses TOML ---------------------
+SRC = Path(__file__).resolve().parents[2] / "src" / "cisim"
+
+
+@pytest.mark.parametrize(
+    ("needle", "allowed"),
+    [
+        (".to_csv(", {"io.py"}),  # class 10: every CSV through io.write_csv
+        ("tomllib.load", {"inputs.py", "documents/odd.py"}),  # class 9: user TOML via inputs
+        ("csv.DictReader(", {"model/roster.py"}),  # class 12/13: rosters via inputs.read_text
+    ],
+)
+def test_one_place_does_it(needle: str, allowed: set[str]) -> None:
+    found = {
+        p.relative_to(SRC).as_posix()
+        for p in SRC.rglob("*.py")
+        if needle in p.read_text(encoding="utf-8")
+    }
+    assert found <= allowed, found - allowed
