@@ -205,7 +205,8 @@ def test_analyze__an_incomplete_sweep_says_how_to_finish_it(
     copy = tmp_path / "partial"
     shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("analysis", "report.html"))
     shard = sorted((copy / "runs").glob("task-*.parquet"))[-1]
-    shard.unlink()
+    shard.unlink()  # the last task never finished: no shard, no checksum (its commit mark)
+    (copy / "checksums" / shard.name.replace(".parquet", ".sha256")).unlink()
     line = assert_one_line_error(cisim("analyze", copy), "incomplete", "of 120 runs")
     assert f"finish it with: cisim sweep {tiny[0].parent / 'sweep.toml'} --out {copy}" in line
     assert_one_line_error(cisim("report", copy), "incomplete")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from cisim.io import safe_name
 from cisim.model.regimes import REGIMES
 from cisim.model.scenario import Scenario
 from cisim.present import runs as report
@@ -172,7 +173,8 @@ def test_render_report__says_what_was_run_and_links_every_figure(table: pd.DataF
     assert "cisim 9.9 (commit unknown), run on 2026-01-01T00:00:00Z in 12 s" in text
     assert "- **ahead** (digest `" in text and "The ahead one." in text
     assert report.comparison_markdown(table) in text
-    assert "[shared understanding](presets/some_wins/figures/shared_understanding.png)" in text
+    folder = f"presets/{safe_name('some wins')}/figures"  # not some_wins: another name's
+    assert f"[shared understanding]({folder}/shared_understanding.png)" in text
     assert text.endswith(".\n")
 
 

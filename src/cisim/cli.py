@@ -299,7 +299,7 @@ def _add_app(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     app.add_argument(
-        "--port", type=_count(0, 65535), default=8765, help="port (default 8765; 0: a free one)"
+        "--port", type=_count(0), default=8765, help="port (default 8765; 0: a free one)"
     )
     app.set_defaults(handler=app_command)
 
@@ -308,7 +308,7 @@ def app_command(args: argparse.Namespace) -> int:
     """Serve the classroom app until interrupted."""
     from cisim.app.server import serve
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if args.host in ("0.0.0.0", "::", ""):  # every address of this machine
         print(
             f"cisim app: warning: listening on {args.host}, not only this machine: anyone who "
             "can reach it on the network can use the app (the default, 127.0.0.1, is private)",

@@ -123,7 +123,7 @@ def test_security__the_app_listens_on_localhost_by_default() -> None:
 
 
 def test_security__the_dask_cluster_listens_on_loopback() -> None:
-    source = (SRC / "study" / "sweeps" / "runner.py").read_text(encoding="utf-8")
+    source = (SRC / "study" / "sweeps" / "executors.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     calls = [
         n
