@@ -116,9 +116,10 @@ _NOTICE: dict[str, tuple[Item, ...]] = {
     ),
     "hartford": (
         Item(
-            "The grant plan fixed the first task, so work begins at once and the first win "
-            "comes within months.",
-            (_down("months_to_first_win", versus="baseline"),),
+            "The grant plan fixed the first task from outside, so work begins at once, with no "
+            "search for an entry point; but the plan was hardly workable and few members owned "
+            "it, so the first win is not clearly sooner than where members search.",
+            (_down("months_to_entry_point", versus="baseline"),),
         ),
         Item(
             "Setbacks against high expectations: with contested authority and a big grant, "

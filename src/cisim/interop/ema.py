@@ -54,6 +54,7 @@ from cisim.errors import CisimError, ConfigError
 from cisim.model.outcomes import NUMBERS, values
 from cisim.model.parameters import SPECS
 from cisim.model.scenario import Scenario
+from cisim.model.timeline import field_spec
 from cisim.study.simulate import simulate
 
 if TYPE_CHECKING:
@@ -389,7 +390,7 @@ def _scenario_fields() -> list[str]:
 
 
 def _spec(name: str) -> Any:
-    spec = SPECS.get(name)
+    spec = SPECS.get(name) or field_spec(name)  # a parameter, or a field of a timeline's event
     if spec is None:
         close = difflib.get_close_matches(str(name), _scenario_fields(), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see docs/ODD.md, section 9)"

@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from cisim.errors import ConfigError
 from cisim.model.parameters import SECTOR_TRAITS, SPECS
-from cisim.model.spec import FrozenMap, finite
+from cisim.model.spec import FrozenMap, Spec, choice, finite, real, whole
 
 #: Parameters an event may set: those the monthly step reads (a test holds this to the union of
 #: the mechanisms' ``PARAMETERS``), except ``initial_trust``, the trust partners start from.
@@ -261,22 +261,39 @@ def event_from(where: str, data: Any, horizon: int) -> Event:
     return Event(month, FrozenMap(changes), shock, float(size or 0.0), label)
 
 
-def field_kind(name: str) -> str | None:
-    """The kind of ``timeline.K.FIELD`` as a factor of a sweep (as :class:`~cisim.model.spec.Spec`
-    kinds), ``None`` if it is not one an event has."""
+def field_spec(name: str) -> Spec | None:
+    """What ``timeline.K.FIELD`` may hold as a factor of a sweep (``None`` if it is not a field
+    an event has): an event's month, a shock's size or name, or the lever or trait it sets. The
+    month's upper bound is the horizon, checked when the scenario is built."""
     parts = name.split(".")
     if len(parts) != 3 or parts[0] != "timeline" or not parts[1].isdigit():
         return None
     field_name = parts[2]
     if field_name == "month":
-        return "int"
+        return whole(
+            "timeline",
+            1,
+            int(SPECS["horizon_months"].hi or 1),
+            "month",
+            "the event's month",
+            why="",
+        )
     if field_name == "size":
-        return "float"
+        lo = min(s.lo for s in SHOCKS.values())
+        hi = max(s.hi for s in SHOCKS.values())
+        return real("timeline", lo, hi, "size", "the shock's size (see SHOCKS)", why="")
     if field_name == "shock":
-        return "choice"
+        return choice("timeline", tuple(SHOCKS), "the shock", why="")
     if field_name in LEVERS or field_name in TRAITS:
-        return SPECS[field_name].kind
+        return SPECS[field_name]
     return None
+
+
+def field_kind(name: str) -> str | None:
+    """The kind of ``timeline.K.FIELD`` as a factor of a sweep (as :class:`~cisim.model.spec.Spec`
+    kinds), ``None`` if it is not one an event has."""
+    spec = field_spec(name)
+    return None if spec is None else spec.kind
 
 
 def check_timeline(events: Any, horizon: int) -> tuple[Event, ...]:
