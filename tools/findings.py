@@ -26,7 +26,9 @@ from cisim.stats import mean_ci, wilson
 from cisim.study.sweeps.results import load
 
 
-def share(runs: pd.DataFrame, design: pd.DataFrame, where: Mapping[str, Any], regime: str = LJ) -> str:
+def share(
+    runs: pd.DataFrame, design: pd.DataFrame, where: Mapping[str, Any], regime: str = LJ
+) -> str:
     points = _points(design, where)
     part = runs[runs["point"].isin(points)]
     est = wilson(int((part["regime"].astype(str) == regime).sum()), len(part))
@@ -34,7 +36,11 @@ def share(runs: pd.DataFrame, design: pd.DataFrame, where: Mapping[str, Any], re
 
 
 def effect(
-    design: pd.DataFrame, runs: pd.DataFrame, lever: str, where: Mapping[str, Any], horizon: int,
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    lever: str,
+    where: Mapping[str, Any],
+    horizon: int,
     outcome: str = LJ,
 ) -> str:
     part = design[design["point"].isin(_points(design, where))].drop(columns=list(where))
@@ -49,8 +55,14 @@ def effect(
 
 
 def interaction(
-    design: pd.DataFrame, runs: pd.DataFrame, lever: str, low: Any, high: Any, by: str,
-    at: tuple[Any, Any], horizon: int,
+    design: pd.DataFrame,
+    runs: pd.DataFrame,
+    lever: str,
+    low: Any,
+    high: Any,
+    by: str,
+    at: tuple[Any, Any],
+    horizon: int,
 ) -> str:
     """The effect of ``lever`` (low → high) at ``by = at[1]`` minus at ``by = at[0]``, paired."""
     points = int(runs["point"].max()) + 1
@@ -60,7 +72,11 @@ def interaction(
     def diffs(level: Any) -> np.ndarray:
         a = design[(design[lever] == low) & (design[by] == level)]
         b = design[(design[lever] == high) & (design[by] == level)]
-        pairs = a.merge(b, on=others, suffixes=("_a", "_b")) if others else a.merge(b, how="cross", suffixes=("_a", "_b"))
+        pairs = (
+            a.merge(b, on=others, suffixes=("_a", "_b"))
+            if others
+            else a.merge(b, how="cross", suffixes=("_a", "_b"))
+        )
         return (matrix[pairs["point_b"]] - matrix[pairs["point_a"]]).mean(axis=0)
 
     est = mean_ci(diffs(at[1]) - diffs(at[0]))
@@ -80,15 +96,27 @@ def learning_vs_blame(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     print("baseline cell", share(runs, design, base))
     for lever in ("navigator", "entry_point", "turnover"):
         print(lever, effect(design, runs, lever, {}, h))
-    print("months to first win, entry point", effect(design, runs, "entry_point", {}, h, "months_to_first_win"))
+    print(
+        "months to first win, entry point",
+        effect(design, runs, "entry_point", {}, h, "months_to_first_win"),
+    )
     for ep in ("search", "designed", "imposed"):
         print("stalled, entry", ep, share(runs, design, {"entry_point": ep}, "stalled"))
     for t in (0.01, 0.06):
         print("navigator at turnover", t, effect(design, runs, "navigator", {"turnover": t}, h))
-    print("navigator x turnover (0.06 - 0.01)", interaction(design, runs, "navigator", 0, 1, "turnover", (0.01, 0.06), h))
+    print(
+        "navigator x turnover (0.06 - 0.01)",
+        interaction(design, runs, "navigator", 0, 1, "turnover", (0.01, 0.06), h),
+    )
     for n in (0, 1):
-        print("turnover 0.01->0.06 at navigator", n, effect(design, runs, "turnover", {"navigator": n}, h))
-        print("entry point at navigator", n, effect(design, runs, "entry_point", {"navigator": n}, h))
+        print(
+            "turnover 0.01->0.06 at navigator",
+            n,
+            effect(design, runs, "turnover", {"navigator": n}, h),
+        )
+        print(
+            "entry point at navigator", n, effect(design, runs, "entry_point", {"navigator": n}, h)
+        )
     cells = runs.assign(lj=runs["regime"].astype(str) == LJ).groupby("point")["lj"].mean()
     best, worst = cells.idxmax(), cells.idxmin()
     for name, p in (("best", best), ("worst", worst)):
@@ -98,7 +126,13 @@ def learning_vs_blame(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
 
 
 def five_actions(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
-    actions = ["prior_ties", "navigator", "community_engagement", "data_use", "joint_problem_solving"]
+    actions = [
+        "prior_ties",
+        "navigator",
+        "community_engagement",
+        "data_use",
+        "joint_problem_solving",
+    ]
     off = {a: design[a].min() for a in actions}
     on = {a: design[a].max() for a in actions}
     print("overall LJ", share(runs, design, {}))
@@ -115,34 +149,72 @@ def five_actions(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     data_points = _points(design, {"data_use": on["data_use"]})
     print("share of LJ with data on", round(lj["point"].isin(data_points).mean(), 3))
     for a, b in itertools.combinations(actions, 2):
-        print("interaction", a, "x", b, interaction(design, runs, a, off[a], on[a], b, (off[b], on[b]), h))
+        print(
+            "interaction",
+            a,
+            "x",
+            b,
+            interaction(design, runs, a, off[a], on[a], b, (off[b], on[b]), h),
+        )
 
 
 def phase_trust_turnover(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     print("overall", *(share(runs, design, {}, r) for r in (LJ, "blame_game", "stalled")))
     print("trust", effect(design, runs, "initial_trust", {}, h).split("; ")[-1])
     for t in (0.2, 0.8):
-        print("trust", t, share(runs, design, {"initial_trust": t}),
-              "stalled", share(runs, design, {"initial_trust": t}, "stalled"))
+        print(
+            "trust",
+            t,
+            share(runs, design, {"initial_trust": t}),
+            "stalled",
+            share(runs, design, {"initial_trust": t}, "stalled"),
+        )
     low = runs[runs["point"].isin(_points(design, {"initial_trust": 0.2}))]
-    print("trust 0.2 never an entry point", round(float(low["months_to_entry_point"].isna().mean()), 3))
+    print(
+        "trust 0.2 never an entry point",
+        round(float(low["months_to_entry_point"].isna().mean()), 3),
+    )
     for n in (0, 1):
         for t in (0.4, 0.5):
-            cells = [share(runs, design, {"navigator": n, "initial_trust": t, "turnover": v})
-                     for v in sorted(design["turnover"].unique())]
-            print("navigator", n, "trust", t, "across turnover:", " | ".join(c.split(" (")[0] for c in cells))
+            cells = [
+                share(runs, design, {"navigator": n, "initial_trust": t, "turnover": v})
+                for v in sorted(design["turnover"].unique())
+            ]
+            print(
+                "navigator",
+                n,
+                "trust",
+                t,
+                "across turnover:",
+                " | ".join(c.split(" (")[0] for c in cells),
+            )
     print("navigator", effect(design, runs, "navigator", {}, h))
     for t in (0.2, 0.5, 0.8):
         print("  at trust", t, effect(design, runs, "navigator", {"initial_trust": t}, h))
     print("turnover", effect(design, runs, "turnover", {}, h).split("; ")[-1])
     for n in (0, 1):
-        print("  at navigator", n, effect(design, runs, "turnover", {"navigator": n}, h).split("; ")[-1])
+        print(
+            "  at navigator",
+            n,
+            effect(design, runs, "turnover", {"navigator": n}, h).split("; ")[-1],
+        )
     for v in (0.0, 0.08):
         print("navigator at turnover", v, effect(design, runs, "navigator", {"turnover": v}, h))
-    print("navigator x turnover (0.08 - 0)", interaction(design, runs, "navigator", 0, 1, "turnover", (0.0, 0.08), h))
+    print(
+        "navigator x turnover (0.08 - 0)",
+        interaction(design, runs, "navigator", 0, 1, "turnover", (0.0, 0.08), h),
+    )
     for n in (0, 1):
-        print("corner trust .8 turnover 0 nav", n, share(runs, design, {"navigator": n, "initial_trust": 0.8, "turnover": 0.0}))
-        print("corner trust .2 turnover .08 nav", n, share(runs, design, {"navigator": n, "initial_trust": 0.2, "turnover": 0.08}))
+        print(
+            "corner trust .8 turnover 0 nav",
+            n,
+            share(runs, design, {"navigator": n, "initial_trust": 0.8, "turnover": 0.0}),
+        )
+        print(
+            "corner trust .2 turnover .08 nav",
+            n,
+            share(runs, design, {"navigator": n, "initial_trust": 0.2, "turnover": 0.08}),
+        )
 
 
 def resources(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
@@ -152,10 +224,21 @@ def resources(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     print("grant", effect(design, runs, "resources", {}, h).split("; ")[-1])
     print("grant on BG", effect(design, runs, "resources", {}, h, "blame_game").split("; ")[-1])
     for c in (0.0, 0.4, 0.8):
-        print("grant at contest", c, effect(design, runs, "resources", {"authority_contest": c}, h).split("; ")[-1])
+        print(
+            "grant at contest",
+            c,
+            effect(design, runs, "resources", {"authority_contest": c}, h).split("; ")[-1],
+        )
     for r in sorted(design["resources"].unique()):
-        print("trust .65 no contest, grant", r, share(runs, design, {"initial_trust": 0.65, "authority_contest": 0.0, "resources": r}))
-    print("hartford corner", share(runs, design, {"initial_trust": 0.35, "authority_contest": 0.8, "resources": 0.9}))
+        print(
+            "trust .65 no contest, grant",
+            r,
+            share(runs, design, {"initial_trust": 0.65, "authority_contest": 0.0, "resources": r}),
+        )
+    print(
+        "hartford corner",
+        share(runs, design, {"initial_trust": 0.35, "authority_contest": 0.8, "resources": 0.9}),
+    )
     print("uncontested", share(runs, design, {"authority_contest": 0.0}))
 
 

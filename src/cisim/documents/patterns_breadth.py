@@ -6,8 +6,8 @@ Added with the model's breadth (issue 10; ``docs/ODD.md`` §10.1, v8): an entry 
 team's design and launch deserve investment. None of these patterns was a calibration target: the
 coefficients they rest on (``FIT_WEIGHT``, ``ACCEPTANCE_WEIGHT``, ``WIN_KNOWLEDGE``,
 ``WIN_CAPACITY``, ``SETBACK_KNOWLEDGE``, ``REVISION``, and deliberation's ``QUALITY_WEIGHT`` and
-``SPILL``) are the modellers' choices, set before these were measured. Each runs what it needs with common random numbers and returns a
-:class:`~cisim.documents.evidence.Pattern`.
+``SPILL``) are the modellers' choices, set before these were measured. Each runs what it needs
+with common random numbers and returns a :class:`~cisim.documents.evidence.Pattern`.
 """
 
 from __future__ import annotations
