@@ -283,3 +283,19 @@ def test_designed_entry_point__is_handed_over_in_its_month():
     out, st = _run([sc] * 3)
     assert (out["entry_found"][:18] == 0).all() and (out["entry_found"][18:] == 1).all()
     assert (st.entry_month == 18).all()
+
+
+def test_state_take__keeps_each_rows_timeline():
+    scenarios = [
+        BASE,
+        BASE.at(10, navigator=1),
+        BASE.at(20, shock="champion_leaves"),
+        BASE.at(5, data_use=0.9),
+    ]
+    st, p = build_state([RunSpec(sc, 3, k) for k, sc in enumerate(scenarios)])
+    rows = np.array([3, 1])
+    taken = engine.run(st.take(rows), type(p)(*(a[rows].copy() for a in p)), 60)
+    alone_st, alone_p = build_state([RunSpec(scenarios[3], 3, 3), RunSpec(scenarios[1], 3, 1)])
+    alone = engine.run(alone_st, alone_p, 60)
+    assert _same(taken, alone)
+    assert st.take(np.array([0])).schedule is None  # a row without events has no schedule
