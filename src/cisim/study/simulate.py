@@ -15,6 +15,7 @@ from cisim.model.outcomes import summary_table
 from cisim.model.population import RunSpec, build_state
 from cisim.model.regimes import REGIMES, Thresholds
 from cisim.model.scenario import Scenario
+from cisim.study.memory import batch_for
 
 DEFAULT_BATCH = 500
 
@@ -107,6 +108,7 @@ def simulate(
     _check_count("first_replicate", first_replicate, 0)
     size = DEFAULT_BATCH if batch_size is None else batch_size
     _check_count("batch_size", size, 1)
+    size = batch_for(RunSpec(scenario, seed, first_replicate), scenario.horizon_months, size)
     numbers = np.arange(first_replicate, first_replicate + replicates)
     chunks = [numbers[i : i + size] for i in range(0, replicates, size)]
     arrays: dict[str, list[np.ndarray]] = {name: [] for name in REGISTRY}
@@ -187,8 +189,9 @@ def _run_batches(
     for i, spec in enumerate(specs):
         by_horizon.setdefault(spec.scenario.horizon_months, []).append(i)
     for horizon, indices in by_horizon.items():
-        for start in range(0, len(indices), batch_size):
-            chunk = indices[start : start + batch_size]
+        size = batch_for(specs[indices[0]], horizon, batch_size)  # what fits in memory
+        for start in range(0, len(indices), size):
+            chunk = indices[start : start + size]
             batch = [specs[i] for i in chunk]
             state, params = build_state(batch)
             yield chunk, batch, engine.run(state, params, horizon), horizon
