@@ -359,7 +359,7 @@ def _default_name(source: str | None) -> str:
 def _count(value: Any, key: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise ConfigError(key, value, f"a whole number >= {least}")
-    if value > MAX_COUNT and key != "samples":  # samples: bounded by the design's points  # a count no machine could run (and numpy could not even size)
+    if value > MAX_COUNT and key != "samples":  # samples: bounded by the design's points
         raise ConfigError(key, value, f"a whole number from {least} to {MAX_COUNT:,}")
     return value
 
