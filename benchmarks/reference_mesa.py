@@ -488,6 +488,7 @@ class CollaborationReference(mesa.Model):
         self.entry_fit = sc.entry_quality if self.entry_found else 0.0
         self.entry_acceptance = self._handed_acceptance() if self.entry_found else 0.0
         self.entry_revisions = 0
+        self.entry_imposed = self.entry_found and sc.entry_point == "imposed"
         self.first_win_month = -1
         self.task_scope = START.SCOPE_START + START.SCOPE_ASPIRATION * sc.aspiration
         self.task_effort = 0.0
@@ -746,6 +747,7 @@ class CollaborationReference(mesa.Model):
                 self.entry_found, self.entry_month = True, self.month
                 self.entry_fit = self.sc.entry_quality
                 self.entry_acceptance = self._handed_acceptance()
+                self.entry_imposed = self.sc.entry_point == "imposed"
 
     def _handed_acceptance(self) -> float:
         if self.sc.entry_point == "imposed":
@@ -1013,7 +1015,7 @@ class CollaborationReference(mesa.Model):
             self.conflict *= ADAPTATION.CONFLICT_RESET
             if self.entry_found:
                 self.task_scope *= ADAPTATION.RESCOPE
-                if sc.entry_point != "imposed":  # a provisional entry point is revised
+                if not self.entry_imposed:  # a provisional entry point is revised
                     self.entry_fit += ADAPTATION.REVISION * max(
                         0.0, self.knowledge - self.entry_fit
                     )

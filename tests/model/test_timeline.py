@@ -10,7 +10,6 @@ from cisim.errors import ConfigError
 from cisim.model.mechanisms import SCHEDULE
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
-from cisim.model.state import ACTIVE
 from cisim.model.timeline import LEVERS, STARTING, TRAITS
 from cisim.study.simulate import simulate
 
@@ -134,20 +133,21 @@ def test_public_failure__costs_legitimacy_and_support_and_is_a_setback():
 
 def test_champion_leaves__replaces_the_most_trusted_representative_only():
     sc = BASE.replace(turnover=0.0, sectors={}).at(20, shock="champion_leaves")
-    before, st, _ = _state_before_and_after(sc, 20)
-    left = st.representatives - before["representatives"]
-    assert (left.sum(axis=1) == 1).all()
+    st, p = build_state([RunSpec(sc, 3, k) for k in range(5)])
+    engine.run(st, p, 19)
+    live = st.live  # the ties live at the start of month 20 (the champion is chosen from them)
+    trust_in = np.zeros((st.replicates, st.slots))
+    count = np.zeros((st.replicates, st.slots))
     for r in range(st.replicates):
-        live = st.live[r]
-        trust_in = np.zeros(st.slots)
-        count = np.zeros(st.slots)
-        # the state after the month; the champion was chosen at its start, so only check it is
-        # an active member that partners trusted
-        i = int(np.flatnonzero(left[r])[0])
-        assert st.status[r, i] == ACTIVE
-        np.add.at(trust_in, st.dst[r][live], 1.0)
-        np.add.at(count, st.dst[r][live], 1.0)
-        assert count[i] > 0
+        np.add.at(trust_in[r], st.dst[r][live[r]], st.trust[r][live[r]])
+        np.add.at(count[r], st.dst[r][live[r]], 1.0)
+    mean_in = np.where(count > 0, trust_in / np.maximum(count, 1), -1.0)
+    mean_in[~st.active] = -1.0
+    before = st.representatives.copy()
+    engine.run(st, p, 1)
+    left = st.representatives - before
+    assert (left.sum(axis=1) == 1).all()
+    assert (np.argmax(left, axis=1) == np.argmax(mean_in, axis=1)).all()
 
 
 def test_new_leader__replaces_a_public_seat_and_moves_public_alignment():
@@ -299,3 +299,21 @@ def test_state_take__keeps_each_rows_timeline():
     alone = engine.run(alone_st, alone_p, 60)
     assert _same(taken, alone)
     assert st.take(np.array([0])).schedule is None  # a row without events has no schedule
+
+
+def test_public_failures_in_one_month__combine_as_what_survives_both():
+    sc = BASE.at(30, shock="public_failure", size=0.7).at(30, shock="public_failure", size=0.7)
+    _, st, _ = _state_before_and_after(sc, 30)
+    assert (st.legitimacy >= 0).all() and (st.support >= 0).all()
+    assert np.allclose(st.shortfall, 1 - 0.3 * 0.3)
+
+
+def test_entry_point_set_later__does_not_rewrite_whether_the_found_one_was_imposed():
+    searched, _ = _run([BASE] * 6)
+    _, st = _run([BASE.at(55, entry_point="imposed")] * 6)
+    found_before = searched["entry_found"][54] == 1
+    assert found_before.any()
+    assert not st.entry_imposed[found_before].any()  # found by a search: still revisable
+    plain_st, plain_p = build_state([RunSpec(BASE, 5, k) for k in range(6)])
+    engine.run(plain_st, plain_p, 60)
+    assert np.array_equal(st.entry_revisions[found_before], plain_st.entry_revisions[found_before])

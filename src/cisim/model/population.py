@@ -463,6 +463,7 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
             designed, np.where(imposed, IMPOSED_ACCEPTANCE, DESIGNED_ACCEPTANCE), 0.0
         ),
         entry_revisions=np.zeros(R, dtype=np.int64),
+        entry_imposed=imposed.copy(),
         first_win_month=np.full(R, -1, dtype=np.int64),
         task_scope=SCOPE_START + SCOPE_ASPIRATION * p.aspiration,
         task_effort=zeros_r.copy(),

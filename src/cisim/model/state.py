@@ -89,6 +89,7 @@ class State:
     entry_fit: F  # how meaningful and actionable the entry point is (0 before one is found)
     entry_acceptance: F  # how acceptable it is to the members (0 before one is found)
     entry_revisions: I
+    entry_imposed: B  # the entry point was imposed from outside (not held provisionally)
     first_win_month: I
     task_scope: F
     task_effort: F

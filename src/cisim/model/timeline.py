@@ -342,8 +342,8 @@ class Schedule:
                         _add(pulses, event.month, SHIFT[name], row, shift)
                     else:
                         _put(levers, event.month, name, row, SPECS[name].code(value))
-                if event.shock == "public_failure":
-                    _add(pulses, event.month, FAILURE, row, max(event.size, 1e-9))
+                if event.shock == "public_failure":  # two in a month: what survives both
+                    _survive(pulses, event.month, row, max(event.size, 1e-9))
                 elif event.shock == "champion_leaves":
                     _add(pulses, event.month, CHAMPION, row, 1.0)
                 elif event.shock == "new_leader":
@@ -416,3 +416,10 @@ def _add(
 ) -> None:
     by_row = table.setdefault(month, {}).setdefault(key, {})
     by_row[row] = by_row.get(row, 0.0) + v
+
+
+def _survive(table: dict[int, dict[int, dict[int, float]]], month: int, row: int, z: float) -> None:
+    """Another public failure of size ``z`` in the month: legitimacy keeps ``1 - z`` of what the
+    earlier ones left, so the combined size stays within 0 to 1."""
+    by_row = table.setdefault(month, {}).setdefault(FAILURE, {})
+    by_row[row] = 1.0 - (1.0 - by_row.get(row, 0.0)) * (1.0 - z)

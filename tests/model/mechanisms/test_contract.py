@@ -141,6 +141,7 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "entry_fit": (0.0, 1.0),
     "entry_acceptance": (0.0, 1.0),
     "entry_revisions": (0, 5),
+    "entry_imposed": None,
     "task_conflict": (0.0, 1.0),
     "first_win_month": (-1, "month"),
     "task_scope": (0.0, 1.0),

@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline, jit, masked_mean
-from cisim.model.mechanisms.entry_point import IMPOSED
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.state import SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
@@ -49,11 +48,11 @@ CONFLICT_FADE = 0.01  # monthly
 
 READS = ("entry_found", "frustration", "setbacks_in_row", "conflict", "governance",
          "governance_changes", "task_scope", "habit", "knowledge", "entry_fit", "trust",
-         "entry_revisions", "dormant")  # fmt: skip
+         "entry_revisions", "dormant", "entry_imposed")  # fmt: skip
 WRITES = ("governance", "governance_changes", "conflict", "task_scope", "habit",
           "setbacks_in_row", "frustration", "entry_fit", "entry_acceptance",
           "entry_revisions")  # fmt: skip
-PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source", "entry_point")
+PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source")
 
 
 @jit
@@ -92,7 +91,7 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.conflict[r] = CONFLICT_RESET * s.conflict[r]
         if s.entry_found[r]:
             s.task_scope[r] = RESCOPE * s.task_scope[r]
-            if p.entry_point[r] != IMPOSED:  # held provisionally: revised with what was learnt
+            if not s.entry_imposed[r]:  # held provisionally: revised with what was learnt
                 fit = s.entry_fit[r]
                 s.entry_fit[r] = fit + REVISION * max(0.0, s.knowledge[r] - fit)
                 s.entry_acceptance[r] = _mean_trust(s, r, w)

@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline
-from cisim.model.mechanisms.entry_point import handed_acceptance
+from cisim.model.mechanisms.entry_point import IMPOSED, handed_acceptance
 from cisim.model.parameters import SECTORS
 from cisim.model.timeline import ARRIVES, FAILURE, HANDED, LEADER_SHIFT, SHIFT
 
@@ -52,7 +52,8 @@ AUTHORITY, CAPACITY, ALIGNMENT, TURNOVER = (
 READS = ("authority", "capacity", "alignment", "turnover", "sector", "legitimacy", "support",
          "entry_found")  # fmt: skip
 WRITES = ("authority", "capacity", "alignment", "turnover", "legitimacy", "support",
-          "credibility", "entry_found", "entry_month", "entry_fit", "entry_acceptance")  # fmt: skip
+          "credibility", "entry_found", "entry_month", "entry_fit", "entry_acceptance",
+          "entry_imposed")  # fmt: skip
 PARAMETERS = ("navigator_credibility", "entry_quality", "entry_point")
 
 
@@ -81,6 +82,7 @@ def context(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.entry_month[r] = month
         s.entry_fit[r] = p.entry_quality[r]
         s.entry_acceptance[r] = handed_acceptance(p.entry_point[r])
+        s.entry_imposed[r] = p.entry_point[r] == IMPOSED
     if pulse[ARRIVES] > 0.0:  # a navigator arrives with its standing, as one there from the start
         s.credibility[r] = p.navigator_credibility[r]
     failure = pulse[FAILURE]
