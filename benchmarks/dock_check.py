@@ -59,7 +59,7 @@ from cisim import Scenario
 from cisim.model.outcomes import values
 from cisim.model.regimes import REGIMES
 
-PRESETS: tuple[str, ...] = ("baseline", "louisville", "strong_start")
+PRESETS: tuple[str, ...] = ("baseline", "hartford", "louisville", "strong_start")
 #: Reference runs per preset; reference run ``k`` uses seed ``REFERENCE_SEED + k``.
 REFERENCE_RUNS = 400
 REFERENCE_SEED = 20_250_000

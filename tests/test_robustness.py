@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cisim
-from cisim.documents.validation import ROBUST_AT_MOST, robust_bound, robustness_section
+from cisim.documents.validation import EXCEEDS, ROBUST_AT_MOST, robustness_section
 from cisim.errors import ConfigError
 from cisim.study.robustness import THRESHOLDS, moved, regime_robustness
 
@@ -38,18 +38,19 @@ def test_robustness__the_section_names_every_preset_and_the_largest_share() -> N
     assert f"The largest is {table['relabelled'].max():.1%}" in text
 
 
+def _presets() -> list[object]:
+    """Every preset; those known to exceed the bound (EXCEEDS, with why) are expected to fail."""
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=EXCEEDS[name]))
+        if name in EXCEEDS
+        else name
+        for name in cisim.PRESET_NAMES
+    ]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("preset", cisim.PRESET_NAMES)
+@pytest.mark.parametrize("preset", _presets())
 def test_robustness__no_threshold_moved_by_a_fifth_relabels_more_than_five_percent(preset):
     table = regime_robustness(preset, replicates=1000, seed=2026)
     worst = table.loc[table["relabelled"].idxmax()]
-    assert worst["relabelled"] <= robust_bound(cisim.Scenario.preset(preset)), worst.to_dict()
-
-
-def test_robustness__the_bound_is_wider_only_where_the_context_changes_late() -> None:
-    base = cisim.Scenario.preset("baseline")
-    assert robust_bound(base) == ROBUST_AT_MOST
-    assert robust_bound(base.at(30, navigator=1)) == ROBUST_AT_MOST  # long before the window
-    assert robust_bound(base.at(55, navigator=1)) > ROBUST_AT_MOST  # a year before 1.2 x 48
-    assert robust_bound(base.at(70, navigator=1)) > ROBUST_AT_MOST  # inside it
-    assert robust_bound(cisim.Scenario.preset("hartford")) > ROBUST_AT_MOST
+    assert worst["relabelled"] <= ROBUST_AT_MOST, worst.to_dict()

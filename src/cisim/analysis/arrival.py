@@ -9,7 +9,9 @@ numbers: the same collaborations with the same luck, with and without the interv
 The **point of no return** of a lever is the earliest month of arrival from which its effect on the
 outcome is no longer distinguishable from zero (its 95 % interval reaches zero) at that month and
 at every later month tested: an intervention arriving then or later is not shown to change the
-outcome. ``None`` if the effect stays distinguishable from zero to the last month tested.
+outcome. ``None`` if the effect stays distinguishable from zero to the last month tested. It is a
+failure to reject, not evidence of no effect: with fewer replicates it comes sooner, so read it
+with the intervals (an equivalence margin would be the stricter definition; not yet done).
 
 **Can it rescue a collaboration already blaming?** Paired runs share their history up to the month
 of arrival (the timeline has not acted yet), so each pair can be classed by where it stood then,

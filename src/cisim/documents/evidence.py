@@ -58,6 +58,10 @@ class Pattern:
     #: What was tuned with this pattern in view (a calibration target, docs/ODD.md §10); empty
     #: when the pattern was not a target, so that it validates the model.
     target: str = ""
+    #: Why the pattern holds by construction of the rule it tests (a mechanism check: it shows the
+    #: coefficient's sign reaches the outcome, not that the model found the pattern); empty for a
+    #: pattern the rules were not written to produce.
+    check: str = ""
 
     @property
     def holds(self) -> bool:

@@ -20,7 +20,8 @@ def arrival_section(doc: Document) -> Section | None:
         f"month it arrives ({words(info['month'])}): each effect is a paired difference averaged "
         f"over the other factors' levels. The point of no return is the earliest month of arrival "
         f"from which the effect on the share of learning journeys is no longer distinguishable "
-        f"from zero at that month and every later month tested. "
+        f"from zero at that month and every later month tested (absence of evidence, not "
+        f"evidence of no effect: read it with the intervals). "
     )
     last = int(table["month"].max())
     horizon = doc.summary.get("horizon")
