@@ -24,7 +24,7 @@ def test_validation__document_lists_every_pattern_with_a_figure(tmp_path: Path) 
     assert text.count("**Calibration target.**") == len(targets)
     assert text.count("| target |") == len(targets)
     checks = [p for p in measured if p.check]
-    assert 0 < len(checks) and not any(p.target for p in checks)
+    assert len(checks) > 0 and not any(p.target for p in checks)
     assert text.count("**Mechanism check.**") == len(checks)
     assert text.count("| check |") == len(checks)
     assert text.count("| validation |") == len(measured) - len(targets) - len(checks)

@@ -124,8 +124,11 @@ def test_events__the_timeline_is_told_in_its_month():
     for _ in range(6):
         before = Snapshot.of(model.state)
         model.step()
-        told += [str(e) for e in derive_events(before, model.state, dict.fromkeys(range(40), "x"))
-                 if e.kind == "timeline"]
+        told += [
+            str(e)
+            for e in derive_events(before, model.state, dict.fromkeys(range(40), "x"))
+            if e.kind == "timeline"
+        ]
     assert told == [
         "Month 3: a navigator joined.",
         "Month 3: public failure (size 0.4).",
