@@ -60,23 +60,41 @@ def test_turning_points__best_month_and_point_of_no_return(sweep):
     assert found["no_return_month"] == 48  # no effect planted at 48: exactly zero under CRN
 
 
-def test_turning_points__none_while_the_effect_lasts():
-    table = pd.DataFrame(
+def _table(low: list[float], high: list[float]) -> pd.DataFrame:
+    effect = [(a + b) / 2 for a, b in zip(low, high, strict=True)]
+    return pd.DataFrame(
         {
-            "month": [1, 12, 24],
+            "month": [1, 12, 24][: len(low)],
             "parameter": NAV,
             "low_level": "0",
             "high_level": "1",
             "outcome": LJ,
-            "effect": [0.2, 0.1, 0.05],
-            "low": [0.1, -0.01, 0.01],
-            "high": [0.3, 0.2, 0.09],
+            "effect": effect,
+            "low": low,
+            "high": high,
         }
     )
+
+
+def test_turning_points__a_point_of_no_return_needs_the_effect_shown_negligible():
+    # month 12's interval reaches zero but also far beyond the margin: absence of evidence
+    lasting = _table([0.1, -0.01, 0.01], [0.3, 0.2, 0.09])
+    assert turning_points(lasting)[0]["no_return_month"] is None
+    undecided = _table([0.1, -0.01, -0.03], [0.3, 0.2, 0.1])  # reaches zero, not negligible
+    assert turning_points(undecided)[0]["no_return_month"] is None
+    negligible = _table([0.1, -0.01, -0.015], [0.3, 0.015, 0.01])  # within ±2 points from 12
+    assert turning_points(negligible)[0]["no_return_month"] == 12
+    back = _table([0.1, -0.01, 0.03], [0.3, 0.015, 0.08])  # negligible at 12, not at 24
+    assert turning_points(back)[0]["no_return_month"] is None
+
+
+def test_turning_points__a_small_real_effect_is_no_point_of_no_return():
+    truth = {6: 0.30, 24: 0.03, 48: 0.03}
+    design = factorial_design({MONTH: [6, 24, 48], NAV: [0, 1]})
+    runs = crn_runs(design, lambda row: 0.3 + truth[row[1]] * row[2], R, seed=5)
+    table = effects_by_arrival(design, runs, MONTH, [NAV], horizon=60, outcomes=[LJ])
     (found,) = turning_points(table)
-    assert found["no_return_month"] is None  # month 12's interval reaches zero, month 24's not
-    table.loc[2, ["low", "high"]] = [-0.02, 0.1]
-    assert turning_points(table)[0]["no_return_month"] == 12
+    assert found["no_return_month"] is None
 
 
 def _arrays(blame: np.ndarray, learn: np.ndarray, points: int) -> TrajectoryArrays:

@@ -7,11 +7,13 @@ At each month of arrival the effect of each of the event's levers is the paired 
 numbers: the same collaborations with the same luck, with and without the intervention).
 
 The **point of no return** of a lever is the earliest month of arrival from which its effect on the
-outcome is no longer distinguishable from zero (its 95 % interval reaches zero) at that month and
-at every later month tested: an intervention arriving then or later is not shown to change the
-outcome. ``None`` if the effect stays distinguishable from zero to the last month tested. It is a
-failure to reject, not evidence of no effect: with fewer replicates it comes sooner, so read it
-with the intervals (an equivalence margin would be the stricter definition; not yet done).
+outcome is shown to be negligible at that month and at every later month tested: its 95 % interval
+lies within ``±EQUIVALENCE`` (2 points of a share), an equivalence test (two one-sided tests at
+2.5 % each). An intervention arriving then or later is shown not to change the outcome by as much.
+``None`` if no such month: either the effect lasts, or the runs cannot tell (an interval that
+reaches zero but also beyond the margin is absence of evidence, not evidence of no effect, and is
+not a point of no return). More replicates can only make the margin easier to show, never move a
+point of no return earlier by chance.
 
 **Can it rescue a collaboration already blaming?** Paired runs share their history up to the month
 of arrival (the timeline has not acted yet), so each pair can be classed by where it stood then,
@@ -79,6 +81,9 @@ def effects_by_arrival(
     return table[["month", *[c for c in table.columns if c != "month"]]]
 
 
+#: The margin within which an effect on a share counts as negligible (2 points).
+EQUIVALENCE = 0.02
+
 #: Where a collaboration stood when the intervention arrived (see the module docstring).
 STANDINGS = ("blaming", "learning", "no setback met yet")
 
@@ -139,9 +144,9 @@ def turning_points(table: pd.DataFrame, outcome_name: str = LJ) -> list[dict[str
     ):
         rows = rows.sort_values("month").reset_index(drop=True)
         best = rows.iloc[int(np.argmax(rows["effect"].to_numpy()))]
-        reaches_zero = ((rows["low"] <= 0) & (rows["high"] >= 0)).to_numpy()
-        # the earliest month from which every later month's interval reaches zero
-        tail = np.flatnonzero(~reaches_zero)
+        negligible = ((rows["low"] >= -EQUIVALENCE) & (rows["high"] <= EQUIVALENCE)).to_numpy()
+        # the earliest month from which every later month's interval lies within the margin
+        tail = np.flatnonzero(~negligible)
         start = 0 if len(tail) == 0 else tail[-1] + 1
         no_return = int(rows["month"].iloc[start]) if start < len(rows) else None
         out.append(

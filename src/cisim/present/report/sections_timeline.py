@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cisim.analysis.arrival import EQUIVALENCE
 from cisim.present.report.page import Document, Section, paragraph
 from cisim.present.report.words import capital, contrast, effect_cell, pp_ci, words
 
@@ -19,9 +20,9 @@ def arrival_section(doc: Document) -> Section | None:
         f"The same collaborations with the same luck, with and without the intervention, by the "
         f"month it arrives ({words(info['month'])}): each effect is a paired difference averaged "
         f"over the other factors' levels. The point of no return is the earliest month of arrival "
-        f"from which the effect on the share of learning journeys is no longer distinguishable "
-        f"from zero at that month and every later month tested (absence of evidence, not "
-        f"evidence of no effect: read it with the intervals). "
+        f"from which the effect on the share of learning journeys is shown to be negligible at "
+        f"that month and every later month tested: its 95% interval lies within "
+        f"±{100 * EQUIVALENCE:.0f} points (an equivalence test). "
     )
     last = int(table["month"].max())
     horizon = doc.summary.get("horizon")
@@ -106,13 +107,15 @@ def arrival_sentence(lever: Mapping[str, Any]) -> str:
     text += f" and {pp_ci(*last[1:])} in month {last[0]}"
     if best[0] == first[0]:
         text += " (the largest at the first month)"
+    margin = f"±{100 * EQUIVALENCE:.0f} points"
     if lever["no_return_month"] is None:
-        text += "; no point of no return up to the latest month tested."
+        text += "; no point of no return up to the latest month tested (no month from which the "
+        text += f"effect is shown to lie within {margin})."
     elif lever["no_return_month"] == first[0]:
-        text += "; its effect is not distinguishable from zero at any month tested."
+        text += f"; its effect lies within {margin} at every month tested."
     else:
-        text += f"; from month {lever['no_return_month']} on it is not shown to change the share "
-        text += "(the point of no return)."
+        text += f"; from month {lever['no_return_month']} on its effect lies within {margin} (the "
+        text += "point of no return)."
     return text
 
 
