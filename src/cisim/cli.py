@@ -37,7 +37,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import Any, NoReturn, cast
 
 import pandas as pd
 
@@ -45,6 +45,7 @@ from cisim._version import __version__
 from cisim.errors import CisimError, ConfigError, SystemRefusal, one_line, shown
 from cisim.inputs import parse_whole
 from cisim.io import (
+    STUDY_OUTPUTS,
     atomic_directory,
     check_target,
     safe_name,
@@ -71,19 +72,8 @@ from cisim.sweep_commands import (  # noqa: F401 - the handlers, and re-exported
     run_analysis,
 )
 
-if TYPE_CHECKING:
-    pass
-
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
-STUDY_OUTPUTS = (
-    "presets",
-    "figures",
-    "comparison.csv",
-    "comparison.md",
-    "report.md",
-    "who_is_at_the_table.csv",
-)
 #: Populations and histories of each scenario's nested design in ``cisim study``.
 STUDY_NESTED = 30
 

@@ -189,6 +189,15 @@ def _written_by(target: Path, kind: str, files: set[str]) -> set[str] | None:
     return {name for name in files if _legacy_name(kind, target, name)}
 
 
+#: What ``cisim study`` writes into its output directory (beside ``manifest.json``).
+STUDY_OUTPUTS: tuple[str, ...] = (
+    "presets",
+    "figures",
+    "comparison.csv",
+    "comparison.md",
+    "report.md",
+    "who_is_at_the_table.csv",
+)
 #: A key only that command's manifests had before they recorded ``output`` and ``files``.
 _LEGACY_KEY = {"run": "scenario", "study": "scenarios", "analysis": "sweep"}
 _LEGACY_NAMES = {
@@ -200,14 +209,7 @@ _LEGACY_NAMES = {
         "scenario.toml",
         "figures",
     },
-    "study": {
-        "presets",
-        "figures",
-        "comparison.csv",
-        "comparison.md",
-        "report.md",
-        "who_is_at_the_table.csv",
-    },
+    "study": set(STUDY_OUTPUTS),
 }
 
 
