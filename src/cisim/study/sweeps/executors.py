@@ -106,15 +106,29 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what waits and end the workers (finished shards are already on disk)."""
+    """Cancel what waits and end the workers (finished shards are already on disk).
+
+    Then wait (at most :data:`_MANAGER_JOIN_S`) for the pool's manager thread, which closes the
+    pool's wake-up pipe once it sees the workers gone. Exiting before it has done so races with
+    the interpreter's own clean-up of process pools, which can write to the pipe just closed and
+    print "Exception ignored ... Bad file descriptor" after the command's one-line message (seen
+    on CPython 3.12.1; 3.13.0 has the same unlocked check).
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)  # no public way to wait for it
     kill = getattr(pool, "kill_workers", None)  # Python >= 3.14
     if kill is not None:
         kill()
-        return
-    processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes.values():
-        process.kill()
+    else:
+        processes = dict(getattr(pool, "_processes", None) or {})  # no public way before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.kill()
+    if manager is not None:
+        manager.join(timeout=_MANAGER_JOIN_S)
+
+
+#: How long a stopped pool's manager thread may take to notice its workers are gone.
+_MANAGER_JOIN_S = 10.0
 
 
 @contextlib.contextmanager
