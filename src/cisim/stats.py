@@ -70,12 +70,19 @@ def paired_difference(a: ArrayLike, b: ArrayLike, z: float = Z95) -> Estimate:
 
 
 def correlation(x: ArrayLike, y: ArrayLike, z: float = Z95) -> Estimate:
-    """Pearson correlation with a Fisher-z interval."""
+    """Pearson correlation with a Fisher-z interval (scipy's ``pearsonr``).
+
+    With fewer than four pairs the Fisher-z interval has no finite width and is ``[-1, 1]``; a
+    perfect correlation's interval is the point itself; a constant input has no correlation (NaN).
+    """
+    from scipy import stats  # imported here: scipy.stats costs 0.9 s, and few callers need it
+
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    r = float(np.corrcoef(xa, ya)[0, 1])
-    n = len(xa)
-    fz, se = np.arctanh(np.clip(r, -0.999999, 0.999999)), 1.0 / np.sqrt(max(n - 3, 1))
-    return Estimate(r, float(np.tanh(fz - z * se)), float(np.tanh(fz + z * se)))
+    if len(xa) < 2 or np.ptp(xa) == 0 or np.ptp(ya) == 0:
+        return Estimate(float("nan"), float("nan"), float("nan"))
+    result = stats.pearsonr(xa, ya)
+    interval = result.confidence_interval(confidence_level=float(2 * stats.norm.cdf(z) - 1))
+    return Estimate(float(result.statistic), float(interval.low), float(interval.high))
 
 
 def eta_squared(groups: ArrayLike, outcome: ArrayLike) -> float:

@@ -97,3 +97,39 @@ def test_survival__one_curve_per_condition() -> None:
     at4 = curves[curves["month"] == 4].set_index("navigator")["survival"]
     assert at4.tolist() == [0.5, 1.0]
     assert isinstance(survival_figure(curves, ["navigator"]), Figure)
+
+
+def _hand_written_kaplan_meier(t: np.ndarray, e: np.ndarray, horizon: int) -> pd.DataFrame:
+    """The product-limit and Greenwood log-log code cisim carried before it used scipy."""
+    ends = np.bincount(np.clip(t, 0, horizon).astype(np.int64), minlength=horizon + 1)
+    at_risk = len(t) - np.concatenate([[0], np.cumsum(ends)[:-1]])
+    died = np.bincount(np.clip(t[e], 0, horizon).astype(np.int64), minlength=horizon + 1)
+    died[0] = 0
+    survival = np.cumprod(np.where(at_risk > 0, 1.0 - died / np.maximum(at_risk, 1), 1.0))
+    safe = (at_risk > died) & (at_risk > 0)
+    var_log = np.cumsum(np.where(safe, died / np.maximum(at_risk * (at_risk - died), 1), 0.0))
+    inside = (survival > 0) & (survival < 1)
+    se = np.sqrt(var_log) / np.abs(np.log(np.where(inside, survival, 0.5)))
+    low = np.where(inside, survival ** np.exp(1.959963984540054 * se), survival)
+    high = np.where(inside, survival ** np.exp(-1.959963984540054 * se), survival)
+    return pd.DataFrame(
+        {"at_risk": at_risk, "events": died, "survival": survival} | {"low": low, "high": high}
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_kaplan_meier__scipy_equals_the_hand_written_estimator(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, horizon = int(rng.integers(1, 300)), int(rng.integers(1, 100))
+    events = rng.random(n) < rng.random()
+    durations = np.where(events, rng.integers(0, horizon + 1, n), horizon)
+    new = kaplan_meier(durations, events, horizon)
+    old = _hand_written_kaplan_meier(durations, events, horizon)
+    for column in old.columns:
+        np.testing.assert_allclose(new[column], old[column], rtol=0, atol=1e-12, err_msg=column)
+
+
+def test_kaplan_meier__nothing_dissolves_means_certain_survival() -> None:
+    curve = kaplan_meier(np.full(5, 12), np.zeros(5, bool), horizon=12)
+    assert (curve[["survival", "low", "high"]] == 1.0).all().all()
+    assert curve["at_risk"].iloc[-1] == 5
