@@ -6,26 +6,46 @@ The public API::
     results = cisim.simulate(cisim.Scenario.preset("baseline"), replicates=200, seed=1)
     results.summary, results.trajectories
 
-``cisim.CollaborationModel`` is the Mesa face (imported on first use, so that importing cisim
-does not import Mesa).
+Every public name is imported on first use (PEP 562), so that ``import cisim`` and the command
+line's quick commands (``cisim --help``, ``presets``, ``validate``) do not pay for the compiled
+engine, pandas or Mesa they do not use; ``cisim.CollaborationModel`` is the Mesa face.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from cisim._version import __version__
 from cisim.errors import CisimError, ConfigError, FileFormatError
-from cisim.model.metrics import REGISTRY as METRICS
-from cisim.model.regimes import REGIMES
-from cisim.model.roster import Organisation, Relationship, Roster
-from cisim.model.scenario import PRESET_NAMES, Scenario
-from cisim.study.compare import Comparison, compare
-from cisim.study.options import OptionRanking, options
-from cisim.study.simulate import Results, simulate
 
 if TYPE_CHECKING:
     from cisim.engine.mesa_model import CollaborationModel
+    from cisim.model.metrics import REGISTRY as METRICS
+    from cisim.model.regimes import REGIMES
+    from cisim.model.roster import Organisation, Relationship, Roster
+    from cisim.model.scenario import PRESET_NAMES, Scenario
+    from cisim.study.compare import Comparison, compare
+    from cisim.study.options import OptionRanking, options
+    from cisim.study.simulate import Results, simulate
+
+#: Each lazily imported public name: (module, name in that module).
+_LAZY: dict[str, tuple[str, str]] = {
+    "METRICS": ("cisim.model.metrics", "REGISTRY"),
+    "REGIMES": ("cisim.model.regimes", "REGIMES"),
+    "Organisation": ("cisim.model.roster", "Organisation"),
+    "Relationship": ("cisim.model.roster", "Relationship"),
+    "Roster": ("cisim.model.roster", "Roster"),
+    "PRESET_NAMES": ("cisim.model.scenario", "PRESET_NAMES"),
+    "Scenario": ("cisim.model.scenario", "Scenario"),
+    "Comparison": ("cisim.study.compare", "Comparison"),
+    "compare": ("cisim.study.compare", "compare"),
+    "OptionRanking": ("cisim.study.options", "OptionRanking"),
+    "options": ("cisim.study.options", "options"),
+    "Results": ("cisim.study.simulate", "Results"),
+    "simulate": ("cisim.study.simulate", "simulate"),
+    "CollaborationModel": ("cisim.engine.mesa_model", "CollaborationModel"),
+}
 
 __all__ = [
     "METRICS",
@@ -50,8 +70,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "CollaborationModel":
-        from cisim.engine.mesa_model import CollaborationModel
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'cisim' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # the next lookup finds it directly
+    return value
 
-        return CollaborationModel
-    raise AttributeError(f"module 'cisim' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -37,13 +37,11 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-import pandas as pd
-
-from cisim._version import __version__
+from cisim._version import DISTRIBUTION, __version__
 from cisim.errors import CisimError, ConfigError, SystemRefusal, one_line, shown
-from cisim.inputs import parse_whole
+from cisim.inputs import MAX_COUNT, MAX_SEED, parse_whole
 from cisim.io import (
     STUDY_OUTPUTS,
     atomic_directory,
@@ -53,13 +51,9 @@ from cisim.io import (
     write_json,
     write_table,
 )
-from cisim.model.scenario import PRESET_NAMES, Scenario
-from cisim.present import runs as report
 from cisim.signals import EXIT_TERMINATED, Terminated, terminated_as_interrupt
 from cisim.study import provenance
-from cisim.study.simulate import Results, simulate
 from cisim.study.sweeps import cli as sweep_cli
-from cisim.study.sweeps.experiment import MAX_COUNT, MAX_SEED
 from cisim.sweep_commands import (  # noqa: F401 - the handlers, and re-exported
     ANALYSIS_DIR,
     REPORT_FILE,
@@ -71,6 +65,12 @@ from cisim.sweep_commands import (  # noqa: F401 - the handlers, and re-exported
     report_command,
     run_analysis,
 )
+
+if TYPE_CHECKING:  # imported by the commands that use them, so that --help is quick
+    import pandas as pd
+
+    from cisim.model.scenario import Scenario
+    from cisim.study.simulate import Results
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DESCRIPTION = "Simulate cross-sector collaborations: learning journeys or blame games."
@@ -294,9 +294,17 @@ def _add_app(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     app.set_defaults(handler=app_command)
 
 
+#: What the app extra installs that ``cisim app`` imports (the top-level modules).
+APP_MODULES = ("solara", "ipyvue", "ipyvuetify", "uvicorn", "altair")
+
+
 def app_command(args: argparse.Namespace) -> int:
     """Serve the classroom app until interrupted."""
-    from cisim.app.server import serve
+    _check_app_extra()
+    try:
+        from cisim.app.server import serve
+    except ModuleNotFoundError as exc:  # a part of the extra that find_spec did not see
+        raise _app_extra_missing(exc.name or "?") from None
 
     if args.host in ("0.0.0.0", "::", ""):  # every address of this machine
         print(
@@ -307,9 +315,27 @@ def app_command(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+def _check_app_extra() -> None:
+    """A one-line :class:`CisimError` naming the extra if the app's packages are missing."""
+    import importlib.util
+
+    for module in APP_MODULES:
+        if importlib.util.find_spec(module) is None:
+            raise _app_extra_missing(module)
+
+
+def _app_extra_missing(module: str) -> CisimError:
+    return CisimError(
+        f"cisim app needs the 'app' extra, which is not installed (no module {module!r}): "
+        f"pip install '{DISTRIBUTION}[app]'"
+    )
+
+
 # ---- cisim presets / validate ----------------------------------------------------------------
 def presets_command(args: argparse.Namespace) -> int:
     """Print one line per preset: its name and description."""
+    from cisim.model.scenario import PRESET_NAMES, Scenario
+
     width = max(len(name) for name in PRESET_NAMES)
     broken: list[str] = []
     for name in PRESET_NAMES:
@@ -326,6 +352,8 @@ def presets_command(args: argparse.Namespace) -> int:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Load a config; print one line saying what it describes."""
+    from cisim.model.scenario import Scenario
+
     scenario = Scenario.load(args.config)
     events = len(scenario.timeline)
     timeline = f", {events} event{'s' * (events != 1)} on its timeline" if events else ""
@@ -339,11 +367,14 @@ def validate_command(args: argparse.Namespace) -> int:
 # ---- cisim run -------------------------------------------------------------------------------
 def run_command(args: argparse.Namespace) -> int:
     """Simulate one scenario; write tables, figures, the scenario and a manifest."""
+    from cisim.model.scenario import Scenario
+    from cisim.present import runs as report
+
     clock = provenance.Clock.start()
     scenario = Scenario.load(args.config)
     out = args.out if args.out is not None else Path("results") / safe_name(scenario.name)
     check_target(out, kind="run")
-    results = simulate(scenario, replicates=args.replicates, seed=args.seed)
+    results = _simulate(scenario, args, "run")
     with atomic_directory(out, kind="run") as temp:
         write_run(results, temp, csv=True)
         record = {"source": args.config, **provenance.scenario_record(scenario)}
@@ -365,9 +396,21 @@ def write_run(results: Results, directory: Path, *, csv: bool) -> None:
     )
 
 
+def _simulate(scenario: Scenario, args: argparse.Namespace, what: str) -> Results:
+    """:func:`~cisim.study.simulate.simulate` with a progress bar of runs on a terminal."""
+    from cisim.present.progress import progress_bar
+    from cisim.study.simulate import simulate
+
+    with progress_bar(args.replicates, f"cisim {what}", unit="run") as advance:
+        return simulate(scenario, replicates=args.replicates, seed=args.seed, progress=advance)
+
+
 # ---- cisim study -----------------------------------------------------------------------------
 def study_command(args: argparse.Namespace) -> int:
     """Run every preset with the same seed and write their comparison and a report."""
+    from cisim.model.scenario import PRESET_NAMES
+    from cisim.present import runs as report
+
     clock = provenance.Clock.start()
     scenarios = _study_scenarios(args.scenarios or PRESET_NAMES)
     out = args.out if args.out is not None else Path("results")
@@ -396,6 +439,8 @@ def study_command(args: argparse.Namespace) -> int:
 
 def _study_scenarios(sources: Sequence[str]) -> list[Scenario]:
     """Load every scenario first, so that a bad one fails before anything runs."""
+    from cisim.model.scenario import Scenario
+
     scenarios = [Scenario.load(source) for source in sources]
     names = [safe_name(s.name) for s in scenarios]
     for name in names:
@@ -409,7 +454,7 @@ def _run_all(scenarios: list[Scenario], args: argparse.Namespace, where: Path) -
     done: list[Results] = []
     for index, scenario in enumerate(scenarios, start=1):
         started = time.perf_counter()
-        results = simulate(scenario, replicates=args.replicates, seed=args.seed)
+        results = _simulate(scenario, args, f"study [{index}/{len(scenarios)}] {scenario.name}")
         directory = where / safe_name(scenario.name)
         directory.mkdir(parents=True)
         write_run(results, directory, csv=False)
@@ -440,6 +485,7 @@ def _who_is_at_the_table(scenarios: list[Scenario], size: int, seed: int) -> pd.
 
 def write_comparison(table: pd.DataFrame, results: list[Results], directory: Path) -> None:
     """Write ``comparison.csv``, ``comparison.md`` and the comparison figures."""
+    from cisim.present import runs as report
     from cisim.present.figures import regime_shares_figure, save, scenario_trajectories_figure
 
     write_csv(table, directory / "comparison.csv", index_label="scenario")

@@ -28,7 +28,13 @@ from cisim.errors import ConfigError, FileFormatError
 
 #: The largest input file read (scenario, experiment, roster).
 MAX_INPUT_BYTES = 50_000_000
+#: The largest root seed (numpy's SeedSequence takes any; 63 bits keep it an int64 column).
+MAX_SEED = 2**63 - 1
+#: The largest count of replicates, populations, histories or a batch.
+MAX_COUNT = 1_000_000
 _BOM = "\ufeff"
+#: Never block on a FIFO (POSIX), no newline translation (Windows), not inherited by children.
+_OPEN_FLAGS = sum(getattr(os, flag, 0) for flag in ("O_NONBLOCK", "O_BINARY", "O_CLOEXEC"))
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 _KINDS = (
@@ -56,7 +62,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES) -> 
     """
     path = check_path(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _OPEN_FLAGS)
     except FileNotFoundError:
         raise FileFormatError(str(path), "no such file") from None
     except IsADirectoryError:

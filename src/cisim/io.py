@@ -29,11 +29,12 @@ import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cisim.errors import CisimError, SystemRefusal, refusal_reason
+
+if TYPE_CHECKING:  # pandas is imported where a table is written, not with this module
+    import pandas as pd
 
 #: The file that marks a directory as a cisim output (and so as safe to replace).
 MANIFEST = "manifest.json"
@@ -329,6 +330,8 @@ def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
 
 
 def _textual(values: pd.Series | pd.Index) -> bool:
+    import pandas as pd
+
     kind = values.dtype
     return not (
         pd.api.types.is_numeric_dtype(kind)

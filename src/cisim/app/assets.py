@@ -4,8 +4,8 @@ the app: nothing is downloaded when ``cisim app`` runs.
 Solara's server hands the browser its front-end files from a local directory,
 ``solara.server.settings.assets.proxy_cache_dir`` (``<environment>/share/solara/cdn``), which the
 ``solara-assets`` package of the ``app`` extra fills when the app is installed (from PyPI, by
-``./dev setup`` or ``pip install 'cisim[app]'``). Two things are left for run time, and both are
-done here without the network:
+``./dev setup`` or ``pip install 'cisim-collab[app]'``). Two things are left for run time,
+and both are done here without the network:
 
 * Solara's Vega-Lite widget asks for ``vega@5``, ``vega-lite@5`` and ``vega-embed@6`` (a version
   range), which the package ships under exact versions (``vega@5.21.0``): :func:`resolve` maps a
@@ -39,7 +39,7 @@ __all__ = [
 #: Where Solara's page asks for its front-end files.
 CDN_PREFIX = "/_solara/cdn/"
 #: What to do when the files are missing.
-INSTALL_HINT = "install them with ./dev setup (or pip install -e '.[app]')"
+INSTALL_HINT = "install them with ./dev setup (or pip install 'cisim-collab[app]')"
 #: The packages the page needs (Vue 2 build: ipyvue 1), if Solara's files cannot be read.
 PACKAGES: tuple[str, ...] = (
     "@widgetti/solara-vuetify-app@10.1.1",

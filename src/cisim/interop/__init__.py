@@ -1,7 +1,7 @@
 """Adapters that let other tools drive cisim.
 
 - :mod:`cisim.interop.ema`: cisim as an EMA Workbench ``ReplicatorModel``
-  (``pip install "cisim[ema]"``; see ``docs/interop.md``).
+  (``pip install "cisim-collab[ema]"``; see ``docs/interop.md``).
 
 The Mesa face needs no adapter: :class:`cisim.CollaborationModel` is a :class:`mesa.Model` that
 takes the scenario parameters as keywords and ``rng``, so ``mesa.batch_run`` drives it directly.

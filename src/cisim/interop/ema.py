@@ -26,8 +26,8 @@ seed ``replication_seeds(seed, n)[k]``, a fixed function of ``(seed, k)``; so
 - replication ``k`` equals ``cisim.simulate(scenario, replicates=1, seed=seeds[k])`` and
   ``cisim.CollaborationModel(scenario=scenario, rng=seeds[k])``.
 
-The EMA Workbench is an optional dependency: ``pip install "cisim[ema]"``. Importing this module
-does not import it; :func:`ema_model` and :func:`ema_parameter` do.
+The EMA Workbench is an optional dependency: ``pip install "cisim-collab[ema]"``. Importing this
+module does not import it; :func:`ema_model` and :func:`ema_parameter` do.
 
 References
 ----------
@@ -73,7 +73,7 @@ __all__ = [
     "run",
 ]
 
-INSTALL_HINT = 'the EMA Workbench adapter needs ema-workbench: pip install "cisim[ema]"'
+INSTALL_HINT = 'the EMA Workbench adapter needs ema-workbench: pip install "cisim-collab[ema]"'
 
 #: A factor as the experiment files write it: levels ``[a, b]``, ``{levels = [...]}``,
 #: a range ``{low = ..., high = ...}`` (either table may carry a ``why``, which is ignored), or

@@ -14,13 +14,12 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cisim._version import __version__
-from cisim.model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from cisim.model.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,9 @@ def manifest(
     clock: Clock, *, command: str, seed: int, replicates: int, **what: Any
 ) -> dict[str, Any]:
     """What was run (``what``: the scenario or scenarios), with which versions, when, how long."""
+    import numpy as np
+    import pandas as pd
+
     return {
         "cisim_version": __version__,
         "command": command,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,12 +94,14 @@ def simulate(
     *,
     first_replicate: int = 0,
     batch_size: int | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Results:
     """Run ``replicates`` replicates of ``scenario`` under root ``seed``.
 
     Replicate ``k`` uses the streams of ``SeedSequence(seed, spawn_key=(k,))``: its results are the
     same whatever ``replicates`` or ``batch_size`` is, and replicate ``k`` of two scenarios shares
-    its random draws (common random numbers).
+    its random draws (common random numbers). ``progress``, if given, is called with the number
+    of runs of each batch as it finishes (a progress bar's ``update``).
     """
     _check_count("replicates", replicates, 1)
     _check_count("seed", seed, 0)
@@ -118,6 +120,8 @@ def simulate(
         out = engine.run(state, params, scenario.horizon_months)
         for name in REGISTRY:
             arrays[name].append(out[name])
+        if progress is not None:
+            progress(len(chunk))
     merged = {name: np.concatenate(parts, axis=1) for name, parts in arrays.items()}
     summary = summarise(merged, scenario, seed, numbers)
     return Results(scenario, seed, summary, tidy(merged, numbers), merged)

@@ -24,18 +24,40 @@
 
 from __future__ import annotations
 
-from cisim.study.sweeps.designs import design_table, salib_problem, salib_sample
-from cisim.study.sweeps.experiment import Experiment
-from cisim.study.sweeps.factors import Factor
-from cisim.study.sweeps.results import SweepResults, load
-from cisim.study.sweeps.runner import (
-    SerialExecutor,
-    SweepInterrupted,
-    SweepSummary,
-    open_executor,
-    run_sweep,
-)
-from cisim.study.sweeps.store import SweepError
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cisim.study.sweeps.designs import design_table, salib_problem, salib_sample
+    from cisim.study.sweeps.experiment import Experiment
+    from cisim.study.sweeps.factors import Factor
+    from cisim.study.sweeps.results import SweepResults, load
+    from cisim.study.sweeps.runner import (
+        SerialExecutor,
+        SweepInterrupted,
+        SweepSummary,
+        open_executor,
+        run_sweep,
+    )
+    from cisim.study.sweeps.store import SweepError
+
+#: Each public name and its module, imported on first use (so that the ``cisim`` command line
+#: builds its parser without the runner, pandas or the engine).
+_LAZY = {
+    "design_table": "designs",
+    "salib_problem": "designs",
+    "salib_sample": "designs",
+    "Experiment": "experiment",
+    "Factor": "factors",
+    "SweepResults": "results",
+    "load": "results",
+    "SerialExecutor": "runner",
+    "SweepInterrupted": "runner",
+    "SweepSummary": "runner",
+    "open_executor": "runner",
+    "run_sweep": "runner",
+    "SweepError": "store",
+}
 
 __all__ = [
     "Experiment",
@@ -52,3 +74,11 @@ __all__ = [
     "salib_problem",
     "salib_sample",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

@@ -1,21 +1,30 @@
-"""The ``cisim sweep`` subcommand::
+"""The ``cisim sweep`` and ``cisim experiments`` subcommands::
 
     cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS | --dask local] [--no-progress]
+    cisim experiments
 
-:func:`register` adds it to the ``cisim`` parser; :func:`run` is its handler. Bad input and
-unusable directories raise :class:`~cisim.errors.CisimError` (the ``cisim`` entry point prints
-it as one line and exits with 2); Ctrl-C prints how to resume and returns 130.
+EXPERIMENT is a shipped study's name (``cisim experiments`` lists them) or an experiment TOML
+file. :func:`register` adds both to the ``cisim`` parser; :func:`run` is the sweep's handler
+(the runner, pandas and the engine are imported when a sweep runs, not with the parser). Bad
+input and unusable directories raise :class:`~cisim.errors.CisimError` (the ``cisim`` entry
+point prints it as one line and exits with 2); Ctrl-C prints how to resume and returns 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cisim.study.sweeps.experiment import Experiment
-from cisim.study.sweeps.runner import SweepInterrupted, SweepSummary, open_executor, run_sweep
+from cisim.errors import ConfigError
+from cisim.study.sweeps import shipped
+
+if TYPE_CHECKING:
+    from cisim.study.sweeps.experiment import Experiment
+    from cisim.study.sweeps.runner import SweepSummary
 
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
 
@@ -38,7 +47,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Run every design point and replicate of an experiment into DIR. Run the "
         "same command again after an interruption to resume.",
     )
-    sweep.add_argument("experiment", metavar="EXPERIMENT", type=Path, help="an experiment TOML")
+    sweep.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="a shipped study's name (see 'cisim experiments') or an experiment TOML file",
+    )
     sweep.add_argument(
         "--out", "-o", metavar="DIR", type=Path, required=True, help="the sweep directory"
     )
@@ -57,14 +70,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster",
     )
     sweep.add_argument(
+        "--replicates",
+        "-n",
+        metavar="N",
+        type=_workers,
+        default=None,
+        help="runs per design point instead of the experiment's (a quick try of a study)",
+    )
+    sweep.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
     sweep.set_defaults(handler=run)
+    listing = subparsers.add_parser(
+        "experiments",
+        help="list the shipped studies ('cisim sweep NAME' runs one)",
+        description="One line per study that ships with cisim: its name, design, runs and "
+        "question. Run one with 'cisim sweep NAME --out DIR'.",
+    )
+    listing.set_defaults(handler=list_experiments)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``cisim sweep``: 0 when the sweep is complete, 130 when interrupted."""
-    experiment = Experiment.from_toml(args.experiment)
+    from cisim.study.sweeps.runner import SweepInterrupted, open_executor, run_sweep
+
+    experiment = _experiment(args.experiment, getattr(args, "replicates", None))
     command = getattr(args, "command_line", None) or shlex.join(["cisim", *sys.argv[1:]])
     try:
         if args.dask is None:  # run_sweep's own pool (started again if a worker process dies)
@@ -88,6 +118,24 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _experiment(text: str, replicates: int | None) -> Experiment:
+    """The experiment named or given as a file, with ``replicates`` per point if given."""
+    from cisim.study.sweeps.experiment import Experiment
+
+    experiment = Experiment.from_toml(shipped.resolve(text))
+    if replicates is None:
+        return experiment
+    if experiment.nested:
+        raise ConfigError(
+            "--replicates",
+            replicates,
+            f"not given for a nested study ({experiment.name} runs populations x histories); "
+            "change them in a copy of its file",
+        )
+    # the copy kept in the sweep directory is then this experiment, not the file's text
+    return dataclasses.replace(experiment, replicates=replicates, text=None)
+
+
 def format_summary(summary: SweepSummary) -> str:
     """One line: what was run, where, how fast."""
     kept = f", {summary.runs_before:,} kept from before" if summary.runs_before else ""
@@ -97,3 +145,20 @@ def format_summary(summary: SweepSummary) -> str:
         f"{kept}{redone}; {summary.runs_now:,} run now in {summary.seconds:.1f} s "
         f"({summary.rate:,.0f} runs/s)"
     )
+
+
+def list_experiments(args: argparse.Namespace) -> int:
+    """Print one line per shipped study: name, design, runs, question."""
+    from cisim.study.sweeps.designs import n_points
+    from cisim.study.sweeps.experiment import Experiment
+
+    rows = []
+    for name in shipped.names():
+        experiment = Experiment.from_toml(shipped.path_of(name))
+        runs = n_points(experiment) * experiment.replicates
+        rows.append((name, experiment.design, f"{runs:,} runs", experiment.question))
+    first, second, third = (max(len(row[i]) for row in rows) for i in range(3))
+    for name, design, runs_text, question in rows:
+        print(f"{name:<{first}}  {design:<{second}}  {runs_text:>{third}}  {question}")
+    print(f"run one with: cisim sweep NAME --out DIR (files in {shipped.EXPERIMENT_DIR})")
+    return EXIT_OK

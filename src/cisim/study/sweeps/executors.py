@@ -163,7 +163,7 @@ def _dask_executor(address: str, workers: int) -> Iterator[tuple[Executor, int]]
         from distributed import Client, LocalCluster
     except ImportError:
         raise SweepError(
-            "--dask needs Dask: pip install 'cisim[dask]' (dask[distributed])"
+            "--dask needs Dask: pip install 'cisim-collab[dask]' (dask[distributed])"
         ) from None
     with contextlib.ExitStack() as stack:
         if address == "local":

@@ -44,7 +44,7 @@ from typing import Any
 
 from cisim._version import __version__
 from cisim.errors import ConfigError, FileFormatError
-from cisim.inputs import parse_toml
+from cisim.inputs import MAX_COUNT, MAX_SEED, parse_toml
 from cisim.model.scenario import FrozenMap, Scenario, _line_of, _read_text
 from cisim.study.sweeps.declarations import factor_data, hint, parse_factors, table
 from cisim.study.sweeps.designs import DESIGNS, Design, n_points
@@ -70,11 +70,8 @@ TOP_KEYS: tuple[str, ...] = (
     "levers",
     "uncertainties",
 )
-MAX_SEED = 2**63 - 1
 #: The most design points an experiment may have (its design table is held in memory).
 MAX_POINTS = 10_000_000
-#: The largest count of replicates, populations, histories or a batch.
-MAX_COUNT = 1_000_000
 #: Words about the base scenario that do not change a run (left out of the fingerprint).
 _ABOUT = frozenset({"name", "description", "encodes", "assumes"})
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from cisim.present.progress import progress_bar
 from cisim.study.sweeps.designs import design_table
 from cisim.study.sweeps.executors import (  # noqa: F401 - re-exported
     SerialExecutor,
@@ -315,17 +315,8 @@ def _collect[T](
         on_result(result)
 
 
-@contextlib.contextmanager
 def _progress_bar(
     total: int, initial: int, name: str, enabled: bool
-) -> Iterator[Callable[[int], None]]:
+) -> contextlib.AbstractContextManager[Callable[[int], object]]:
     """A tqdm bar of runs (done/total, runs/s, ETA) on a terminal; a no-op elsewhere."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from tqdm import tqdm
-
-    with tqdm(
-        total=total, initial=initial, unit="run", desc=name, dynamic_ncols=True, smoothing=0.1
-    ) as bar:
-        yield bar.update
+    return progress_bar(total, name, unit="run", initial=initial, enabled=enabled)

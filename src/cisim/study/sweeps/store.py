@@ -8,7 +8,8 @@ Layout::
     DIR/runs/task-000123.parquet        one row per run of task 123
     DIR/trajectories/task-000123.parquet  one row per run and month of task 123
     DIR/checksums/task-000123.sha256    SHA-256 of task 123's shards (``sha256sum -c`` format)
-    DIR/.lock                           held (flock) while a sweep writes
+    DIR/.lock                           held while a sweep writes (the system's lock: flock on
+                                        POSIX, LockFileEx on Windows, through filelock)
 
 Every file is written atomically (a temporary file in the same directory, fsync, rename). A
 task's trajectories shard is written first, then its runs shard, then its checksum file: the
@@ -25,12 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import re
 import stat
+import sys
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +41,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import lock_descriptor
 
-from cisim.errors import refusal_reason
+from cisim.errors import CisimWarning, refusal_reason
 from cisim.study.provenance import utc_text
 from cisim.study.sweeps.designs import point_values
 from cisim.study.sweeps.experiment import Experiment
@@ -112,6 +115,10 @@ def write_text_atomic(text: str, path: Path) -> None:
 
 
 def _fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (POSIX; Windows cannot open a directory as a file,
+    and NTFS journals the rename itself)."""
+    if sys.platform == "win32":
+        return
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -126,35 +133,81 @@ def locked(directory: Path) -> Iterator[None]:
 
     The lock file is opened without following a symbolic link, and used only if it is a plain
     file of its own (one link, a few bytes: a pid): a ``.lock`` that is a link to somebody's
-    file, a FIFO or a directory is refused, never truncated or written through.
+    file, a FIFO or a directory is refused, never truncated or written through. The lock is the
+    system's own on the open descriptor (:func:`filelock.lock_descriptor`: ``flock`` on POSIX,
+    ``LockFileEx`` on Windows), released when the descriptor is closed, even by a crash.
     """
     path = directory / LOCK
+    if not _NOFOLLOW and path.is_symlink():  # a system without O_NOFOLLOW (Windows)
+        raise _not_our_lock(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | os.O_NONBLOCK, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _BINARY, 0o644)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO) or path.is_dir():
             raise _not_our_lock(path) from None
         raise disk_error(exc, "write to", directory) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or info.st_size > 64:
             raise _not_our_lock(path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+        if not _lock(fd, directory):
             raise SweepError(
-                f"{directory} is in use by another sweep (pid {holder}); wait for it to finish "
-                "or choose another --out"
-            ) from None
+                f"{directory} is in use by another sweep (pid {_holder(fd)}); wait for it to "
+                "finish or choose another --out"
+            )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _write_at_start(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
         os.close(fd)  # closing releases the lock
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO named .lock must not block the open
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def _lock(fd: int, directory: Path) -> bool:
+    """Lock ``fd`` without waiting: ``False`` if another process holds it. A system with no file
+    lock at all (``ENOSYS``) gets a warning and no lock."""
+    try:
+        return lock_descriptor(fd, blocking=False)
+    except OSError as exc:
+        if exc.errno != errno.ENOSYS:
+            raise
+    warnings.warn(
+        f"this system offers no file lock, so nothing stops a second sweep from writing into "
+        f"{directory} at the same time: run one sweep per directory",
+        CisimWarning,
+        stacklevel=4,
+    )
+    return True
+
+
+def _holder(fd: int) -> str:
+    """The pid the holder wrote, or ``unknown`` (Windows forbids reading a locked byte)."""
+    try:
+        text = _read_at_start(fd, 64).decode(errors="replace").strip()
+    except OSError:
+        text = ""
+    return text or "unknown"
+
+
+def _read_at_start(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from the start of ``fd`` (``os.pread`` where the system has it)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def _write_at_start(fd: int, data: bytes) -> None:
+    """Write ``data`` at the start of ``fd`` (``os.pwrite`` where the system has it)."""
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, 0)
+        return
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, data)
 
 
 def _not_our_lock(path: Path) -> SweepError:

@@ -1,0 +1,47 @@
+"""The studies that ship with cisim, found by name: ``cisim sweep learning_vs_blame``.
+
+They are the experiment files of the package's ``experiments`` folder (package data, so they are
+in every installed copy; a clone also reaches them as ``experiments/`` at its top).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from cisim.errors import ConfigError
+
+#: Where the shipped experiment files are.
+EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
+
+
+def names() -> tuple[str, ...]:
+    """The shipped studies' names, sorted (each is its file's stem)."""
+    return tuple(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")))
+
+
+def path_of(name: str) -> Path:
+    """The file of the shipped study ``name``; a :class:`ConfigError` with the names if none."""
+    shipped = names()
+    if name not in shipped:
+        close = difflib.get_close_matches(name, shipped, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ConfigError(
+            "experiment",
+            name,
+            f"a shipped study ({', '.join(shipped)}) or an experiment .toml file{hint}",
+        )
+    return EXPERIMENT_DIR / f"{name}.toml"
+
+
+def resolve(text: str) -> Path:
+    """What ``cisim sweep`` runs: a shipped study's name, or else a path to an experiment file.
+
+    As with presets, a name is taken first; text that is neither a name nor a path (no
+    ``.toml``, no folder, no such file) is an error listing the names.
+    """
+    if text in names():
+        return path_of(text)
+    if text.endswith(".toml") or "/" in text or "\\" in text or Path(text).exists():
+        return Path(text)
+    return path_of(text)
