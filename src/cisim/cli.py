@@ -398,9 +398,10 @@ def write_run(results: Results, directory: Path, *, csv: bool) -> None:
 
 def _simulate(scenario: Scenario, args: argparse.Namespace, what: str) -> Results:
     """:func:`~cisim.study.simulate.simulate` with a progress bar of runs on a terminal."""
-    from cisim.present.progress import progress_bar
+    from cisim.present.progress import compiled_engine, progress_bar
     from cisim.study.simulate import simulate
 
+    compiled_engine(what.split(" ", 1)[0])
     with progress_bar(args.replicates, f"cisim {what}", unit="run") as advance:
         return simulate(scenario, replicates=args.replicates, seed=args.seed, progress=advance)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 
@@ -34,3 +36,40 @@ def progress_bar(
         file=sys.stderr,
     ) as bar:
         yield bar.update
+
+
+@contextlib.contextmanager
+def heartbeat(message: str, *, first: float = 3.0, every: float = 10.0) -> Iterator[None]:
+    """Say ``message`` on standard error if the block takes more than ``first`` seconds, then
+    how long it has taken every ``every`` seconds, so that a long wait is never silent."""
+    stop = threading.Event()
+    started = time.perf_counter()
+    command = message.split(":", 1)[0]
+
+    def beat() -> None:
+        if stop.wait(first):
+            return
+        print(message, file=sys.stderr, flush=True)
+        while not stop.wait(every):
+            elapsed = time.perf_counter() - started
+            print(f"{command}: still working ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=beat, name="cisim-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def compiled_engine(command: str) -> None:
+    """Load the engine's compiled step, compiling it first if numba's cache does not hold it
+    (once after an install or an update: a minute or more, said on standard error)."""
+    from cisim import engine
+
+    with heartbeat(
+        f"cisim {command}: compiling the engine (once after an install or an update of cisim; "
+        "a minute or more)"
+    ):
+        engine.warm()

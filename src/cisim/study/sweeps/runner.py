@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from cisim.present.progress import progress_bar
+from cisim.present.progress import compiled_engine, progress_bar
 from cisim.study.sweeps.designs import design_table
 from cisim.study.sweeps.executors import (  # noqa: F401 - re-exported
     SerialExecutor,
@@ -150,6 +150,11 @@ def _run_with_restarts(
     workers: int | None,
     progress: bool,
 ) -> None:
+    if len(store.done) == store.manifest["tasks"]:  # nothing left to run: no pool to start
+        store.finish(complete=True)
+        return
+    if experiment.model == "cisim" and progress:
+        compiled_engine("sweep")  # once here, not in every worker at the same time
     for restart in range(POOL_RESTARTS + 1):
         tasks = iter_tasks(experiment, design, skip=store.done)
         try:
