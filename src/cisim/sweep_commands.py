@@ -49,6 +49,7 @@ def analyze_command(args: argparse.Namespace) -> int:
 
 def report_command(args: argparse.Namespace) -> int:
     """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
+    from cisim.present.progress import heartbeat
     from cisim.present.report import ReportSource, headline, write_report
 
     clock = provenance.Clock.start()
@@ -63,7 +64,8 @@ def report_command(args: argparse.Namespace) -> int:
         progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
         summary = run_analysis(sweep, analysis, args.command_line, "report")
     source = ReportSource.from_sweep(sweep)
-    written = write_report(source, summary, analysis, path)
+    with heartbeat(f"cisim report: writing {path}", first=5.0):
+        written = write_report(source, summary, analysis, path)
     print("\n".join(headline(source, summary, analysis)))
     print(
         f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
@@ -104,13 +106,15 @@ def _resume_command(sweep: SweepResults) -> str:
 def run_analysis(sweep: SweepResults, out: Path, command: str, name: str) -> dict[str, Any]:
     """Analyse ``sweep`` into ``out`` (replaced only when complete); return the summary."""
     from cisim.analysis import SweepMeta, analyze
+    from cisim.present.progress import heartbeat
 
     clock = provenance.Clock.start()
     check_target(out, kind="analysis")
     trajectories = sweep.trajectories() if sweep.experiment.trajectories else None
     meta = SweepMeta.from_sweep(sweep)
     with atomic_directory(out, kind="analysis") as temp:
-        summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
+        with heartbeat(f"cisim {name}: analysing {len(sweep.runs):,} runs", first=5.0):
+            summary = analyze(sweep.design, sweep.runs, trajectories, meta, temp)
         record = {"path": str(sweep.path), "runs": len(sweep.runs)}
         record["fingerprint"] = sweep.manifest.get("fingerprint")
         record["engine"] = sweep.manifest.get("engine")
