@@ -57,6 +57,14 @@ _METRICS: tuple[Metric, ...] = (
     Metric("community_support", "support of the community", 0, 1, "0-1"),
     Metric("knowledge", "knowledge of what works", 0, 1, "0-1"),
     Metric("operational_capacity", "routines and division of labour", 0, 1, "0-1"),
+    Metric(
+        "weakest_corner",
+        "the strategic triangle's weakest corner: least of legitimacy, shared understanding "
+        "and operational capacity",
+        0,
+        1,
+        "0-1",
+    ),
     Metric("mean_contribution", "mean share of capacity members commit", 0, 1, "0-1"),
     Metric("contribution_sd", "spread of commitment across members", 0, 0.5, "sd"),
     Metric("active_members", "active member organisations", 0, None, "organisations"),
@@ -84,6 +92,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric("turnover_events", "representatives who left this month", 0, None, "organisations"),
     Metric("conflict", "open conflict over governance", 0, 1, "0-1"),
     Metric("task_conflict", "disagreement about the substance of the work", 0, 1, "0-1"),
+    Metric("director", "the backbone's executive director is in post", 0, 1, "0/1"),
     Metric("blame_climate", "members' mean readiness to blame (their habits)", 0, 1, "0-1"),
     Metric("entry_found", "an entry point has been found", 0, 1, "0/1"),
     Metric("wins", "reviews that met the task (cumulative)", 0, None, "count"),
@@ -107,12 +116,12 @@ MEAN_TRUST, TRUST_SD = _AT["mean_trust"], _AT["trust_sd"]
 UNDERSTANDING, UNDERSTANDING_SD = _AT["shared_understanding"], _AT["understanding_sd"]
 PROGRESS, LEGITIMACY = _AT["progress"], _AT["legitimacy"]
 SUPPORT, KNOWLEDGE = _AT["community_support"], _AT["knowledge"]
-CAPACITY = _AT["operational_capacity"]
+CAPACITY, CORNER = _AT["operational_capacity"], _AT["weakest_corner"]
 CONTRIBUTION, CONTRIBUTION_SD = _AT["mean_contribution"], _AT["contribution_sd"]
 MEMBERS, LEARNING, BLAME = _AT["active_members"], _AT["learning_responses"], _AT["blame_responses"]
 NAVIGATOR, TURNOVER = _AT["navigator_activity"], _AT["turnover_events"]
 CONFLICT, CLIMATE, ENTRY = _AT["conflict"], _AT["blame_climate"], _AT["entry_found"]
-TASK_CONFLICT = _AT["task_conflict"]
+TASK_CONFLICT, DIRECTOR = _AT["task_conflict"], _AT["director"]
 WINS, TIES, GOVERNANCE, RUNNING = (
     _AT["wins"],
     _AT["live_ties"],
@@ -180,6 +189,7 @@ def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
     out[SUPPORT] = s.support[r]
     out[KNOWLEDGE] = s.knowledge[r]
     out[CAPACITY] = s.operational_capacity[r]
+    out[CORNER] = min(s.legitimacy[r], out[UNDERSTANDING], s.operational_capacity[r])
     out[CONTRIBUTION], out[CONTRIBUTION_SD] = _mean_sd(share, members)
     out[MEMBERS] = n_members
     out[LEARNING] = s.learning_now[r]
@@ -188,6 +198,7 @@ def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
     out[TURNOVER] = turnover_events
     out[CONFLICT] = s.conflict[r]
     out[TASK_CONFLICT] = s.task_conflict[r]
+    out[DIRECTOR] = s.director[r]
     out[CLIMATE] = masked_mean(s.habit[r], members)
     out[ENTRY] = 1.0 if s.entry_found[r] else 0.0
     out[WINS] = s.wins[r]

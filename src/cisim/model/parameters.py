@@ -242,6 +242,15 @@ SPECS: dict[str, Spec] = {
         why='Assumption: a navigator is chosen as "a trusted individual" (Pulido-Gómez et al. '
         "2025), so starts highly credible. Blame erodes credibility.",
     ),
+    "backbone": real(
+        C,
+        0.0,
+        1.0,
+        "0-1",
+        "a backbone's staff (an executive director's office), as a share of what is needed",
+        why="No backbone in the baseline, so that it is studied as a lever: 'a separate "
+        "organization with staff' (Kania & Kramer 2011); Hartford had nobody willing to lead it.",
+    ),
     "entry_point": choice(
         C,
         ("search", "designed", "imposed", "none"),

@@ -479,6 +479,7 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         operational_capacity=np.full(R, CAPACITY_START),
         conflict=CONFLICT_START * p.authority_contest,
         task_conflict=zeros_r.copy(),
+        director=zeros_r.copy(),
         governance=p.governance_mode.copy(),
         governance_changes=np.zeros(R, dtype=np.int64),
         credibility=np.where(p.navigator > 0, p.navigator_credibility, 0.0),

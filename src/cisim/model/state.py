@@ -107,6 +107,7 @@ class State:
     governance: I
     governance_changes: I
     credibility: F  # navigators' credibility
+    director: F  # 1 while the backbone's executive director is in post, else 0
     setbacks_in_row: I
     reviewed_now: B
     won_now: B

@@ -56,6 +56,7 @@ class Stream(IntEnum):
     BROKER_TIE = 13
     SALIENCE = 14
     ENTRY_ACCEPT = 15
+    BACKBONE = 16
 
 
 N_STREAMS = len(Stream)

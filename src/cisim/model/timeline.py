@@ -53,6 +53,7 @@ LEVERS: tuple[str, ...] = (
     "aspiration",
     "authority_contest",
     "authority_source",
+    "backbone",
     "blame_severity",
     "community_engagement",
     "data_use",

@@ -73,6 +73,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "operational_capacity": (0.0, 1.0),
     "conflict": (0.0, 1.0),
     "task_conflict": (0.0, 1.0),
+    "director": (0.0, 1.0),
     "habit": (0.0, 1.0),
     "credibility": (0.0, 1.0),
     "governance": (0, 2),
@@ -143,6 +144,7 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "entry_revisions": (0, 5),
     "entry_imposed": None,
     "task_conflict": (0.0, 1.0),
+    "director": (0.0, 1.0),
     "first_win_month": (-1, "month"),
     "task_scope": (0.0, 1.0),
     "task_effort": (0.0, 5.0),
@@ -200,6 +202,7 @@ def _scenarios() -> list[Scenario]:
             entry_point="designed",
             governance_mode="lead_organisation",
             authority_source="self_assigned",
+            backbone=1.0,
         ),
         base.replace(n_organisations=3, network="complete", entry_point="none", dormant_ties=0),
     ]

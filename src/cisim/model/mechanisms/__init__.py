@@ -23,6 +23,7 @@ from typing import Any
 from cisim.model.compiled import inline
 from cisim.model.mechanisms import (
     adaptation,
+    backbone,
     community,
     context,
     contribution,
@@ -42,6 +43,7 @@ def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     """One month of row ``r``: every mechanism in turn, in the ODD's order (element 3)."""
     context.context(s, p, r, month, w)
     turnover.turnover(s, p, r, month, w)
+    backbone.backbone(s, p, r, month, w)
     entry_point.entry_point(s, p, r, month, w)
     contribution.contribution(s, p, r, month, w)
     deliberation.deliberation(s, p, r, month, w)
@@ -70,6 +72,7 @@ SCHEDULE: tuple[Any, ...] = _called_by(monthly_step)
 __all__ = [
     "SCHEDULE",
     "adaptation",
+    "backbone",
     "community",
     "context",
     "contribution",

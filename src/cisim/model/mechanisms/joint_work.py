@@ -4,10 +4,12 @@ Once an entry point is found the collaboration works on a joint task. Each month
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
         * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode
-    base = 0.55 effort + 0.25 understanding + 0.2 operational_capacity
+    base = 0.55 effort * dues + 0.25 understanding + 0.2 operational_capacity
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
-where debate is what task conflict makes the work worth
+where dues is what the partners' effort is worth after paying a backbone's staff
+(:mod:`~cisim.model.mechanisms.backbone`; 1 without one), debate what task conflict makes the work
+worth
 (:mod:`~cisim.model.mechanisms.deliberation`: more with trust, less without), fit is the entry
 point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
 actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is neutral),
@@ -43,6 +45,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
+from cisim.model.mechanisms.backbone import dues
 from cisim.model.mechanisms.context import public_failure
 from cisim.model.mechanisms.deliberation import quality
 from cisim.model.mechanisms.turnover import settled
@@ -76,13 +79,13 @@ READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
          "experience", "frustration", "setbacks_in_row", "entry_fit", "task_conflict",
-         "trust")  # fmt: skip
+         "trust", "director")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
           "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
           "operational_capacity")  # fmt: skip
 PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
-              "review_months", "outcome_noise", "aspiration")  # fmt: skip
+              "review_months", "outcome_noise", "aspiration", "backbone")  # fmt: skip
 
 
 @inline
@@ -98,7 +101,7 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
         weights += c
     present = weighted / max(weights, 1e-12)
     base = (
-        EFFORT_WEIGHT * effort
+        EFFORT_WEIGHT * effort * dues(s, p, r)
         + UNDERSTANDING_WEIGHT * masked_mean(s.understanding[r], act)
         + CAPACITY_WEIGHT * s.operational_capacity[r]
     )
