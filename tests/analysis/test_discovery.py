@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from cisim.analysis.discovery import discover, prim
+from cisim.analysis.discovery import choose_by_wracc, discover, prim
 from cisim.analysis.discovery_figures import prim_figure
 from cisim.errors import ConfigError
 
@@ -108,3 +108,44 @@ def test_prim__agrees_with_the_ema_workbench() -> None:
     ours_box = ours.box.set_index("parameter")
     assert ours_box.loc["x1", "low"] == pytest.approx(lims.loc[0, "x1"], abs=0.1)
     assert ours_box.loc["x2", "high"] == pytest.approx(lims.loc[1, "x2"], abs=0.1)
+
+
+def _common(
+    n: int = 6000, seed: int = 0, inside_p: float = 0.97
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Learning journeys are common everywhere (80 %) and commoner (97 %) in x1 > 0.5, x2 < 0.5."""
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame({"x1": rng.random(n), "x2": rng.random(n), "x3": rng.random(n)})
+    inside = (x["x1"] > 0.5) & (x["x2"] < 0.5)
+    y = (rng.random(n) < np.where(inside, inside_p, 0.80)).astype(float)
+    return x, y
+
+
+def test_prim__a_common_outcome_still_finds_the_planted_box() -> None:
+    # the harmonic mean of coverage and density chose the whole space here (base rate 85 %): the
+    # whole space scores 2 * 0.85 / 1.85 = 0.92, the box found 2 * 0.32 * 0.97 / 1.29 = 0.48
+    x, y = _common()
+    result = prim(x, y)
+    box = result.box.set_index("parameter")
+    assert set(box.index) == {"x1", "x2"}
+    assert box.loc["x1", "low"] == pytest.approx(0.5, abs=0.06)
+    assert box.loc["x2", "high"] == pytest.approx(0.5, abs=0.06)
+    assert result.density > 0.94 and result.mass == pytest.approx(0.25, abs=0.05)
+
+
+def test_prim__no_planted_box_chooses_the_whole_space() -> None:
+    for seed in range(3):
+        x, y = _common(seed=seed, inside_p=0.80)  # the same everywhere: a denser box is luck
+        result = prim(x, y)
+        assert result.chosen == 0 and result.box.empty, result.trajectory.iloc[result.chosen]
+
+
+def test_choose_by_wracc__needs_significance_and_coverage() -> None:
+    y = np.array([1.0] * 80 + [0.0] * 20)  # base rate 0.8
+    whole = np.ones(100, bool)
+    small_pure = np.zeros(100, bool)
+    small_pure[:5] = True  # density 1, but 5 of 80 (6 %) of the ones and not significant
+    big = np.zeros(100, bool)
+    big[:60] = True  # density 1: 60 of 80, p = 0.8**60
+    assert choose_by_wracc(y, [whole, small_pure]) == 0
+    assert choose_by_wracc(y, [whole, small_pure, big]) == 2

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from cisim.analysis.effects import condition_effects, effects_figure, paired_effects
+from cisim.analysis.effects import (
+    condition_effects,
+    effects_figure,
+    paired_effects,
+    range_effects,
+)
 from cisim.errors import ConfigError
 
 from .conftest import crn_runs, factorial_design
@@ -126,3 +131,27 @@ def test_effects__figure_draws_one_panel_per_outcome(sweep) -> None:
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3
     assert np.all([ax.get_xlabel() for ax in fig.axes])
+
+
+def test_effects__figure_in_points_on_one_scale_with_the_whole_range(sweep) -> None:
+    design, runs = sweep
+    table = paired_effects(design, runs, horizon=60)
+    ranges = range_effects(design, runs, horizon=60, outcomes=["learning_journey", "progress"])
+    assert set(ranges["parameter"]) == {"b"}  # only b has more than two levels
+    assert (ranges["low_level"] == "0.2").all() and (ranges["high_level"] == "0.8").all()
+    whole = ranges[ranges["outcome"] == "learning_journey"].iloc[0]
+    assert whole["effect"] == pytest.approx(0.20, abs=0.05)  # two planted steps of 0.10
+    fig = effects_figure(table, ("learning_journey", "blame_game"), ranges)
+    lj, bg = fig.axes[:2]
+    assert lj.get_xlim() == bg.get_xlim()  # one scale for the share panels
+    labels = [t.get_text() for t in lj.get_yticklabels()]
+    assert labels == [
+        "a: 0 → 1",
+        "b: 0.2 → 0.5",
+        "b: 0.5 → 0.8",
+        "b: 0.2 → 0.8 (whole range)",  # right after b's steps
+        "g: x → y",
+    ]
+    dots = np.concatenate([line.get_xdata() for line in lj.lines if len(line.get_xdata())])
+    assert np.nanmax(np.abs(dots)) > 10  # points (the a effect is 30 points), not a fraction
+    assert fig.get_size_inches()[0] <= 9.5  # no wider than the report's text column

@@ -62,3 +62,19 @@ def test_phase__figure_has_a_panel_per_facet_and_a_colour_bar(sweep) -> None:
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3  # two facets and the colour bar
     assert fig.axes[0].get_xlabel() == "trust"
+
+
+def test_phase__text_levels_keep_the_design_order() -> None:
+    # the design's order (search, designed, imposed), as everywhere else, not alphabetical
+    design = factorial_design(
+        {"entry_point": ["search", "designed", "imposed"], "x": [0.0, 1.0], "y": [0, 1]}
+    )
+    runs = crn_runs(design, lambda row: 0.5, 20, seed=1)
+    table = phase_table(design, runs, "x", "y", facet="entry_point")
+    assert list(dict.fromkeys(table["entry_point"])) == ["search", "designed", "imposed"]
+    fig = phase_figure(table, "x", "y", facet="entry_point")
+    titles = [ax.get_title() for ax in fig.axes[:3]]
+    assert titles == [f"entry point = {level}" for level in ("search", "designed", "imposed")]
+    cell_sizes = {text.get_fontsize() for ax in fig.axes[:3] for text in ax.texts}
+    assert min(cell_sizes) >= 9  # legible: at least 12 CSS px in the report
+    assert fig.get_size_inches()[0] <= 9.5

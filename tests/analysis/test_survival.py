@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 import cisim
 from cisim.analysis.survival import (
     dissolution_months,
+    dissolved_axis_top,
     kaplan_meier,
     survival_curves,
     survival_figure,
@@ -133,3 +134,15 @@ def test_kaplan_meier__nothing_dissolves_means_certain_survival() -> None:
     curve = kaplan_meier(np.full(5, 12), np.zeros(5, bool), horizon=12)
     assert (curve[["survival", "low", "high"]] == 1.0).all().all()
     assert curve["at_risk"].iloc[-1] == 5
+
+
+def test_survival_figure__few_dissolutions_are_shown_on_a_scale_that_shows_them() -> None:
+    rng = np.random.default_rng(0)
+    events = rng.random(2000) < 0.003  # a handful dissolve: survival stays above 99 %
+    durations = np.where(events, rng.integers(1, 120, 2000), 120)
+    curve = kaplan_meier(durations, events, horizon=120)
+    fig = survival_figure(curve)
+    low, top = fig.axes[0].get_ylim()
+    assert low == 0 and top == dissolved_axis_top(curve)
+    assert 1 - curve["low"].min() <= top < 0.05  # the upper bound fits, far below 100 %
+    assert fig.get_size_inches()[0] <= 9.5

@@ -74,3 +74,35 @@ def test_trajectories__real_runs_learning_journeys_end_with_more_trust(real_fact
     table = regime_trajectories(s.runs, s.trajectories)
     last = table[(table["month"] == 36) & (table["metric"] == "mean_trust")].set_index("regime")
     assert last.loc["learning_journey", "mean"] > last.loc["blame_game", "mean"]
+
+
+def test_trajectories__activity_is_recorded_as_zero_before_the_first_month() -> None:
+    # why the figure starts these metrics at month 1: the model records month 0 before any month
+    # is simulated, so what members do in a month is 0 there by construction
+    import cisim
+    from cisim.analysis.trajectories import ACTIVITY_METRICS
+
+    scenario = cisim.Scenario.preset("baseline").replace(horizon_months=3)
+    traj = cisim.simulate(scenario, replicates=4, seed=2).trajectories
+    first = traj[traj["month"] == 0]
+    assert (first[sorted(ACTIVITY_METRICS)] == 0).all().all()
+    assert (traj.loc[traj["month"] == 1, "mean_contribution"] > 0).all()
+
+
+def test_trajectories__figure_starts_activity_at_month_one() -> None:
+    runs, traj = _runs_and_trajectories()
+    traj = traj.assign(mean_contribution=np.where(traj["month"] == 0, 0.0, 0.5))
+    table = regime_trajectories(runs, traj, metrics=["mean_trust", "mean_contribution"])
+    fig = trajectories_figure(table)
+    trust, contribution = fig.axes[:2]
+    assert min(min(line.get_xdata()) for line in trust.lines) == 0
+    assert min(min(line.get_xdata()) for line in contribution.lines) == 1
+    assert fig.get_size_inches()[0] <= 9.5
+
+
+def test_timing_figure__dots_at_the_edges_are_not_clipped() -> None:
+    runs, _ = _runs_and_trajectories()
+    fig = timing_figure(event_timing(runs))
+    table = event_timing(runs)
+    low, high = fig.axes[0].get_xlim()
+    assert low < np.nanmin(table["q25"]) and high > np.nanmax(table[["q75", "median"]].to_numpy())

@@ -164,8 +164,12 @@ def _effects(ctx: Context) -> None:
     table = effects.paired_effects(
         ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
     )
+    ranges = effects.range_effects(
+        ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcomes=ctx.outcomes
+    )
     ctx.table("paired_effects", table)
-    ctx.figure("paired_effects", effects.effects_figure(table, ctx.outcomes[:3]))
+    ctx.table("range_effects", ranges)
+    ctx.figure("paired_effects", effects.effects_figure(table, ctx.outcomes[:3], ranges))
     lj = table[table["outcome"] == ctx.outcomes[0]].assign(size=lambda t: t["effect"].abs())
     ctx.summary["effects"] = _records(lj.sort_values("size", ascending=False).drop(columns="size"))
     ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])

@@ -41,7 +41,7 @@ from cisim.analysis.tables import (
     outcome,
     parameters_of,
 )
-from cisim.present.style import caption, tidy_axes
+from cisim.present.style import COLUMN_INCHES, caption, tidy_axes
 
 _MONTH = re.compile(r"^timeline\.(\d+)\.month$")
 
@@ -178,7 +178,7 @@ def _at(row: pd.Series, key: str) -> dict[str, Any]:
 def arrival_figure(table: pd.DataFrame, outcomes: Sequence[str]) -> Figure:
     """Each lever's paired effect against its month of arrival, with 95 % intervals."""
     shown = [o for o in outcomes if o in set(table["outcome"])]
-    fig = Figure(figsize=(4.2 * len(shown) + 0.6, 3.6), layout="constrained")
+    fig = Figure(figsize=(min(COLUMN_INCHES, 4.2 * len(shown) + 0.6), 3.6), layout="constrained")
     axes = fig.subplots(1, len(shown), squeeze=False, sharex=True)[0]
     for ax, name in zip(axes, shown, strict=True):
         part = table[table["outcome"] == name]

@@ -22,13 +22,20 @@ mass
     the share of all runs in the box.
 
 A box is chosen on the trajectory: the one with the highest coverage among those reaching a
-target density, or by default the one with the best balance of the two: the highest harmonic
-mean ``2 coverage density / (coverage + density)`` (the F1 score, coverage being recall and
-density precision), which, unlike their product, does not settle for the near-whole box when
-learning journeys are common. Optional *pasting* (Friedman & Fisher 1999, sec. 4.2) then widens
-it again while the density rises. For each restricted parameter the quasi-p-value (Bryant &
-Lempert 2010) is the one-sided binomial probability of the box's learning journeys if that
-restriction were dropped: small values say the restriction matters.
+target density, or by default the one with the largest *weighted relative accuracy*,
+``WRAcc = mass (density - base rate) = base rate (coverage - mass)`` (Lavrač, Kavšek, Flach &
+Todorovski 2004), among the boxes whose density is significantly above the base rate (one-sided
+binomial test at 5 %, Bonferroni-corrected over the boxes of the trajectory) and that cover at
+least :data:`MIN_COVERAGE` of the learning journeys. WRAcc is the density-coverage trade-off of
+subgroup discovery: it is zero for the whole space and for any box no denser than the base rate,
+and grows with both the box's lift in density and its size, so it neither settles for the whole
+space when learning journeys are common (as the harmonic mean of coverage and density, the F1
+score, did: with a base rate of 85 % the whole space scores 0.92, above any box) nor chases a
+tiny pure box. When no box qualifies the chosen box is the whole space, and the report says that
+no region is reliably denser than the rest. Optional *pasting* (Friedman & Fisher 1999, sec. 4.2)
+then widens it again while the density rises. For each restricted parameter the quasi-p-value
+(Bryant & Lempert 2010) is the one-sided binomial probability of the box's learning journeys if
+that restriction were dropped: small values say the restriction matters.
 
 The runs, not the design points, are the observations: each run carries its point's parameters,
 so a box's density is its share of learning journeys over all replicates inside it. The peeling
@@ -40,6 +47,8 @@ Friedman, J. H., & Fisher, N. I. (1999). Bump hunting in high-dimensional data. 
 Computing 9(2), 123-143.
 Bryant, B. P., & Lempert, R. J. (2010). Thinking inside the box: a participatory, computer-assisted
 approach to scenario discovery. Technological Forecasting & Social Change 77(1), 34-49.
+Lavrač, N., Kavšek, B., Flach, P., & Todorovski, L. (2004). Subgroup discovery with CN2-SD.
+Journal of Machine Learning Research 5, 153-188.
 Kwakkel, J. H. (2017). The Exploratory Modeling Workbench. Environmental Modelling & Software 96,
 239-250.
 """
@@ -58,6 +67,10 @@ from cisim.analysis.tables import LJ, is_numeric, join_design, parameters_of
 from cisim.errors import ConfigError
 
 OBJECTIVES = ("lenient1", "original")
+#: The chosen box must hold at least this share of the learning journeys.
+MIN_COVERAGE = 0.1
+#: Its density must exceed the base rate at this level (one-sided, Bonferroni over the trajectory).
+SIGNIFICANCE = 0.05
 Limit = tuple[float, float] | frozenset[Any]
 
 
@@ -200,7 +213,8 @@ def prim(
         Widen the chosen box again while that raises its density.
     min_density
         Choose the box with the highest coverage among those with at least this density (default:
-        the box with the highest harmonic mean of coverage and density).
+        the box with the largest weighted relative accuracy among those significantly denser than
+        the base rate; see the module docstring).
     """
     if objective not in OBJECTIVES:
         raise ConfigError("objective", objective, f"one of {', '.join(OBJECTIVES)}")
@@ -272,9 +286,27 @@ def _choose(data: _Data, path: list[_Box], min_density: float | None) -> int:
         ok = [i for i, s in enumerate(stats) if s[1] >= min_density]
         if ok:
             return max(ok, key=lambda i: (stats[i][0], -i))
-    return int(
-        np.argmax([2 * cov * den / (cov + den) if cov + den > 0 else 0 for cov, den, _ in stats])
-    )
+    return choose_by_wracc(data.y, [b.inside(data) for b in path])
+
+
+def choose_by_wracc(y: np.ndarray, boxes: Sequence[np.ndarray]) -> int:
+    """Index of the box (a mask over ``y``) with the largest weighted relative accuracy among
+    those significantly denser than the base rate with at least :data:`MIN_COVERAGE`; 0 (the
+    first box, the whole space) when none qualifies.
+    """
+    y = np.asarray(y, dtype=float)
+    base, total = float(y.mean()), float(y.sum())
+    level = SIGNIFICANCE / max(1, len(boxes) - 1)  # the whole space is not a test
+    best, best_score = 0, 0.0
+    for index, inside in enumerate(boxes):
+        n, hits = int(inside.sum()), float(y[inside].sum())
+        if n == 0 or total == 0 or hits / total < MIN_COVERAGE:
+            continue
+        score = n / len(y) * (hits / n - base)
+        p_value = float(binom.sf(hits - 1, n, base))
+        if p_value < level and score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def _stats(data: _Data, inside: np.ndarray) -> tuple[float, float, float]:

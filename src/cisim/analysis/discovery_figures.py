@@ -9,12 +9,12 @@ from matplotlib.ticker import MaxNLocator
 
 from cisim.analysis.discovery import PrimResult, restriction_text
 from cisim.analysis.tables import LJ
-from cisim.present.style import REGIME_COLOURS, caption, percent_axis, tidy_axes
+from cisim.present.style import COLUMN_INCHES, REGIME_COLOURS, caption, percent_axis, tidy_axes
 
 
 def prim_figure(result: PrimResult, *, regime: str = LJ) -> Figure:
     """Left: the peeling trajectory (coverage against density). Right: the chosen box's ranges."""
-    fig = Figure(figsize=(12.0, 4.8), layout="constrained")
+    fig = Figure(figsize=(COLUMN_INCHES, 4.4), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.2])
     _draw_trajectory(left, result, regime)
     _draw_box(right, result)

@@ -45,7 +45,7 @@ from matplotlib.figure import Figure
 
 from cisim.analysis.logistic import auc, auc_interval, cross_validated_scores, fit_logistic
 from cisim.analysis.tables import LJ, TrajectoryArrays, align_runs, trajectory_arrays
-from cisim.present.style import REGIME_COLOURS, caption, tidy_axes
+from cisim.present.style import COLUMN_INCHES, REGIME_COLOURS, caption, tidy_axes
 from cisim.stats import wilson
 
 HORIZONS: tuple[int, ...] = (3, 6, 12, 24)
@@ -336,8 +336,8 @@ def _fmt(value: float) -> str:
 # ---- figure ----------------------------------------------------------------------------------
 def early_figure(prediction: pd.DataFrame, warnings: pd.DataFrame, top: int = 10) -> Figure:
     """Left: cross-validated AUC by months observed. Right: the strongest early signs."""
-    fig = Figure(figsize=(13.0, 4.8), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
+    fig = Figure(figsize=(COLUMN_INCHES, 7.4), layout="constrained")
+    left, right = fig.subplots(2, 1, height_ratios=[1, 1.5])
     left.errorbar(
         prediction["months"],
         prediction["auc"],
@@ -349,16 +349,17 @@ def early_figure(prediction: pd.DataFrame, warnings: pd.DataFrame, top: int = 10
     left.axhline(0.5, color="#999999", linestyle="--", linewidth=1)
     left.set_ylim(0.4, 1.0)
     left.set_xticks(prediction["months"])
-    left.set_xlabel("months observed")
-    left.set_ylabel("cross-validated AUC (learning journey or not)")
+    left.set_xlabel("months observed", fontsize=8)
+    left.set_ylabel("cross-validated AUC", fontsize=8)
+    left.tick_params(labelsize=8)
     left.set_title("How early can the regime be told?", fontsize=10)
     tidy_axes(left)
     _draw_signs(right, warnings.head(top))
     fig.suptitle("Early signs of a learning journey", fontweight="bold")
     caption(
         fig,
-        "Left: AUC of a ridge logistic model, 5-fold cross-validated, 95% bootstrap interval "
-        "(0.5: no better than chance). Right: each sign alone; green: more of it, more learning "
+        "Top: AUC of a ridge logistic model, 5-fold cross-validated, 95% bootstrap interval "
+        "(0.5: no better than chance). Bottom: each sign alone; green: more of it, more learning "
         "journeys; red: fewer.",
     )
     return fig

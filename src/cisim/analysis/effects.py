@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cisim.analysis.tables import (
@@ -58,7 +59,7 @@ from cisim.analysis.tables import (
     replicate_matrix,
 )
 from cisim.errors import ConfigError
-from cisim.present.style import INTERVAL, caption, tidy_axes
+from cisim.present.style import COLUMN_INCHES, INTERVAL, caption, tidy_axes
 from cisim.stats import Estimate, mean_ci
 
 CONTRASTS = ("adjacent", "first")
@@ -279,55 +280,122 @@ def _row(comparison: str, condition: str, name: str, diffs: np.ndarray) -> dict[
 
 
 # ---- figure ----------------------------------------------------------------------------------
+#: Outcomes on a 0-1 scale are drawn in points (x 100), as the report's text and tables give them.
+POINT_UNITS = ("share", "0-1")
+
+
 def effects_figure(
-    table: pd.DataFrame, outcomes: Sequence[str] = (LJ, "blame_game", "progress")
+    table: pd.DataFrame,
+    outcomes: Sequence[str] = (LJ, "blame_game", "progress"),
+    ranges: pd.DataFrame | None = None,
 ) -> Figure:
     """Forest plot: each contrast's paired effect with its 95 % interval, one panel per outcome.
 
     ``table`` is the output of :func:`paired_effects` (rows labelled ``parameter: a → b``) or of
-    :func:`condition_effects` (rows labelled by ``comparison``).
+    :func:`condition_effects` (rows labelled by ``comparison``). ``ranges`` (optional, from
+    :func:`range_effects`) adds each multi-level factor's lowest-against-highest contrast under
+    its steps, drawn as an open square. Outcomes on a 0-1 scale are in points and share one
+    x-axis, so that the panels' effects can be compared by eye.
     """
     shown = [o for o in outcomes if o in set(table["outcome"])]
-    first = table[table["outcome"] == shown[0]]
-    labels = _contrast_labels(first)
-    fig = Figure(figsize=(3.6 * len(shown) + 2.4, 1.4 + 0.38 * len(labels)), layout="constrained")
+    rows = _figure_rows(table, ranges)
+    labels = _contrast_labels(rows[rows["outcome"] == shown[0]])
+    fig = Figure(figsize=(COLUMN_INCHES, 1.5 + 0.3 * len(labels)), layout="constrained")
     axes = fig.subplots(1, len(shown), sharey=True, squeeze=False)[0]
-    positions = np.arange(len(labels))[::-1]
+    positions = dict(zip(labels, np.arange(len(labels))[::-1], strict=True))
     for ax, name in zip(axes, shown, strict=True):
-        part = table[table["outcome"] == name]
+        _forest(ax, rows[rows["outcome"] == name], positions, name)
+    _share_points_axis(axes, shown)
+    axes[0].set_yticks(list(positions.values()), list(positions), fontsize=8)
+    fig.suptitle("Paired effects of each factor (common random numbers)", fontweight="bold")
+    whole = " Open squares: lowest against highest level." if "range" in rows else ""
+    caption(fig, "Dots: mean paired difference over replicates; whiskers: 95% interval." + whole)
+    return fig
+
+
+def range_effects(
+    design: pd.DataFrame, runs: pd.DataFrame, *, horizon: int, outcomes: Sequence[str]
+) -> pd.DataFrame:
+    """Each factor with more than two levels: its lowest against its highest level (paired)."""
+    parts = []
+    for param in parameters_of(design):
+        effects = paired_effects(
+            design, runs, horizon=horizon, outcomes=outcomes, parameters=[param], contrast="first"
+        )
+        if effects["high_level"].nunique() > 1:
+            parts.append(effects[effects["high_level"] == effects["high_level"].iloc[-1]])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["outcome"])
+
+
+def _figure_rows(table: pd.DataFrame, ranges: pd.DataFrame | None) -> pd.DataFrame:
+    """The table's rows, each factor's whole range (marked ``range``) after its steps."""
+    if ranges is None or ranges.empty or "parameter" not in table.columns:
+        return table
+    parts = []
+    for param, steps in table.groupby("parameter", sort=False):
+        parts.append(steps)
+        span = ranges[ranges["parameter"] == param]
+        parts.append(span.assign(range=True))
+    return pd.concat(parts, ignore_index=True).assign(range=lambda t: t["range"].eq(True))
+
+
+def _forest(ax: Axes, part: pd.DataFrame, positions: dict[str, int], name: str) -> None:
+    """One panel: each row's effect at the position of its label (rows of other labels skipped)."""
+    scale = 100.0 if outcome(name).unit in POINT_UNITS else 1.0
+    part = part.assign(_y=[positions.get(label, -1) for label in _contrast_labels(part)])
+    part = part[part["_y"] >= 0]
+    whole = part["range"].to_numpy(bool) if "range" in part else np.zeros(len(part), bool)
+    for mask, marker in ((~whole, "o"), (whole, "s")):
+        if not mask.any():
+            continue
+        sub = part[mask]
         ax.errorbar(
-            part["effect"],
-            positions,
-            xerr=[part["effect"] - part["low"], part["high"] - part["effect"]],
-            fmt="o",
+            sub["effect"] * scale,
+            sub["_y"],
+            xerr=[(sub["effect"] - sub["low"]) * scale, (sub["high"] - sub["effect"]) * scale],
+            fmt=marker,
             color=INTERVAL,
             ecolor=INTERVAL,
+            mfc="white" if marker == "s" else INTERVAL,
             capsize=3,
             markersize=4,
         )
-        ax.axvline(0.0, color="#999999", linewidth=1.0, zorder=0)
-        ax.set_title(outcome(name).label, fontsize=10)
-        ax.set_xlabel(_effect_unit(name))
-        tidy_axes(ax, grid="x")
-    axes[0].set_yticks(positions, labels)
-    fig.suptitle("Paired effects of each lever (common random numbers)", fontweight="bold")
-    caption(fig, "Dots: mean paired difference over replicates; whiskers: 95% interval.")
-    return fig
+    ax.axvline(0.0, color="#999999", linewidth=1.0, zorder=0)
+    ax.set_title(outcome(name).label.replace(" (0-1)", ""), fontsize=9)
+    ax.set_xlabel(_effect_unit(name), fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    tidy_axes(ax, grid="x")
+
+
+def _share_points_axis(axes: Sequence[Axes], shown: Sequence[str]) -> None:
+    """One x-range for every panel in points, so equal lengths are equal effects."""
+    pointed = [ax for ax, n in zip(axes, shown, strict=True) if outcome(n).unit in POINT_UNITS]
+    if len(pointed) < 2:
+        return
+    low = min(ax.get_xlim()[0] for ax in pointed)
+    high = max(ax.get_xlim()[1] for ax in pointed)
+    for ax in pointed:
+        ax.set_xlim(low, high)
 
 
 def _contrast_labels(part: pd.DataFrame) -> list[str]:
     if "comparison" in part.columns:
         return part["comparison"].astype(str).tolist()
+    whole = part["range"].to_numpy(bool) if "range" in part else np.zeros(len(part), bool)
     return [
-        f"{p}: {a} → {b}"
-        for p, a, b in zip(part["parameter"], part["low_level"], part["high_level"], strict=True)
+        f"{p.replace('_', ' ')}: {a} → {b}" + (" (whole range)" if w else "")
+        for p, a, b, w in zip(
+            part["parameter"], part["low_level"], part["high_level"], whole, strict=True
+        )
     ]
 
 
 def _effect_unit(name: str) -> str:
     unit = outcome(name).unit
     if unit == "share":
-        return "change in share of runs"
+        return "change in share of runs (points)"
+    if unit == "0-1":
+        return "change (points of the 0–1 scale)"
     if unit == "months":
         return "change in months"
     return f"change ({unit})" if unit else "change"

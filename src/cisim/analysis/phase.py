@@ -23,12 +23,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cisim.analysis.tables import LJ, is_numeric, join_design, ordered_levels, parameters_of
-from cisim.present.style import LJ_CMAP, caption
+from cisim.present.style import COLUMN_INCHES, LJ_CMAP, caption
 from cisim.stats import eta_squared, wilson
 
 MAX_LEVELS = 8  # a numeric parameter with more distinct values is binned
 BINS = 5
 MAX_FACET_LEVELS = 4
+CELL_FONT = 10  # points: about 11 px at the report's scale (96 CSS px per inch)
 
 
 def phase_table(
@@ -52,7 +53,7 @@ def phase_table(
     frame = join_design(design, runs)
     hit = np.asarray(frame["regime"].astype(str) == regime)
     keys = [k for k in (facet, x, y) if k is not None]
-    cells = pd.DataFrame({k: _levels_or_bins(frame[k], bins) for k in keys})
+    cells = pd.DataFrame({k: _in_design_order(_levels_or_bins(frame[k], bins)) for k in keys})
     cells["hit"] = hit
     grouped = cells.groupby(keys, sort=True, observed=True)["hit"]
     table = grouped.agg(runs="size", count="sum").reset_index()
@@ -71,6 +72,14 @@ def _levels_or_bins(values: pd.Series, bins: int) -> pd.Series:
     index = np.clip(np.searchsorted(edges, values.to_numpy(), side="right") - 1, 0, bins - 1)
     mids = (edges[:-1] + edges[1:]) / 2
     return pd.Series(np.round(mids[index], 6), index=values.index)
+
+
+def _in_design_order(values: pd.Series) -> pd.Series:
+    """Text levels as categories in the design's order (search before designed), not A-Z."""
+    if is_numeric(values) or isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    ordered = pd.Categorical(values, categories=ordered_levels(values))
+    return pd.Series(ordered, index=values.index, name=values.name)
 
 
 def choose_axes(design: pd.DataFrame, runs: pd.DataFrame) -> tuple[str, str, str | None] | None:
@@ -98,7 +107,8 @@ def phase_figure(
 ) -> Figure:
     """Heatmap(s) of the share per cell, annotated, coloured from blame-red (0) to green (1)."""
     facets: list[Any] = ordered_levels(table[facet]) if facet else [None]
-    fig = Figure(figsize=(4.6 * len(facets) + 1.4, 4.4), layout="constrained")
+    width = min(COLUMN_INCHES, 2.9 * len(facets) + 1.2)
+    fig = Figure(figsize=(width, 3.9), layout="constrained")
     axes = fig.subplots(1, len(facets), squeeze=False, sharey=True)[0]
     image = None
     for ax, level in zip(axes, facets, strict=True):
@@ -106,12 +116,13 @@ def phase_figure(
         image = _heatmap(ax, part, x, y)
         ax.set_xlabel(x.replace("_", " "))
         if facet is not None:
-            ax.set_title(f"{facet.replace('_', ' ')} = {level}", fontsize=10)
+            ax.set_title(f"{facet.replace('_', ' ')} = {level}", fontsize=9)
     axes[0].set_ylabel(y.replace("_", " "))
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes), shrink=0.9)
         bar.set_label(f"share of runs ending as {regime.replace('_', ' ')}")
-    fig.suptitle(f"Phase diagram: {regime.replace('_', ' ')}s over {x} and {y}", fontweight="bold")
+    title = f"Phase diagram: {regime.replace('_', ' ')}s over {x} and {y}".replace("_", " ")
+    fig.suptitle(title, fontweight="bold", fontsize=11)
     caption(fig, "Cells: share of runs (n in brackets); red: mostly not, green: mostly yes.")
     return fig
 
@@ -127,7 +138,8 @@ def _heatmap(ax: Axes, part: pd.DataFrame, x: str, y: str) -> Any:
     image = ax.imshow(grid, origin="lower", cmap=LJ_CMAP, vmin=0, vmax=1, aspect="auto")
     for (i, j), share in np.ndenumerate(grid):
         if np.isfinite(share):
-            ax.text(j, i, f"{share:.0%}\n({runs[i, j]:.0f})", ha="center", va="center", fontsize=8)
+            label = f"{share:.0%}\n({runs[i, j]:.0f})"
+            ax.text(j, i, label, ha="center", va="center", fontsize=CELL_FONT)
     ax.set_xticks(range(len(xs)), [_tick(v) for v in xs])
     ax.set_yticks(range(len(ys)), [_tick(v) for v in ys])
     return image

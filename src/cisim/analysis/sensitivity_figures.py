@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from cisim.analysis.regional import RegionalResult
 from cisim.analysis.sensitivity import SensitivityResult
 from cisim.analysis.tables import LJ, outcome
-from cisim.present.style import INTERVAL, REGIME_COLOURS, caption, tidy_axes
+from cisim.present.style import COLUMN_INCHES, INTERVAL, REGIME_COLOURS, caption, tidy_axes
 
 _S1_COLOUR, _ST_COLOUR = "#2c5d9e", "#9ecae1"
 
@@ -23,7 +23,7 @@ def sobol_figure(result: SensitivityResult) -> Figure:
     them, when the table has them, each parameter's effect over its range (outcome units)."""
     table = result.indices
     effects = "effect" in table.columns
-    width = max(7.0 if effects else 6.0, 1.1 * len(table) + 3.0)
+    width = min(COLUMN_INCHES, max(7.0 if effects else 6.0, 1.1 * len(table) + 3.0))
     fig = Figure(figsize=(width, 7.6 if effects else 4.4), layout="constrained")
     axes = fig.subplots(2 if effects else 1, 1, sharex=True, squeeze=False)[:, 0]
     ax = axes[0]
@@ -92,9 +92,9 @@ def regional_figure(result: RegionalResult) -> Figure:
     """Per parameter, the distribution functions of its values over the runs in the regime and
     the rest, titled with the KS distance and the permutation p-value."""
     names = list(result.indices["parameter"])
-    cols = min(4, len(names))
+    cols = min(3, len(names))
     rows = -(-len(names) // cols)
-    fig = Figure(figsize=(3.0 * cols + 0.6, 2.5 * rows + 1.0), layout="constrained")
+    fig = Figure(figsize=(2.9 * cols + 0.6, 2.5 * rows + 1.0), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
     regime = result.outcome.replace("_", " ")
     colour = REGIME_COLOURS.get(result.outcome, _S1_COLOUR)
@@ -132,7 +132,7 @@ def _p_text(p: float) -> str:
 
 def convergence_figure(table: pd.DataFrame, outcome_name: str = LJ) -> Figure:
     """Indices against the number of base samples (log scale), one panel for S1 and one for ST."""
-    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    fig = Figure(figsize=(COLUMN_INCHES, 4.2), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, name in zip(axes, ("S1", "ST"), strict=True):
         part = table[table["index"] == name]

@@ -32,12 +32,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 from scipy import stats
 
 from cisim.analysis.tables import TrajectoryArrays, align_runs, join_design, trajectory_arrays
 from cisim.model.mechanisms.membership import MIN_MEMBERS
 from cisim.model.outcomes import numeric
-from cisim.present.style import caption, percent_axis, tidy_axes
+from cisim.present.style import COLUMN_INCHES, caption, tidy_axes
 
 MAX_CURVES = 10
 CONFIDENCE = 0.95
@@ -179,8 +180,14 @@ def survival_curves(
 
 
 def survival_figure(table: pd.DataFrame, by: Sequence[str] = ()) -> Figure:
-    """Step curves of the share of collaborations still running, one per condition."""
-    fig = Figure(figsize=(8.0, 4.6), layout="constrained")
+    """Step curves of the share of collaborations dissolved by each month, one per condition.
+
+    Drawn as the cumulative share dissolved, ``1 - S(t)``, on an axis from 0 to a little above
+    the largest upper interval bound: when few collaborations dissolve, a survival curve on a
+    0-100 % axis is a flat line at the top, while this shows when and how fast they do. The
+    axis's top is stated in the caption.
+    """
+    fig = Figure(figsize=(COLUMN_INCHES, 4.0), layout="constrained")
     ax = fig.subplots()
     keys = list(by)
     groups = list(table.groupby(keys, sort=False)) if keys else [((), table)]
@@ -188,17 +195,35 @@ def survival_figure(table: pd.DataFrame, by: Sequence[str] = ()) -> Figure:
         colour = f"C{index % 10}"
         parts = values if isinstance(values, tuple) else (values,)
         label = ", ".join(str(v) for v in parts) or "all runs"
-        ax.step(curve["month"], curve["survival"], where="post", color=colour, label=label)
-        ax.fill_between(
-            curve["month"], curve["low"], curve["high"], step="post", color=colour, alpha=0.12
-        )
-    ax.set_ylim(0, 1.02)
-    percent_axis(ax)
-    ax.set_xlabel("month")
-    ax.set_ylabel("collaborations still running")
+        dissolved, low, high = 1 - curve["survival"], 1 - curve["high"], 1 - curve["low"]
+        ax.step(curve["month"], dissolved, where="post", color=colour, label=label)
+        ax.fill_between(curve["month"], low, high, step="post", color=colour, alpha=0.12)
+    top = dissolved_axis_top(table)
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=_decimals(top)))
+    ax.set_xlabel("month", fontsize=8)
+    ax.set_ylabel("collaborations dissolved (cumulative)", fontsize=8)
+    ax.tick_params(labelsize=8)
     tidy_axes(ax)
-    ax.legend(title=", ".join(keys) or None, frameon=False, loc="lower left")
-    fig.suptitle("Survival of collaborations (Kaplan-Meier)", fontweight="bold")
+    ax.legend(title=", ".join(keys) or None, frameon=False, loc="upper left", fontsize=8)
+    fig.suptitle("Dissolution of collaborations (Kaplan-Meier)", fontweight="bold", fontsize=11)
     shown = f" (first {MAX_CURVES} conditions)" if len(groups) > MAX_CURVES else ""
-    caption(fig, f"Steps: share not yet dissolved{shown}; bands: 95% pointwise interval.")
+    caption(
+        fig,
+        f"Steps: share dissolved by each month, 1 - S(t){shown}; bands: 95% pointwise interval; "
+        f"axis from 0 to {top:.2%}.",
+    )
     return fig
+
+
+def dissolved_axis_top(table: pd.DataFrame) -> float:
+    """The top of the dissolved-share axis: the largest upper bound and a margin, at most 100 %."""
+    highest = float(np.nanmax(1 - table["low"].to_numpy(float), initial=0.0))
+    if highest <= 0:
+        return 0.01
+    step = 10 ** np.floor(np.log10(highest))  # round up to one significant figure, plus a margin
+    return float(min(1.0, np.ceil(highest * 1.1 / step) * step))
+
+
+def _decimals(top: float) -> int:
+    return max(0, int(-np.floor(np.log10(top))) - 1) if top < 0.1 else 0

@@ -36,7 +36,7 @@ from cisim.model.metrics import REGISTRY
 from cisim.model.outcomes import REGISTRY as OUTCOMES
 from cisim.model.outcomes import numeric
 from cisim.model.regimes import REGIMES
-from cisim.present.style import REGIME_COLOURS, REGIME_LABELS, caption, tidy_axes
+from cisim.present.style import COLUMN_INCHES, REGIME_COLOURS, REGIME_LABELS, caption, tidy_axes
 
 DEFAULT_METRICS: tuple[str, ...] = (
     "mean_trust",
@@ -153,18 +153,49 @@ def _timing_row(regime: str, event: str, months: np.ndarray) -> dict[str, Any]:
 
 
 # ---- figures -----------------------------------------------------------------------------------
+#: Metrics of what members do in a month. The engine records month 0 before any month is simulated,
+#: when nobody has acted yet, so their month-0 value is 0 by construction, not behaviour: they are
+#: plotted from month 1 (``tests/analysis/test_trajectories.py`` checks the model still does so).
+ACTIVITY_METRICS: frozenset[str] = frozenset(
+    {
+        "mean_contribution",
+        "contribution_sd",
+        "learning_responses",
+        "blame_responses",
+        "navigator_activity",
+        "turnover_events",
+    }
+)
+COLUMNS = 2
+
+
 def trajectories_figure(table: pd.DataFrame, *, title: str = "") -> Figure:
-    """One panel per metric: a line (mean) and a band (middle half of runs) per regime."""
+    """One panel per metric: a line (mean) and a band (middle half of runs) per regime.
+
+    Panels are laid out two to a row, so the figure fits the report's text column; metrics of
+    :data:`ACTIVITY_METRICS` start at month 1.
+    """
     metrics = list(pd.unique(table["metric"]))
-    fig = Figure(figsize=(4.2 * len(metrics) + 2.2, 4.2), layout="constrained")
-    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
-    for ax, metric in zip(axes, metrics, strict=True):
-        _draw_metric(ax, table[table["metric"] == metric], metric)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, title="final regime", loc="outside right center", frameon=False)
+    columns = min(COLUMNS, len(metrics))
+    rows = -(-len(metrics) // columns)
+    fig = Figure(figsize=(COLUMN_INCHES, 2.9 * rows + 1.0), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, metric in zip(axes, metrics, strict=False):
+        part = table[table["metric"] == metric]
+        if metric in ACTIVITY_METRICS:
+            part = part[part["month"] >= 1]
+        _draw_metric(ax, part, metric)
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    # inside a panel: a figure legend outside the panels collides with the title or the note
+    keyed = axes[metrics.index("progress")] if "progress" in metrics else axes[0]
+    keyed.legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     head = "How learning journeys and blame games differ over time"
-    fig.suptitle(f"{head}{': ' + title if title else ''}", fontweight="bold")
-    caption(fig, "Lines: mean over runs of each final regime; bands: middle 50% of those runs.")
+    fig.suptitle(f"{head}{': ' + title if title else ''}", fontweight="bold", fontsize=11)
+    note = "Lines: mean over the runs ending in each regime; bands: middle 50% of those runs."
+    if ACTIVITY_METRICS & set(metrics):
+        note += " Monthly activity from month 1 (month 0 is before anyone acts)."
+    caption(fig, note)
     return fig
 
 
@@ -175,21 +206,29 @@ def _draw_metric(ax: Axes, part: pd.DataFrame, metric: str) -> None:
         ax.fill_between(rows["month"], rows["q25"], rows["q75"], color=colour, alpha=0.18, lw=0)
         n = int(rows["runs"].max())
         label = f"{REGIME_LABELS.get(str(regime), regime)} (n={n})"
-        ax.plot(rows["month"], rows["mean"], color=colour, linewidth=2.0, label=label)
+        ax.plot(rows["month"], rows["mean"], color=colour, linewidth=1.6, label=label)
     ax.set_title(info.construct if info else metric, fontsize=9)
-    ax.set_xlabel("month")
+    ax.set_xlabel("month", fontsize=8)
     unit = info.unit if info else ""
-    ax.set_ylabel(f"{metric.replace('_', ' ')} ({unit})" if unit else metric.replace("_", " "))
+    label = f"{metric.replace('_', ' ')} ({unit})" if unit else metric.replace("_", " ")
+    ax.set_ylabel(label, fontsize=8)
+    ax.tick_params(labelsize=8)
     if info is not None and info.hi == 1 and info.lo == 0:
         ax.set_ylim(0, 1)
     tidy_axes(ax)
 
 
 def timing_figure(table: pd.DataFrame) -> Figure:
-    """Median and IQR of months to each event per regime, with the share that never got there."""
+    """Median and IQR of months to each event per regime, with the share that never got there.
+
+    The x-axis runs a little beyond the data on both sides, so that a median at month 0 or at the
+    horizon shows its whole dot and bar.
+    """
     events = list(pd.unique(table["event"]))
-    fig = Figure(figsize=(5.0 * len(events) + 1.0, 3.6), layout="constrained")
+    fig = Figure(figsize=(COLUMN_INCHES, 3.8), layout="constrained")
     axes = fig.subplots(1, len(events), squeeze=False, sharex=True)[0]
+    reach = float(np.nanmax(table[["q75", "median"]].to_numpy(float), initial=1.0))
+    pad = max(1.0, 0.03 * reach)
     for ax, event in zip(axes, events, strict=True):
         part = table[table["event"] == event].reset_index(drop=True)
         positions = np.arange(len(part))[::-1]
@@ -197,12 +236,14 @@ def timing_figure(table: pd.DataFrame) -> Figure:
             colour = REGIME_COLOURS.get(str(row.regime), "#333333")
             ax.plot([row.q25, row.q75], [y, y], color=colour, linewidth=6, alpha=0.5)
             ax.plot([row.median], [y], "o", color=colour)
-        ax.set_yticks(positions, [_never_label(r) for r in part.itertuples()])
-        ax.set_xlabel("months")
-        ax.set_xlim(left=0)
-        ax.set_title(f"Months to {EVENTS.get(event, event)}", fontsize=10)
+        ax.set_yticks(positions, [_never_label(r) for r in part.itertuples()], fontsize=8)
+        ax.set_xlabel("months", fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlim(-pad, reach + pad)
+        ax.set_title(f"Months to {EVENTS.get(event, event)}", fontsize=9)
         tidy_axes(ax, grid="x")
-    fig.suptitle("When do collaborations find an entry point and a first win?", fontweight="bold")
+    title = "When do collaborations find an entry point and a first win?"
+    fig.suptitle(title, fontweight="bold", fontsize=11)
     caption(fig, "Dot: median; bar: 25-75% of the runs that got there; in brackets: share never.")
     return fig
 

@@ -24,6 +24,9 @@ from cisim.model.regimes import REGIMES
 from cisim.stats import wilson
 
 DPI = 120
+#: Widest figure, in inches, that the report shows at full size: its text column is 912 CSS px
+#: (60rem less padding), and a PNG drawn at DPI is shown at 96 CSS px per inch.
+COLUMN_INCHES = 9.4
 ROLLING_MONTHS = 12
 MIN_RUNS_FOR_BAND = 10  # fewer runs than this: the mean line only (a band would be noise)
 

@@ -12,10 +12,11 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from cisim.present.figures import DPI, REGIME_COLOURS, REGIME_LABELS, save
+from cisim.present.figures import COLUMN_INCHES, DPI, REGIME_COLOURS, REGIME_LABELS, save
 
 __all__ = [
     "CAPTION",
+    "COLUMN_INCHES",
     "DPI",
     "LJ_CMAP",
     "REGIME_COLOURS",
@@ -52,4 +53,4 @@ def percent_axis(ax: Axes, axis: str = "y") -> None:
 
 def caption(fig: Figure, text: str) -> None:
     """A small grey note under the figure (what the lines, bands and whiskers mean)."""
-    fig.supxlabel(text, **CAPTION)
+    fig.supxlabel(text, wrap=True, **CAPTION)

@@ -203,9 +203,12 @@ INTERVALS: dict[str, str] = {
     "the variance of the conditions' means less what the runs' own variation puts into them; "
     "95% intervals from a two-way bootstrap that resamples populations and histories (the same "
     "draw at every condition; McCullagh 2000).",
-    "discovery": "**Scenario discovery**: PRIM peeling 5% per step, the box with the best "
-    "harmonic mean of coverage and density, quasi-p-values of each restriction (Friedman & "
-    "Fisher 1999; Bryant & Lempert 2010).",
+    "discovery": "**Scenario discovery**: PRIM peeling 5% per step; the chosen box is the one "
+    "with the largest weighted relative accuracy, mass × (density − base rate), among the boxes "
+    "holding at least 10% of the learning journeys whose density is significantly above the "
+    "base rate (one-sided binomial test at 5%, Bonferroni-corrected over the trajectory), or "
+    "the whole space if none is; quasi-p-values of each restriction (Friedman & Fisher 1999; "
+    "Lavrač et al. 2004; Bryant & Lempert 2010).",
 }
 
 
@@ -234,6 +237,8 @@ REFERENCES: dict[str, str] = {
     "experiments. Technometrics 33(2), 161–174.",
     "Kleijnen 2008": "Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. "
     "Springer.",
+    "Lavrač et al. 2004": "Lavrač, N., Kavšek, B., Flach, P., & Todorovski, L. (2004). Subgroup "
+    "discovery with CN2-SD. Journal of Machine Learning Research 5, 153–188.",
     "Law 2015": "Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.",
     "McCullagh 2000": "McCullagh, P. (2000). Resampling and exchangeable arrays. Bernoulli 6(2), "
     "285–301.",

@@ -25,7 +25,10 @@ from cisim.present.report.words import runs_phrase
 if TYPE_CHECKING:
     from cisim.present.report.source import ReportSource
 
-TEXT_WIDTH_PX = 960  # 60rem: figures wider than this break out of the text column
+#: The text column: 60rem less 1.5rem of padding each side. No figure is shown wider; the
+#: analysis draws its figures at most :data:`cisim.present.figures.COLUMN_INCHES` wide, so
+#: they are shown at their drawn size (their text at its drawn size).
+TEXT_WIDTH_PX = 912
 
 
 @dataclass
@@ -97,12 +100,10 @@ class Document:
         if data is None:
             return ""
         self.figures += 1
-        width = css_width(data)
-        wide = width > TEXT_WIDTH_PX
-        attrs = f' class="wide" style="--w: {width}px"' if wide else ""
+        width = min(css_width(data), TEXT_WIDTH_PX)
         encoded = base64.b64encode(data).decode("ascii")
         return (
-            f'<figure id="figure-{self.figures}"{attrs}>'
+            f'<figure id="figure-{self.figures}">'
             f'<img src="data:image/png;base64,{encoded}" alt="{esc(caption)}" '
             f'style="width: {width}px">'
             f"<figcaption><b>Figure {self.figures}.</b> {inline(caption)}</figcaption></figure>"
@@ -247,8 +248,6 @@ nav a { color: inherit; }
 a { color: #1a5fb4; }
 figure { margin: 1.6rem 0; max-width: 100%; }
 figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-figure.wide { width: min(var(--w), calc(100vw - 2rem)); max-width: none; position: relative;
-  left: 50%; transform: translateX(-50%); }
 figcaption { font-size: 0.85rem; color: #444; margin: 0.5rem auto 0; max-width: 60rem;
   line-height: 1.45; }
 .table { margin: 1.6rem 0; }
@@ -275,12 +274,25 @@ h3 { font-size: 1rem; margin: 1.8rem 0 0.4rem; font-weight: 600; }
 ul.refs { list-style: none; padding-left: 0; font-size: 0.88rem; }
 ul.refs li { padding-left: 1.5rem; text-indent: -1.5rem; margin-bottom: 0.3rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.8rem; }
+@page { size: A4; margin: 16mm 15mm; }
 @media print {
-  body { font-size: 10.5pt; }
+  body { font-size: 10pt; line-height: 1.45; }
   main { max-width: none; padding: 0; }
-  figure, .table, .answer { break-inside: avoid; }
-  figure.wide { width: 100%; left: 0; transform: none; }
-  h2 { break-after: avoid; }
+  a { color: inherit; }
+  nav { display: none; }
+  figure, .answer, thead, tr { break-inside: avoid; }
+  figure img { width: auto !important; max-width: 100%; }
+  figcaption { max-width: none; }
+  h2, h3, .caption { break-after: avoid; }
+  .scroll { overflow: visible; }
+  table { font-size: 7.5pt; width: 100%; table-layout: auto; }
+  th, td { padding: 0.15rem 0.3rem; }
+  .num { white-space: normal; }
+  table.labels td:first-child { white-space: normal; }
+  .ci { font-size: 6.5pt; white-space: nowrap; }
+  pre { font-size: 7pt; }
+  dl.facts { font-size: 8.5pt; }
+  dl.facts dd { overflow-wrap: anywhere; }
 }
 """
 

@@ -109,7 +109,9 @@ def effects_section(doc: Document) -> Section | None:
     figure = doc.figure(
         "paired_effects",
         "Paired effects of each factor (common random numbers): mean paired difference with its "
-        "95% interval, one panel per outcome.",
+        "95% interval, one panel per outcome, all in points on one scale (final progress in "
+        "hundredths of its 0–1 scale); open squares: a factor's lowest against its highest "
+        "level (whole range).",
     )
     rows = _effect_rows(doc, table, outcomes)
     caption = "Paired effects with 95% intervals"

@@ -47,7 +47,9 @@ def trajectories_section(doc: Document) -> Section | None:
     figure = doc.figure(
         "regime_trajectories",
         "How learning journeys and blame games differ over time: mean (line) and middle 50% of "
-        "runs (band) of each metric, by final regime.",
+        "runs (band) of each metric, by final regime. What members do in a month (such as their "
+        "mean contribution) starts at month 1: the model records month 0 before any month is "
+        "simulated, when nobody has yet acted and such values are 0.",
     )
     return Section("trajectories", "Trajectories by regime", paragraph(text) + figure)
 
@@ -143,8 +145,10 @@ def survival_section(doc: Document) -> Section | None:
         text += f" See Figure {doc.next_figure}."
     figure = doc.figure(
         "survival",
-        "Survival of collaborations: Kaplan–Meier share not yet dissolved, with 95% pointwise "
-        "intervals (Greenwood, complementary log–log).",
+        "Dissolution of collaborations: the Kaplan–Meier share dissolved by each month "
+        "(1 − survival), with 95% pointwise intervals (Greenwood, complementary log–log). The "
+        "axis runs from 0 to just above the largest upper bound, not to 100%, so that few "
+        "dissolutions remain visible.",
     )
     return Section("survival", "Survival of collaborations", paragraph(text) + figure)
 

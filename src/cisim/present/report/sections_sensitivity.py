@@ -361,7 +361,8 @@ def _discovery_text(doc: Document, found: Mapping[str, Any], peel: pd.DataFrame)
     densest = extremes(records(peel), "density")[0]
     return (
         "PRIM looks for the region of the factors where learning journeys are most common. "
-        "Here no region balances coverage and density better than the whole space, so the "
+        "Here no box on the peeling trajectory is reliably denser than the whole space (none "
+        "is significantly above the base rate while holding at least 10% of them), so the "
         "chosen box restricts no factor. The densest box on the peeling trajectory "
         f"({symbols(str(densest['box']))}) has {pct(densest['density'])} learning "
         "journeys against "

@@ -37,6 +37,9 @@ def whole_range(doc: Document, param: str) -> pd.DataFrame:
 
     Empty without the sweep's tables (the analysis itself gives adjacent steps only).
     """
+    saved = doc.table_of("range_effects")
+    if saved is not None and "parameter" in saved.columns:  # the analysis computed it
+        return saved[saved["parameter"] == param]
     src, table = doc.source, doc.table_of("paired_effects")
     if src.design_table is None or src.runs is None or table is None:
         return pd.DataFrame(columns=["outcome"])
