@@ -46,6 +46,7 @@ from mesa.discrete_space import FixedAgent, Network
 from cisim import Scenario
 from cisim.model import population as START
 from cisim.model.mechanisms import adaptation as ADAPTATION
+from cisim.model.mechanisms import backbone as BACKBONE
 from cisim.model.mechanisms import community as COMMUNITY
 from cisim.model.mechanisms import contribution as CONTRIBUTION
 from cisim.model.mechanisms import deliberation as DELIBERATION
@@ -75,6 +76,7 @@ METRICS: tuple[str, ...] = (
     "community_support",
     "knowledge",
     "operational_capacity",
+    "weakest_corner",
     "mean_contribution",
     "contribution_sd",
     "active_members",
@@ -84,6 +86,7 @@ METRICS: tuple[str, ...] = (
     "turnover_events",
     "conflict",
     "task_conflict",
+    "director",
     "blame_climate",
     "entry_found",
     "wins",
@@ -505,6 +508,7 @@ class CollaborationReference(mesa.Model):
         self.operational_capacity = START.CAPACITY_START
         self.conflict = START.CONFLICT_START * sc.authority_contest
         self.task_conflict = 0.0
+        self.director = 0.0  # the backbone's executive director: in post (1) or not (0)
         self.ambition = WORK.AMBITION_BASE + WORK.AMBITION_WEIGHT * sc.aspiration
         self.governance = GOVERNANCE.index(sc.governance_mode)
         self.credibility = sc.navigator_credibility if sc.navigator > 0 else 0.0
@@ -695,6 +699,10 @@ class CollaborationReference(mesa.Model):
     def live_ties(self) -> float:
         return float(len(self._tie_trust))
 
+    def weakest_corner(self) -> float:
+        """The strategic triangle's weakest corner."""
+        return min(self.legitimacy, self._understanding[0], self.operational_capacity)
+
     def governance_mode(self) -> float:
         return float(self.governance)
 
@@ -715,6 +723,7 @@ class CollaborationReference(mesa.Model):
         if self.alive:
             self.timeline()
             self.turnover()
+            self.backbone()
             self.search_entry_point()
             self.agents.do("contribute")
             self.deliberation()
@@ -760,6 +769,23 @@ class CollaborationReference(mesa.Model):
         self.agents.do("find_norm")  # newcomers' norms, from the habits as they were ...
         self.agents.do("socialise")  # ... then taken on
         self.agents.do("follow_institutional_trust")
+
+    def backbone(self) -> None:
+        """A funded backbone seeks a director (more readily with legitimacy and without
+        conflict), loses one at the members' turnover, and its staff build capacity."""
+        size = self.sc.backbone
+        if size <= 0:
+            return
+        if self.director:
+            act = self.active_agents()
+            rate = sum(a.turnover for a in act) / len(act) if act else 0.0
+            if self.rng.random() < rate:
+                self.director = 0.0
+        elif self.rng.random() < BACKBONE.RECRUIT * self.legitimacy * (1.0 - self.conflict):
+            self.director = 1.0
+        if self.director:
+            gap = 1.0 - self.operational_capacity
+            self.operational_capacity += BACKBONE.BUILD * size * gap
 
     def search_entry_point(self) -> None:
         if self.entry_found:
@@ -808,8 +834,9 @@ class CollaborationReference(mesa.Model):
             understanding = sum(a.understanding for a in act) / len(act)
         else:
             effort = present = understanding = 0.0
+        paid = 1.0 - BACKBONE.DUES * sc.backbone * self.director  # the backbone's staff
         base = (
-            WORK.EFFORT_WEIGHT * effort
+            WORK.EFFORT_WEIGHT * effort * paid
             + WORK.UNDERSTANDING_WEIGHT * understanding
             + WORK.CAPACITY_WEIGHT * self.operational_capacity
         )

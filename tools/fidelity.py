@@ -12,7 +12,8 @@ before and after a change to the model and compare::
 Items: 1 designed entry point and the timing of entry; 2 authority and agency; 3 navigator and
 turnover; 4 the trust rule at every level; 5 what decides the regime (structure against chance);
 6 the presets and their levers; 7 the regime rule's robustness; 8 the levers' effects at the
-baseline (to read beside the sensitivity indices).
+baseline (to read beside the sensitivity indices); 9 the presets' counterfactuals the README
+quotes.
 """
 
 from __future__ import annotations
@@ -223,8 +224,28 @@ def item8() -> dict[str, Any]:
     }
 
 
+def item9() -> dict[str, Any]:
+    """The presets' counterfactuals the README quotes: Hartford with its grant never ending and
+    without it, with and without its backbone; Louisville without its navigator, with one arriving
+    in year two (month 13), without its backbone (learning-journey shares, 1,000 runs each)."""
+    h = cisim.Scenario.preset("hartford")
+    lou = cisim.Scenario.preset("louisville")
+    cases = {
+        "hartford": h,
+        "hartford, grant never ends": h.replace(timeline=()),
+        "hartford, no grant": h.replace(timeline=(), resources=0.1),
+        "hartford, no backbone": h.replace(backbone=0.0),
+        "louisville": lou,
+        "louisville, no navigator": lou.replace(navigator=0),
+        "louisville, navigator from month 13": lou.replace(navigator=0).at(13, navigator=1),
+        "louisville, no backbone": lou.replace(backbone=0.0),
+    }
+    return {label: shares(sc, 1000)[LJ] for label, sc in cases.items()}
+
+
 ITEMS: dict[int, Callable[[], dict[str, Any]]] = {
-    1: item1, 2: item2, 3: item3, 4: item4, 5: item5, 6: item6, 7: item7, 8: item8}  # fmt: skip
+    1: item1, 2: item2, 3: item3, 4: item4, 5: item5, 6: item6, 7: item7, 8: item8,
+    9: item9}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

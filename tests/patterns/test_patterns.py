@@ -124,7 +124,15 @@ def test_pattern_22__task_conflict_helps_the_work_where_partners_trust_each_othe
     _assert_holds(_measure(patterns_breadth.pattern_22))
 
 
+def test_pattern_23__a_backbone_makes_a_grant_usable() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_23))
+
+
+def test_pattern_24__nobody_willing_to_lead_a_collaboration_at_war() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_24))
+
+
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 22
+    assert len(numbers) == 24

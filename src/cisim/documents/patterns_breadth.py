@@ -205,7 +205,8 @@ def pattern_23(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         "journey where a large grant waits for the capacity to spend it, and add more public "
         "value with the grant than without it.",
         "Kania & Kramer (2011) (a backbone organisation with dedicated staff); Turner et al. "
-        '(2012); seed 003 (Hartford: a $27m grant and "nobody willing to be executive director")',
+        "(2012); Bitterman & Koliba (2020) (administrative bottlenecks: money goes unspent); seed "
+        '003 (Hartford: a $27m grant and "nobody willing to be executive director")',
         f"`baseline` with a grant of 0.1 and 0.9, `backbone` 0 → 1, {replicates} paired "
         "replicates; final progress for the interaction (the difference of two paired effects, "
         "paired too: a share of learning journeys has too little power for it at this size).",
