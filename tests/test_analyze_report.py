@@ -446,3 +446,25 @@ def test_report__a_timeline_sweep_says_when_the_intervention_helps(tmp_path: Pat
     assert "When the intervention arrives" in text
     assert "navigator at event 1: 0 → 1" in text.lower()
     assert "When it arrives." in reported.out
+
+
+def test_report__ranks_factors_by_variance_share_and_links_each_to_its_mechanism(
+    tiny: tuple[Path, Call, Call],
+) -> None:
+    directory, _, reported = tiny
+    summary = json.loads((directory / "analysis" / "analysis.json").read_text(encoding="utf-8"))
+    shares = summary["variance_shares"]
+    assert [r["parameter"] for r in shares] == sorted(
+        (r["parameter"] for r in shares),
+        key=lambda p: -next(r["eta_squared"] for r in shares if r["parameter"] == p),
+    )
+    line = next(s for s in reported.out.splitlines() if s.startswith("What moves the odds"))
+    assert "η²" in line and "not comparable" in line
+    lower = line.lower()
+    assert lower.index(f"moving {shares[0]['parameter']}") < lower.index(
+        f"moving {shares[1]['parameter']}"
+    )
+    assert "(mechanism: ODD §7.7 Navigator" in line and "ODD §7.1 Turnover" in line
+    assert "](" not in line  # the printed headline carries no link markup
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[^"]*docs/ODD\.md#77-navigator">ODD §7\.7 Navigator</a>', html)

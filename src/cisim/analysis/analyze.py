@@ -173,6 +173,10 @@ def _effects(ctx: Context) -> None:
     lj = table[table["outcome"] == ctx.outcomes[0]].assign(size=lambda t: t["effect"].abs())
     ctx.summary["effects"] = _records(lj.sort_values("size", ascending=False).drop(columns="size"))
     ctx.summary["effects_outcome"] = _outcome_info(ctx.outcomes[0])
+    shares = effects.variance_shares(
+        ctx.design, ctx.runs, horizon=ctx.meta.horizon, outcome_name=ctx.outcomes[0]
+    )
+    ctx.summary["variance_shares"] = _records(shares)
 
 
 def _arrival(ctx: Context) -> None:

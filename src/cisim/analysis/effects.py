@@ -35,6 +35,7 @@ References
 ----------
 Law, A. M. (2015). Simulation Modeling and Analysis (5th ed.). McGraw-Hill.
 Kleijnen, J. P. C. (2008). Design and Analysis of Simulation Experiments. Springer.
+Saltelli, A., et al. (2008). Global Sensitivity Analysis: The Primer. Wiley.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ from cisim.analysis.tables import (
 )
 from cisim.errors import ConfigError
 from cisim.present.style import COLUMN_INCHES, INTERVAL, caption, tidy_axes
-from cisim.stats import Estimate, mean_ci
+from cisim.stats import Estimate, eta_squared, mean_ci
 
 CONTRASTS = ("adjacent", "first")
 TOGETHER_NAMES = ("all", "all_actions", "all_five", "together", "all_together", "combined")
@@ -168,6 +169,38 @@ def level_text(value: Any) -> str:
     if isinstance(value, float | np.floating):
         return f"{float(value):.6g}"
     return str(value)
+
+
+def variance_shares(
+    design: pd.DataFrame, runs: pd.DataFrame, *, horizon: int, outcome_name: str = LJ
+) -> pd.DataFrame:
+    """Each factor's share of the outcome's variance over the runs (eta squared), largest first.
+
+    A comparable measure of how much each factor matters: the paired effects are in the units of
+    each factor's own contrast (a two-level lever against the range chosen for another), while
+    eta squared is the share of the run-to-run variance of the outcome that the factor's main
+    effect explains. In a balanced full factorial it is the first-order Sobol index of the factor
+    over the levels studied, each level weighted equally (Saltelli et al. 2008, ch. 4); like
+    any such measure it depends on the levels chosen.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter``, ``eta_squared``, ``levels``.
+    """
+    frame = join_design(design, runs)
+    y = outcome_values(frame, outcome_name, horizon)
+    keep = np.isfinite(y)
+    rows = [
+        {
+            "parameter": param,
+            "eta_squared": eta_squared(frame[param].astype(str).to_numpy()[keep], y[keep]),
+            "levels": int(frame[param].nunique()),
+        }
+        for param in parameters_of(design)
+    ]
+    table = pd.DataFrame(rows, columns=["parameter", "eta_squared", "levels"])
+    return table.sort_values("eta_squared", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _replicate_means(diffs: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ def write_report(
     """Render the report and write it to ``path`` atomically (replacing an older one)."""
     from cisim.study.sweeps.store import write_text_atomic
 
-    document = Document(source, summary, Path(analysis_dir))
+    document = Document(source, summary, Path(analysis_dir), report_dir=path.parent)
     text = render(document)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(text, path)

@@ -11,11 +11,13 @@ sentence's lead words are marked ``**bold**``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from cisim.analysis.tables import LJ
-from cisim.present.report.page import Document
+from cisim.present.report.mechanisms import mechanism_note
+from cisim.present.report.page import LINK, Document
 from cisim.present.report.sections_sensitivity import effect_words, quiet_parameter
 from cisim.present.report.sections_structure import nested_headline
 from cisim.present.report.sections_timeline import arrival_headline
@@ -48,8 +50,8 @@ def headline_lines(doc: Document) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """A headline sentence without its ``**bold**`` marks."""
-    return text.replace("**", "")
+    """A headline sentence without its ``**bold**`` marks and ``[text](href)`` links."""
+    return re.sub(LINK, r"\1", text).replace("**", "")
 
 
 def _overall(doc: Document) -> list[str]:
@@ -70,24 +72,51 @@ def _overall(doc: Document) -> list[str]:
 
 
 def _levers(doc: Document) -> list[str]:
-    """The factors by their effect on the share of learning journeys, the largest first."""
+    """The factors ranked by a comparable measure, each effect with the mechanism behind it.
+
+    Whole-range effects are not comparable across factors (a two-level lever against the range
+    chosen for another), so the ranking is by each factor's share of the outcome's variance (eta
+    squared, the first-order Sobol index of the full factorial) when the analysis gives it, and
+    the sentence says which measure ranks.
+    """
     effects = factor_effects(doc)
     if not effects:
         return []
-    ranked = sorted(effects, key=lambda e: -abs(e["effect"]))
+    shares = {r["parameter"]: r["eta_squared"] for r in doc.summary.get("variance_shares") or []}
+    comparable = len(effects) > 1 and all(e["parameter"] in shares for e in effects)
+    key = (lambda e: -shares[e["parameter"]]) if comparable else (lambda e: -abs(e["effect"]))
+    ranked = sorted(effects, key=key)
     top = ranked[0]
-    text = f"**What moves the odds most.** {capital(move(top, 'the share of learning journeys'))}"
-    if len(ranked) > 1:
-        text += f", the largest effect of the {len(ranked)} factors varied"
-    text += "."
-    others = [move(e) for e in ranked[1:]]
-    if others:
-        text += " " + capital("; ".join(others)) + "."
+    moves = [
+        capital(move(e, "the share of learning journeys" if e is top else "it"))
+        + _mechanism(doc, str(e["parameter"]))
+        for e in ranked
+    ]
+    text = "**What moves the odds most.** " + ". ".join(moves) + "."
+    if comparable:
+        order = ", ".join(
+            f"{words(e['parameter'])} {100 * shares[e['parameter']]:.1f}%" for e in ranked
+        )
+        text += (
+            f" Ranked by the share of the run-to-run variance of the outcome each factor explains "
+            f"over the levels studied (η², the first-order Sobol index of the factorial): {order}. "
+            "The effects above are not comparable with each other: each is over the levels its "
+            "factor was given."
+        )
+    elif len(ranked) > 1:
+        text += " Ranked by the size of the effect over each factor's levels, which depends on "
+        text += "the levels each was given."
     levers = [e for e in ranked if doc.source.role(e["parameter"]) == "lever"]
     if levers and doc.source.role(top["parameter"]) == "uncertainty":
         text += f" Of the levers a collaboration controls, {words(levers[0]['parameter'])} "
         text += "matters most."
     return [text]
+
+
+def _mechanism(doc: Document, parameter: str) -> str:
+    """' (mechanism: ODD §7.7 Navigator; …)', each section linked when the ODD can be; ''."""
+    note = mechanism_note(parameter, doc.report_dir)
+    return f" (mechanism: {note})" if note else ""
 
 
 def _cells(doc: Document) -> list[str]:

@@ -43,10 +43,17 @@ class Section:
 class Document:
     """The report being built: its inputs, and the numbers of its figures and tables so far."""
 
-    def __init__(self, source: ReportSource, summary: Mapping[str, Any], analysis_dir: Path):
+    def __init__(
+        self,
+        source: ReportSource,
+        summary: Mapping[str, Any],
+        analysis_dir: Path,
+        report_dir: Path | None = None,
+    ):
         self.source = source
         self.summary = summary
         self.dir = analysis_dir
+        self.report_dir = report_dir  # where the report is written (for relative links)
         self.figures = 0
         self.tables = 0
         self._cache: dict[str, pd.DataFrame | None] = {}
@@ -172,9 +179,14 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+#: A link in report text: ``[text](href)`` (the href without spaces or parentheses).
+LINK = r"\[([^\]]+)\]\(([^()\s]+)\)"
+
+
 def inline(text: str) -> str:
-    """Escaped text with ``**bold**`` marks as ``<strong>``."""
-    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(text))
+    """Escaped text with ``**bold**`` marks as ``<strong>`` and ``[text](href)`` as links."""
+    bold = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(text))
+    return re.sub(LINK, r'<a href="\2">\1</a>', bold)
 
 
 def paragraph(text: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from cisim.analysis.effects import level_text
 from cisim.analysis.tables import LJ
 from cisim.model.regimes import REGIMES
+from cisim.present.report.mechanisms import mechanism_note
 from cisim.present.report.page import Document, Section, paragraph
 from cisim.present.report.spans import factor_effects, whole_range
 from cisim.present.report.words import (
@@ -135,11 +136,34 @@ def _effects_text(doc: Document, reps: int) -> str:
     )
     if not order:
         return text
-    text += f"The largest effect on the share of learning journeys: {move(order[0])}. "
+    shares = {r["parameter"]: r["eta_squared"] for r in doc.summary.get("variance_shares") or []}
+    if len(order) > 1 and all(e["parameter"] in shares for e in order):
+        top = max(order, key=lambda e: shares[e["parameter"]])
+        text += (
+            f"The factor that explains the largest share of the variance of the outcome "
+            f"(η² = {100 * shares[top['parameter']]:.1f}%): {words(top['parameter'])}; "
+            f"{move(top)}. Effects over whole ranges are not compared across factors: a "
+            "two-level lever and a range chosen for another factor are not on one scale. "
+        )
+    else:
+        text += f"The largest effect on the share of learning journeys: {move(order[0])}. "
+    text += _mechanisms_text(doc, order)
     if not zero:
         return text + "Every factor's interval excludes zero."
     names = ", ".join(words(e["parameter"]) for e in zero)
     return text + f"Not distinguishable from zero: {names}."
+
+
+def _mechanisms_text(doc: Document, effects: list[dict[str, Any]]) -> str:
+    """'Where the effects come from: navigator, ODD §7.7 Navigator; …. '"""
+    notes = [
+        f"{words(e['parameter'])}, {note}"
+        for e in effects
+        if (note := mechanism_note(str(e["parameter"]), doc.report_dir))
+    ]
+    return (
+        f"Where the effects come from (the ODD's submodels): {' | '.join(notes)}. " if notes else ""
+    )
 
 
 def _effect_rows(doc: Document, table: pd.DataFrame, outcomes: list[str]) -> list[list[str]]:
