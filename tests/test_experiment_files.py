@@ -27,6 +27,7 @@ IDS = [p.stem for p in FILES]
 
 #: The studies the README describes; each must ship.
 STUDIES = (
+    "backbone",
     "five_actions",
     "learning_vs_blame",
     "phase_trust_turnover",

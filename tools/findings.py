@@ -242,7 +242,37 @@ def resources(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     print("uncontested", share(runs, design, {"authority_contest": 0.0}))
 
 
+def backbone(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
+    print("overall", share(runs, design, {}), "BG", share(runs, design, {}, "blame_game"))
+    print("backbone", effect(design, runs, "backbone", {}, h))
+    for grant in (0.1, 0.9):
+        for contest in (0.2, 0.8):
+            where = {"resources": grant, "authority_contest": contest}
+            print(
+                f"backbone at grant {grant} contest {contest}",
+                effect(design, runs, "backbone", where, h),
+            )
+            print("   progress", effect(design, runs, "backbone", where, h, "progress"))
+            print("   share without / with a full one", share(runs, design, {**where, "backbone": 0.0}),
+                  "/", share(runs, design, {**where, "backbone": 1.0}))  # fmt: skip
+    for contest in (0.2, 0.8):
+        print(
+            f"backbone x grant (0.9 - 0.1) at contest {contest}",
+            interaction(
+                design[design["authority_contest"] == contest],
+                runs, "backbone", 0.0, 1.0, "resources", (0.1, 0.9), h,
+            ),
+        )  # fmt: skip
+    print(
+        "grant at contest 0.8, without / with a full backbone",
+        effect(design, runs, "resources", {"authority_contest": 0.8, "backbone": 0.0}, h),
+        "/",
+        effect(design, runs, "resources", {"authority_contest": 0.8, "backbone": 1.0}, h),
+    )
+
+
 STUDIES = {
+    "backbone": backbone,
     "resources": resources,
     "learning_vs_blame": learning_vs_blame,
     "five_actions": five_actions,
