@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
 import cisim
-from cisim.errors import ConfigError
-from cisim.study.compare import CHUNK, OUTCOME_NAMES, Comparison, describe_change, run_scenarios
+from cisim.errors import CisimWarning, ConfigError
+from cisim.study.compare import (
+    CHUNK,
+    OUTCOME_NAMES,
+    Comparison,
+    describe_change,
+    population_difference,
+    run_scenarios,
+)
 from cisim.study.options import OptionRanking
 from cisim.study.simulate import simulate
 
@@ -253,3 +262,19 @@ def test_describe_change__says_what_differs(base):
 def test_cisim__exports_compare_and_options():
     assert "compare" in cisim.__all__ and "options" in cisim.__all__
     assert callable(cisim.compare) and callable(cisim.options)
+
+
+# ---- populations -----------------------------------------------------------------------------
+def test_compare__warns_when_the_two_populations_differ(base):
+    eight = cisim.Scenario.preset("south_yorkshire").replace(horizon_months=12)
+    with pytest.warns(CisimWarning, match=r"different organisations \(generated 20 .* 8\)"):
+        cisim.compare(base.replace(horizon_months=12), eight, replicates=2, workers=1)
+    with pytest.warns(CisimWarning, match="different organisations"):
+        cisim.options(base.replace(horizon_months=12), {"n_organisations": [8]}, replicates=2)
+
+
+def test_compare__a_change_to_one_population_does_not_warn(base):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CisimWarning)
+        cisim.compare(base, base.replace(turnover=0.05), replicates=2, workers=1)
+    assert population_difference(base, base.replace(navigator=1)) is None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -36,12 +37,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cisim.errors import CisimError, ConfigError
+from cisim.errors import CisimError, CisimWarning, ConfigError
 from cisim.model.outcomes import NEVER, NUMBERS, Outcome, values
 from cisim.model.population import RunSpec
 from cisim.model.scenario import PRESET_NAMES, Scenario
 from cisim.stats import Estimate, paired_difference
 from cisim.study.simulate import simulate_runs
+from cisim.study.workers import choose_workers
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -183,7 +185,7 @@ def compare(
     replicates: int = 200,
     seed: int = 0,
     *,
-    workers: int | None = 1,
+    workers: int | None = None,
     outcomes: Sequence[str] = OUTCOME_NAMES,
 ) -> Comparison:
     """The paired effect of going from scenario ``a`` to scenario ``b``.
@@ -198,8 +200,11 @@ def compare(
     seed
         The root seed (0 to 2**63 - 1) of both scenarios.
     workers
-        Worker processes (``1``: run here; ``None``: every core). Processes are started with
-        ``spawn``, so this works from a notebook; the numbers do not depend on it.
+        Worker processes (``1``: run here; ``None``: chosen by the job's size, serially below
+        :data:`cisim.study.workers.SERIAL_BELOW_RUN_MONTHS`, else every core). Processes are
+        started with ``spawn``, so this works from a notebook; a script that uses them needs
+        ``if __name__ == "__main__":`` (without it the job runs here, with a warning). The
+        numbers do not depend on it.
     outcomes
         The outcomes compared, in order: by default the regime shares, the months to an entry
         point and to the first win, progress and final trust (:data:`OUTCOME_NAMES`); any outcome
@@ -217,6 +222,7 @@ def compare(
     """
     first, second = as_scenario(a, "a"), as_scenario(b, "b")
     check_run_arguments(replicates, seed, workers)
+    warn_if_populations_differ(first, second)
     names = check_outcomes(outcomes)
     runs_a, runs_b = run_scenarios([first, second], replicates, seed, workers)
     return paired(first, second, runs_a, runs_b, seed, names)
@@ -254,6 +260,39 @@ def _outcome_row(
     }
 
 
+def population_difference(a: Scenario, b: Scenario) -> str | None:
+    """How the organisations of ``a`` and ``b`` differ, in words; ``None`` if they are the same.
+
+    Common random numbers pair replicate ``k`` of both scenarios through the same streams per
+    organisation: with other organisations (another number, or a roster against generated ones,
+    or another roster) replicate ``k`` holds different collaborations, so the pairing cancels
+    little of the luck.
+    """
+
+    def who(s: Scenario) -> str:
+        kind = "a roster of" if s.roster is not None else "generated"
+        return f"{kind} {s.n_organisations}"
+
+    if a.n_organisations != b.n_organisations or (a.roster is None) != (b.roster is None):
+        return f"{who(a)} organisations against {who(b)}"
+    if a.roster is not None and b.roster is not None and a.roster.names != b.roster.names:
+        return "two rosters of different organisations"
+    return None
+
+
+def warn_if_populations_differ(a: Scenario, b: Scenario) -> None:
+    """Warn (:class:`~cisim.errors.CisimWarning`) when ``a`` and ``b`` have other organisations."""
+    difference = population_difference(a, b)
+    if difference is not None:
+        warnings.warn(
+            f"{a.name!r} and {b.name!r} have different organisations ({difference}): paired "
+            "replicates are different collaborations, so the comparison is between two samples "
+            "rather than the effect of a change to one collaboration",
+            CisimWarning,
+            stacklevel=3,
+        )
+
+
 # ---- arguments ---------------------------------------------------------------------------------
 def as_scenario(value: object, name: str) -> Scenario:
     """A scenario from a :class:`Scenario`, a preset name or a scenario TOML path."""
@@ -274,7 +313,9 @@ def check_run_arguments(replicates: object, seed: object, workers: object) -> No
     if not _whole(seed) or not 0 <= int(seed) <= MAX_SEED:  # type: ignore[call-overload]
         raise ConfigError("seed", seed, "a whole number from 0 to 2**63 - 1")
     if workers is not None and (not _whole(workers) or int(workers) < 1):  # type: ignore[call-overload]
-        raise ConfigError("workers", workers, "a whole number >= 1, or None for every core")
+        raise ConfigError(
+            "workers", workers, "a whole number >= 1, or None to choose by the job's size"
+        )
 
 
 def _whole(value: object) -> bool:
@@ -337,6 +378,7 @@ def run_scenarios(
         parts[(result[0], result[1])] = result[2]
 
     todo = jobs(scenarios, replicates, seed)
+    workers = choose_workers(workers, replicates * sum(s.horizon_months for s in scenarios))
     try:
         with open_executor(workers) as (executor, size):
             drain(executor, run_job, todo, keep, limit=size * IN_FLIGHT_PER_WORKER)

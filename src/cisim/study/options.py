@@ -10,7 +10,7 @@ journeys) with 95 % intervals. Each option's full :class:`~cisim.study.compare.C
 
     ranking = cisim.options("baseline", {"navigator": [1], "entry_point": ["designed"],
                                          "community_engagement": [0.6]},
-                            replicates=500, seed=1, workers=2)
+                            replicates=500, seed=1)
     ranking                      # the ranked table in a notebook
     ranking.table                # a DataFrame
     ranking.plot()               # a matplotlib Figure
@@ -45,6 +45,7 @@ from cisim.study.compare import (
     paired,
     run_scenarios,
     scale_of,
+    warn_if_populations_differ,
 )
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def options(
     seed: int = 0,
     *,
     outcome: str = "learning_journey",
-    workers: int | None = 1,
+    workers: int | None = None,
 ) -> OptionRanking:
     """Rank options (the base with one change each) by their paired effect against the base.
 
@@ -191,8 +192,11 @@ def options(
         outcome of :data:`cisim.model.outcomes.NUMBERS`. Options are ranked by effect, largest first
         (for ``blame_game`` or months you may want the smallest: read the table from the end).
     workers
-        Worker processes (``1``: run here; ``None``: every core), started with ``spawn`` so that
-        this works from a notebook; the numbers do not depend on it.
+        Worker processes (``1``: run here; ``None``: chosen by the job's size, serially below
+        :data:`cisim.study.workers.SERIAL_BELOW_RUN_MONTHS`, else every core), started with
+        ``spawn`` so that this works from a notebook; a script that uses them needs
+        ``if __name__ == "__main__":`` (without it the job runs here, with a warning). The numbers
+        do not depend on it.
 
     Returns
     -------
@@ -210,6 +214,8 @@ def options(
         raise ConfigError("outcome", outcome, "an outcome of " + ", ".join(NUMBERS))
     compared = OUTCOME_NAMES if outcome in OUTCOME_NAMES else (*OUTCOME_NAMES, outcome)
     chosen, skipped = _options(start, changes)
+    for scenario in chosen.values():
+        warn_if_populations_differ(start, scenario)
     runs = run_scenarios([start, *chosen.values()], replicates, seed, workers)
     comparisons = {
         name: paired(start, scenario, runs[0], option_runs, seed, compared)
