@@ -81,3 +81,27 @@ def test_logistic__binomial_counts_equal_their_rows_one_by_one() -> None:
     # the standardiser sees each row once, not n times: compare predictions, not coefficients
     one_by_one = fit_logistic(rows, outcome, l2=0.0)
     assert counts.predict(x) == pytest.approx(one_by_one.predict(x), abs=1e-6)
+
+
+@pytest.mark.parametrize("l2", [0.01, 1.0, 30.0])
+def test_logistic__agrees_with_scikit_learn(l2: float) -> None:
+    # the same penalised likelihood: scikit-learn minimises |w|^2 / 2 + C * log-loss, so C = 1/l2
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 1, (3000, 4)) * [1.0, 3.0, 0.2, 1.0] + [0.0, 5.0, -1.0, 0.0]
+    eta = 0.4 + 0.8 * x[:, 0] - 0.3 * x[:, 1] + 2.0 * x[:, 2]
+    y = (rng.random(3000) < 1 / (1 + np.exp(-eta))).astype(float)
+    ours = fit_logistic(x, y, l2=l2, tol=1e-12)
+    z = ours.standardiser.transform(x)
+    theirs = linear_model.LogisticRegression(C=1 / l2, tol=1e-12, max_iter=10_000).fit(z, y)
+    np.testing.assert_allclose(ours.coef[0], theirs.intercept_[0], atol=1e-5)
+    np.testing.assert_allclose(ours.coef[1:], theirs.coef_[0], atol=1e-5)
+    np.testing.assert_allclose(ours.predict(x), theirs.predict_proba(z)[:, 1], atol=1e-6)
+
+
+def test_auc__agrees_with_scikit_learn() -> None:
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(3)
+    scores = np.round(rng.normal(size=500), 1)  # with ties
+    y = rng.random(500) < 0.3
+    assert auc(scores, y) == pytest.approx(metrics.roc_auc_score(y, scores), abs=1e-12)
