@@ -518,3 +518,18 @@ def test_atomic_directory__result_follows_the_umask_not_private(tmp_path: Path) 
         os.umask(old)
     mode = stat.S_IMODE((tmp_path / "out").stat().st_mode)
     assert mode == 0o755
+
+
+def test_validate__an_empty_file_says_every_parameter_is_the_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing set yet\n", encoding="utf-8")
+    assert cli.main(["validate", str(empty)]) == 0
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1 and f"{empty}: valid (" in line
+    assert "note: the file sets nothing, so every parameter takes its default" in line
+    named = tmp_path / "named.toml"
+    named.write_text('name = "mine"\n', encoding="utf-8")
+    assert cli.main(["validate", str(named)]) == 0
+    assert "note" not in capsys.readouterr().out

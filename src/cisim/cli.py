@@ -360,8 +360,21 @@ def validate_command(args: argparse.Namespace) -> int:
     print(
         f"{args.config}: valid ({scenario.n_organisations} organisations, "
         f"{scenario.horizon_months} months, entry point: {scenario.entry_point}{timeline})"
+        + _sets_nothing_note(args.config)
     )
     return EXIT_OK
+
+
+def _sets_nothing_note(config: str) -> str:
+    """'; note: ... sets nothing ...' for a scenario file without a single key, else ''."""
+    import tomllib
+
+    path = Path(config)
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        return ""  # a preset name
+    if tomllib.loads(path.read_text(encoding="utf-8-sig")):
+        return ""
+    return "; note: the file sets nothing, so every parameter takes its default (docs/ODD.md §9)"
 
 
 # ---- cisim run -------------------------------------------------------------------------------
