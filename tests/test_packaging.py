@@ -117,7 +117,7 @@ def test_sweep__runs_a_shipped_study_by_name(tmp_path: Path) -> None:
             ["learnin_vs_blame"],
             ["experiment = 'learnin_vs_blame'", "did you mean 'learning_vs_blame'"],
         ),
-        (["no_such_study"], ["a shipped study (five_actions, learning_vs_blame"]),
+        (["no_such_study"], ["a shipped study (", "learning_vs_blame, ", "or an experiment .toml"]),
         (["who_is_at_the_table", "-n", "2"], ["--replicates = 2", "nested study"]),
         (["learning_vs_blame", "-n", "0"], ["argument --replicates/-n", "'0' is not allowed"]),
     ],
