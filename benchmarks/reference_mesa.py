@@ -854,6 +854,10 @@ class CollaborationReference(mesa.Model):
         debate = 1.0 + DELIBERATION.QUALITY_WEIGHT * self.task_conflict * lean
         return out * fit * debate * WORK.MODE_EFFECT[self.governance]
 
+    def tried(self) -> float:
+        """The share of what it tries that a collaboration learns from (its job, seed 000)."""
+        return WORK.DO_LEARNING if self.sc.job == "do" else 1.0
+
     def joint_work(self) -> None:
         sc = self.sc
         self.reviewed_now = self.won_now = self.setback_now = False
@@ -872,7 +876,8 @@ class CollaborationReference(mesa.Model):
         win, setback = y >= self.task_scope, y < self.aspiration_level
         self.reviewed_now, self.won_now, self.setback_now = True, win, setback
         if win:
-            self.progress += WORK.PROGRESS_RATE * min(y, 1.0) * (1.0 - self.progress)
+            uptake = WORK.THINK_UPTAKE if sc.job == "think" else 1.0  # others implement it
+            self.progress += uptake * WORK.PROGRESS_RATE * min(y, 1.0) * (1.0 - self.progress)
             self.wins += 1
             if self.first_win_month < 0:
                 self.first_win_month = self.month
@@ -880,7 +885,7 @@ class CollaborationReference(mesa.Model):
                 for j in a.live_partners():
                     a.experience[j] = a.experience.get(j, 0.0) + 1.0
                 a.understanding += WORK.WIN_UNDERSTANDING * (1.0 - a.understanding)  # and insight
-            self.knowledge += WORK.WIN_KNOWLEDGE * (1.0 - self.knowledge)  # what went well
+            self.knowledge += self.tried() * WORK.WIN_KNOWLEDGE * (1.0 - self.knowledge)
             self.operational_capacity += WORK.WIN_CAPACITY * (1.0 - self.operational_capacity)
             self.task_scope = min(self.ambition, self.task_scope * WORK.SCOPE_GROWTH)
             for a in self.agents:
@@ -948,7 +953,9 @@ class CollaborationReference(mesa.Model):
             1.0, max(0.0, oc + gain - RESPONSE.CAPACITY_LOSS * b_share * oc)
         )
         self.task_scope *= 1.0 - RESPONSE.RESCOPE * l_share
-        self.knowledge += RESPONSE.SETBACK_KNOWLEDGE * l_share * (1.0 - self.knowledge)
+        self.knowledge += (
+            self.tried() * RESPONSE.SETBACK_KNOWLEDGE * l_share * (1.0 - self.knowledge)
+        )
         c = self.conflict
         feed = RESPONSE.CONFLICT_FEED * b_share * self.contest_stakes() * (1 - c)
         self.conflict = min(1.0, max(0.0, c + feed))
@@ -1010,7 +1017,7 @@ class CollaborationReference(mesa.Model):
         if self.reviewed_now:  # what was tried, learnt from stakeholders' feedback and data
             from_community = COMMUNITY.KNOWLEDGE_FROM_COMMUNITY * ce
             from_data = COMMUNITY.KNOWLEDGE_FROM_DATA * sc.data_use
-            know += (from_community + from_data) * (1 - know)
+            know += self.tried() * (from_community + from_data) * (1 - know)
         target = (
             COMMUNITY.LEGITIMACY_BASE
             + COMMUNITY.LEGITIMACY_SUPPORT * support
@@ -1042,7 +1049,9 @@ class CollaborationReference(mesa.Model):
             self.conflict *= ADAPTATION.CONFLICT_RESET
             if self.entry_found:
                 self.task_scope *= ADAPTATION.RESCOPE
-                if not self.entry_imposed:  # a provisional entry point is revised
+                # a provisional entry point is revised; an imposed one, or a doing
+                # partnership's agreed strategy, is not
+                if not self.entry_imposed and self.sc.job != "do":
                     self.entry_fit += ADAPTATION.REVISION * max(
                         0.0, self.knowledge - self.entry_fit
                     )

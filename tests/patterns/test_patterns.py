@@ -132,7 +132,11 @@ def test_pattern_24__nobody_willing_to_lead_a_collaboration_at_war() -> None:
     _assert_holds(_measure(patterns_breadth.pattern_24))
 
 
+def test_pattern_25__hired_to_think_and_do() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_25))
+
+
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 24
+    assert len(numbers) == 25

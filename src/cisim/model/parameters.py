@@ -323,6 +323,14 @@ SPECS: dict[str, Spec] = {
         why="Assumption: decision rights somewhat unclear. Hartford uses 0.8 (a fight over the "
         'governance structure; "clearly allocating decision rights" is a theme of the case).',
     ),
+    "job": choice(
+        C,
+        ("think_and_do", "think", "do"),
+        "the job the collaboration is hired to do (seed 000)",
+        why="Seed 000: efforts are hired to think (recommend, not implement), to do (implement "
+        "an agreed strategy) or to think and do (through learning and experimentation), the "
+        "model's course before v8e; seed 003: execution as learning.",
+    ),
     "governance_mode": choice(
         C,
         ("shared", "lead_organisation", "administrative_organisation"),

@@ -95,6 +95,7 @@ class Scenario:
     aspiration: float = 0.5
     resources: float = 0.1
     authority_contest: float = 0.2
+    job: str = "think_and_do"
     governance_mode: str = "shared"
     adaptability: float = 0.3
     horizon_months: int = 120

@@ -31,6 +31,8 @@ NETWORKS: tuple[str, ...] = SPECS["network"].choices
 ENTRY_POINTS: tuple[str, ...] = SPECS["entry_point"].choices
 AUTHORITY_SOURCES: tuple[str, ...] = SPECS["authority_source"].choices
 SELF_ASSIGNED = AUTHORITY_SOURCES.index("self_assigned")
+JOBS: tuple[str, ...] = SPECS["job"].choices  # seed 000: think, do, or think and do
+THINK, DO = JOBS.index("think"), JOBS.index("do")
 
 #: The parameters the compiled step sees: every scalar parameter of
 #: :data:`cisim.model.parameters.SPECS`, in its order.

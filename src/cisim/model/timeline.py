@@ -64,6 +64,7 @@ LEVERS: tuple[str, ...] = (
     "exit_base_rate",
     "institutional_memory",
     "institutional_trust_rate",
+    "job",
     "join_base_rate",
     "joint_problem_solving",
     "navigator",

@@ -53,7 +53,7 @@ def test_backbone__nobody_takes_the_job_of_a_collaboration_without_legitimacy(ma
     def without(st):
         st.legitimacy[:] = 0.0
 
-    st, staffed = _run(make_state, MONTHS, without, backbone=1.0)
+    _, staffed = _run(make_state, MONTHS, without, backbone=1.0)
     assert not staffed.any()
 
 

@@ -8,7 +8,8 @@ governance mode (shared, lead organisation, administrative organisation), which 
 re-scopes the task (x 0.8), moves every member's habit of blame three quarters of the way back to
 where members began (a fresh start: what a collaboration had learnt to expect of setbacks, good or
 bad, counts for less) and cools the members' frustration. It also revises its entry point, unless
-the entry point was imposed (held provisionally, an opening can be changed; seed 003): the fit moves
+the entry point was imposed or the collaboration was hired only to *do* (it implements an agreed
+strategy; seed 000) (held provisionally, an opening can be changed; seed 003): the fit moves
 halfway towards what it has learnt works (knowledge, when that is higher) and the members choose it
 again together (its acceptance becomes their mean trust in each other). The fresh start is a real
 chance, not a certainty: a settled blame culture (habits near 0.9) lands near the norm's tipping
@@ -30,7 +31,7 @@ from typing import Any
 
 from cisim.model.compiled import clip, inline, jit, masked_mean
 from cisim.model.mechanisms.setback_response import HABIT_START
-from cisim.model.state import SELF_ASSIGNED
+from cisim.model.state import DO, SELF_ASSIGNED
 from cisim.model.streams import Stream, draw
 
 STUCK_SETBACKS = 2  # setbacks in a row
@@ -52,7 +53,7 @@ READS = ("entry_found", "frustration", "setbacks_in_row", "conflict", "governanc
 WRITES = ("governance", "governance_changes", "conflict", "task_scope", "habit",
           "setbacks_in_row", "frustration", "entry_fit", "entry_acceptance",
           "entry_revisions")  # fmt: skip
-PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source")
+PARAMETERS = ("adaptability", "authority_contest", "resources", "authority_source", "job")
 
 
 @jit
@@ -91,7 +92,9 @@ def adaptation(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         s.conflict[r] = CONFLICT_RESET * s.conflict[r]
         if s.entry_found[r]:
             s.task_scope[r] = RESCOPE * s.task_scope[r]
-            if not s.entry_imposed[r]:  # held provisionally: revised with what was learnt
+            # held provisionally, revised with what was learnt; an imposed plan, or the agreed
+            # strategy a doing partnership implements (seed 000), is not revised
+            if not s.entry_imposed[r] and p.job[r] != DO:
                 fit = s.entry_fit[r]
                 s.entry_fit[r] = fit + REVISION * max(0.0, s.knowledge[r] - fit)
                 s.entry_acceptance[r] = _mean_trust(s, r, w)

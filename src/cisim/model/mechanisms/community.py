@@ -10,7 +10,10 @@ at 5 % a month: support and public value earn it, infighting costs it, a mandate
 Knowledge of what works comes from doing: at each review of a joint task, stakeholders' feedback
 (community engagement) and shared measurement (data use) turn what was tried into knowledge,
 
-    knowledge += (0.09 community_engagement + 0.05 data_use) (1 - knowledge)     (per review)
+    knowledge += tried (0.09 community_engagement + 0.05 data_use) (1 - knowledge)  (per review)
+
+where ``tried`` is 1, or 0.5 for a collaboration hired only to *do* (seed 000: it implements an
+agreed strategy rather than developing one "through learning and experimentation"; joint work).
 
 "Execution as learning: a dynamic process focused on learning from data and stakeholder feedback,
 adaptation, and iteration" (de Jong et al. 2023, seed 003). A collaboration that only talks learns
@@ -26,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from cisim.model.compiled import clip, inline
+from cisim.model.mechanisms.joint_work import tried
 from cisim.model.state import SELF_ASSIGNED
 
 SUPPORT_GROWTH = 0.05  # monthly, times community engagement, towards 1
@@ -41,7 +45,7 @@ LEGITIMACY_RATE = 0.05  # monthly, towards the target
 
 READS = ("support", "knowledge", "reviewed_now", "progress", "conflict", "legitimacy")
 WRITES = ("support", "knowledge", "legitimacy")
-PARAMETERS = ("community_engagement", "data_use", "authority_source")
+PARAMETERS = ("community_engagement", "data_use", "authority_source", "job")
 
 
 @inline
@@ -55,7 +59,7 @@ def community(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     k = s.knowledge[r]
     reviewed = 1.0 if s.reviewed_now[r] else 0.0
     feedback = KNOWLEDGE_FROM_COMMUNITY * ce + KNOWLEDGE_FROM_DATA * p.data_use[r]
-    know = k + feedback * reviewed * (1 - k)
+    know = k + tried(p, r) * feedback * reviewed * (1 - k)
     granted = 0.0 if p.authority_source[r] == SELF_ASSIGNED else 1.0
     target = (
         LEGITIMACY_BASE

@@ -24,16 +24,18 @@ joint_problem_solving * diversity`` (work done jointly, drawing on complementary
 operational_capacity`` (a grant is only as useful as the capacity to spend it) and mode a small
 effect of the governance mode. Every ``review_months`` the task is reviewed: its outcome ``y`` is
 the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress grows by
-``0.1 min(y, 1) (1 - progress)`` (what the win achieved), partners share a good experience and
-understand the shared problem a little better (small wins "deepen trust, commitment, and shared
-understanding": Ansell & Gash 2008; execution as learning, seed 003), learn what works from what
-went well (knowledge, x 0.05 towards 1: "celebrate milestones and learn from what goes well",
-seed 003) and practise their routines (operational capacity, x 0.03 towards 1), and the next task
-is a little
-bigger (x 1.1), up to the collaboration's ambition ``0.4 + 0.6 aspiration`` (its "level of
-intervention": a project, or systems change; seed 000); ``y < aspiration`` is a *setback*, to which
-partners respond by learning or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations
-adapt to performance (Cyert & March 1963; Greve 2003).
+``0.1 min(y, 1) (1 - progress)`` (what the win achieved; a collaboration hired only to *think*
+recommends and others implement, so its wins add 0.4 of that: ``job``, seed 000), partners share a
+good experience and understand the shared problem a little better (small wins "deepen trust,
+commitment, and shared understanding": Ansell & Gash 2008; execution as learning, seed 003), learn
+what works from what went well (knowledge, x 0.05 towards 1, half that for a collaboration hired
+only to *do*, which implements an agreed strategy rather than testing it, :func:`tried`: "celebrate
+milestones and learn from what goes well", seed 003) and practise their routines (operational
+capacity, x 0.03 towards 1), and the next task is a little bigger (x 1.1), up to the
+collaboration's ambition ``0.4 + 0.6 aspiration`` (its "level of intervention": a project, or
+systems change; seed 000); ``y < aspiration`` is a *setback*, to which partners respond by learning
+or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to performance (Cyert
+& March 1963; Greve 2003).
 
 References: Ansell & Gash (2008) and Vangen & Huxham (2003) (small wins); Moore (1995) and the
 strategic triangle of seed 003 (public value, legitimacy, operational capacity); Kania & Kramer
@@ -49,6 +51,7 @@ from cisim.model.mechanisms.backbone import dues
 from cisim.model.mechanisms.context import public_failure
 from cisim.model.mechanisms.deliberation import quality
 from cisim.model.mechanisms.turnover import settled
+from cisim.model.state import DO, THINK
 
 EFFORT_WEIGHT = 0.55
 AUTHORITY_REACH = 1.5  # output lost per unit the task's scope exceeds the authority present
@@ -74,6 +77,10 @@ WIN_KNOWLEDGE = 0.05  # ... the knowledge of what works (learn from what goes we
 WIN_CAPACITY = 0.03  # ... and operational capacity (routines practised) this far towards 1
 FIT_WEIGHT, FIT_MIDPOINT = 0.6, 0.8  # the work is worth 1 + 0.6 (fit - 0.8) of itself
 SETBACK_FRUSTRATION = 0.1  # a setback moves members' frustration this far towards 1
+THINK_UPTAKE = (
+    0.4  # a thinking partnership's win adds this share of the progress (others implement)
+)
+DO_LEARNING = 0.5  # a doing partnership learns this share of what a thinking-and-doing one does
 
 READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "understanding",
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
@@ -85,7 +92,14 @@ WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now"
           "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
           "operational_capacity")  # fmt: skip
 PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
-              "review_months", "outcome_noise", "aspiration", "backbone")  # fmt: skip
+              "review_months", "outcome_noise", "aspiration", "backbone", "job")  # fmt: skip
+
+
+@inline
+def tried(p: Any, r: int) -> float:
+    """How much of what a collaboration tries it turns into knowledge, by its job (seed 000): a
+    doing partnership implements an agreed strategy rather than testing it, so learns less."""
+    return DO_LEARNING if p.job[r] == DO else 1.0
 
 
 @inline
@@ -164,7 +178,8 @@ def joint_work(s: Any, p: Any, r: int, month: int, w: Any) -> None:
 def _win(s: Any, p: Any, r: int, month: int, y: float, w: Any) -> None:
     """A small win: progress, a shared good experience, understanding, knowledge of what works,
     operational capacity, and a bigger next task."""
-    s.progress[r] += PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
+    uptake = THINK_UPTAKE if p.job[r] == THINK else 1.0  # recommended, implemented by others
+    s.progress[r] += uptake * PROGRESS_RATE * min(y, 1.0) * (1 - s.progress[r])
     s.wins[r] += 1
     if s.first_win_month[r] < 0:
         s.first_win_month[r] = month
@@ -177,7 +192,7 @@ def _win(s: Any, p: Any, r: int, month: int, y: float, w: Any) -> None:
             u = s.understanding[r, i]
             s.understanding[r, i] = u + WIN_UNDERSTANDING * (1.0 - u)
     k = s.knowledge[r]
-    s.knowledge[r] = k + WIN_KNOWLEDGE * (1.0 - k)
+    s.knowledge[r] = k + tried(p, r) * WIN_KNOWLEDGE * (1.0 - k)
     oc = s.operational_capacity[r]
     s.operational_capacity[r] = oc + WIN_CAPACITY * (1.0 - oc)
     ambition = AMBITION_BASE + AMBITION_WEIGHT * p.aspiration[r]

@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 
 from cisim.model.compiled import clip, inline, jit, live_ties, sigmoid
+from cisim.model.mechanisms.joint_work import tried
 from cisim.model.streams import Stream, draw
 
 # the chance of blame (a logit, term by term)
@@ -105,7 +106,7 @@ WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "b
           "credibility", "knowledge")  # fmt: skip
 PARAMETERS = ("initial_trust", "resources", "authority_contest", "data_use",
               "joint_problem_solving", "blame_severity", "trust_spillover",
-              "navigator")  # fmt: skip
+              "navigator", "job")  # fmt: skip
 
 
 @jit
@@ -274,7 +275,7 @@ def _collective(s: Any, p: Any, r: int, b_share: float, l_share: float) -> None:
     )
     s.task_scope[r] = s.task_scope[r] * (1.0 - RESCOPE * l_share)
     k = s.knowledge[r]
-    s.knowledge[r] = k + SETBACK_KNOWLEDGE * l_share * (1.0 - k)  # learnt what does not work
+    s.knowledge[r] = k + tried(p, r) * SETBACK_KNOWLEDGE * l_share * (1.0 - k)  # what did not work
     c = s.conflict[r]
     stakes = contest_stakes(p.authority_contest[r], p.resources[r])
     s.conflict[r] = clip(c + CONFLICT_FEED * b_share * stakes * (1 - c), 0.0, 1.0)
