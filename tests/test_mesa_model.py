@@ -15,6 +15,7 @@ import pytest
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from cisim import engine
+from cisim.engine import mesa_model
 from cisim.engine.mesa_model import (
     AGENT_REPORTERS,
     OVERRIDABLE,
@@ -83,10 +84,10 @@ def test_collaboration_model__keyword_overrides_reproduce_replaced_scenario() ->
     np.testing.assert_array_equal(_model_frame(model), _engine_frame(expected, 5))
 
 
-def test_collaboration_model__numpy_int_and_seed_alias_equal_int_rng() -> None:
+def test_collaboration_model__numpy_int_rng_equals_int_rng() -> None:
     frames = []
-    for kwargs in ({"rng": 9}, {"rng": np.int64(9)}, {"seed": 9}, {"rng": 9, "seed": 9}):
-        model = CollaborationModel(horizon_months=6, **kwargs)
+    for rng in (9, np.int64(9)):
+        model = CollaborationModel(horizon_months=6, rng=rng)
         assert model.seed_used == 9 and type(model.seed_used) is int
         model.run_for(6)
         frames.append(_model_frame(model))
@@ -171,7 +172,6 @@ def test_collaboration_model__network_neighbourhoods_match_live_ties() -> None:
         ({"rng": -1}, "rng"),
         ({"rng": 1.5}, "rng"),
         ({"rng": "42"}, "rng"),
-        ({"rng": 1, "seed": 2}, "seed"),
     ],
 )
 def test_collaboration_model__invalid_keyword_raises_config_error(
@@ -182,10 +182,28 @@ def test_collaboration_model__invalid_keyword_raises_config_error(
     assert info.value.field == field
 
 
+@pytest.mark.parametrize("kwargs", [{"seed": 9}, {"rng": 9, "seed": 9}])
+def test_collaboration_model__seed_raises_type_error_naming_rng(kwargs: dict[str, int]) -> None:
+    # Mesa 3.5 deprecates seed: rng is the one way to seed the model
+    with pytest.raises(TypeError) as info:
+        CollaborationModel(**kwargs)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message.startswith("CollaborationModel() got an unexpected keyword argument 'seed'")
+    assert "use rng=" in message and "\n" not in message
+
+
+def test_collaboration_model__unknown_keyword_raises_type_error_with_suggestion() -> None:
+    with pytest.raises(TypeError, match=r"'navigatr'; did you mean 'navigator'\?$"):
+        CollaborationModel(navigatr=1)  # type: ignore[arg-type]
+
+
 def test_collaboration_model__parameters_are_keyword_only_with_defaults() -> None:
     params = inspect.signature(CollaborationModel).parameters
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values())
-    assert all(p.default is not inspect.Parameter.empty for p in params.values())
+    named = {name: p for name, p in params.items() if p.kind is not inspect.Parameter.VAR_KEYWORD}
+    assert list(named) == list(params)[:-1]  # the last catches unknown keywords, to explain them
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in named.values())
+    assert all(p.default is not inspect.Parameter.empty for p in named.values())
+    assert "seed" not in params  # so mesa.batch_run passes rng=
     assert all(params[name].default is None for name in OVERRIDABLE)
     assert params["preset"].default == "baseline" and params["rng"].default is None
 
@@ -200,6 +218,19 @@ def test_collaboration_model__accepts_mesa_scenario_as_solaraviz_passes_it() -> 
     model = CollaborationModel(scenario=MesaScenario(rng=4), navigator=1)
     assert model.seed_used == 4
     assert model.cisim_scenario == Scenario.preset("baseline").replace(navigator=1)
+
+
+def test_collaboration_model__mesa_scenario_recognised_if_mesa_moves_its_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mesa 3.5.1 has the class only under mesa.experimental; without it, an object with an rng
+    # that is not a cisim Scenario is taken for one
+    monkeypatch.setattr(mesa_model, "_mesa_scenario_class", lambda: None)
+    model = CollaborationModel(scenario=MesaScenario(rng=4), navigator=1)
+    assert model.seed_used == 4
+    assert model.cisim_scenario == Scenario.preset("baseline").replace(navigator=1)
+    with pytest.raises(ConfigError):
+        CollaborationModel(scenario="baseline")
 
 
 def test_collaboration_model__stops_running_at_horizon() -> None:
@@ -271,13 +302,14 @@ def test_collaboration_model__runs_under_batch_run() -> None:
             display_progress=False,
         )
         keys = sorted(set().union(*rows))
-        runs = sorted({(r["navigator"], r["seed"], r["Step"], r["mean_trust"]) for r in rows})
+        runs = sorted({(r["navigator"], r["rng"], r["Step"], r["mean_trust"]) for r in rows})
         print(json.dumps({"n": len(rows), "keys": keys, "runs": runs}))
         """
     )
     result = json.loads(out)
     assert set(METRICS) <= set(result["keys"])
-    assert {"RunId", "navigator", "seed", "AgentID", *AGENT_REPORTERS} <= set(result["keys"])
+    assert {"RunId", "navigator", "rng", "AgentID", *AGENT_REPORTERS} <= set(result["keys"])
+    assert "seed" not in result["keys"]  # the model takes no seed, so batch_run passes rng=
     runs = result["runs"]
     assert [(nav, seed, step) for nav, seed, step, _ in runs] == [
         (0, 1, 24.0),

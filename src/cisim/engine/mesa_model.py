@@ -17,29 +17,34 @@ Examples
 
 Notes
 -----
-Mesa reserves ``model.scenario`` for its own (experimental) scenario object, so the cisim
+``rng`` is the one way to seed the model. Mesa 3.5 deprecates ``seed`` in favour of ``rng`` and
+the model takes no ``seed``, so ``mesa.batch_run`` passes its ``rng=[...]`` values as ``rng=``
+and its result rows carry an ``rng`` column. ``seed=`` raises a one-line :class:`TypeError`
+saying to use ``rng=`` (as any keyword the model does not take raises :class:`TypeError`, with a
+close match suggested; invalid values of its keywords raise :class:`~cisim.errors.ConfigError`).
+
+Every Mesa model has a ``model.scenario`` (Mesa's own scenario object), so the cisim
 :class:`~cisim.model.scenario.Scenario` being run is ``model.cisim_scenario``. SolaraViz passes a
 Mesa scenario as ``scenario=`` when it rebuilds a model; it is accepted and only its ``rng`` is
-used.
-
-Mesa 3.5's ``batch_run`` passes its ``rng=[...]`` values as ``seed=`` because this model accepts
-``seed`` (for Mesa 3.x compatibility), so its result rows carry a ``seed`` column.
+used. Mesa 3.5.1 has no public name for that class (``mesa.experimental.scenarios.Scenario``,
+which Mesa's own ``Model`` and SolaraViz import): :func:`_is_mesa_scenario` is the one place that
+uses it, and recognises one without it if a later Mesa moves it.
 """
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 from dataclasses import fields
-from functools import partial
+from functools import cache, partial
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, Never, cast
 
 import mesa
 import networkx as nx
 import numpy as np
 from mesa.discrete_space import Cell, FixedAgent, Network
-from mesa.experimental.scenarios import Scenario as MesaScenario
 from numpy.typing import NDArray
 
 from cisim import engine
@@ -221,9 +226,8 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
     rng
         The engine's root seed: a whole number >= 0, or ``None`` for a fresh 63-bit one drawn
         from OS entropy (see :attr:`seed_used`). The run is replicate 0 of that seed, as in
-        ``cisim.simulate(scenario, replicates=1, seed=rng)``.
-    seed
-        Alias of ``rng`` for Mesa 3.x callers (``mesa.batch_run`` uses it); prefer ``rng``.
+        ``cisim.simulate(scenario, replicates=1, seed=rng)``. The model takes no ``seed``
+        (Mesa 3.5 deprecates it): ``seed=`` raises :class:`TypeError` saying to use ``rng=``.
 
     Attributes
     ----------
@@ -246,7 +250,7 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
         self,
         *,
         preset: str = "baseline",
-        scenario: Scenario | MesaScenario | None = None,
+        scenario: Scenario | object | None = None,
         n_organisations: int | None = None,
         initial_trust: float | None = None,
         authority: float | None = None,
@@ -266,14 +270,16 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
         adaptability: float | None = None,
         horizon_months: int | None = None,
         rng: int | np.integer[Any] | None = None,
-        seed: int | np.integer[Any] | None = None,
+        **kwargs: Never,
     ) -> None:
+        if kwargs:  # Python's TypeError, with what to use instead
+            raise _unexpected_keyword(next(iter(kwargs)))
         given = locals()
         changes = {k: given[k] for k in OVERRIDABLE if given[k] is not None}
-        if isinstance(scenario, MesaScenario):  # what SolaraViz passes when it rebuilds a model
-            rng, scenario = (scenario.rng if rng is None else rng), None
+        if _is_mesa_scenario(scenario):  # what SolaraViz passes when it rebuilds a model
+            rng, scenario = (getattr(scenario, "rng", None) if rng is None else rng), None
         cisim_scenario = _cisim_scenario(preset, scenario, changes)
-        seed_used = _engine_seed(rng, seed)
+        seed_used = _engine_seed(rng)
         super().__init__(rng=seed_used)
         self.cisim_scenario = cisim_scenario
         self.seed_used = seed_used
@@ -336,17 +342,53 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
 
 
 # ---- module helpers --------------------------------------------------------------------------
-def _engine_seed(rng: object, seed: object) -> int:
-    """The engine's root seed from ``rng`` (or its alias ``seed``); a fresh one if neither."""
-    if rng is not None and seed is not None and rng != seed:
-        raise ConfigError("seed", seed, f"None, or the same as rng ({rng!r}); prefer rng")
-    given = seed if rng is None else rng
-    if given is None:
+def _engine_seed(rng: object) -> int:
+    """The engine's root seed from ``rng``; a fresh one if it is None."""
+    if rng is None:
         # 128 bits of OS entropy cut to 63, so the seed fits cisim's int64 seed columns
         return cast(int, np.random.SeedSequence().entropy) >> (128 - SEED_BITS)
-    if isinstance(given, bool) or not isinstance(given, int | np.integer) or given < 0:
-        raise ConfigError("rng", given, "a whole number >= 0, or None for a fresh seed")
-    return int(given)
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise ConfigError("rng", rng, "a whole number >= 0, or None for a fresh seed")
+    return int(rng)
+
+
+def _unexpected_keyword(name: str) -> TypeError:
+    """What Python raises for a keyword the model does not take, saying what to use instead."""
+    head = f"CollaborationModel() got an unexpected keyword argument {name!r}"
+    if name == "seed":
+        return TypeError(f"{head}: use rng= instead (Mesa 3.5 deprecates seed)")
+    close = difflib.get_close_matches(name, KEYWORDS, n=1)
+    return TypeError(head + (f"; did you mean {close[0]!r}?" if close else ""))
+
+
+# ---- Mesa compatibility ----------------------------------------------------------------------
+@cache
+def _mesa_scenario_class() -> type | None:
+    """Mesa's scenario class, or None if this Mesa has none where cisim looks for it.
+
+    Mesa 3.5.1 offers it only as ``mesa.experimental.scenarios.Scenario``: no public name exists
+    (Mesa's own ``Model`` and SolaraViz import it from there). This is cisim's one use of Mesa's
+    experimental API.
+    """
+    try:
+        from mesa.experimental.scenarios import Scenario as MesaScenario
+    except ImportError:  # a later Mesa that moved it: _is_mesa_scenario falls back
+        return None
+    return cast(type, MesaScenario)
+
+
+def _is_mesa_scenario(value: object) -> bool:
+    """Whether ``value`` is a Mesa scenario (what SolaraViz passes as ``scenario=``).
+
+    An instance of Mesa's scenario class where Mesa has it under the name cisim knows (see
+    :func:`_mesa_scenario_class`); otherwise any object with an ``rng`` attribute that is not a
+    cisim :class:`~cisim.model.scenario.Scenario`, so that a Mesa which moves the class still
+    rebuilds models in SolaraViz.
+    """
+    mesa_scenario = _mesa_scenario_class()
+    if mesa_scenario is not None:
+        return isinstance(value, mesa_scenario)
+    return not isinstance(value, Scenario) and hasattr(value, "rng")
 
 
 def _cisim_scenario(preset: str, scenario: object, changes: dict[str, Any]) -> Scenario:
@@ -406,4 +448,11 @@ def _data_collector() -> mesa.DataCollector:
 #: :data:`cisim.model.parameters.SPECS`, in the signature's order.
 OVERRIDABLE: tuple[str, ...] = tuple(
     name for name in inspect.signature(CollaborationModel).parameters if name in SPECS
+)
+
+#: Every keyword :class:`CollaborationModel` takes (for the "did you mean" of an unknown one).
+KEYWORDS: tuple[str, ...] = tuple(
+    name
+    for name, param in inspect.signature(CollaborationModel).parameters.items()
+    if param.kind is inspect.Parameter.KEYWORD_ONLY
 )
