@@ -54,6 +54,7 @@ from cisim.model.mechanisms import entry_point as ENTRY
 from cisim.model.mechanisms import joint_work as WORK
 from cisim.model.mechanisms import membership as MEMBERSHIP
 from cisim.model.mechanisms import navigator as NAVIGATOR
+from cisim.model.mechanisms import scale as SCALE
 from cisim.model.mechanisms import setback_response as RESPONSE
 from cisim.model.mechanisms import trust as TRUST
 from cisim.model.mechanisms import turnover as TURNOVER
@@ -87,6 +88,8 @@ METRICS: tuple[str, ...] = (
     "conflict",
     "task_conflict",
     "director",
+    "coordination",
+    "visibility",
     "blame_climate",
     "entry_found",
     "wins",
@@ -299,6 +302,7 @@ class Organisation(FixedAgent):
             - CONTRIBUTION.FRUSTRATION_WEIGHT * self.frustration
             - min(self.blamed, CONTRIBUTION.BLAMED_CAP)
             - CONTRIBUTION.MISFIT_WEIGHT * max(0.0, self.authority - m.ambition)
+            + SCALE.LOAFING * math.log(max(m.visibility, 1e-9) / SCALE.V_REF)  # free-riding
         )
         if m.entry_found:  # members who own the entry point commit more
             x += CONTRIBUTION.ACCEPTANCE_WEIGHT * (
@@ -330,6 +334,10 @@ class Organisation(FixedAgent):
             - RESPONSE.JOINT_TERM * sc.joint_problem_solving
             + RESPONSE.MODE_BLAME[m.governance]
             + RESPONSE.SALIENCE_SD * salience
+            # open data names who fell short: it teaches with trust and arms blame without
+            + SCALE.OPEN_BLAME
+            * sc.open_accountability
+            * (SCALE.OPEN_TRUST_PIVOT - self.mean_out_trust())
         )
         return logistic(x)
 
@@ -520,6 +528,7 @@ class CollaborationReference(mesa.Model):
         self.responses: list[tuple[int, int, int]] = []  # (month, blame, learning) per month
         self.reputation: dict[Organisation, float] = {}
         self.initial_members = self.n_active()
+        self.size_terms()  # what the number convened costs and brings (§7.1b)
         self.exit_value = 0.0
 
         self.navigator_activity = 0
@@ -724,6 +733,7 @@ class CollaborationReference(mesa.Model):
             self.timeline()
             self.turnover()
             self.backbone()
+            self.scale()
             self.search_entry_point()
             self.agents.do("contribute")
             self.deliberation()
@@ -786,6 +796,25 @@ class CollaborationReference(mesa.Model):
         if self.director:
             gap = 1.0 - self.operational_capacity
             self.operational_capacity += BACKBONE.BUILD * size * gap
+
+    def scale(self) -> None:
+        """What the number of organisations convened costs and brings: coordination (strained
+        by the governance mode, eased by operational capacity), the visibility of each member's
+        work (open accountability makes it whole) and the coalition's breadth."""
+        self.size_terms()
+        if self.coordination < 1.0:  # more channels than members can keep up with
+            push = SCALE.OVERLOAD * (1.0 - self.coordination)
+            for a in self.active_agents():
+                a.frustration += push * (1.0 - a.frustration)
+
+    def size_terms(self) -> None:
+        n = max(float(self.initial_members), 2.0)
+        strain = SCALE.STRAIN[self.governance] * (1.0 - self.operational_capacity)
+        channels = math.log((n - 1.0) / (SCALE.N_REF - 1.0))
+        self.coordination = math.exp(-SCALE.COORDINATION_COST * strain * channels)
+        seen = min(1.0, SCALE.K_SEEN / (n - 1.0))
+        self.visibility = seen + (1.0 - seen) * self.sc.open_accountability
+        self.breadth = math.log(n / SCALE.N_REF)
 
     def search_entry_point(self) -> None:
         if self.entry_found:
@@ -852,7 +881,8 @@ class CollaborationReference(mesa.Model):
         fit = 1.0 + WORK.FIT_WEIGHT * (self.entry_fit - WORK.FIT_MIDPOINT)
         lean = 2.0 * (self.members_mean_trust() - DELIBERATION.TRUST_PIVOT)
         debate = 1.0 + DELIBERATION.QUALITY_WEIGHT * self.task_conflict * lean
-        return out * fit * debate * WORK.MODE_EFFECT[self.governance]
+        size = self.coordination * (1.0 + SCALE.BREADTH_OUTPUT * self.breadth)
+        return out * fit * debate * WORK.MODE_EFFECT[self.governance] * size
 
     def tried(self) -> float:
         """The share of what it tries that a collaboration learns from (its job, seed 000)."""
@@ -1024,6 +1054,7 @@ class CollaborationReference(mesa.Model):
             + COMMUNITY.LEGITIMACY_PROGRESS * self.progress
             - COMMUNITY.LEGITIMACY_CONFLICT * self.conflict
             + COMMUNITY.LEGITIMACY_MANDATE * (not self.self_assigned)
+            + SCALE.BREADTH_LEGITIMACY * self.breadth  # a broad coalition's standing
         )
         gap = min(1.0, max(0.0, target)) - self.legitimacy
         self.legitimacy += COMMUNITY.LEGITIMACY_RATE * gap

@@ -253,8 +253,9 @@ def backbone(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
                 effect(design, runs, "backbone", where, h),
             )
             print("   progress", effect(design, runs, "backbone", where, h, "progress"))
-            print("   share without / with a full one", share(runs, design, {**where, "backbone": 0.0}),
-                  "/", share(runs, design, {**where, "backbone": 1.0}))  # fmt: skip
+            without = share(runs, design, {**where, "backbone": 0.0})
+            full = share(runs, design, {**where, "backbone": 1.0})
+            print("   share without / with a full one", without, "/", full)
     for contest in (0.2, 0.8):
         print(
             f"backbone x grant (0.9 - 0.1) at contest {contest}",

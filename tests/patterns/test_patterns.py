@@ -139,4 +139,12 @@ def test_pattern_25__hired_to_think_and_do() -> None:
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 25
+    assert len(numbers) == 27
+
+
+def test_pattern_26__a_large_coalition_needs_open_accountability() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_26))
+
+
+def test_pattern_27__naming_without_trust_feeds_blame() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_27))

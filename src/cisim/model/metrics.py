@@ -93,6 +93,16 @@ _METRICS: tuple[Metric, ...] = (
     Metric("conflict", "open conflict over governance", 0, 1, "0-1"),
     Metric("task_conflict", "disagreement about the substance of the work", 0, 1, "0-1"),
     Metric("director", "the backbone's executive director is in post", 0, 1, "0/1"),
+    Metric(
+        "coordination",
+        "what coordinating this many members leaves of the joint work (1 at 20 convened)",
+        0,
+        None,
+        "multiplier",
+    ),
+    Metric(
+        "visibility", "share of the collaboration that sees a member's contribution", 0, 1, "0-1"
+    ),
     Metric("blame_climate", "members' mean readiness to blame (their habits)", 0, 1, "0-1"),
     Metric("entry_found", "an entry point has been found", 0, 1, "0/1"),
     Metric("wins", "reviews that met the task (cumulative)", 0, None, "count"),
@@ -122,6 +132,7 @@ MEMBERS, LEARNING, BLAME = _AT["active_members"], _AT["learning_responses"], _AT
 NAVIGATOR, TURNOVER = _AT["navigator_activity"], _AT["turnover_events"]
 CONFLICT, CLIMATE, ENTRY = _AT["conflict"], _AT["blame_climate"], _AT["entry_found"]
 TASK_CONFLICT, DIRECTOR = _AT["task_conflict"], _AT["director"]
+COORDINATION, VISIBILITY = _AT["coordination"], _AT["visibility"]
 WINS, TIES, GOVERNANCE, RUNNING = (
     _AT["wins"],
     _AT["live_ties"],
@@ -199,6 +210,8 @@ def measure_row(s: Any, r: int, out: Any, w: Any) -> None:
     out[CONFLICT] = s.conflict[r]
     out[TASK_CONFLICT] = s.task_conflict[r]
     out[DIRECTOR] = s.director[r]
+    out[COORDINATION] = s.coordination[r]
+    out[VISIBILITY] = s.visibility[r]
     out[CLIMATE] = masked_mean(s.habit[r], members)
     out[ENTRY] = 1.0 if s.entry_found[r] else 0.0
     out[WINS] = s.wins[r]

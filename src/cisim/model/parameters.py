@@ -251,6 +251,18 @@ SPECS: dict[str, Spec] = {
         why="No backbone in the baseline, so that it is studied as a lever: 'a separate "
         "organization with staff' (Kania & Kramer 2011); Hartford had nobody willing to lead it.",
     ),
+    "open_accountability": real(
+        C,
+        0.0,
+        1.0,
+        "0-1",
+        "open, many-to-many accountability: who puts in what is open data to every member",
+        why="None in the baseline, so that it is studied as a lever: seed 001 asks for "
+        "'many-to-many accountability' ('relational, reputational, and educational') with open "
+        "data and mission goals; it counters free-riding at scale (Olson 1965; Karau & Williams "
+        "1993: loafing vanishes where contributions are identifiable), and open naming can feed "
+        "blame where trust is low (Hood 2011).",
+    ),
     "entry_point": choice(
         C,
         ("search", "designed", "imposed", "none"),

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from cisim.model import network
 from cisim.model.mechanisms.community import LEGITIMACY_MANDATE
 from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCEPTANCE
+from cisim.model.mechanisms.scale import scale_terms
 from cisim.model.mechanisms.setback_response import HABIT_START
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.scenario import Scenario
@@ -423,6 +424,12 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
     imposed = p.entry_point == ENTRY_POINTS.index("imposed")
     members = (status == ACTIVE).sum(axis=1).astype(np.int64)
     zeros_r, zeros_rn = np.zeros(R), np.zeros((R, N))
+    size = np.array(
+        [
+            scale_terms(float(n), int(g), CAPACITY_START, float(o))
+            for n, g, o in zip(members, p.governance_mode, p.open_accountability, strict=True)
+        ]
+    ).reshape(R, 3)  # coordination, visibility, breadth at the founding size
     return State(
         keys=_keys(specs),
         month=0,
@@ -480,6 +487,9 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         conflict=CONFLICT_START * p.authority_contest,
         task_conflict=zeros_r.copy(),
         director=zeros_r.copy(),
+        coordination=size[:, 0].copy(),
+        visibility=size[:, 1].copy(),
+        breadth=size[:, 2].copy(),
         governance=p.governance_mode.copy(),
         governance_changes=np.zeros(R, dtype=np.int64),
         credibility=np.where(p.navigator > 0, p.navigator_credibility, 0.0),

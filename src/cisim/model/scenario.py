@@ -87,6 +87,7 @@ class Scenario:
     navigator_capacity: int = 4
     navigator_credibility: float = 0.8
     backbone: float = 0.0
+    open_accountability: float = 0.0
     entry_point: str = "search"
     entry_quality: float = 0.8
     community_engagement: float = 0.3

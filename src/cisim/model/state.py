@@ -110,6 +110,9 @@ class State:
     governance_changes: I
     credibility: F  # navigators' credibility
     director: F  # 1 while the backbone's executive director is in post, else 0
+    coordination: F  # what coordinating this many members leaves of the joint work (1 at 20)
+    visibility: F  # share of the collaboration that sees a member's contribution
+    breadth: F  # log(active members / 20): how broad the coalition is
     setbacks_in_row: I
     reviewed_now: B
     won_now: B

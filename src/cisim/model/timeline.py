@@ -71,6 +71,7 @@ LEVERS: tuple[str, ...] = (
     "navigator_capacity",
     "navigator_credibility",
     "onboarding_months",
+    "open_accountability",
     "outcome_noise",
     "reputation_weight",
     "resources",

@@ -32,6 +32,7 @@ from cisim.model.mechanisms import (
     joint_work,
     membership,
     navigator,
+    scale,
     setback_response,
     trust,
     turnover,
@@ -44,6 +45,7 @@ def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     context.context(s, p, r, month, w)
     turnover.turnover(s, p, r, month, w)
     backbone.backbone(s, p, r, month, w)
+    scale.scale(s, p, r, month, w)
     entry_point.entry_point(s, p, r, month, w)
     contribution.contribution(s, p, r, month, w)
     deliberation.deliberation(s, p, r, month, w)
@@ -82,6 +84,7 @@ __all__ = [
     "membership",
     "monthly_step",
     "navigator",
+    "scale",
     "setback_response",
     "trust",
     "turnover",

@@ -3,9 +3,11 @@
 Engagement (``community_engagement``) builds community support every month, at a cost in
 members' time (joint work). Legitimacy moves towards
 
-    0.2 + 0.3 support + 0.5 progress - 0.3 conflict + 0.1 (authority granted)
+    0.2 + 0.3 support + 0.5 progress - 0.3 conflict + 0.1 (authority granted) + 0.05 breadth
 
-at 5 % a month: support and public value earn it, infighting costs it, a mandate lends a little.
+at 5 % a month: support and public value earn it, infighting costs it, a mandate lends a little,
+and a broad coalition more than a narrow one (breadth = log(organisations convened / 20),
+:mod:`~cisim.model.mechanisms.scale`).
 
 Knowledge of what works comes from doing: at each review of a joint task, stakeholders' feedback
 (community engagement) and shared measurement (data use) turn what was tried into knowledge,
@@ -30,6 +32,7 @@ from typing import Any
 
 from cisim.model.compiled import clip, inline
 from cisim.model.mechanisms.joint_work import tried
+from cisim.model.mechanisms.scale import BREADTH_LEGITIMACY
 from cisim.model.state import SELF_ASSIGNED
 
 SUPPORT_GROWTH = 0.05  # monthly, times community engagement, towards 1
@@ -43,7 +46,7 @@ LEGITIMACY_CONFLICT = 0.3
 LEGITIMACY_MANDATE = 0.1  # granted authority lends a little
 LEGITIMACY_RATE = 0.05  # monthly, towards the target
 
-READS = ("support", "knowledge", "reviewed_now", "progress", "conflict", "legitimacy")
+READS = ("support", "knowledge", "reviewed_now", "progress", "conflict", "legitimacy", "breadth")
 WRITES = ("support", "knowledge", "legitimacy")
 PARAMETERS = ("community_engagement", "data_use", "authority_source", "job")
 
@@ -67,6 +70,7 @@ def community(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         + LEGITIMACY_PROGRESS * s.progress[r]
         - LEGITIMACY_CONFLICT * s.conflict[r]
         + LEGITIMACY_MANDATE * granted
+        + BREADTH_LEGITIMACY * s.breadth[r]  # a broad coalition's standing (scale.py)
     )
     legit = s.legitimacy[r]
     s.support[r] = support

@@ -10,12 +10,15 @@ its acceptance, :mod:`~cisim.model.mechanisms.entry_point`; an imposed one is ow
 sees efforts "trying to do 'little things', like identify core problems, with people who have a lot
 of power", a mismatch as much as the opposite one (which :mod:`~cisim.model.mechanisms.joint_work`
 carries: a task beyond the authority of those doing it). Ambition is ``0.4 + 0.6 aspiration``, the
-size tasks grow to.
+size tasks grow to. A member whose contribution few can see holds back (free-riding in large
+groups; :mod:`~cisim.model.mechanisms.scale`: visibility, neutral at 20 members, and open
+accountability).
 
     willingness = logistic(4 (trust - 0.5) + 2 (alignment - 0.5) + 2 (performance - aspiration)
                            + 1.5 (legitimacy - 0.5) - 1.5 frustration - min(blamed, 2)
                            - 6 max(0, authority - ambition)
-                           + 2 (acceptance - 0.5) [entry point found])
+                           + 2 (acceptance - 0.5) [entry point found]
+                           + 0.2 log(visibility / (6 / 19)))
     contribution = capacity * willingness * settled(onboarding)
 
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
@@ -28,6 +31,7 @@ from typing import Any
 
 from cisim.model.compiled import inline, live_ties, mean_trust_of, sigmoid
 from cisim.model.mechanisms.joint_work import AMBITION_BASE, AMBITION_WEIGHT
+from cisim.model.mechanisms.scale import loafing
 from cisim.model.mechanisms.turnover import settled
 
 TRUST_WEIGHT, TRUST_MIDPOINT = 4.0, 0.5
@@ -41,7 +45,7 @@ ACCEPTANCE_WEIGHT, ACCEPTANCE_MIDPOINT = 2.0, 0.5  # on the entry point's accept
 
 READS = ("trust", "performance", "aspiration_level", "alignment", "legitimacy", "frustration",
          "authority", "blamed", "onboarding", "capacity", "entry_found",
-         "entry_acceptance")  # fmt: skip
+         "entry_acceptance", "visibility")  # fmt: skip
 WRITES = ("contribution",)
 PARAMETERS = ("initial_trust", "aspiration")
 
@@ -61,6 +65,7 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         if s.entry_found[r]
         else 0.0
     )
+    seen = loafing(s.visibility[r])  # free-riding where one's contribution goes unseen
     for i in range(s.status.shape[1]):
         if not w.act[i]:
             s.contribution[r, i] = 0.0
@@ -74,5 +79,6 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             - min(s.blamed[r, i], BLAMED_CAP)
             - MISFIT_WEIGHT * max(0.0, s.authority[r, i] - ambition)
             + owned
+            + seen
         )
         s.contribution[r, i] = s.capacity[r, i] * (sigmoid(x) * settled(s.onboarding[r, i]))

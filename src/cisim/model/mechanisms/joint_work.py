@@ -3,7 +3,7 @@
 Once an entry point is found the collaboration works on a joint task. Each month it adds
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
-        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode
+        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode * size
     base = 0.55 effort * dues + 0.25 understanding + 0.2 operational_capacity
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
@@ -20,7 +20,9 @@ doing it loses what it exceeds it by (``reach``: "trying to do big things ... wi
 the power needed to accomplish them", seed 000; "the more ambitious the results, the more critical
 it is to have leaders at the table" who can commit their organisations), synergy ``1 + 0.6
 joint_problem_solving * diversity`` (work done jointly, drawing on complementary sectors), targeting
-``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), money ``0.6 resources *
+``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), size ``coordination
+(1 + 0.05 breadth)`` what coordinating this many members costs and what a broad coalition
+brings (:mod:`~cisim.model.mechanisms.scale`; 1 at 20 members), money ``0.6 resources *
 operational_capacity`` (a grant is only as useful as the capacity to spend it) and mode a small
 effect of the governance mode. Every ``review_months`` the task is reviewed: its outcome ``y`` is
 the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress grows by
@@ -50,6 +52,7 @@ from cisim.model.compiled import clip, diversity, inline, live_ties, masked_mean
 from cisim.model.mechanisms.backbone import dues
 from cisim.model.mechanisms.context import public_failure
 from cisim.model.mechanisms.deliberation import quality
+from cisim.model.mechanisms.scale import BREADTH_OUTPUT
 from cisim.model.mechanisms.turnover import settled
 from cisim.model.state import DO, THINK
 
@@ -86,7 +89,7 @@ READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
          "experience", "frustration", "setbacks_in_row", "entry_fit", "task_conflict",
-         "trust", "director")  # fmt: skip
+         "trust", "director", "coordination", "breadth")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
           "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
@@ -132,7 +135,9 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
     )
     fit = 1.0 + FIT_WEIGHT * (s.entry_fit[r] - FIT_MIDPOINT)  # a meaningful, actionable opening
     debate = quality(s, r, w)  # task conflict: helps with trust, hurts without
-    return out * reach * fit * debate * MODE_EFFECT[s.governance[r]]
+    # size: coordinating this many members, and what a broader coalition brings (scale.py)
+    size = s.coordination[r] * (1.0 + BREADTH_OUTPUT * s.breadth[r])
+    return out * reach * fit * debate * MODE_EFFECT[s.governance[r]] * size
 
 
 @inline

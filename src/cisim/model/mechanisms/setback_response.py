@@ -6,7 +6,8 @@ situation (learning) or to a partner (blame). Organisation ``i`` blames with cha
     logistic(-3.5 + 2 habit_i + 8 norm_i + 2.5 (0.5 - trust_i) + (0.5 - understanding_i)
              + 2 (0.5 - alignment_i) + 2 (0.5 - data_use) - 2 (knowledge - 0.2)
              + 1.5 (pressure - 0.5) + min(blamed_i, 2) + 1.5 contest - mediation_i
-             - 1.5 prior_share_i - joint_problem_solving + mode + salience)
+             - 1.5 prior_share_i - joint_problem_solving + mode + salience
+             + 2 open_accountability (0.5 - trust_i))
 
 How a member meets a setback is learnt and social (Repenning & Sterman's self-confirming
 attribution, carried by the members rather than by the collective):
@@ -37,7 +38,8 @@ money and visibility at stake); contest = authority_contest (0.25 + 1.5 resource
 decision rights, and something to fight over: Hartford's "dark side of having resources");
 knowledge = knowledge of what works, learnt from reviews (causes are less ambiguous); mediation =
 navigator attention times credibility; prior_share = share of the organisation's ties that are
-prior relationships.
+prior relationships; open accountability names who fell short, which teaches where members trust
+each other and arms blame where they do not (:mod:`~cisim.model.mechanisms.scale`).
 
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
 apportioning labor, and approach problems collectively") raises the learner's understanding, the
@@ -62,6 +64,7 @@ import numpy as np
 
 from cisim.model.compiled import clip, inline, jit, live_ties, sigmoid
 from cisim.model.mechanisms.joint_work import tried
+from cisim.model.mechanisms.scale import naming
 from cisim.model.streams import Stream, draw
 
 # the chance of blame (a logit, term by term)
@@ -106,7 +109,7 @@ WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "b
           "credibility", "knowledge")  # fmt: skip
 PARAMETERS = ("initial_trust", "resources", "authority_contest", "data_use",
               "joint_problem_solving", "blame_severity", "trust_spillover",
-              "navigator", "job")  # fmt: skip
+              "navigator", "job", "open_accountability")  # fmt: skip
 
 
 @jit
@@ -160,6 +163,7 @@ def blame_probability(s: Any, p: Any, r: int, w: Any) -> Any:
             - JOINT_TERM * p.joint_problem_solving[r]
             + MODE_BLAME[s.governance[r]]
             + SALIENCE_SD * w.shock[1]
+            + naming(p.open_accountability[r], trust_i)
         )
         out[i] = sigmoid(x)
     return out
