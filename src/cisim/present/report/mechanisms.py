@@ -22,6 +22,7 @@ ODD_SECTIONS: dict[str, tuple[str, str]] = {
     "context": ("7.0", "Context over time: the timeline"),
     "turnover": ("7.1", "Turnover"),
     "backbone": ("7.1a", "The backbone: an executive director and staff"),
+    "scale": ("7.1b", "Scale: the number of organisations, and many-to-many accountability"),
     "entry_point": ("7.2", "Finding an entry point"),
     "contribution": ("7.3", "Contribution"),
     "deliberation": ("7.3a", "Deliberation: task conflict"),
