@@ -268,3 +268,29 @@ def test_roster__scenario_with_candidates_simulates(tmp_path):
     assert (first["active_members"] == 4).all()
     assert (results.arrays["active_members"] <= 8).all()
     assert np.isfinite(results.arrays["mean_trust"]).all()
+
+
+# ---- errors that suggest -------------------------------------------------------------------------
+def test_roster__a_misspelt_column_is_named_with_a_suggestion(tmp_path):
+    err = _csv_error(tmp_path, "name,secter\nCity Hall,public\nAcme,private\n")
+    assert err.field == "secter"
+    assert "column 'secter' is not a roster column" in str(err)
+    assert "did you mean 'sector'?" in str(err)
+    err = _csv_error(tmp_path, ORGS_CSV, "source,traget,trust\nCity Hall,Acme,0.5\n")
+    assert err.field == "traget" and "did you mean 'target'?" in str(err)
+
+
+def test_roster__an_unknown_organisation_suggests_a_listed_one(tmp_path):
+    err = _csv_error(tmp_path, ORGS_CSV, "source,target,trust\nCity Hal,Acme,0.5\n")
+    assert err.field == "source" and "did you mean 'City Hall'?" in str(err)
+    err = _csv_error(tmp_path, ORGS_CSV, "source,target,trust\nCity Hall,Zzz,0.5\n")
+    assert "did you mean" not in str(err)  # nothing close: no guess
+
+
+def test_roster__sectors_in_any_case(tmp_path):
+    orgs = _write(tmp_path, "orgs.csv", "name,sector\nCity Hall,Public\nAcme,PRIVATE\n")
+    roster = Roster.from_csv(orgs)
+    assert [o.sector for o in roster.organisations] == ["public", "private"]
+    err = _csv_error(tmp_path, "name,sector\nCity Hall,Pubic\nAcme,private\n")
+    assert err.field == "sector" and err.value == "Pubic"
+    assert "did you mean 'public'?" in str(err)

@@ -16,6 +16,7 @@ relationship have no tie at the start (a navigator can broker one).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -148,7 +149,8 @@ class Roster:
                     raise ConfigError(
                         end,
                         getattr(rel, end),
-                        "a name listed in the roster's organisations",
+                        "a name listed in the roster's organisations"
+                        + did_you_mean(getattr(rel, end), seen),
                         where,
                     )
             _check_not_given(rel, where, given)
@@ -230,9 +232,11 @@ def _check_header(path: Path, names: Sequence[str]) -> None:
 def _organisation(row: Mapping[str, Any], where: str) -> Organisation:
     _check_columns(row, _ORG_KEYS, ("name", "sector"), where)
     name = _text(row, "name", where)
-    sector = _text(row, "sector", where)
+    given = _text(row, "sector", where)
+    sector = given.lower()  # "Public" is public
     if sector not in SECTORS:
-        raise ConfigError("sector", sector, "one of " + ", ".join(SECTORS), where)
+        allowed = "one of " + ", ".join(SECTORS) + " (any case)" + did_you_mean(sector, SECTORS)
+        raise ConfigError("sector", given, allowed, where)
     traits: dict[str, float | None] = {}
     for trait in SECTOR_TRAITS:
         raw = row.get(trait)
@@ -266,10 +270,24 @@ def _check_columns(
 ) -> None:
     for key in row:
         if key not in known:
-            raise ConfigError(key, row[key], "a column among " + ", ".join(known), where)
+            raise ConfigError(
+                key,
+                row[key],
+                f"column {key!r} is not a roster column: use one of "
+                + ", ".join(known)
+                + did_you_mean(key, known),
+                where,
+            )
     for key in required:
         if row.get(key) in (None, ""):
             raise ConfigError(key, row.get(key), "a value (this column is required)", where)
+
+
+def did_you_mean(given: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'sector'?' when a choice is close to ``given`` (case aside), else ''."""
+    options = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(str(given).lower(), list(options), n=1, cutoff=0.6)
+    return f"; did you mean {options[close[0]]!r}?" if close else ""
 
 
 def _text(row: Mapping[str, Any], key: str, where: str) -> str:
