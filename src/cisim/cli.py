@@ -367,12 +367,12 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def _sets_nothing_note(config: str) -> str:
     """'; note: ... sets nothing ...' for a scenario file without a single key, else ''."""
-    import tomllib
+    from cisim.inputs import parse_toml, read_text
 
     path = Path(config)
     if path.suffix.lower() != ".toml" or not path.is_file():
         return ""  # a preset name
-    if tomllib.loads(path.read_text(encoding="utf-8-sig")):
+    if parse_toml(read_text(path), str(path)):  # already validated: cannot fail here
         return ""
     return "; note: the file sets nothing, so every parameter takes its default (docs/ODD.md §9)"
 

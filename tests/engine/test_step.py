@@ -155,6 +155,8 @@ def test_step__the_schedule_is_the_odds_order() -> None:
     assert [m.__name__ for m in SCHEDULE] == [
         "context",
         "turnover",
+        "backbone",
+        "scale",
         "entry_point",
         "contribution",
         "deliberation",

@@ -21,7 +21,7 @@ from cisim.model.outcomes import NUMBERS
 )
 def test_ema__missing_workbench_names_the_extra(monkeypatch, call) -> None:
     monkeypatch.setitem(sys.modules, "ema_workbench", None)  # makes the import fail
-    with pytest.raises(CisimError, match=r'pip install "cisim\[ema\]"'):
+    with pytest.raises(CisimError, match=r'pip install "cisim-collab\[ema\]"'):
         call()
 
 

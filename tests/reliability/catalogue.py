@@ -507,7 +507,7 @@ def roster_cases() -> list[Case]:
             field="charisma",
             value="0.9",
             where="orgs.csv, row 2",
-            words=("a column among name, sector",),
+            words=("is not a roster column: use one of name, sector",),
         ),
         _roster(
             "column/twice",

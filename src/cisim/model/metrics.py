@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cisim.model.compiled import inline, masked_mean
+from cisim.model.mechanisms.scale import COORDINATION_MAX
 from cisim.model.state import ACTIVE
 
 
@@ -97,7 +98,7 @@ _METRICS: tuple[Metric, ...] = (
         "coordination",
         "what coordinating this many members leaves of the joint work (1 at 20 convened)",
         0,
-        None,
+        COORDINATION_MAX,
         "multiplier",
     ),
     Metric(

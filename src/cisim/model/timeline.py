@@ -157,6 +157,8 @@ STARTING: dict[str, str] = {
     "stops the search",
     "entry_quality": "the fit of a designed or imposed entry point when it is handed over (at "
     "the start, or by an event setting entry_point)",
+    "open_accountability": "the visibility of contributions recorded at month 0; set later, the "
+    "visibility from that month on",
 }
 
 

@@ -212,6 +212,11 @@ def _scenarios() -> list[Scenario]:
             open_accountability=0.7,
         ),
         base.replace(n_organisations=3, network="complete", entry_point="none", dormant_ties=0),
+        # sparse ties and low trust: the navigator weighs members with no live tie at all, whose
+        # trust in partners is the initial trust
+        base.replace(
+            n_organisations=8, mean_degree=1.0, initial_trust=0.2, navigator=1, navigator_capacity=1
+        ),
     ]
 
 

@@ -91,6 +91,8 @@ LOAFING = 0.2  # willingness's logit moves by 0.2 log(visibility / V_REF)
 OVERLOAD = 0.03  # monthly, frustration towards 1 times the share coordination costs (above 20)
 OPEN_BLAME = 2.0  # blame's logit moves by 2 open_accountability (0.5 - trust)
 OPEN_TRUST_PIVOT = 0.5  # above it open data is educational, below it ammunition
+#: The largest coordination can be: two organisations, fully strained, no operational capacity.
+COORDINATION_MAX = math.exp(COORDINATION_COST * max(STRAIN) * math.log(N_REF - 1.0))
 
 READS = ("governance", "operational_capacity", "frustration", "initial_members")
 WRITES = ("coordination", "visibility", "breadth", "frustration")
