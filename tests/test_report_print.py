@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from browsers import chromium
 from cisim import cli
 from cisim.present.report.page import TEXT_WIDTH_PX
 
@@ -37,22 +36,7 @@ MEASURE = """() => {
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
-    reason = None
-    if found is None:
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install -e '.[dev]')"
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the print test must run in CI: {reason}")
-        pytest.skip(reason)
-    return str(found)
+    return chromium("the print test")
 
 
 def _cisim(*argv: str | Path) -> None:

@@ -9,7 +9,6 @@ Without Chromium or Playwright the test is skipped, except in CI (``CI=true``), 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -19,6 +18,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from browsers import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "app"
@@ -36,22 +37,7 @@ START_TIMEOUT = 600
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
-    reason = None
-    if found is None:
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install -e '.[dev]')"
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI: {reason}")
-        pytest.skip(reason)
-    return str(found)
+    return chromium("the browser test")
 
 
 @pytest.fixture(scope="module")
