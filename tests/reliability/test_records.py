@@ -365,3 +365,26 @@ def test_a_sweep_folder_that_is_a_symlink_is_refused(
     before = _tree(elsewhere)
     _refused(capsys, _sweep_argv(experiment, sweep), sub)
     assert _tree(elsewhere) == before
+
+
+def test_resume_after_the_model_gained_a_parameter_says_the_model_changed(
+    experiment: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A new parameter changes every scenario's identity (so the fingerprint) without a setting
+    of the file changing: the refusal names the changed model, not 'another experiment'."""
+    from cisim.model import compiled
+    from cisim.study.sweeps.experiment import Experiment
+
+    out = tmp_path / "out"
+    _half(experiment, out)
+    before = _tree(out)
+    fingerprint = Experiment.fingerprint.fget
+    monkeypatch.setattr(Experiment, "fingerprint", property(lambda e: "x" + fingerprint(e)))
+    monkeypatch.setattr(compiled, "sources_digest", lambda: "0" * 64)
+    record_module._engine_digest.cache_clear()
+    _refused(capsys, _sweep_argv(experiment, out), "another engine", "remove the directory")
+    assert _tree(out) == before
+    record_module._engine_digest.cache_clear()

@@ -237,13 +237,18 @@ def check_same(directory: Path, manifest: dict[str, Any], experiment: Experiment
         raise SweepError(
             f"{directory} holds another cisim output, not a sweep; choose another --out"
         )
+    engine = engine_digest()
     if manifest.get("fingerprint") != experiment.fingerprint:
         changed = _what_changed(manifest, experiment)
-        raise SweepError(
-            f"{directory} holds a sweep of another experiment ({changed}); choose a new --out, "
-            "or remove the directory to start again"
-        )
-    engine = engine_digest()
+        # no setting of the file changed but the model did (it gained or lost a parameter, so
+        # every scenario's identity changed): the engine's refusal below says so
+        if changed is not None or manifest.get("engine") in (None, engine):
+            name = (manifest.get("experiment") or {}).get("name")
+            raise SweepError(
+                f"{directory} holds a sweep of another experiment "
+                f"({changed or repr(name) + ' with other settings'}); choose a new --out, "
+                "or remove the directory to start again"
+            )
     recorded = manifest.get("engine")
     if recorded is None:  # written before the engine was recorded: the commit must match
         recorded_commit, commit = manifest.get("git_commit"), git_commit()
@@ -259,13 +264,14 @@ def check_same(directory: Path, manifest: dict[str, Any], experiment: Experiment
             f"{directory} was started by another engine (cisim "
             f"{shown(manifest.get('cisim_version'))}, engine {str(recorded)[:12]}; this is cisim "
             f"{__version__!r}, engine {engine[:12]}: the model, engine or run code changed): "
-            "results of two engines must not be mixed in one table; choose a new --out, or "
-            "finish it with the code that started it"
+            "results of two engines must not be mixed in one table; choose a new --out, remove "
+            "the directory to start again, or finish it with the code that started it"
         )
 
 
-def _what_changed(manifest: dict[str, Any], experiment: Experiment) -> str:
-    """The settings that differ between the stored experiment and ``experiment``, in words."""
+def _what_changed(manifest: dict[str, Any], experiment: Experiment) -> str | None:
+    """The settings that differ between the stored experiment and ``experiment``, in words
+    (``None`` if none of them does)."""
     name = (manifest.get("experiment") or {}).get("name")
     try:
         old = stored_experiment(Path("."), manifest)._identity()
@@ -280,7 +286,7 @@ def _what_changed(manifest: dict[str, Any], experiment: Experiment) -> str:
         if old.get(k) != new.get(k)
     ]
     if not changed:
-        return f"{name!r} with other settings"
+        return None
     return f"{name!r}; changed: {'; '.join(changed[:4])}{'; ...' if len(changed) > 4 else ''}"
 
 
