@@ -10,7 +10,7 @@ organisations the collaboration was convened with (``initial_members``): the siz
 coordinating, its norms of who sees whose work and its claim to speak for many are built for.
 Members who leave or join later do not change it (a simplification; the prototype that followed
 current membership moved 3.1 % of the baseline's regimes, since baseline collaborations lose and
-gain members: ``docs/drafts/scale.md``).
+gain members: ``docs/ODD.md`` §10.3).
 
 **Benefits of a broad coalition** (``breadth = log(n / N_REF)``, signed):
 
