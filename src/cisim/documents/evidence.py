@@ -87,6 +87,11 @@ def is_regime(results: Results, regime: str | tuple[str, ...]) -> np.ndarray:
     return np.asarray(results.summary["regime"].isin(wanted), dtype=float)
 
 
+def final_progress(results: Results) -> np.ndarray:
+    """Each run's final progress (public value achieved, 0 to 1)."""
+    return results.summary["progress"].to_numpy()
+
+
 def censored(results: Results, column: str) -> np.ndarray:
     """A time to an event per run, censored by the rule of :mod:`cisim.model.outcomes`."""
     return values(results.summary, column, results.scenario.horizon_months)

@@ -23,6 +23,7 @@ from cisim.documents.evidence import (
     Pattern,
     base,
     censored,
+    final_progress,
     first_response_blame_share,
     is_regime,
     paired_lever,
@@ -336,9 +337,6 @@ def pattern_10(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     def conflict(r: Results) -> np.ndarray:
         return r.summary["peak_conflict"].to_numpy()
 
-    def progress(r: Results) -> np.ndarray:
-        return r.summary["progress"].to_numpy()
-
     claims = [
         Claim(
             "low trust, contested: Δ share of learning journeys (grant 0.1 → 0.9)",
@@ -347,7 +345,9 @@ def pattern_10(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
             0.0,
         ),
         Claim("low trust, contested: Δ peak conflict", lever(low, conflict), +1),
-        Claim("contrast, high trust and clear authority: Δ progress", lever(good, progress), +1),
+        Claim(
+            "contrast, high trust and clear authority: Δ progress", lever(good, final_progress), +1
+        ),
     ]
     return Pattern(
         10,

@@ -25,6 +25,7 @@ from cisim.documents.evidence import (
     Claim,
     Pattern,
     base,
+    final_progress,
     is_regime,
     paired_lever,
     run,
@@ -144,14 +145,11 @@ def pattern_21(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
 def pattern_22(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
     """Task conflict is not blame: with trust, disagreement about substance improves the work."""
 
-    def progress(r: Results) -> np.ndarray:
-        return r.summary["progress"].to_numpy()
-
     def effect(trust: float) -> np.ndarray:
         sc = base().replace(initial_trust=trust)
         a = run(sc.replace(disagreement=0.0), replicates, seed)
         b = run(sc.replace(disagreement=1.0), replicates, seed)
-        return progress(b) - progress(a)
+        return final_progress(b) - final_progress(a)
 
     high = paired_difference(np.zeros(replicates), effect(0.65))
     low = paired_difference(np.zeros(replicates), effect(0.35))
@@ -187,7 +185,7 @@ def pattern_23(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
         )
 
     def gained(a: Results, b: Results) -> np.ndarray:
-        return b.summary["progress"].to_numpy() - a.summary["progress"].to_numpy()
+        return final_progress(b) - final_progress(a)
 
     rich, poor = arms(0.9), arms(0.1)
     journeys = paired_difference(is_regime(rich[0], LJ), is_regime(rich[1], LJ))
@@ -258,7 +256,7 @@ def pattern_25(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     sc = base()
     doing = paired_lever(sc, "job", "do", "think_and_do", share_of(LJ), replicates, seed)
     thinking = paired_lever(
-        sc, "job", "think", "think_and_do", lambda r: r.summary["progress"].to_numpy(),
+        sc, "job", "think", "think_and_do", final_progress,
         replicates, seed,
     )  # fmt: skip
     claims = [
