@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cisim.app.events import Snapshot, derive_events, join_words
-from cisim.app.phase import MIN_SETBACKS, phase, verdict
+from cisim.app.phase import MIN_SETBACKS, PHASE_WORDS, REGIME_WORDS, phase, verdict
 from cisim.model.scenario import Scenario
 from cisim.model.state import ACTIVE, CANDIDATE, EXITED
 
@@ -76,15 +76,21 @@ def test_events__entry_win_membership_and_dissolution(make_state):
     assert kinds == ["entry", "win", "join", "exit", "dissolved"]
 
 
-def test_phase__searching_working_stalled_dissolved(make_state):
+def test_phase__searching_working_stuck_come_apart(make_state):
     st, _ = make_state(n=3)
     assert phase(st) == "searching for an entry point"
     st.entry_found[0] = True
     assert phase(st) == "working on a joint task"
     st.setbacks_in_row[0] = 2
-    assert phase(st) == "stalled"
+    assert phase(st) == "stuck"
     st.alive[0] = False
-    assert phase(st) == "dissolved"
+    assert phase(st) == "come apart"
+
+
+def test_phase__no_phase_word_is_a_regime_word():
+    regime = {word.removeprefix("a ") for word in REGIME_WORDS.values()} | set(REGIME_WORDS)
+    for said in PHASE_WORDS.values():
+        assert not any(word in said for word in regime), said
 
 
 def _series(months, *, blame=0.0, learning=0.0, setbacks=0, progress=0.0, entry=True):

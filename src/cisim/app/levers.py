@@ -16,7 +16,7 @@ from cisim.errors import ConfigError
 from cisim.model.parameters import SPECS
 from cisim.model.scenario import Scenario
 
-__all__ = ["LEVERS", "Lever", "checked", "describe", "preset_values"]
+__all__ = ["LEVERS", "START_ONLY", "Lever", "checked", "describe", "preset_values"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +74,27 @@ class Lever:
         shown = f"{value:g}" if isinstance(value, float) else str(value)
         return f"{self.label.lower()} {shown}"
 
+    def change_words(self, value: Any) -> str:
+        """What a class did when it moved the lever mid-run (``"you added a navigator"``)."""
+        if self.kind == "switch":
+            what = self.label.lower()
+            return f"you added {what}" if value else f"you took away {what}"
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"you set '{self.label}' to {shown}"
+
+    def acts_words(self, value: Any) -> str:
+        """What happens when the change acts (``"a navigator joined (your change)"``)."""
+        if self.kind == "switch":
+            what = self.label.lower()
+            return f"{what} {'joined' if value else 'left'} (your change)"
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"'{self.label}' is now {shown} (your change)"
+
+    @property
+    def mid_run(self) -> bool:
+        """Whether the lever can change during a run (else only a new start takes it)."""
+        return self.name not in START_ONLY
+
 
 def _slider(name: str, label: str, hi: float = 1.0, step: float = 0.05) -> Lever:
     return Lever(name=name, label=label, kind="float", hi=hi, step=step)
@@ -101,6 +122,13 @@ LEVERS: dict[str, Lever] = {
         Lever(name="n_organisations", label="Organisations", kind="int", lo=4, hi=60, step=1),
     )
 }
+
+
+#: Levers that shape only the start of a run (the trust partners start from, how many
+#: organisations there are): a new value starts the run again from month 0. Every other lever is
+#: one the engine's timeline of events can set mid-run (:data:`cisim.model.timeline.LEVERS` and
+#: ``TRAITS``; a test checks it).
+START_ONLY: frozenset[str] = frozenset({"initial_trust", "n_organisations"})
 
 
 def preset_values(preset: str) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Where a collaboration stands: its current phase and, once it is clear, its regime.
 
 The *phase* is read from the state each month: searching for an entry point, working on a joint
-task, stalled (stuck as :func:`cisim.model.mechanisms.adaptation.stuck` defines it: two setbacks in
-a row, open conflict, or a year of frustrated talk) or dissolved.
+task, stuck (as :func:`cisim.model.mechanisms.adaptation.stuck` defines it: two setbacks in a row,
+open conflict, or a year of frustrated talk) or come apart. The phase's words
+(:data:`PHASE_WORDS`) are never a regime's words (:data:`REGIME_WORDS`: a learning journey, a
+blame game, stalled, dissolved), so a status line never says "stalled" twice over.
 
 The *regime* (:mod:`cisim.model.regimes`) is a verdict on a whole run. Part way through, the app
 says what the run looks like once the evidence is clear: dissolved; a blame game when at least
@@ -24,7 +26,7 @@ from cisim.model.regimes import Thresholds, classify, met_by_blame
 from cisim.model.scenario import Scenario
 from cisim.model.state import State
 
-__all__ = ["MIN_SETBACKS", "REGIME_WORDS", "Verdict", "phase", "verdict"]
+__all__ = ["MIN_SETBACKS", "PHASE_WORDS", "REGIME_WORDS", "Verdict", "phase", "verdict"]
 
 #: Setbacks answered before a blame game can be called.
 MIN_SETBACKS = 3
@@ -34,13 +36,20 @@ REGIME_WORDS = {
     "stalled": "stalled",
     "dissolved": "dissolved",
 }
+#: The phases, in words (none of them a regime's words).
+PHASE_WORDS = {
+    "searching": "searching for an entry point",
+    "working": "working on a joint task",
+    "stuck": "stuck",
+    "apart": "come apart",
+}
 ROW = 0
 
 
 def phase(st: State) -> str:
     """The collaboration's phase this month, in words."""
     if not st.alive[ROW]:
-        return "dissolved"
+        return PHASE_WORDS["apart"]
     if stuck(
         st.entry_found[ROW],
         st.month,
@@ -49,10 +58,10 @@ def phase(st: State) -> str:
         st.setbacks_in_row[ROW],
         st.conflict[ROW],
     ):
-        return "stalled"
+        return PHASE_WORDS["stuck"]
     if not st.entry_found[ROW]:
-        return "searching for an entry point"
-    return "working on a joint task"
+        return PHASE_WORDS["searching"]
+    return PHASE_WORDS["working"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ network layout (:mod:`cisim.app.layout`) and the phase and regime (:mod:`cisim.a
 Two worlds with the same seed and one lever changed share their random numbers month by month
 (the engine's streams are keyed by seed, replicate and month), so the same turnover and the same
 luck befall both until their histories part.
+
+A lever moved mid-run (:meth:`World.set_lever`) acts from the next month: it becomes an event of
+the engine's timeline (:mod:`cisim.model.timeline`) at that month, so the world then runs exactly
+as a scenario whose timeline sets the lever in that month (a test checks the trajectories are
+equal), with the same luck.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from cisim.app.phase import REGIME_WORDS, Verdict, phase, verdict
 from cisim.engine.mesa_model import CollaborationModel
 from cisim.errors import ConfigError
 from cisim.model.scenario import PRESET_NAMES, Scenario
+from cisim.model.timeline import Schedule
 
-__all__ = ["DEFAULT_SEED", "Settings", "World", "twin_settings"]
+__all__ = ["DEFAULT_SEED", "Change", "Settings", "World", "twin_settings"]
 
 DEFAULT_SEED = 1
 #: Seeds the seed box accepts (the engine takes any whole number >= 0).
@@ -70,6 +76,20 @@ class Settings:
         return Scenario.preset(self.preset).replace(**self.levers)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A lever a class moved mid-run: after month ``month`` (it acts from ``month + 1``)."""
+
+    month: int
+    lever: str
+    value: Any
+
+    @property
+    def words(self) -> str:
+        """``"you added a navigator"``."""
+        return LEVERS[self.lever].change_words(self.value)
+
+
 def twin_settings(settings: Settings, lever: str, value: Any) -> Settings:
     """The second world: the same preset and seed, one lever set to ``value``."""
     if lever not in LEVERS:
@@ -99,7 +119,25 @@ class World:
         fits = layout is not None and layout.fits(self.model.state)
         self.layout = layout if fits and layout else network_layout(self.model.state, settings.seed)
         self.events: list[Event] = []
+        #: Levers moved mid-run, in order.
+        self.changes: list[Change] = []
         self._verdict = self._judge()
+
+    @classmethod
+    def replay(
+        cls,
+        settings: Settings,
+        changes: list[Change],
+        month: int,
+        layout: Layout | None = None,
+    ) -> World:
+        """A world run to ``month`` with ``changes`` made when they were made."""
+        world = cls(settings, layout)
+        for change in changes:
+            world.step(change.month - world.month)
+            world.set_lever(change.lever, change.value)
+        world.step(month - world.month)
+        return world
 
     # ---- reading ---------------------------------------------------------------------------
     @property
@@ -127,9 +165,52 @@ class World:
         """Every metric's values by month, month 0 first (the DataCollector's)."""
         return self.model.datacollector.model_vars
 
+    @property
+    def levers(self) -> dict[str, Any]:
+        """Every lever's value now (the start's, with the changes made since)."""
+        now = dict(self.settings.levers)
+        now.update({change.lever: change.value for change in self.changes})
+        return now
+
     def lever_words(self, name: str) -> str:
-        """One lever's value in this world, in words."""
-        return describe(name, self.settings.levers[name])
+        """One lever's value in this world now, in words."""
+        return describe(name, self.levers[name])
+
+    # ---- moving a lever mid-run ----------------------------------------------------------
+    def set_lever(self, name: str, value: Any) -> Event | None:
+        """Move lever ``name`` to ``value`` from the next month on; the story's line for it.
+
+        It becomes an event of the scenario's timeline at the next month, so the run goes on
+        exactly as one whose timeline set the lever then. ``None`` if the value is the lever's
+        value already. A lever that shapes only the start, or a run that is over, is a
+        :class:`~cisim.errors.ConfigError`.
+        """
+        if name not in LEVERS or not LEVERS[name].mid_run:
+            allowed = ", ".join(n for n, lever in LEVERS.items() if lever.mid_run)
+            raise ConfigError("lever", name, f"a lever that acts mid-run ({allowed})")
+        value = LEVERS[name].check(value)
+        if self.over:
+            raise ConfigError(name, value, "a change before the run is over (press Reset)")
+        if self.levers[name] == value:
+            return None
+        change = Change(self.month, name, value)
+        self._apply(change)
+        event = Event(change.month, "lever", f"{change.words} (it acts from month "
+                      f"{change.month + 1}).")  # fmt: skip
+        self.events.append(event)
+        return event
+
+    def _apply(self, change: Change) -> None:
+        """Put the change on the engine's timeline at the next month."""
+        scenario = self.scenario.at(
+            change.month + 1,
+            label=LEVERS[change.lever].acts_words(change.value),
+            **{change.lever: _engine_value(change)},
+        )
+        self.model.state.schedule = Schedule.of([scenario])
+        self.model.cisim_scenario = scenario
+        self.scenario = scenario
+        self.changes.append(change)
 
     # ---- advancing -------------------------------------------------------------------------
     def step(self, months: int = 1) -> list[Event]:
@@ -169,3 +250,8 @@ class World:
         """The named metrics by month, as arrays."""
         data = self.series
         return {name: np.asarray(data[name], dtype=float) for name in names}
+
+
+def _engine_value(change: Change) -> Any:
+    """The value the engine's timeline takes for a lever (a switch is a count)."""
+    return int(change.value) if LEVERS[change.lever].kind == "switch" else change.value
