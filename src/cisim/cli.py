@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from cisim._version import DISTRIBUTION, __version__
 from cisim.errors import CisimError, ConfigError, SystemRefusal, one_line, shown
+from cisim.field import cli as field_cli
 from cisim.inputs import MAX_COUNT, MAX_SEED, parse_whole
 from cisim.io import (
     STUDY_OUTPUTS,
@@ -227,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     study.set_defaults(handler=study_command)
     sweep_cli.register(commands)
+    field_cli.register(commands)
     _add_sweep_readers(commands)
     _add_app(commands)
     return parser

@@ -1,0 +1,70 @@
+"""The field's API: :func:`field` runs one platform on a field, :func:`compare` several."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cisim.field.cities import Field
+from cisim.field.outcomes import Effect, FieldResult, result_of
+from cisim.field.platform import Platform, strategy
+from cisim.field.run import run_field
+
+__all__ = ["compare", "field"]
+
+
+def field(
+    fld: Field, platform: Platform | str = "platform", *, shards: int = 1, workers: int = 1
+) -> FieldResult:
+    """Run a field of cities under a platform.
+
+    Parameters
+    ----------
+    fld
+        The cities (:class:`Field`).
+    platform
+        A :class:`Platform`, or the name of one of :data:`STRATEGIES`.
+    shards
+        Engine batches the cities are split into (results do not depend on it).
+    workers
+        Threads that run the shards (results do not depend on it).
+
+    Returns
+    -------
+    FieldResult
+        Each city's regime and outcomes, the platform's record, and the field's summary.
+    """
+    chosen = strategy(platform) if isinstance(platform, str) else platform
+    return result_of(run_field(fld, chosen, shards=shards, workers=workers), fld.scenarios())
+
+
+def compare(
+    fld: Field,
+    platforms: Mapping[str, Platform | str],
+    *,
+    shards: int = 1,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Several platforms on the same cities, each against no platform (``alone``).
+
+    Returns one row per platform: its summary (:attr:`FieldResult.summary`) and its effect on
+    the share of learning journeys, paired by city, with a 95 % interval and the cost per
+    additional learning journey (:class:`Effect`).
+    """
+    alone = field(fld, "alone", shards=shards, workers=workers)
+    rows = []
+    for name, platform in platforms.items():
+        result = field(fld, platform, shards=shards, workers=workers)
+        effect = Effect.of(result, alone)
+        rows.append(
+            {
+                "platform": name,
+                **result.summary,
+                "difference": effect.difference,
+                "difference_low": effect.low,
+                "difference_high": effect.high,
+                "cost_per_journey": effect.cost_per_journey,
+            }
+        )
+    return pd.DataFrame(rows).set_index("platform")
