@@ -6,10 +6,11 @@ join hollow, organisations that left grey; a gold ring on each organisation the 
 to this month; working relationships coloured and thickened by trust (red low, green high), with
 a red cross where blame crossed a tie in the last :data:`BLAME_MEMORY` months.
 
-Over time (:func:`trajectory_spec`, :func:`responses_spec`): trust, shared understanding,
-progress and legitimacy, one panel each, and the responses to setbacks, learning against blame,
-added up month by month. With two worlds, each chart draws both (solid: this world, dashed: the
-other).
+Over time (:func:`panel_spec`): trust, shared understanding, progress, legitimacy, and the
+responses to setbacks (learning, blame) added up month by month, one panel each, over the months
+so far (at least a year: the axis grows with the run). With two worlds each panel draws both, each
+world in its colour (:data:`WORLD_COLOURS`); a dashed rule marks a month in which the class moved a
+lever.
 
 Each chart is declared once with Altair, over named data sets, and turned into a Vega-Lite
 template (cached); a month's picture is the template with that month's data sets filled in.
@@ -31,12 +32,13 @@ from cisim.model.state import ACTIVE, CANDIDATE, EXITED
 
 __all__ = [
     "BLAME_MEMORY",
-    "INDICATORS",
     "NAVIGATOR_GOLD",
+    "PANELS",
     "SECTOR_COLOURS",
+    "WORLD_COLOURS",
     "network_spec",
-    "responses_spec",
-    "trajectory_spec",
+    "panel_spec",
+    "world_colours",
 ]
 
 ROW = 0
@@ -50,18 +52,25 @@ SECTOR_COLOURS: dict[str, str] = {
     "community": "#CC79A7",
     "philanthropy": "#56B4E9",
 }
-#: Indicators over time: metric -> panel title.
-INDICATORS: dict[str, str] = {
+#: The panels over time: metric -> title (the responses to setbacks added up month by month).
+PANELS: dict[str, str] = {
     "mean_trust": "Trust",
-    "shared_understanding": "Shared understanding",
+    "shared_understanding": "Understanding",
     "progress": "Progress",
     "legitimacy": "Legitimacy",
+    "learning_responses": "Learned (so far)",
+    "blame_responses": "Blamed (so far)",
 }
-RESPONSES: dict[str, str] = {"learning_responses": "learning", "blame_responses": "blame"}
+RESPONSES = ("learning_responses", "blame_responses")
+#: The worlds' colours (Okabe & Ito: blue and vermillion, told apart by colour-blind eyes too).
+WORLD_COLOURS = ("#0072B2", "#D55E00")
+#: With one world, the responses in their own colours (learning green, blame red).
+ONE_WORLD = {"learning_responses": "#1A9850", "blame_responses": "#D73027"}
+#: The month axis shows at least this many months (then grows with the run).
+MIN_MONTHS = 12
 STATUS_WORDS = {ACTIVE: "member", CANDIDATE: "outsider (may join)", EXITED: "left"}
 NAVIGATOR_GOLD = "#B8860B"
 WORLD_LABELS = ("this world", "the other world")
-WORLD_DASH = [[1, 0], [6, 4]]
 Records = list[dict[str, Any]]
 
 
@@ -71,8 +80,9 @@ def _fill(template: dict[str, Any], datasets: dict[str, Records]) -> dict[str, A
 
 
 # ---- the network -----------------------------------------------------------------------------
-def network_spec(world: World, *, width: int = 460, height: int = 380) -> dict[str, Any]:
-    """The network of ``world`` this month, as a Vega-Lite specification."""
+def network_spec(world: World) -> dict[str, Any]:
+    """The network of ``world`` this month, as a Vega-Lite specification (its size is its
+    box's: :mod:`cisim.app.vega`)."""
     nodes = _nodes(world)
     datasets = {
         "ties": _ties(world),
@@ -82,7 +92,7 @@ def network_spec(world: World, *, width: int = 460, height: int = 380) -> dict[s
         "attended": [n for n in nodes if n["attended"]],
         "blame": _blame_marks(world),
     }
-    return _fill(_network_template(width, height), datasets)
+    return _fill(_network_template(), datasets)
 
 
 def _nodes(world: World) -> Records:
@@ -157,20 +167,16 @@ def _blame_marks(world: World) -> Records:
     return marks
 
 
-@lru_cache(maxsize=8)
-def _network_template(width: int, height: int) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _network_template() -> dict[str, Any]:
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
-    chart = (
-        alt.layer(
-            _tie_layer(x, y),
-            *_node_layers(x, y),
-            _navigator_layer(x, y),
-            _blame_layer(x, y),
-        )
-        .properties(width=width, height=height)
-        .configure_view(stroke=None)
-    )
+    chart = alt.layer(
+        _tie_layer(x, y),
+        *_node_layers(x, y),
+        _navigator_layer(x, y),
+        _blame_layer(x, y),
+    ).configure_view(stroke=None)
     return dict(chart.to_dict(validate=False))
 
 
@@ -237,86 +243,92 @@ def _blame_layer(x: Any, y: Any) -> Any:
 
 
 # ---- over time -------------------------------------------------------------------------------
-def _series(worlds: Sequence[World], metrics: dict[str, str], cumulative: bool) -> Records:
-    """Long records (month, value, measure, world) of the named metrics of every world."""
+def panel_spec(worlds: Sequence[World], metric: str) -> dict[str, Any]:
+    """One metric of :data:`PANELS` over the months so far, a line per world (in its colour),
+    with a dashed rule where a class moved a lever."""
+    cumulative = metric in RESPONSES
+    series = _series(worlds, metric, cumulative)
+    shared = max((r["value"] for r in _responses(worlds)), default=0.0) if cumulative else 1.0
+    months = max(MIN_MONTHS, max(w.month for w in worlds))
+    datasets = {
+        "series": series,
+        "frame": [{"month": months, "value": max(shared, 1.0)}],
+        "changes": _changes(worlds),
+    }
+    return _fill(_panel_template(metric, len(worlds)), datasets)
+
+
+def world_colours(worlds: int, metric: str = "") -> list[str]:
+    """The worlds' line colours: with one world, the metric's own (:data:`ONE_WORLD`)."""
+    return list(WORLD_COLOURS[:worlds]) if worlds > 1 else [ONE_WORLD.get(metric, WORLD_COLOURS[0])]
+
+
+def _series(worlds: Sequence[World], metric: str, cumulative: bool) -> Records:
+    """Records (month, value, world) of one metric of every world."""
     records: Records = []
     for index, world in enumerate(worlds):
-        data = world.trajectory(tuple(metrics))
-        for name, title in metrics.items():
-            values = np.cumsum(data[name]) if cumulative else data[name]
-            label = WORLD_LABELS[index]
-            records.extend(
-                {"month": month, "value": value, "measure": title, "world": label}
-                for month, value in enumerate(np.round(values, 3).tolist())
-            )
+        values = np.asarray(world.series[metric], dtype=float)
+        values = np.cumsum(values) if cumulative else values
+        label = WORLD_LABELS[index]
+        records.extend(
+            {"month": month, "value": value, "world": label}
+            for month, value in enumerate(np.round(values, 3).tolist())
+        )
     return records
 
 
-def _horizon(worlds: Sequence[World]) -> int:
-    return max(w.scenario.horizon_months for w in worlds)
+def _responses(worlds: Sequence[World]) -> Records:
+    """Learning and blame so far, every world (for a y scale the two panels share)."""
+    rows: Records = []
+    for metric in RESPONSES:
+        for world in worlds:
+            total = float(np.sum(np.asarray(world.series[metric], dtype=float)))
+            rows.append({"value": total})
+    return rows
 
 
-def trajectory_spec(worlds: Sequence[World]) -> dict[str, Any]:
-    """Trust, shared understanding, progress and legitimacy over time, one panel each."""
-    data = _series(worlds, INDICATORS, cumulative=False)
-    return _fill(_trajectory_template(len(worlds), _horizon(worlds)), {"series": data})
+def _changes(worlds: Sequence[World]) -> Records:
+    """A record per lever moved mid-run: the month, the world, what was done."""
+    return [
+        {
+            "month": change.month,
+            "world": WORLD_LABELS[index],
+            "what": f"month {change.month}: {change.words}",
+        }
+        for index, world in enumerate(worlds)
+        for change in world.changes
+    ]
 
 
-def responses_spec(worlds: Sequence[World]) -> dict[str, Any]:
-    """Responses to setbacks so far: learning against blame (cumulative), by month."""
-    data = _series(worlds, RESPONSES, cumulative=True)
-    return _fill(_responses_template(len(worlds), _horizon(worlds)), {"series": data})
-
-
-def _world_dash(worlds: int) -> Any:
+@lru_cache(maxsize=32)
+def _panel_template(metric: str, worlds: int) -> dict[str, Any]:
     labels = list(WORLD_LABELS[:worlds])
-    return alt.StrokeDash(
+    colour = alt.Color(
         "world:N",
-        scale=alt.Scale(domain=labels, range=WORLD_DASH[:worlds]),
-        legend=alt.Legend(title=None, orient="bottom") if worlds > 1 else None,
+        scale=alt.Scale(domain=labels, range=world_colours(worlds, metric)),
+        legend=None,  # the page shows one key, in colour, for every panel
     )
-
-
-def _months(horizon: int) -> Any:
-    return alt.X("month:Q", title="month", scale=alt.Scale(domain=[0, horizon], nice=False))
-
-
-@lru_cache(maxsize=8)
-def _trajectory_template(worlds: int, horizon: int) -> dict[str, Any]:
-    order = list(INDICATORS.values())
-    chart = (
+    x = alt.X(
+        "month:Q",
+        title=None,
+        scale=alt.Scale(nice=False, zero=True),
+        axis=alt.Axis(format="d", tickMinStep=1, labelFlush=True, tickCount=4),
+    )
+    scale = alt.Scale(domain=[0, 1]) if metric not in RESPONSES else alt.Scale(zero=True)
+    y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(tickCount=3, format="~g"))
+    lines = (
         alt.Chart(alt.NamedData("series"))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=_months(horizon),
-            y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("measure:N", legend=None, sort=order),
-            strokeDash=_world_dash(worlds),
-            tooltip=["world:N", "measure:N", "month:Q", "value:Q"],
-        )
-        .properties(width=230, height=110)
-        .facet(facet=alt.Facet("measure:N", title=None, sort=order), columns=2)
+        .mark_line(strokeWidth=3, interpolate="step-after" if metric in RESPONSES else "linear")
+        .encode(x=x, y=y, color=colour, tooltip=["world:N", "month:Q", "value:Q"])
     )
-    return dict(chart.to_dict(validate=False))
-
-
-@lru_cache(maxsize=8)
-def _responses_template(worlds: int, horizon: int) -> dict[str, Any]:
-    chart = (
-        alt.Chart(alt.NamedData("series"), title="Responses to setbacks so far: learning or blame")
-        .mark_line(strokeWidth=2.5, interpolate="step-after")
-        .encode(
-            x=_months(horizon),
-            y=alt.Y("value:Q", title="members' responses"),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=list(RESPONSES.values()), range=["#1A9850", "#D73027"]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            strokeDash=_world_dash(worlds),
-            tooltip=["world:N", "measure:N", "month:Q", "value:Q"],
-        )
-        .properties(width=490, height=150)
+    frame = alt.Chart(alt.NamedData("frame")).mark_point(opacity=0).encode(x=x, y=y)
+    changes = (
+        alt.Chart(alt.NamedData("changes"))
+        .mark_rule(strokeDash=[5, 3], strokeWidth=2)
+        .encode(x=x, color=colour, tooltip=["what:N"])
     )
-    return dict(chart.to_dict(validate=False))
+    chart = alt.layer(changes, lines, frame).properties(
+        title=alt.TitleParams(PANELS[metric], anchor="start", fontSize=15, fontWeight=600)
+    )
+    chart = chart.configure_axis(labelFontSize=14, grid=True, gridOpacity=0.5)
+    return dict(chart.configure_view(stroke=None).to_dict(validate=False))

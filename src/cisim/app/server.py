@@ -1,6 +1,6 @@
 """Serve the classroom page: ``cisim app [--host 127.0.0.1] [--port 8765]``.
 
-The page (:func:`cisim.app.page.Page`, Mesa's ``SolaraViz``) is served by Solara's Starlette app
+The page (:func:`cisim.app.page.Page`, made with Solara) is served by Solara's Starlette app
 under uvicorn, run in this process, behind :class:`~cisim.app.assets.LocalAssets` (the page's
 front-end files from the installed ones; nothing is downloaded). Without those files the page
 would be blank, so ``cisim app`` then says in one line how to install them and exits 2 (an
@@ -26,7 +26,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "cisim.app.page:Page"
 #: Solara's settings for this server: production mode (minified files, no reloader), no
-#: telemetry, the page above. Set before Solara's server modules are imported (and
+#: telemetry, no banner, the page above. Set before Solara's server modules are imported (and
 #: ``SOLARA_ASSETS_PROXY``, always: the front-end files come from this server, see
 #: :mod:`cisim.app.assets`).
 SOLARA_ENVIRONMENT = {
@@ -34,6 +34,7 @@ SOLARA_ENVIRONMENT = {
     "SOLARA_MODE": "production",
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_THEME_VARIANT": "light",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the page
 }
 
 
@@ -136,8 +137,8 @@ def _warm_up() -> None:
         world = World(Settings())
         world.step(1)
         charts.network_spec(world)
-        charts.trajectory_spec([world])
-        charts.responses_spec([world])
+        for metric in charts.PANELS:
+            charts.panel_spec([world], metric)
     finally:
         note.cancel()
 
