@@ -726,6 +726,14 @@ class CollaborationReference(mesa.Model):
         money = RESPONSE.CONTEST_MONEY * self.sc.resources
         return self.sc.authority_contest * (RESPONSE.CONTEST_BASE + money)
 
+    def decide(self, *args: object, **kwargs: object) -> None:
+        """Refused: the reference does not carry the engine's decision hook
+        (``cisim.model.decisions``); decisions from outside would be ignored here."""
+        raise NotImplementedError(
+            "the docking reference has no decision hook: decide for organisations on "
+            "cisim.engine.mesa_model.CollaborationModel (or cisim.model.decisions.decide)"
+        )
+
     # ---- the month -----------------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1

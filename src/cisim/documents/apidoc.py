@@ -33,6 +33,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("cisim.present.figures", "Figures of results."),
     ("cisim.study.sweeps", "Experiments over many scenarios, run into a resumable store."),
     ("cisim.analysis", "Analyses of a sweep."),
+    ("cisim.model.decisions", "The decision hook: responses decided from outside the model."),
 )
 HEADER = (
     "# API reference\n\n"

@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 
 from cisim import engine
 from cisim.errors import ConfigError
+from cisim.model import decisions
 from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SECTORS, SPECS
 from cisim.model.population import RunSpec, build_state
@@ -176,6 +177,11 @@ class Organisation(FixedAgent):
     def onboarding(self) -> float:
         """How settled its current representative is (0-1)."""
         return self._org("onboarding")
+
+    def decide(self, **choices: Any) -> None:
+        """Decide for this organisation from outside the model (see
+        :meth:`CollaborationModel.decide`: ``response``, ``target``, ``effort``)."""
+        self.model.decide(self, **choices)
 
     # ---- relationships --------------------------------------------------------------------
     @property
@@ -319,6 +325,72 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
     def month(self) -> int:
         """Months simulated so far (the engine's clock; equals ``model.time``)."""
         return int(self.state.month)
+
+    # ---- the decision hook ----------------------------------------------------------------
+    def decide(
+        self,
+        org: Organisation | int | str,
+        *,
+        response: str | None = None,
+        target: Organisation | int | str | None = None,
+        effort: float | None = None,
+    ) -> None:
+        """Decide for an organisation from outside the model, from the next step on.
+
+        Parameters
+        ----------
+        org
+            The organisation (an agent, its slot or its name).
+        response
+            How it meets a setback: ``"learn"``, ``"blame"`` or ``"model"`` (the model's draw);
+            ``None`` leaves it as it is.
+        target
+            Whom it blames when it blames (an organisation, slot or name; ``-1``: the partner
+            the model chooses); ``None`` leaves it.
+        effort
+            The share of its capacity it puts in, 0 to 1 (``-1``: the model decides); ``None``
+            leaves it.
+
+        Examples
+        --------
+        >>> model = CollaborationModel(rng=3)
+        >>> model.decide(0, response="learn")  # what if this member always learns?
+        >>> model.run_for(24)
+        """
+        slot = self._slot_of(org, "org")
+        whom = None if target is None or target == -1 else self._slot_of(target, "target")
+        decisions.decide(
+            self.state,
+            slot,
+            response=response,
+            target=-1 if target == -1 else whom,
+            effort=effort,
+            rows=ROW,
+        )
+
+    def clear_decisions(self, org: Organisation | int | str | None = None) -> None:
+        """Give an organisation's decisions (default: everyone's) back to the model."""
+        slot = None if org is None else self._slot_of(org, "org")
+        decisions.clear(self.state, slot, rows=ROW)
+
+    def setbacks_ahead(self) -> list[Organisation]:
+        """The organisations that meet a setback in the coming month (previewed on a copy; the
+        model is unchanged), whatever they will decide."""
+        meets = decisions.preview_setbacks(self.state, self.params)[ROW]
+        return [self.organisations[int(i)] for i in np.flatnonzero(meets)]
+
+    def _slot_of(self, org: Organisation | int | str, field: str) -> int:
+        if isinstance(org, Organisation):
+            return org.slot
+        if isinstance(org, str):
+            for slot, agent in self.organisations.items():
+                if agent.name == org:
+                    return slot
+            names = ", ".join(a.name for a in self.organisations.values())
+            raise ConfigError(field, org, f"the name of an organisation ({names})")
+        if isinstance(org, (int, np.integer)) and int(org) in self.organisations:
+            return int(org)
+        raise ConfigError(field, org, f"an organisation slot from 0 to {self.state.slots - 1}")
 
     # ---- helpers --------------------------------------------------------------------------
     def _still_running(self) -> bool:

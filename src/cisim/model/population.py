@@ -451,6 +451,9 @@ def _assemble(specs: list[RunSpec], p: Params, padded: _Padded) -> State:
         learned_now=np.zeros((R, N), bool),
         blamed_now=np.zeros((R, N), bool),
         left_now=np.zeros((R, N), bool),
+        decide_response=np.zeros((R, N), np.int8),  # the model decides everything
+        decide_target=np.full((R, N), -1, np.int64),
+        decide_effort=np.full((R, N), -1.0),
         src=padded.src,
         dst=padded.dst,
         rev=padded.rev,

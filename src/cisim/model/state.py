@@ -72,6 +72,10 @@ class State:
     learned_now: B
     blamed_now: B  # blamed a partner this month
     left_now: B  # representative left this month
+    # the decision hook (R, N): responses that come from outside the model (cisim.model.decisions)
+    decide_response: NDArray[np.int8]  # after a setback: 0 the model decides, 1 learn, 2 blame
+    decide_target: I  # whom it blames: an organisation slot (-1: the model chooses)
+    decide_effort: F  # the share of its capacity it puts in, in [0, 1] (-1: the model decides)
     # ties (R, E)
     src: I
     dst: I

@@ -129,6 +129,9 @@ VALUES: dict[str, tuple[Any, Any] | None] = {
     "frustration": (0.0, 1.0),
     "blamed": (0.0, 3.0),
     "habit": (0.0, 1.0),
+    "decide_response": (0, 2),  # the decision hook: the model decides, learn, blame
+    "decide_target": (-1, "members"),  # -1 (the model chooses) or a slot
+    "decide_effort": (-1.0, 1.0),  # below 0 the model decides
     "attended": None,
     "learned_now": None,
     "blamed_now": None,
@@ -506,13 +509,20 @@ def _perturbed_parameter(p: Params, name: str, rng: np.random.Generator) -> Para
     return copy.deepcopy(p)._replace(**{name: new.astype(old.dtype)})
 
 
+#: Fields the random backgrounds leave as they are: the decision hook. Decisions from outside
+#: everywhere would hide the model's own rules, which the backgrounds are there to exercise; each
+#: is still perturbed on its own (a mechanism that reads it must show it).
+HOOK = frozenset({"decide_response", "decide_target", "decide_effort"})
+
+
 def _randomized(st: State, p: Params, rng: np.random.Generator) -> tuple[State, Params]:
-    """Every field but the structure, and every parameter, at random valid values (the masks
-    kept): a background on which rarely met branches of a mechanism run (a setback this month,
-    a navigator at work, a review due, ...)."""
+    """Every field but the structure and the decision hook, and every parameter, at random valid
+    values (the masks kept): a background on which rarely met branches of a mechanism run (a
+    setback this month, a navigator at work, a review due, ...)."""
     out = copy.deepcopy(st)
     for name in VALUES:
-        _perturb(out, name, rng, keep_masks=True)
+        if name not in HOOK:
+            _perturb(out, name, rng, keep_masks=True)
     for name in p._fields:
         p = _perturbed_parameter(p, name, rng)
     return out, p

@@ -21,6 +21,11 @@ accountability).
                            + 0.2 log(visibility / (6 / 19)))
     contribution = capacity * willingness * settled(onboarding)
 
+The share can come from outside the model (:mod:`cisim.model.decisions`, the decision hook): an
+organisation whose ``decide_effort`` is in [0, 1] puts in that share of its capacity in place of
+its willingness (onboarding still holds a new representative back); -1, the default, leaves it to
+the model.
+
 References: Ansell & Gash (2008) (commitment); Klos & Nooteboom (2001) (trust and loyalty);
 seed 003 ("loyalty to own department"); seed 000 ("the right people for the desired results").
 """
@@ -45,7 +50,7 @@ ACCEPTANCE_WEIGHT, ACCEPTANCE_MIDPOINT = 2.0, 0.5  # on the entry point's accept
 
 READS = ("trust", "performance", "aspiration_level", "alignment", "legitimacy", "frustration",
          "authority", "blamed", "onboarding", "capacity", "entry_found",
-         "entry_acceptance", "visibility")  # fmt: skip
+         "entry_acceptance", "visibility", "decide_effort")  # fmt: skip
 WRITES = ("contribution",)
 PARAMETERS = ("initial_trust", "aspiration")
 
@@ -81,4 +86,6 @@ def contribution(s: Any, p: Any, r: int, month: int, w: Any) -> None:
             + owned
             + seen
         )
-        s.contribution[r, i] = s.capacity[r, i] * (sigmoid(x) * settled(s.onboarding[r, i]))
+        effort = s.decide_effort[r, i]  # the decision hook: the share decided from outside
+        willing = sigmoid(x) if effort < 0.0 else effort
+        s.contribution[r, i] = s.capacity[r, i] * (willing * settled(s.onboarding[r, i]))

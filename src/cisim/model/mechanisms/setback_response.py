@@ -41,6 +41,11 @@ navigator attention times credibility; prior_share = share of the organisation's
 prior relationships; open accountability names who fell short, which teaches where members trust
 each other and arms blame where they do not (:mod:`~cisim.model.mechanisms.scale`).
 
+The response can come from outside the model (:mod:`cisim.model.decisions`, the decision hook):
+an organisation whose ``decide_response`` is learn or blame responds so, without a draw, and one
+whose ``decide_target`` names a live partner blames that partner when it blames. By default the
+model decides (the draws of the others are keyed by slot, so they are the same either way).
+
 Learning (Pulido-Gómez et al.: partners "anticipate each other's actions, devise new ways of
 apportioning labor, and approach problems collectively") raises the learner's understanding, the
 collaboration's operational capacity and its knowledge of what works (a well-met setback teaches
@@ -63,6 +68,7 @@ from typing import Any
 import numpy as np
 
 from cisim.model.compiled import clip, inline, jit, live_ties, sigmoid
+from cisim.model.decisions import BLAME, MODEL
 from cisim.model.mechanisms.joint_work import tried
 from cisim.model.mechanisms.scale import naming
 from cisim.model.streams import Stream, draw
@@ -89,6 +95,7 @@ SALIENCE_SD = 0.5  # how much setbacks differ in visibility and ambiguity (share
 # what the responses do
 BLAMED_DECAY = 0.8  # monthly, of the blame an organisation has received
 TARGET_NOISE = 0.5  # a blamer blames the partner it trusts least, give or take this much
+NAMED_TARGET = 1e9  # the score of a partner named from outside (the decision hook): it wins
 BLAMED_FRUSTRATION = 0.1  # being blamed moves frustration this far towards 1
 LEARNING_RATE = 0.15  # a learner's understanding moves this far towards 1
 CAPACITY_GAIN, CAPACITY_LOSS = 0.1, 0.15  # operational capacity, per share learning / blaming
@@ -102,7 +109,8 @@ CREDIBILITY_LOSS = 0.1  # blame despite a navigator costs it credibility
 READS = ("blamed", "setback_now", "trust", "prior", "aspiration_level", "shortfall", "attended",
          "credibility", "habit", "alignment", "understanding", "knowledge", "governance",
          "experience", "frustration", "blame_total", "learning_total",
-         "operational_capacity", "task_scope", "conflict")  # fmt: skip
+         "operational_capacity", "task_scope", "conflict",
+         "decide_response", "decide_target")  # fmt: skip
 WRITES = ("blamed", "learned_now", "blamed_now", "blame_now", "learning_now", "blame_total",
           "learning_total", "experience", "last_blame", "frustration", "understanding",
           "operational_capacity", "task_scope", "habit", "conflict",
@@ -187,7 +195,11 @@ def setback_response(s: Any, p: Any, r: int, month: int, w: Any) -> None:
         chance = blame_probability(s, p, r, w)
         for i in range(n):
             if act[i]:
-                blame[i] = draw(s.keys, r, Stream.ATTRIBUTION, month, i) < chance[i]
+                decided = s.decide_response[r, i]  # the decision hook: from outside, or not
+                if decided == MODEL:
+                    blame[i] = draw(s.keys, r, Stream.ATTRIBUTION, month, i) < chance[i]
+                else:
+                    blame[i] = decided == BLAME
                 learn[i] = not blame[i]
         _blame(s, p, r, month, blame, w)
         _learn(s, r, learn, w)
@@ -225,6 +237,8 @@ def _blame(s: Any, p: Any, r: int, month: int, blame: Any, w: Any) -> None:
         if candidates[e]:
             noise = draw(s.keys, r, Stream.BLAME_TARGET, month, e)
             score[e] = (1.0 - s.trust[r, e]) + TARGET_NOISE * noise
+            if s.dst[r, e] == s.decide_target[r, i]:  # the partner named from outside
+                score[e] = NAMED_TARGET
             if score[e] > best[i]:
                 best[i] = score[e]
     target = w.tie_flag[1]
