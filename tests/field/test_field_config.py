@@ -1,0 +1,91 @@
+"""Field files (TOML) and ``cisim field``: validated, one-line errors, exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cisim.cli import main
+from cisim.errors import ConfigError
+from cisim.field.config import load
+
+GOOD = """
+[field]
+scenario = "baseline"
+cities = 6
+seed = 4
+
+[platforms.scale]
+strategy = "replicate"
+
+[platforms.mixed]
+strategy = "platform"
+budget = 2.0
+fidelity = 0.25
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "field.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_load__platforms_start_from_their_strategy(tmp_path: Path) -> None:
+    spec = load(_write(tmp_path, GOOD))
+    assert spec.field.cities == 6 and spec.field.seed == 4
+    assert list(spec.platforms) == ["scale", "mixed"]
+    assert spec.platforms["scale"].fidelity == 1.0
+    assert spec.platforms["mixed"].budget == 2.0
+    assert spec.platforms["mixed"].fidelity == 0.25
+
+
+def test_load__roster_of_cities_relative_to_the_file(tmp_path: Path) -> None:
+    _write(tmp_path, 'name = "springfield"\nhorizon_months = 120\n', "springfield.toml")
+    text = '[field]\nroster = ["baseline", "springfield.toml"]\n[platform]\nbudget = 1\n'
+    spec = load(_write(tmp_path, text))
+    assert [s.name for s in spec.field.roster] == ["baseline", "springfield"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[field]\ncities = 0\n[platform]\n", "line 2: field.cities = 0 is not allowed"),
+        ("[field]\nspred = 0.2\n[platform]\n", "did you mean 'spread'"),
+        ("[field]\n[platform]\nbudget = -1\n", "line 3: platform.budget = -1"),
+        ("[field]\n[platforms.a]\nfidelty = 1\n", "platforms.a.fidelty = 1"),
+        ("[field]\n[platform]\nstrategy = 'both'\n", "platform.strategy = 'both'"),
+        ("[field]\n", "either a [platform] table or [platforms.NAME] tables"),
+        ("[platform]\n", "a [field] table"),
+        ("[field]\n[platform]\n[extra]\n", "extra"),
+        ("[field]\nroster = []\n[platform]\n", "field.roster"),
+    ],
+)
+def test_load__bad_input_is_one_line_naming_the_field(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load(_write(tmp_path, text))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_cli_field__runs_and_writes_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "table.csv"
+    assert main(["field", str(_write(tmp_path, GOOD)), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "learning_journey_share" in printed and "cost_per_journey" in printed
+    assert out.read_text().startswith("platform,")
+
+
+def test_cli_field__bad_input_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "[field]\n[platform]\nbudget = 'lots'\n")
+    assert main(["field", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "platform.budget" in err and "Traceback" not in err
+    assert main(["field", str(tmp_path / "missing.toml")]) == 2

@@ -1,0 +1,211 @@
+"""The platform's levers and the platform step's mechanisms, one at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cisim.errors import ConfigError
+from cisim.field import STRATEGIES, Platform, strategy
+from cisim.field.coupling import (
+    DRIFT,
+    Cities,
+    PlatformState,
+    Summary,
+    draw_cities,
+    fit,
+    funded,
+    platform_step,
+)
+from cisim.field.outcomes import gini, months_to_half
+
+
+def test_platform__defaults_are_no_platform() -> None:
+    assert Platform().budget == 0.0
+    assert strategy("alone") == Platform()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "allowed"),
+    [
+        ({"budget": -1}, "budget", "a number from 0 to 100"),
+        ({"fidelity": 1.5}, "fidelity", "a number from 0 to 1"),
+        ({"step_months": 2.5}, "step_months", "an integer from 1 to 120"),
+        ({"programme": "magic"}, "programme", "one of 'learned', 'given'"),
+    ],
+)
+def test_platform__bad_value_names_field_value_and_range(
+    changes: dict[str, object], field: str, allowed: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        Platform(**changes)  # type: ignore[arg-type]
+    assert err.value.field == field
+    assert allowed in str(err.value)
+
+
+def test_platform__unknown_lever_is_an_error_with_a_hint() -> None:
+    with pytest.raises(ConfigError, match="did you mean 'budget'"):
+        Platform.from_dict({"budgit": 1.0})
+
+
+def test_platform__budget_without_any_service_is_refused() -> None:
+    with pytest.raises(ConfigError, match="share > 0"):
+        Platform(budget=1.0, evidence=0, programmes=0, capabilities=0, peers=0)
+
+
+def test_platform_coverage__what_the_budget_buys_capped_at_every_city() -> None:
+    p = Platform(budget=2.0, evidence=0.1, programmes=0.4, capabilities=0.5, peers=0.0)
+    cover = p.coverage(1.0)
+    assert cover == pytest.approx(
+        {"evidence": 0.2, "programmes": 0.8, "capabilities": 1.0, "peers": 0.0}
+    )
+    assert set(p.coverage(0.0).values()) == {0.0}
+
+
+def test_strategies__each_is_a_valid_platform() -> None:
+    for name in STRATEGIES:
+        assert isinstance(strategy(name), Platform)
+    assert strategy("replicate").fidelity == 1.0
+    assert strategy("programmes_only").shares == (0.0, 1.0, 0.0, 0.0)
+    with pytest.raises(ConfigError, match="one of alone"):
+        strategy("everything")
+
+
+def test_fit__fidelity_fails_far_from_origin_adaptation_fits_everywhere_with_drift() -> None:
+    context = np.array([0.5, 0.7, 1.0])
+    faithful = fit(context, 0.5, fidelity=1.0, tolerance=0.4)
+    np.testing.assert_allclose(faithful, [1.0, 0.5, -0.25])
+    adapted = fit(context, 0.5, fidelity=0.0, tolerance=0.4)
+    np.testing.assert_allclose(adapted, 1.0 - DRIFT)
+    assert (fit(context, 0.5, 0.5, 0.4) > faithful)[2]  # adapting rescues the far city
+
+
+def test_funded__reliable_always_inconsistent_by_year() -> None:
+    steady = Platform(budget=1.0)
+    assert all(funded(1, steady, m) == 1.0 for m in range(1, 121))
+    shaky = Platform(budget=1.0, funding_reliability=0.5)
+    years = [funded(1, shaky, 12 * y + 1) for y in range(40)]
+    assert 0 < sum(years) < 40
+    assert all(funded(1, shaky, 12 * y + 1) == funded(1, shaky, 12 * y + 12) for y in range(5))
+
+
+def _summary(m: int, **changes: object) -> Summary:
+    base: dict[str, object] = {
+        "wins": np.zeros(m, np.int64),
+        "reviews": np.ones(m),
+        "alive": np.ones(m, bool),
+        "entry_found": np.ones(m, bool),
+        "entry_month": np.zeros(m, np.int64),
+        "entry_fit": np.full(m, 0.8),
+        "entry_acceptance": np.full(m, 0.8),
+        "entry_imposed": np.zeros(m, bool),
+        "knowledge": np.full(m, 0.2),
+        "operational_capacity": np.full(m, 0.3),
+        "task_scope": np.full(m, 0.4),
+        "data_use": np.full(m, 0.3),
+        "joint_problem_solving": np.full(m, 0.3),
+        "navigator": np.zeros(m, np.int64),
+        "navigator_capacity": np.full(m, 4, np.int64),
+    }
+    base.update(changes)
+    return Summary(**base)  # type: ignore[arg-type]
+
+
+def _cities(m: int, context: float = 0.5) -> Cities:
+    return Cities(np.full(m, context), np.zeros(m), np.zeros((m, 0), np.int64))
+
+
+def test_gather__evidence_is_weighted_by_data_use_and_delayed() -> None:
+    m = 200
+    platform = Platform(budget=4.0, evidence_delay=1, evidence_noise=0.0)
+    ps = PlatformState.start(platform, m)
+    wins = np.ones(m, np.int64)
+    sm = _summary(m, wins=wins, data_use=np.where(np.arange(m) < 100, 1.0, 0.0))
+    context = np.where(np.arange(m) < 100, 0.9, 0.1)  # only the measuring cities are heard
+    cities = Cities(context, np.zeros(m), np.zeros((m, 0), np.int64))
+    platform_step(ps, sm, cities, platform, 0, 1, 3)
+    assert ps.knowledge == 0.0  # a step late
+    platform_step(ps, _summary(m, wins=wins, data_use=sm.data_use), cities, platform, 0, 2, 6)
+    assert ps.knowledge > 0.0
+    assert ps.context > 0.5  # moved towards where the evidence came from (0.9)
+
+
+def test_programmes__misfit_raises_difficulty_and_erodes_trust() -> None:
+    m = 50
+    given = Platform(
+        budget=4.0, programme="given", programme_strength=1.0, programme_context=0.0,
+        fidelity=1.0, initial_trust=1.0, evidence=0, capabilities=0, peers=0,
+    )  # fmt: skip
+    sm = _summary(m, knowledge=np.full(m, 1.0), operational_capacity=np.full(m, 1.0))
+    far = platform_step(PlatformState.start(given, m), sm, _cities(m, 1.0), given, 0, 1, 3)
+    near_ps = PlatformState.start(given, m)
+    near = platform_step(near_ps, sm, _cities(m, 0.0), given, 0, 1, 3)
+    assert far.changed.all() and near.changed.all()
+    assert (far.state["task_scope"] > 0.4).all()  # fails where it does not fit
+    assert (near.state["task_scope"] < 0.4).all()  # eases where it does
+    assert (near_ps.trust == 1.0).all()
+
+
+def test_programmes__not_invented_here_blocks_what_must_be_taken_as_is() -> None:
+    m = 100
+    common = {"budget": 4.0, "programme": "given", "initial_trust": 1.0, "evidence": 0.0}
+    sm = _summary(m)
+    resistant = Cities(np.full(m, 0.5), np.ones(m), np.zeros((m, 0), np.int64))
+    faithful = Platform(**common, fidelity=1.0)  # type: ignore[arg-type]
+    adapted = Platform(**common, fidelity=0.0)  # type: ignore[arg-type]
+    ps1, ps2 = PlatformState.start(faithful, m), PlatformState.start(adapted, m)
+    platform_step(ps1, sm, resistant, faithful, 0, 1, 3)
+    platform_step(ps2, sm, resistant, adapted, 0, 1, 3)
+    assert ps1.adopted.sum() == 0
+    assert ps2.adopted.sum() > 0.5 * m
+
+
+def test_programmes__a_city_still_searching_gets_an_entry_point() -> None:
+    m = 30
+    given = Platform(budget=4.0, programme="given", initial_trust=1.0, fidelity=1.0)
+    sm = _summary(m, entry_found=np.zeros(m, bool))
+    out = platform_step(PlatformState.start(given, m), sm, _cities(m), given, 0, 1, 9)
+    took = out.changed & out.state["entry_found"]
+    assert took.any()
+    assert (out.state["entry_month"][took] == 9).all()
+    assert out.state["entry_imposed"][took].all()  # taken with fidelity: imposed
+
+
+def test_capabilities__training_raises_practice_with_trust() -> None:
+    m = 20
+    ta = Platform(budget=4.0, capabilities=1.0, evidence=0, programmes=0, peers=0)
+    ps = PlatformState.start(ta, m)
+    out = platform_step(ps, _summary(m), _cities(m), ta, 0, 1, 3)
+    assert (out.params["data_use"] > 0.3).all()
+    assert (out.params["joint_problem_solving"] > 0.3).all()
+    distrust = PlatformState.start(ta.replace(initial_trust=0.0), m)
+    out = platform_step(distrust, _summary(m), _cities(m), ta, 0, 1, 3)
+    assert (out.params["data_use"] == 0.3).all()
+
+
+def test_peers__cities_learn_from_a_better_peer_only() -> None:
+    m = 2
+    peer = Platform(budget=4.0, peers=1.0, evidence=0, programmes=0, capabilities=0)
+    ps = PlatformState.start(peer, m)
+    cities = Cities(np.full(m, 0.5), np.zeros(m), np.array([[1], [0]]))
+    sm = _summary(m, wins=np.array([0, 3]), data_use=np.array([0.1, 0.9]))
+    out = platform_step(ps, sm, cities, peer, 0, 1, 3)
+    assert out.params["data_use"][0] > 0.1  # learnt from the winning peer
+    assert out.params["data_use"][1] == 0.9  # nothing to learn from a worse one
+
+
+def test_draw_cities__the_same_cities_for_every_strategy() -> None:
+    a = draw_cities(7, 100, strategy("platform"))
+    b = draw_cities(7, 100, strategy("replicate"))
+    np.testing.assert_array_equal(a.context, b.context)
+    assert (a.peers != np.arange(100)[:, None]).all()
+
+
+def test_gini__equal_is_zero_concentrated_is_near_one() -> None:
+    assert gini(np.ones(10)) == pytest.approx(0.0)
+    assert gini(np.r_[np.zeros(99), 1.0]) == pytest.approx(0.99)
+
+
+def test_months_to_half__first_month_at_half_or_nan() -> None:
+    assert months_to_half([3, 6, 9], [0.1, 0.5, 0.9]) == 6
+    assert np.isnan(months_to_half([3, 6], [0.1, 0.2]))
