@@ -263,6 +263,26 @@ SPECS: dict[str, Spec] = {
         "1993: loafing vanishes where contributions are identifiable), and open naming can feed "
         "blame where trust is low (Hood 2011).",
     ),
+    "triangle": real(
+        C,
+        0.0,
+        1.0,
+        "0-1",
+        "the team's attention to the strategic triangle (legitimacy, public value, capacity)",
+        why="None in the baseline, so that it is studied as a lever: seed 003 gives a "
+        "collaborative team three corners to align (Moore 1995); attention to them is time taken "
+        "from the task.",
+    ),
+    "triangle_focus": real(
+        C,
+        0.0,
+        1.0,
+        "0-1",
+        "how much of that attention goes to the weakest corner (0: a third to each)",
+        why="Assumption: a team that manages its triangle attends to its weakest corner (seed 003:"
+        " the corners must be aligned); 0 spreads the same attention evenly, the alignment "
+        "test's control.",
+    ),
     "entry_point": choice(
         C,
         ("search", "designed", "imposed", "none"),

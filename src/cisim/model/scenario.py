@@ -88,6 +88,8 @@ class Scenario:
     navigator_credibility: float = 0.8
     backbone: float = 0.0
     open_accountability: float = 0.0
+    triangle: float = 0.0
+    triangle_focus: float = 1.0
     entry_point: str = "search"
     entry_quality: float = 0.8
     community_engagement: float = 0.3

@@ -76,6 +76,8 @@ LEVERS: tuple[str, ...] = (
     "reputation_weight",
     "resources",
     "review_months",
+    "triangle",
+    "triangle_focus",
     "trust_build_rate",
     "trust_erosion_rate",
     "trust_spillover",

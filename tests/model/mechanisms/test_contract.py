@@ -213,6 +213,8 @@ def _scenarios() -> list[Scenario]:
             authority_source="self_assigned",
             backbone=1.0,
             open_accountability=0.7,
+            triangle=0.8,
+            triangle_focus=0.6,
         ),
         base.replace(n_organisations=3, network="complete", entry_point="none", dormant_ties=0),
         # sparse ties and low trust: the navigator weighs members with no live tie at all, whose

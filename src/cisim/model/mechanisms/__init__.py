@@ -34,6 +34,7 @@ from cisim.model.mechanisms import (
     navigator,
     scale,
     setback_response,
+    triangle,
     trust,
     turnover,
 )
@@ -54,6 +55,7 @@ def monthly_step(s: Any, p: Any, r: int, month: int, w: Any) -> None:
     trust.trust(s, p, r, month, w)
     navigator.navigator(s, p, r, month, w)
     community.community(s, p, r, month, w)
+    triangle.triangle(s, p, r, month, w)
     adaptation.adaptation(s, p, r, month, w)
     membership.membership(s, p, r, month, w)
 
@@ -86,6 +88,7 @@ __all__ = [
     "navigator",
     "scale",
     "setback_response",
+    "triangle",
     "trust",
     "turnover",
 ]

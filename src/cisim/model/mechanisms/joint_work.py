@@ -3,15 +3,15 @@
 Once an entry point is found the collaboration works on a joint task. Each month it adds
 
     S = (base * synergy * targeting * (1 - 0.15 community_engagement) + money)
-        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode * size
-    base = 0.55 effort * dues + 0.25 understanding + 0.2 operational_capacity
+        * (1 - 0.5 conflict) * reach * (1 + 0.6 (fit - 0.8)) * debate * mode * size * aligned
+    base = 0.55 effort * dues * attention + 0.25 understanding + 0.2 operational_capacity
     reach = 1 - 1.5 max(0, task_scope - authority_present)
 
-where dues is what the partners' effort is worth after paying a backbone's staff
-(:mod:`~cisim.model.mechanisms.backbone`; 1 without one), debate what task conflict makes the work
-worth
-(:mod:`~cisim.model.mechanisms.deliberation`: more with trust, less without), fit is the entry
-point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
+where dues and attention are what the partners' effort is worth after paying a backbone's staff
+(:mod:`~cisim.model.mechanisms.backbone`; 1 without one) and after the team's attention to the
+strategic triangle (:mod:`~cisim.model.mechanisms.triangle`; 1 without it), debate what task
+conflict makes the work worth (:mod:`~cisim.model.mechanisms.deliberation`: more with trust, less
+without), fit is the entry point's (:mod:`~cisim.model.mechanisms.entry_point`: how meaningful and
 actionable the opening is; 0.8, the perspective of a typical proposer at the baseline, is neutral),
 effort is the share of members' capacity committed, authority_present the effective authority of
 those who contribute ("the right people at the table";
@@ -20,24 +20,27 @@ doing it loses what it exceeds it by (``reach``: "trying to do big things ... wi
 the power needed to accomplish them", seed 000; "the more ambitious the results, the more critical
 it is to have leaders at the table" who can commit their organisations), synergy ``1 + 0.6
 joint_problem_solving * diversity`` (work done jointly, drawing on complementary sectors), targeting
-``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), size ``coordination
-(1 + 0.05 breadth)`` what coordinating this many members costs and what a broad coalition
-brings (:mod:`~cisim.model.mechanisms.scale`; 1 at 20 members), money ``0.6 resources *
-operational_capacity`` (a grant is only as useful as the capacity to spend it) and mode a small
-effect of the governance mode. Every ``review_months`` the task is reviewed: its outcome ``y`` is
-the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress grows by
-``0.1 min(y, 1) (1 - progress)`` (what the win achieved; a collaboration hired only to *think*
-recommends and others implement, so its wins add 0.4 of that: ``job``, seed 000), partners share a
-good experience and understand the shared problem a little better (small wins "deepen trust,
+``0.8 + 0.4 data_use (0.5 + 0.5 knowledge)`` (data-informed targeting), size ``coordination (1 +
+0.05 breadth)`` what coordinating this many members costs and what a broad coalition brings
+(:mod:`~cisim.model.mechanisms.scale`; 1 at 20 members), money ``0.6 resources *
+operational_capacity`` (a grant is only as useful as the capacity to spend it), mode a small effect
+of the governance mode, and aligned ``1 - 0.5 (1 - weakest corner / mean corner)`` what the
+strategic triangle lets the work create: legitimacy and support, public value (members'
+understanding) and operational capacity must be aligned (Moore 1995; seed 003;
+:mod:`~cisim.model.mechanisms.triangle`). Every ``review_months`` the task is reviewed: its outcome
+``y`` is the mean of S plus noise (less with better data). ``y >= task_scope`` is a *win*: progress
+grows by ``0.1 min(y, 1) (1 - progress)`` (what the win achieved; a collaboration hired only to
+*think* recommends and others implement, so its wins add 0.4 of that: ``job``, seed 000), partners
+share a good experience and understand the shared problem a little better (small wins "deepen trust,
 commitment, and shared understanding": Ansell & Gash 2008; execution as learning, seed 003), learn
 what works from what went well (knowledge, x 0.05 towards 1, half that for a collaboration hired
 only to *do*, which implements an agreed strategy rather than testing it, :func:`tried`: "celebrate
 milestones and learn from what goes well", seed 003) and practise their routines (operational
-capacity, x 0.03 towards 1), and the next task is a little bigger (x 1.1), up to the
-collaboration's ambition ``0.4 + 0.6 aspiration`` (its "level of intervention": a project, or
-systems change; seed 000); ``y < aspiration`` is a *setback*, to which partners respond by learning
-or blame (:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to performance (Cyert
-& March 1963; Greve 2003).
+capacity, x 0.03 towards 1), and the next task is a little bigger (x 1.1), up to the collaboration's
+ambition ``0.4 + 0.6 aspiration`` (its "level of intervention": a project, or systems change; seed
+000); ``y < aspiration`` is a *setback*, to which partners respond by learning or blame
+(:mod:`cisim.model.mechanisms.setback_response`). Aspirations adapt to performance (Cyert & March
+1963; Greve 2003).
 
 References: Ansell & Gash (2008) and Vangen & Huxham (2003) (small wins); Moore (1995) and the
 strategic triangle of seed 003 (public value, legitimacy, operational capacity); Kania & Kramer
@@ -53,6 +56,7 @@ from cisim.model.mechanisms.backbone import dues
 from cisim.model.mechanisms.context import public_failure
 from cisim.model.mechanisms.deliberation import quality
 from cisim.model.mechanisms.scale import BREADTH_OUTPUT
+from cisim.model.mechanisms.triangle import aligned, attention
 from cisim.model.mechanisms.turnover import settled
 from cisim.model.state import DO, THINK
 
@@ -89,13 +93,14 @@ READS = ("entry_found", "contribution", "capacity", "authority", "onboarding", "
          "operational_capacity", "sector", "knowledge", "conflict", "governance", "task_effort",
          "task_months", "task_scope", "aspiration_level", "progress", "wins", "first_win_month",
          "experience", "frustration", "setbacks_in_row", "entry_fit", "task_conflict",
-         "trust", "director", "coordination", "breadth")  # fmt: skip
+         "trust", "director", "coordination", "breadth", "legitimacy")  # fmt: skip
 WRITES = ("task_effort", "task_months", "reviewed_now", "won_now", "setback_now", "progress",
           "wins", "first_win_month", "experience", "task_scope", "frustration", "setbacks_in_row",
           "performance", "shortfall", "aspiration_level", "understanding", "knowledge",
           "operational_capacity")  # fmt: skip
 PARAMETERS = ("joint_problem_solving", "data_use", "community_engagement", "resources",
-              "review_months", "outcome_noise", "aspiration", "backbone", "job")  # fmt: skip
+              "review_months", "outcome_noise", "aspiration", "backbone", "job",
+              "triangle")  # fmt: skip
 
 
 @inline
@@ -117,9 +122,10 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
         weighted += s.authority[r, i] * settled(s.onboarding[r, i]) * c
         weights += c
     present = weighted / max(weights, 1e-12)
+    value = masked_mean(s.understanding[r], act)
     base = (
-        EFFORT_WEIGHT * effort * dues(s, p, r)
-        + UNDERSTANDING_WEIGHT * masked_mean(s.understanding[r], act)
+        EFFORT_WEIGHT * effort * dues(s, p, r) * attention(p, r)
+        + UNDERSTANDING_WEIGHT * value
         + CAPACITY_WEIGHT * s.operational_capacity[r]
     )
     synergy = 1.0 + SYNERGY * p.joint_problem_solving[r] * diversity(
@@ -137,7 +143,9 @@ def task_output(s: Any, p: Any, r: int, w: Any) -> float:
     debate = quality(s, r, w)  # task conflict: helps with trust, hurts without
     # size: coordinating this many members, and what a broader coalition brings (scale.py)
     size = s.coordination[r] * (1.0 + BREADTH_OUTPUT * s.breadth[r])
-    return out * reach * fit * debate * MODE_EFFECT[s.governance[r]] * size
+    # the strategic triangle: work creates public value as far as its corners are aligned
+    corners = aligned(s.legitimacy[r], value, s.operational_capacity[r])
+    return out * reach * fit * debate * MODE_EFFECT[s.governance[r]] * size * corners
 
 
 @inline
