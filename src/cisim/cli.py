@@ -11,6 +11,7 @@ sweep, analyse and report an experiment.
     cisim analyze DIR [--out DIR/analysis]
     cisim report DIR [--out DIR/report.html]
     cisim app [--host 127.0.0.1] [--port 8765]
+    cisim class [--host 127.0.0.1] [--port 8766] [--time-limit 45] ...
 
 Bad input (a :class:`~cisim.errors.CisimError` or a bad option) prints one line,
 ``cisim: error: ...``, on stderr and exits with code 2; nothing is left behind, because every
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from cisim._version import DISTRIBUTION, __version__
+from cisim.classplay import command as class_cli
 from cisim.errors import CisimError, ConfigError, SystemRefusal, one_line, shown
 from cisim.field import cli as field_cli
 from cisim.inputs import MAX_COUNT, MAX_SEED, parse_whole
@@ -231,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     field_cli.register(commands)
     _add_sweep_readers(commands)
     _add_app(commands)
+    class_cli.register(commands)
     return parser
 
 
