@@ -35,6 +35,7 @@ REGIME_WORDS = {
     "dissolved": "came apart",
 }
 MOMENTS = 3
+NAMED = 8  # students named in a moment
 _CACHE: dict[int, tuple[int, dict[str, Any]]] = {}
 
 
@@ -118,12 +119,13 @@ def finals(series: dict[str, list[float]]) -> dict[str, float]:
 
 
 def moments(session: ClassSession) -> list[dict[str, Any]]:
-    """The months in which trust and the blame climate moved most, largest first."""
+    """The setbacks (months with responses) in which trust and the blame climate moved most,
+    largest first, with what the students chose (at most ``NAMED`` of them named)."""
     trust, climate = session.series["mean_trust"], session.series["blame_climate"]
     scored = []
     for m in session.history:
         t = m.month
-        if t >= len(trust):
+        if t >= len(trust) or not m.decisions:
             continue
         swing = abs(trust[t] - trust[t - 1]) + abs(climate[t] - climate[t - 1])
         scored.append((swing, m))
@@ -138,6 +140,8 @@ def moments(session: ClassSession) -> list[dict[str, Any]]:
             for d in m.decisions
             if d.by == "student"
         ]
+        if len(chosen) > NAMED:
+            chosen = [*chosen[:NAMED], f"and {len(chosen) - NAMED} more"]
         out.append(
             {
                 "month": m.month,

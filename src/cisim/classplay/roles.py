@@ -97,12 +97,19 @@ def partners(st: State, slot: int) -> list[int]:
 def trust_in(st: State) -> dict[int, float]:
     """Each active member's partners' mean trust in it (over live ties into it)."""
     ties = live(st)
-    out: dict[int, float] = {}
-    for slot in np.flatnonzero(st.active[ROW]).tolist():
-        into = ties & (st.dst[ROW] == slot)
-        if into.any():
-            out[slot] = round(float(st.trust[ROW, into].mean()), 4)
-    return out
+    dst, trust = st.dst[ROW, ties], st.trust[ROW, ties]
+    total = np.bincount(dst, weights=trust, minlength=st.slots)
+    count = np.bincount(dst, minlength=st.slots)
+    return {
+        slot: round(float(total[slot] / count[slot]), 4)
+        for slot in np.flatnonzero(st.active[ROW] & (count > 0)).tolist()
+    }
+
+
+def trust_in_one(st: State, slot: int) -> float | None:
+    """Its partners' mean trust in ``slot`` (None without a live tie into it)."""
+    into = live(st) & (st.dst[ROW] == slot)
+    return round(float(st.trust[ROW, into].mean()), 4) if into.any() else None
 
 
 def _words(value: float) -> str:
@@ -268,7 +275,7 @@ def student_view(session: ClassSession, student: Student) -> dict[str, Any]:
             {"slot": j, "name": session.names[j], "trust": trust.get(j)} for j in partners(st, slot)
         ],
         "effort": round(decided if decided >= 0 else min(max(effort_now, 0.0), 1.0), 2),
-        "trust_in_me": trust_in(st).get(slot),
+        "trust_in_me": trust_in_one(st, slot),
         "history": [{"month": d.month, "response": d.response, "by": d.by} for d in mine[-6:]],
         "regime": _regime_words(session) if session.phase == "ended" else None,
     }

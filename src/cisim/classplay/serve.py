@@ -37,6 +37,8 @@ class Running:
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""
+        if self.server.loop is not None:
+            self.server.loop.call_soon_threadsafe(self.server.close)
         self.uvicorn.should_exit = True
         self.thread.join(timeout=10)
 

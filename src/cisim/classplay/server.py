@@ -96,22 +96,36 @@ class ClassServer:
         self.requests = Limiter(rate=10.0, burst=40.0)  # per student, or per address
         self.failed_joins = Limiter(rate=0.2, burst=10.0)  # per address: no guessing the code
         self.files = {route: _read(name) for route, (name, _) in STATIC.items()}
-        self._changed = asyncio.Event()
+        self._teacher = asyncio.Event()  # any change
+        self._students = asyncio.Event()  # a change every student sees (a month, a phase)
+        self.closing = False
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     # ---- waking the long polls --------------------------------------------------------------
-    def notify(self) -> None:
-        """Wake every long poll (the session changed)."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+    def notify(self, *, students: bool = True) -> None:
+        """Wake the teacher's long poll and, unless only the teacher's screen changed (a student
+        joined or decided), every student's: thirty students' views are not recomputed for each
+        of thirty decisions."""
+        self._teacher.set()
+        self._teacher = asyncio.Event()
+        if students:
+            self._students.set()
+            self._students = asyncio.Event()
 
-    async def wait(self, seconds: float) -> None:
-        """Until the session changes, or ``seconds``."""
-        event = self._changed
+    async def wait(self, seconds: float, *, teacher: bool) -> None:
+        """Until the session changes (as the teacher or the students see it), or ``seconds``."""
+        event = self._teacher if teacher else self._students
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), seconds)
 
+    def close(self) -> None:
+        """Answer every long poll now (the server is stopping); called on the server's loop."""
+        self.closing = True
+        self.notify()
+
     async def ticker(self) -> None:
         """Move the class on as the clock says."""
+        self.loop = asyncio.get_running_loop()
         while True:
             if self.session.tick():
                 self.notify()
@@ -147,7 +161,7 @@ class ClassServer:
             if refused.status == 403 and not self.failed_joins.allow(f"join:{address}"):
                 raise Refused(429, "too many wrong codes: wait a minute") from None
             raise
-        self.notify()
+        self.notify(students=False)
         return _answer({"token": student.token, "slot": student.slot})
 
     async def student_view(self, request: Request) -> Response:
@@ -159,9 +173,9 @@ class ClassServer:
         while True:
             view = self.session.view_for(token)
             tag = _tag(view)
-            if tag != etag or time.monotonic() >= deadline:
+            if tag != etag or time.monotonic() >= deadline or self.closing:
                 return _answer({**view, "etag": tag})
-            await self.wait(deadline - time.monotonic())
+            await self.wait(deadline - time.monotonic(), teacher=False)
 
     async def decide(self, request: Request) -> Response:
         token = request.headers.get("x-token", "")
@@ -176,14 +190,14 @@ class ClassServer:
             None if target is None else _whole(target, "target"),
             None if effort is None else _share(effort),
         )
-        self.notify()
+        self.notify(students=False)  # the student's page shows its own decision
         return _answer({"month": decision.month, "response": decision.response})
 
     async def teacher_view(self, request: Request) -> Response:
         self.teacher(request)
         since = _whole(request.query_params.get("since", "-1"), "since", lowest=-1)
-        if self.session.version <= since:
-            await self.wait(POLL_SECONDS)
+        if self.session.version <= since and not self.closing:
+            await self.wait(POLL_SECONDS, teacher=True)
         view = self.session.summary()
         view["join_url"] = self.join_url
         view["reachable"] = self.reachable

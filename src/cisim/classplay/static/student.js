@@ -106,7 +106,11 @@ async function send(event) {
   };
   window.__clicked[view.month + 1] = Date.now();
   $("send").disabled = true;
-  try { await api("/api/decide", body); show("decision", false); }
+  try {
+    await api("/api/decide", body);
+    show("decision", false);
+    $("status").textContent = "Month " + view.month + " of " + view.months + ". Decision sent. Waiting for the others.";
+  }
   catch (e) { $("decide-error").textContent = e.message; $("send").disabled = false; }
 }
 
