@@ -58,8 +58,8 @@ PANELS: dict[str, str] = {
     "shared_understanding": "Understanding",
     "progress": "Progress",
     "legitimacy": "Legitimacy",
-    "learning_responses": "Learned (so far)",
-    "blame_responses": "Blamed (so far)",
+    "learning_responses": "Learned",
+    "blame_responses": "Blamed",
 }
 RESPONSES = ("learning_responses", "blame_responses")
 #: The worlds' colours (Okabe & Ito: blue and vermillion, told apart by colour-blind eyes too).
@@ -312,7 +312,9 @@ def _panel_template(metric: str, worlds: int) -> dict[str, Any]:
         "month:Q",
         title=None,
         scale=alt.Scale(nice=False, zero=True),
-        axis=alt.Axis(format="d", tickMinStep=1, labelFlush=True, tickCount=4),
+        axis=alt.Axis(
+            format="d", tickMinStep=1, labelFlush=True, tickCount=3, labelOverlap="greedy"
+        ),
     )
     scale = alt.Scale(domain=[0, 1]) if metric not in RESPONSES else alt.Scale(zero=True)
     y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(tickCount=3, format="~g"))

@@ -16,7 +16,7 @@ import solara
 from reacton.ipyvue import use_event
 from solara import v
 
-from cisim.app.classroom import Classroom, ClassroomModel
+from cisim.app.classroom import Classroom, ClassroomModel, Twin
 from cisim.app.levers import LEVERS, START_ONLY, Lever
 from cisim.model.scenario import PRESET_NAMES
 
@@ -135,7 +135,10 @@ def Sidebar(
         for name, lever in LEVERS.items():
             if name not in START_ONLY:
                 LeverControl(lever, levers[name], _setter(actions, name))
-        SecondWorld(classroom, actions)
+        twin = classroom.twin
+        comparison = classroom.comparison if twin is not None else None
+        value = twin.levers[comparison.lever] if twin is not None and comparison else None
+        SecondWorld(comparison, value, actions)
 
 
 START_ONLY_ORDER = tuple(name for name in LEVERS if name in START_ONLY)
@@ -210,9 +213,8 @@ def SliderLever(
 
 
 @solara.component
-def SecondWorld(classroom: Classroom, actions: Actions) -> None:
-    """Show a second world, the lever that differs and its value there."""
-    comparison = classroom.comparison
+def SecondWorld(comparison: Twin | None, value: Any, actions: Actions) -> None:
+    """Show a second world, the lever that differs and its value there (``value``)."""
     labels = {lever.label: name for name, lever in LEVERS.items()}
     _heading("Two worlds", "same seed, one lever differs")
     v.Switch(
@@ -223,7 +225,7 @@ def SecondWorld(classroom: Classroom, actions: Actions) -> None:
         hide_details=True,
         class_="cisim-lever cisim-second-world",
     )
-    if comparison is None or classroom.twin is None:
+    if comparison is None:
         return
     with solara.Div(classes=["cisim-row", "cisim-lever", "cisim-differs"]):
         solara.HTML(tag="label", unsafe_innerHTML="The lever that differs")
@@ -235,6 +237,5 @@ def SecondWorld(classroom: Classroom, actions: Actions) -> None:
             hide_details=True,
         )
     lever = LEVERS[comparison.lever]
-    value = classroom.twin.levers[comparison.lever]
     other = Lever(**{**lever.__dict__, "label": f"In the other world: {lever.label}"})
     LeverControl(other, value, actions.other, prefix="other-")

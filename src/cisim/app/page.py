@@ -25,7 +25,7 @@ from cisim.app.classroom import Classroom, ClassroomModel, Twin
 from cisim.app.controls import SPEEDS, Actions, Sidebar, TopBar
 from cisim.app.levers import LEVERS
 from cisim.app.styles import CSS
-from cisim.app.views import Guide, Key, OverTime, Stories, WorldPanel
+from cisim.app.views import Guide, Key, OverTime, Story, WorldPanel
 from cisim.app.world import Settings
 from cisim.errors import CisimError
 
@@ -91,7 +91,7 @@ def Main(classroom: Classroom, panel: str, versions: solara.Reactive[int]) -> No
     with solara.Div(classes=["cisim-main"]):
         for index in range(len(classroom.worlds)):
             WorldPanel(classroom, index, version)
-        Stories(classroom, version)
+            Story(classroom, index, version)
         OverTime(classroom, version)
         if panel:
             with solara.Div(classes=["cisim-overlay", f"cisim-overlay-{panel}"]):

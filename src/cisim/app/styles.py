@@ -64,7 +64,7 @@ html, body { margin: 0; overflow: auto; }
 }
 .cisim-two .cisim-main {
   grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-  grid-template-rows: minmax(0, 1fr) 128px 196px;
+  grid-template-rows: minmax(0, 1fr) 150px 190px;
   grid-template-areas: "w0 w1" "s0 s1" "time time";
 }
 .cisim-world { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
@@ -77,7 +77,6 @@ html, body { margin: 0; overflow: auto; }
 .cisim-story { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
 .cisim-story-0 { grid-area: s0; }
 .cisim-story-1 { grid-area: s1; }
-.cisim-one .cisim-stories-1 { display: none; }
 .cisim-log { flex: 1 1 auto; overflow-y: auto; font-size: 15px; line-height: 1.3;
   border-top: 1px solid #eee; padding-top: 2px; }
 .cisim-event { margin: 0 0 4px 0; }
@@ -93,6 +92,21 @@ html, body { margin: 0; overflow: auto; }
 .cisim-chart { min-height: 0; min-width: 0; }
 .cisim-swatch { display: inline-block; width: 22px; height: 6px; border-radius: 2px;
   vertical-align: middle; margin: 0 6px 0 4px; }
+@media (max-width: 1150px) {
+  .cisim-app { grid-template-columns: 272px minmax(0, 1fr); }
+  .cisim-row { grid-template-columns: 108px minmax(0, 1fr); }
+}
+@media (min-width: 1600px) and (min-height: 900px) {
+  .cisim-app { grid-template-columns: 360px minmax(0, 1fr); grid-template-rows: 64px minmax(0, 1fr);
+    font-size: 18px; }
+  .cisim-row { grid-template-columns: 150px minmax(0, 1fr); min-height: 42px; }
+  .cisim-row label, .cisim-muted { font-size: 16px; }
+  .cisim-sidebar, .cisim-status, .cisim-log, .cisim-world-key { font-size: 18px; }
+  .cisim-lever .v-label, .cisim-sidebar .v-label, .cisim-heading { font-size: 18px; }
+  .cisim-title { font-size: 20px; }
+  .cisim-one .cisim-main { grid-template-rows: minmax(0, 1fr) 300px; }
+  .cisim-two .cisim-main { grid-template-rows: minmax(0, 1fr) 190px 270px; }
+}
 .cisim-overlay {
   position: absolute; top: 0; right: 0; bottom: 0; width: min(520px, 100%); overflow-y: auto;
   background: #fff; border-left: 2px solid #999; box-shadow: -4px 0 12px rgba(0,0,0,.15);

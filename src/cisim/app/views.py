@@ -21,7 +21,7 @@ from cisim.app.levers import LEVERS
 from cisim.app.vega import vega_view
 from cisim.app.world import World
 
-__all__ = ["Guide", "Html", "Key", "OverTime", "Stories", "WorldPanel", "plain", "world_title"]
+__all__ = ["Guide", "Html", "Key", "OverTime", "Story", "WorldPanel", "plain", "world_title"]
 
 #: Events shown per world (newest first).
 LOG_LENGTH = 200
@@ -45,7 +45,10 @@ def world_title(classroom: Classroom, index: int) -> str:
 
 
 def _swatch(index: int, worlds: int) -> str:
-    colour = charts.world_colours(worlds)[index] if worlds > 1 else "#333"
+    """A bar in the world's colour (none with one world)."""
+    if worlds < 2:
+        return ""
+    colour = charts.world_colours(worlds)[index]
     return f'<span class="cisim-swatch" style="background:{colour}"></span>'
 
 
@@ -79,14 +82,14 @@ def log_markup(world: World) -> str:
 
 
 @solara.component
-def Stories(classroom: Classroom, version: int) -> None:
-    """Each world's story, side by side."""
+def Story(classroom: Classroom, index: int, version: int) -> None:
+    """One world's story (with two worlds, side by side under their networks)."""
     count = len(classroom.worlds)
-    for index, world in enumerate(classroom.worlds):
-        title = "What happened" if count == 1 else html.escape(world_title(classroom, index))
-        with solara.Div(classes=["cisim-story", f"cisim-story-{index}"]):
-            Html(f'<div class="cisim-title">{_swatch(index, count)}{title}</div>')
-            Html(log_markup(world), "cisim-log")
+    world = classroom.worlds[index]
+    title = "What happened" if count == 1 else html.escape(world_title(classroom, index))
+    with solara.Div(classes=["cisim-story", f"cisim-story-{index}"]):
+        Html(f'<div class="cisim-title">{_swatch(index, count)}{title}</div>')
+        Html(log_markup(world), "cisim-log")
 
 
 @solara.component
@@ -106,11 +109,14 @@ def _world_key(classroom: Classroom) -> str:
     parts = ["<b>Over the months so far</b>"]
     count = len(classroom.worlds)
     if count > 1:
-        parts += [
-            f"{_swatch(i, count)}{html.escape(world_title(classroom, i))}" for i in range(count)
-        ]
-    parts.append('<span class="cisim-muted">dashed line: a lever you moved</span>')
+        parts += [f"{_swatch(i, count)}{WORLD_NAMES[i]}" for i in range(count)]
+    else:
+        parts.append('<span class="cisim-muted">learned, blamed: responses to setbacks</span>')
+    parts.append('<span class="cisim-muted">dashed: a lever you moved</span>')
     return " &nbsp; ".join(parts)
+
+
+WORLD_NAMES = ("this world", "the other world")
 
 
 @solara.component
