@@ -102,6 +102,7 @@ def _summary(m: int, **changes: object) -> Summary:
         "knowledge": np.full(m, 0.2),
         "operational_capacity": np.full(m, 0.3),
         "task_scope": np.full(m, 0.4),
+        "progress": np.linspace(0.0, 0.5, m),
         "data_use": np.full(m, 0.3),
         "joint_problem_solving": np.full(m, 0.3),
         "navigator": np.zeros(m, np.int64),
@@ -209,3 +210,16 @@ def test_gini__equal_is_zero_concentrated_is_near_one() -> None:
 def test_months_to_half__first_month_at_half_or_nan() -> None:
     assert months_to_half([3, 6, 9], [0.1, 0.5, 0.9]) == 6
     assert np.isnan(months_to_half([3, 6], [0.1, 0.2]))
+
+
+def test_reach__targets_the_weakest_or_strongest_first() -> None:
+    from cisim.field.coupling import reach
+
+    m = 10
+    sm = _summary(m)  # progress rises with the city's number
+    draw = np.linspace(0.95, 0.05, m)
+    assert np.flatnonzero(reach(draw, 0.3, sm, "weakest")).tolist() == [0, 1, 2]
+    assert np.flatnonzero(reach(draw, 0.3, sm, "strongest")).tolist() == [7, 8, 9]
+    assert reach(draw, 0.3, sm, "random").sum() == 3  # the three lowest draws
+    dead = _summary(m, alive=np.arange(m) != 0)
+    assert np.flatnonzero(reach(draw, 0.3, dead, "weakest")).tolist() == [1, 2, 3]

@@ -64,6 +64,8 @@ def compare(
                 "difference": effect.difference,
                 "difference_low": effect.low,
                 "difference_high": effect.high,
+                "difference_weaker_half": effect.weaker,
+                "difference_stronger_half": effect.stronger,
                 "cost_per_journey": effect.cost_per_journey,
             }
         )

@@ -94,6 +94,7 @@ class Summary:
     knowledge: NDArray[np.float64]
     operational_capacity: NDArray[np.float64]
     task_scope: NDArray[np.float64]
+    progress: NDArray[np.float64]
     data_use: NDArray[np.float64]
     joint_problem_solving: NDArray[np.float64]
     navigator: NDArray[np.int64]
@@ -179,7 +180,7 @@ def platform_step(
     adopt_draw, noise, navigator_draw = rng.random(m), rng.standard_normal(m), rng.random(m)
     money = funded(seed, platform, month)
     cover = platform.coverage(money)
-    reached = {s: (serve[k] < cover[s]) & sm.alive for k, s in enumerate(SERVICES)}
+    reached = {s: reach(serve[k], cover[s], sm, platform.target) for k, s in enumerate(SERVICES)}
     ps.spent += sum(cover.values()) * m * platform.step_months / 12.0
     _gather(ps, sm, cities, platform, cover["evidence"], reached["evidence"], noise)
     if money == 0.0:
@@ -189,6 +190,22 @@ def platform_step(
     _capabilities(ps, sm, reached["capabilities"], navigator_draw, out)
     _peers(ps, sm, cities, reached["peers"], out)
     return out
+
+
+def reach(
+    draw: NDArray[np.float64], coverage: float, sm: Summary, target: str
+) -> NDArray[np.bool_]:
+    """The running cities a service reaches: a share ``coverage`` of the field, at random, or
+    those with the least (``weakest``) or the most (``strongest``) progress first (ties and the
+    rest at random). Dissolved collaborations are never reached."""
+    if target == "random":
+        return (draw < coverage) & sm.alive
+    m = draw.shape[0]
+    rank = sm.progress if target == "weakest" else -sm.progress
+    order = np.lexsort((draw, rank, ~sm.alive))  # running first, then by progress, then luck
+    chosen = np.zeros(m, bool)
+    chosen[order[: round(coverage * m)]] = True
+    return chosen & sm.alive
 
 
 _STATE = ("task_scope", "knowledge", "entry_found", "entry_month", "entry_fit",

@@ -114,22 +114,36 @@ def result_of(fr: FieldRun, scenarios: list[Scenario]) -> FieldResult:
     return FieldResult(cities=cities, record=pd.DataFrame(fr.record), spent=ps.spent)
 
 
+def paired(d: NDArray[np.float64]) -> tuple[float, float, float]:
+    """Mean of paired differences and its 95 % normal interval."""
+    n = d.shape[0]
+    mean = float(d.mean()) if n else math.nan
+    half = Z95 * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+    return mean, mean - half, mean + half
+
+
 @dataclass(frozen=True)
 class Effect:
     """A platform's effect on the share of learning journeys against no platform, paired by
-    city (the same cities with the same luck), with its 95 % interval."""
+    city (the same cities with the same luck), with its 95 % interval; the same among the
+    weaker and the stronger half of the cities (by the progress each makes with no platform);
+    and the cost per additional learning journey."""
 
     difference: float
     low: float
     high: float
+    weaker: float  # the difference among the half of the cities that progress least alone
+    stronger: float  # ... and among the half that progress most
     cost_per_journey: float  # service-years per additional learning journey (NaN if none added)
 
     @classmethod
     def of(cls, result: FieldResult, alone: FieldResult) -> Effect:
         d = result.learning_journeys.astype(float) - alone.learning_journeys.astype(float)
-        n = d.shape[0]
-        mean = float(d.mean())
-        half = Z95 * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-        added = mean * n
+        mean, low, high = paired(d)
+        alone_progress = alone.cities["final_progress"].to_numpy()
+        order = np.argsort(alone_progress, kind="stable")
+        half = d.shape[0] // 2
+        weaker, stronger = d[order[:half]], d[order[half:]]
+        added = mean * d.shape[0]
         cost = result.spent / added if added > 0 else math.nan
-        return cls(mean, mean - half, mean + half, cost)
+        return cls(mean, low, high, paired(weaker)[0], paired(stronger)[0], cost)

@@ -169,6 +169,14 @@ PLATFORM_SPECS: dict[str, Spec] = {
         why="Katz & Allen (1982): groups resist outside ideas; seed 004's comment: 'many want to "
         "reinvent the wheel with their own name on the door'. Assumption: 0.3 on average.",
     ),
+    "target": choice(
+        F,
+        ("random", "weakest", "strongest"),
+        "which cities a service reaches first when it cannot reach all: at random, those with "
+        "the least progress so far, or those with the most",
+        why="Random by default. Issue 16 asks which cities a platform helps, the weakest or the "
+        "strongest; a funder can choose (seed 004 is silent on it).",
+    ),
     "peer_links": whole(
         F,
         0,
@@ -204,6 +212,7 @@ class Platform:
     evidence_noise: float = 0.3
     initial_trust: float = 0.5
     not_invented_here: float = 0.3
+    target: str = "random"
     peer_links: int = 4
 
     def __post_init__(self) -> None:

@@ -90,6 +90,7 @@ def summarise(shards: list[Shard], months_since: int) -> Summary:
         knowledge=gather(lambda s: s.st.knowledge),
         operational_capacity=gather(lambda s: s.st.operational_capacity),
         task_scope=gather(lambda s: s.st.task_scope),
+        progress=gather(lambda s: s.st.progress),
         data_use=gather(lambda s: s.p.data_use),
         joint_problem_solving=gather(lambda s: s.p.joint_problem_solving),
         navigator=gather(lambda s: s.p.navigator),
