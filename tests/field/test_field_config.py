@@ -89,3 +89,16 @@ def test_cli_field__bad_input_exits_2_with_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "platform.budget" in err and "Traceback" not in err
     assert main(["field", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_shipped_field_file__loads_and_runs_small() -> None:
+    from cisim.field import compare
+
+    path = Path(__file__).resolve().parents[2] / "experiments" / "fields" / "platforms.toml"
+    spec = load(path)
+    assert spec.field.cities == 1000
+    assert {"replicate", "platform", "inconsistent", "steady_half"} <= set(spec.platforms)
+    small = spec.field.replace(cities=8, scenario=spec.field.scenario.replace(horizon_months=24))
+    table = compare(small, spec.platforms)
+    assert list(table.index) == list(spec.platforms)
+    assert (table["spent"] > 0).all()
