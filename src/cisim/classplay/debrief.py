@@ -36,14 +36,12 @@ REGIME_WORDS = {
 }
 MOMENTS = 3
 NAMED = 8  # students named in a moment
-_CACHE: dict[int, tuple[int, dict[str, Any]]] = {}
 
 
 def debrief(session: ClassSession) -> dict[str, Any]:
     """The debrief of ``session`` as plain data (cached per class and month)."""
-    key = id(session)
     months = len(session.history)
-    cached = _CACHE.get(key)
+    cached = session.debrief_cache
     if cached is not None and cached[0] == months:
         return cached[1]
     seated = {s.slot for s in session.students.values()}
@@ -62,7 +60,7 @@ def debrief(session: ClassSession) -> dict[str, Any]:
         },
         "moments": moments(session),
     }
-    _CACHE[key] = (months, out)
+    session.debrief_cache = (months, out)
     return out
 
 

@@ -122,6 +122,7 @@ class ClassSession:
     series: dict[str, list[float]] = field(default_factory=dict)
     next_month_at: float = 0.0
     opened_at: float = 0.0
+    debrief_cache: tuple[int, dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         self.state, self.params = build_state([RunSpec(self.scenario, self.seed, 0)])
