@@ -45,14 +45,38 @@ def test_network_spec__marks_the_navigators_attention():
     assert 0 < len(attended) <= 4  # one navigator, four relationships a month
 
 
-def test_time_specs__one_series_per_world_and_the_template_is_not_changed():
+def test_panel_spec__one_line_per_world_over_the_months_so_far():
     worlds = [World(Settings(seed=2)), World(Settings(seed=2, levers={"navigator": 1}))]
     for world in worlds:
         world.step(6)
-    spec = charts.trajectory_spec(worlds)
+    spec = charts.panel_spec(worlds, "mean_trust")
     rows = spec["datasets"]["series"]
-    assert len(rows) == 2 * 4 * 7  # worlds x indicators x months 0..6
+    assert len(rows) == 2 * 7  # worlds x months 0..6
     assert {r["world"] for r in rows} == {"this world", "the other world"}
-    responses = charts.responses_spec(worlds[:1])["datasets"]["series"]
-    assert {r["measure"] for r in responses} == {"learning", "blame"}
-    assert "datasets" not in charts._trajectory_template(2, 120)
+    assert spec["datasets"]["frame"] == [{"month": charts.MIN_MONTHS, "value": 1.0}]
+    worlds[0].step(20)
+    grown = charts.panel_spec(worlds[:1], "mean_trust")["datasets"]["frame"][0]["month"]
+    assert grown == 26  # the month axis grows with the run
+    assert "datasets" not in charts._panel_template("mean_trust", 2)
+
+
+def test_panel_spec__the_worlds_in_two_colours_and_the_changes_marked():
+    spec = json.dumps(charts._panel_template("progress", 2))
+    assert all(colour in spec for colour in charts.WORLD_COLOURS)
+    world = World(Settings(seed=2))
+    world.step(12)
+    world.set_lever("navigator", 1)
+    changes = charts.panel_spec([world], "progress")["datasets"]["changes"]
+    assert changes == [
+        {"month": 12, "world": "this world", "what": "month 12: you added a navigator"}
+    ]
+
+
+def test_panel_spec__learned_and_blamed_share_their_scale():
+    world = World(Settings(preset="hartford", seed=1))
+    world.step(24)
+    learned = charts.panel_spec([world], "learning_responses")["datasets"]
+    blamed = charts.panel_spec([world], "blame_responses")["datasets"]
+    assert learned["frame"] == blamed["frame"]
+    top = max(r["value"] for r in learned["series"] + blamed["series"])
+    assert learned["frame"][0]["value"] == top > 1

@@ -1,9 +1,9 @@
-"""The classroom as a Mesa model (what SolaraViz runs): keyword parameters, step, running."""
+"""The classroom as a Mesa model (what the page runs): keyword parameters (seeded with ``rng=``
+only), step, running."""
 
 from __future__ import annotations
 
 import pytest
-from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from cisim.app.classroom import Classroom, ClassroomModel, Twin
 from cisim.app.levers import LEVERS
@@ -12,7 +12,7 @@ from cisim.errors import ConfigError
 
 
 def test_model__keyword_parameters_make_the_classroom():
-    model = ClassroomModel(preset="hartford", seed=4, initial_trust=0.6, navigator=True)
+    model = ClassroomModel(preset="hartford", rng=4, initial_trust=0.6, navigator=True)
     settings = model.classroom.settings
     assert (settings.preset, settings.seed) == ("hartford", 4)
     assert settings.levers["initial_trust"] == 0.6 and settings.levers["navigator"] == 1
@@ -21,7 +21,7 @@ def test_model__keyword_parameters_make_the_classroom():
 
 
 def test_model__step_advances_every_world_and_mesa_time():
-    model = ClassroomModel(seed=2, compare="navigator")
+    model = ClassroomModel(rng=2, compare="navigator")
     for _ in range(5):
         model.step()
     assert model.classroom.world.month == model.classroom.twin.month == 5
@@ -29,7 +29,7 @@ def test_model__step_advances_every_world_and_mesa_time():
 
 
 def test_model__the_same_parameters_the_same_history():
-    a, b = ClassroomModel(seed=9), ClassroomModel(**ClassroomModel(seed=9).parameters)
+    a, b = ClassroomModel(rng=9), ClassroomModel(**ClassroomModel(rng=9).parameters)
     for _ in range(24):
         a.step()
         b.step()
@@ -37,7 +37,7 @@ def test_model__the_same_parameters_the_same_history():
 
 
 def test_model__runs_until_the_classroom_is_over():
-    model = ClassroomModel(seed=1)
+    model = ClassroomModel(rng=1)
     horizon = model.classroom.world.scenario.horizon_months
     steps = 0
     while model.running and steps <= horizon:
@@ -54,10 +54,11 @@ def test_model__second_world_value_and_its_contrast():
     assert ClassroomModel(compare=None, compare_value=0.9).classroom.twin is None
 
 
-def test_model__what_solaraviz_passes_on_reset():
-    model = ClassroomModel(**ClassroomModel(seed=3).parameters, scenario=MesaScenario(), rng=None)
-    assert model.classroom.settings.seed == 3
-    assert ClassroomModel(seed="12").classroom.settings.seed == 12  # a text box's value
+def test_model__rng_is_the_seed_and_seed_is_refused():
+    assert ClassroomModel(rng=3).classroom.settings.seed == 3
+    assert ClassroomModel(rng="12").classroom.settings.seed == 12  # a text box's value
+    with pytest.raises(TypeError, match="use rng= instead"):
+        ClassroomModel(seed=3)
 
 
 def test_model__a_given_classroom_is_run_as_it_is():
@@ -70,8 +71,8 @@ def test_model__a_given_classroom_is_run_as_it_is():
     ("kwargs", "said"),
     [
         ({"preset": "nowhere"}, "preset"),
-        ({"seed": -1}, "seed"),
-        ({"seed": "x"}, "seed"),
+        ({"rng": -1}, "rng"),
+        ({"rng": "x"}, "rng"),
         ({"compare": "colour"}, "compare"),
         ({"sunshine": 0.3}, "lever"),
         ({"initial_trust": 2.0}, "initial_trust"),

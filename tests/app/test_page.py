@@ -1,158 +1,169 @@
-"""Component tests: render the page (Mesa's SolaraViz around the classroom model) with Solara's
-test renderer, press its controls, and check that the worlds changed (no browser)."""
+"""Component tests: render the page with Solara's test renderer, use its controls, and check
+the worlds and what the page shows (no browser)."""
 
 from __future__ import annotations
 
 import time
 
 import ipyvuetify as v
-import ipywidgets
 import pytest
 import solara
-from mesa.visualization import solara_viz
 
 from cisim.app.classroom import Classroom, ClassroomModel
-from cisim.app.levers import LEVERS
-from cisim.app.page import COMPONENTS, GRID_LAYOUT, Page, model_params
+from cisim.app.levers import LEVERS, START_ONLY
+from cisim.app.page import Page
 from cisim.app.world import Settings
 
 
 @pytest.fixture
 def page():
     model = solara.reactive(ClassroomModel(classroom=Classroom(Settings(seed=7))))
-    box, rc = solara.render(Page(model=model), handle_error=False)
-    yield model, rc, box
+    _box, rc = solara.render(Page(model=model), handle_error=False)
+    yield model, rc
     rc.close()
 
 
-def click(rc, label, timeout=20.0):
-    """Click the button (waiting for it: a render from the play loop's thread may be under way)."""
+def button(rc, css, timeout=20.0):
+    """The button with class ``css`` (waiting: a render from the play loop may be under way)."""
     deadline = time.monotonic() + timeout
-    while not (found := rc.find(v.Btn, children=[label]).widgets):
-        assert time.monotonic() < deadline, f"no {label!r} button"
+    while not (found := rc.find(v.Btn, class_=css).widgets):
+        assert time.monotonic() < deadline, f"no {css!r} button"
         time.sleep(0.05)
-    found[0].click()
+    return found[0]
 
 
-def widgets(root):
-    """Every widget under ``root`` (children, and the items of SolaraViz's grid)."""
-    yield root
-    for name in ("children", "items"):
-        for child in getattr(root, name, None) or []:
-            if isinstance(child, ipywidgets.Widget):
-                yield from widgets(child)
-
-
-def events_shown(box):
+def shown(rc, css):
+    """The markup of the HTML blocks with class ``css``."""
+    found = rc.find(solara.widgets.HTML).widgets
     return [
-        w.children[0]
-        for w in widgets(box)
-        if "cisim-event " in f"{getattr(w, 'class_', '') or ''} " and w.children
+        w.unsafe_innerHTML for w in found if css in (w.attributes or {}).get("class", "").split()
     ]
 
 
-def shown_html(rc):
-    return [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if w.unsafe_innerHTML]
+def slide(rc, name, value, prefix=""):
+    """Let go of lever ``name``'s slider at ``value`` (Vuetify's ``change``)."""
+    rc.find(v.Slider, class_=f"cisim-slider-{prefix}{name}").widget.fire_event("change", value)
 
 
-def test_page__solaraviz_frame_with_the_components(page):
-    _model, rc, _box = page
-    rc.find(solara.widgets.GridLayout).assert_single()  # SolaraViz's grid of components
-    grid = rc.find(solara.widgets.GridLayout).widget
-    assert grid.grid_layout == [dict(item) for item in GRID_LAYOUT]
-    assert len(grid.items) == len(COMPONENTS)
-    for name in ("Reset", "Step", "▶", "Year"):
-        rc.find(v.Btn, children=[name]).assert_single()
-    for lever in LEVERS.values():  # one SolaraViz model parameter per lever
-        kind = {"switch": v.Checkbox, "choice": v.Select}.get(lever.kind, v.Slider)
-        rc.find(kind, label=lever.label).assert_single()
-    assert any("<b>Month 0</b>" in html for html in shown_html(rc))
+def test_page__one_screen_of_controls_and_no_framework_clutter(page):
+    _model, rc = page
+    for css in ("cisim-reset", "cisim-play", "cisim-step", "cisim-year", "cisim-guide"):
+        button(rc, css)
+    for name, lever in LEVERS.items():
+        kind = {"switch": v.Switch, "choice": v.Select}.get(lever.kind)
+        if kind is None:
+            rc.find(v.Slider, class_=f"cisim-slider-{name}").assert_single()
+    assert any("<b>Month 0</b>" in html for html in shown(rc, "cisim-status"))
+    assert "Nothing yet" in shown(rc, "cisim-log")[0]
+    labels = " ".join(str(getattr(w, "label", "")) for w in rc.find(v.Slider).widgets)
+    assert "Render Interval" not in labels and "Play Interval" not in labels
 
 
-def test_page__step_and_year_advance_the_world_and_the_log(page):
-    model, rc, box = page
-    click(rc, "Step")
+def test_page__step_and_year_advance_the_world_and_the_story(page):
+    model, rc = page
+    button(rc, "cisim-step").click()
     assert model.value.classroom.month == 1
-    click(rc, "Year")
-    assert model.value.classroom.month == 13
-    assert model.value.time == 13  # Mesa's clock follows
-    assert any("<b>Month 13</b>" in html for html in shown_html(rc))
-    log = events_shown(box)
-    assert log and all(line.startswith("Month ") for line in log)
-    assert log[0].startswith("Month 1")  # newest first
-    assert len(log) == len(model.value.classroom.world.events)
+    button(rc, "cisim-year").click()
+    assert model.value.classroom.month == 13 and model.value.time == 13  # Mesa's clock too
+    assert any("<b>Month 13</b>" in html for html in shown(rc, "cisim-status"))
+    log = shown(rc, "cisim-log")[0]
+    assert log.count('class="cisim-event ') == len(model.value.classroom.world.events)
+    first = log.split('">', 1)[1]
+    assert first.startswith(f"Month {model.value.classroom.world.events[-1].month}:")  # newest
 
 
-def test_page__a_lever_takes_effect_on_reset(page):
-    model, rc, _box = page
-    click(rc, "Year")
-    rc.find(v.Slider, label="Trust at the start").widget.v_model = 0.8
-    assert model.value.classroom.settings.levers["initial_trust"] == 0.5  # not yet
-    click(rc, "Reset")
+def test_page__a_lever_mid_run_acts_at_once_and_the_story_says_so(page):
+    model, rc = page
+    button(rc, "cisim-year").click()
+    slide(rc, "data_use", 0.9)
     classroom = model.value.classroom
-    assert classroom.settings.levers["initial_trust"] == 0.8
-    assert classroom.world.scenario.initial_trust == 0.8
-    assert classroom.settings.seed == 7 and classroom.month == 0
-    rc.find(v.Checkbox, label="A navigator").widget.v_model = True
-    click(rc, "Reset")
-    assert model.value.classroom.world.scenario.navigator == 1
-    assert model.value.classroom.settings.levers["initial_trust"] == 0.8  # kept
+    assert classroom.month == 12 and classroom.levers["data_use"] == 0.9
+    assert (
+        "Month 12: you set &#x27;Data use&#x27; to 0.9 (it acts from month 13)."
+        in (shown(rc, "cisim-log")[0])
+    )
+    rc.find(v.Switch, class_="cisim-lever cisim-lever-navigator").widget.v_model = True
+    assert model.value.classroom.world.levers["navigator"] == 1
+    assert model.value.classroom.month == 12  # no restart
+    button(rc, "cisim-step").click()
+    assert "a navigator joined (your change)" in shown(rc, "cisim-log")[0]
 
 
-def test_page__preset_and_seed_start_a_new_run(page):
-    model, rc, _box = page
-    click(rc, "Year")
-    rc.find(v.Select, label="Preset").widget.v_model = "hartford"
+@pytest.mark.parametrize("name", sorted(START_ONLY))
+def test_page__a_start_lever_starts_again_from_month_0(page, name):
+    model, rc = page
+    button(rc, "cisim-year").click()
+    value = LEVERS[name].contrast(model.value.classroom.levers[name])
+    slide(rc, name, value)
+    assert model.value.classroom.month == 0
+    assert model.value.classroom.settings.levers[name] == value
+
+
+def test_page__reset_starts_again_with_the_levers_as_they_are(page):
+    model, rc = page
+    button(rc, "cisim-year").click()
+    slide(rc, "resources", 0.6)
+    button(rc, "cisim-reset").click()
+    classroom = model.value.classroom
+    assert classroom.month == 0 and classroom.world.scenario.resources == 0.6
+    assert not classroom.world.changes and classroom.settings.seed == 7
+
+
+def test_page__preset_and_seed_start_a_new_run_and_a_bad_seed_is_one_line(page):
+    model, rc = page
+    button(rc, "cisim-year").click()
+    rc.find(v.Select, class_="cisim-preset").widget.v_model = "hartford"
     classroom = model.value.classroom
     assert classroom.settings.preset == "hartford" and classroom.month == 0
-    assert classroom.world.scenario.resources == 0.9
-    # SolaraViz is drawn afresh: its controls show Hartford's levers, its Reset makes Hartford
-    assert rc.find(v.Slider, label="Resources (a grant)").widget.v_model == 0.9
-    click(rc, "Reset")
-    assert model.value.classroom.settings == Settings.of_preset("hartford", 7)
-    seed = rc.find(v.TextField, label="Seed (the same seed, the same luck)").widget
-    seed.v_model = "42"
-    seed.fire_event("keyup.enter", "42")  # the seed box takes its value on Enter
-    assert model.value.classroom.settings.seed == 42
-    assert model.value.classroom.settings.preset == "hartford"
-
-
-def test_page__a_bad_seed_is_shown_and_the_run_kept(page):
-    model, rc, _box = page
+    assert rc.find(v.Slider, class_="cisim-slider-resources").widget.v_model == 0.9
+    seed = rc.find(v.TextField, class_="cisim-seed").widget
+    seed.fire_event("change", "42")
+    assert model.value.classroom.settings == Settings.of_preset("hartford", 42)
     before = model.value
-    seed = rc.find(v.TextField, label="Seed (the same seed, the same luck)").widget
-    seed.v_model = "-3"
-    seed.fire_event("keyup.enter", "-3")
+    seed.fire_event("change", "-3")
     assert model.value is before
-    rc.find(v.Alert).assert_single()
+    (error,) = shown(rc, "cisim-error")
+    assert "seed" in error and "whole number" in error
 
 
-def test_page__second_world_side_by_side_and_kept_by_reset(page):
-    model, rc, _box = page
-    rc.find(v.Switch, label="Show a second world").widget.v_model = True
+def test_page__two_worlds_one_changes_while_the_other_goes_on(page):
+    model, rc = page
+    rc.find(v.Switch, class_="cisim-lever cisim-second-world").widget.v_model = True
     classroom = model.value.classroom
-    assert classroom.twin is not None
-    assert classroom.twin.settings.levers["navigator"] == 1
-    click(rc, "Year")
-    assert classroom.twin.month == classroom.world.month == 12
-    rc.find(v.Select, label="The lever that differs").widget.v_model = "Entry point"
+    assert classroom.twin is not None and classroom.twin.levers["navigator"] == 1
+    button(rc, "cisim-year").click()
+    switch = rc.find(v.Switch, class_="cisim-lever cisim-lever-other-navigator").widget
+    switch.v_model = False
     classroom = model.value.classroom
-    assert classroom.comparison.lever == "entry_point"
-    assert classroom.twin.scenario.entry_point == "designed"
-    assert classroom.month == 0
-    click(rc, "Reset")
-    assert model.value.classroom.comparison == classroom.comparison
+    assert classroom.month == classroom.twin.month == 12
+    assert classroom.twin.levers["navigator"] == 0 and not classroom.world.changes
+    logs = shown(rc, "cisim-log")
+    assert len(logs) == 2 and "you took away a navigator" in logs[1]
+    assert "you took away" not in logs[0]
+
+
+def test_page__a_second_world_shown_mid_run_parts_from_this_one(page):
+    model, rc = page
+    button(rc, "cisim-year").click()
+    rc.find(v.Switch, class_="cisim-lever cisim-second-world").widget.v_model = True
+    classroom = model.value.classroom
+    assert classroom.month == classroom.twin.month == 12 and classroom.comparison.since == 12
+    assert any("(from month 12)" in html for html in _all_html(rc))
+
+
+def _all_html(rc):
+    return [w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets]
 
 
 def test_page__play_then_pause(page):
-    model, rc, _box = page
-    rc.find(v.Slider, label="Play Interval (ms)").widget.v_model = 20
-    click(rc, "▶")
+    model, rc = page
+    rc.find(v.Select, class_="cisim-speed").widget.v_model = "fastest"
+    button(rc, "cisim-play").click()
     deadline = time.monotonic() + 20
     while model.value.classroom.month < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert model.value.classroom.month >= 3
-    click(rc, "❚❚")
+    button(rc, "cisim-pause").click()
     time.sleep(0.5)
     paused = model.value.classroom.month
     time.sleep(0.5)
@@ -162,28 +173,15 @@ def test_page__play_then_pause(page):
 def test_page__the_page_runs_a_classroom_it_is_given():
     classroom = Classroom(Settings(preset="louisville", seed=3))
     _box, rc = solara.render(Page(classroom=classroom))
-    click(rc, "Step")
+    button(rc, "cisim-step").click()
     assert classroom.month == 1
     rc.close()
 
 
-def test_model_params__mesa_accepts_them_and_they_make_the_same_classroom():
-    model = ClassroomModel(preset="south_yorkshire", seed=5, compare="turnover")
-    params = model_params(model)
-    solara_viz._check_model_params(model, params)  # what SolaraViz checks
-    user, fixed = solara_viz.split_model_params(params)
-    assert list(user) == list(LEVERS)
-    assert fixed == {
-        "preset": "south_yorkshire",
-        "seed": 5,
-        "compare": "turnover",
-        "compare_value": model.classroom.comparison.value,
-    }
-    again = ClassroomModel(**fixed, **{name: spec["value"] for name, spec in user.items()})
-    assert again.classroom.settings == model.classroom.settings
-    assert again.classroom.comparison == model.classroom.comparison
-
-
-def test_grid_layout__mesa_takes_the_pages_layout():
-    assert solara_viz.make_initial_grid_layout(len(GRID_LAYOUT)) == [dict(i) for i in GRID_LAYOUT]
-    assert len(solara_viz.make_initial_grid_layout(2)) == 2  # other apps: Mesa's own
+def test_page__the_guide_and_the_key_open_over_the_worlds(page):
+    _model, rc = page
+    button(rc, "cisim-guide").click()
+    (guide,) = shown(rc, "cisim-guide-text")
+    assert "Guide: Baseline" in guide and "Things to try" in guide
+    button(rc, "cisim-key").click()
+    assert not shown(rc, "cisim-guide-text") and shown(rc, "cisim-key")
