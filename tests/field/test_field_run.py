@@ -123,3 +123,13 @@ def test_classify__field_regimes_are_the_runs_rule() -> None:
     want = classify(fr.trajectories, Thresholds.of_runs(fld.scenarios()))
     got = field(fld, _funded()).cities["regime"].to_numpy()
     np.testing.assert_array_equal(got, want.astype(str))
+
+
+def test_run_field__roster_with_timelines_uncoupled_when_unfunded() -> None:
+    # presets whose timelines set levers and shocks in the middle of a platform period
+    roster = tuple(Scenario.preset(n) for n in ("hartford", "louisville", "baseline", "hartford"))
+    fld = Field(roster=roster, seed=SEED)
+    got = run_field(fld, Platform(step_months=7), shards=3).trajectories
+    want = _uncoupled(fld)
+    for name in KEPT:
+        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
