@@ -56,6 +56,7 @@ from cisim.model.mechanisms import membership as MEMBERSHIP
 from cisim.model.mechanisms import navigator as NAVIGATOR
 from cisim.model.mechanisms import scale as SCALE
 from cisim.model.mechanisms import setback_response as RESPONSE
+from cisim.model.mechanisms import triangle as TRIANGLE
 from cisim.model.mechanisms import trust as TRUST
 from cisim.model.mechanisms import turnover as TURNOVER
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS
@@ -750,6 +751,7 @@ class CollaborationReference(mesa.Model):
             self.trust_update()
             self.navigator()
             self.community()
+            self.strategic_triangle()
             self.adaptation()
             self.membership()
         else:  # a dissolved collaboration is frozen: nothing happens in it any more
@@ -872,6 +874,7 @@ class CollaborationReference(mesa.Model):
         else:
             effort = present = understanding = 0.0
         paid = 1.0 - BACKBONE.DUES * sc.backbone * self.director  # the backbone's staff
+        paid *= 1.0 - TRIANGLE.COST * sc.triangle  # time given to the strategic triangle
         base = (
             WORK.EFFORT_WEIGHT * effort * paid
             + WORK.UNDERSTANDING_WEIGHT * understanding
@@ -890,7 +893,9 @@ class CollaborationReference(mesa.Model):
         lean = 2.0 * (self.members_mean_trust() - DELIBERATION.TRUST_PIVOT)
         debate = 1.0 + DELIBERATION.QUALITY_WEIGHT * self.task_conflict * lean
         size = self.coordination * (1.0 + SCALE.BREADTH_OUTPUT * self.breadth)
-        return out * fit * debate * WORK.MODE_EFFECT[self.governance] * size
+        corners = (self.legitimacy, understanding, self.operational_capacity)
+        aligned = 1.0 - TRIANGLE.MISALIGNMENT * (1.0 - min(corners) / max(sum(corners) / 3, 1e-12))
+        return out * fit * debate * WORK.MODE_EFFECT[self.governance] * size * aligned
 
     def tried(self) -> float:
         """The share of what it tries that a collaboration learns from (its job, seed 000)."""
@@ -1067,6 +1072,24 @@ class CollaborationReference(mesa.Model):
         gap = min(1.0, max(0.0, target)) - self.legitimacy
         self.legitimacy += COMMUNITY.LEGITIMACY_RATE * gap
         self.support, self.knowledge = support, know
+
+    def strategic_triangle(self) -> None:
+        """A team that manages its triangle moves its corners towards 1, the weakest most."""
+        attention = self.sc.triangle
+        if attention <= 0.0:
+            return
+        act = self.active_agents()
+        value = sum(a.understanding for a in act) / len(act) if act else 0.0
+        corners = [self.legitimacy, value, self.operational_capacity]
+        low = corners.index(min(corners))  # ties: legitimacy, then public value
+        focus = self.sc.triangle_focus
+        step = [
+            TRIANGLE.ALIGN * attention * (focus * (k == low) + (1 - focus) / 3) for k in range(3)
+        ]
+        self.legitimacy += step[0] * (1.0 - self.legitimacy)
+        for a in act:
+            a.understanding += step[1] * (1.0 - a.understanding)
+        self.operational_capacity += step[2] * (1.0 - self.operational_capacity)
 
     def adaptation(self) -> None:
         sc = self.sc

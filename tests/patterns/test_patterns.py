@@ -139,7 +139,7 @@ def test_pattern_25__hired_to_think_and_do() -> None:
 def test_patterns__every_pattern_is_listed_once_and_in_order() -> None:
     numbers = [fn.__name__ for fn in patterns.PATTERNS]
     assert numbers == [f"pattern_{k:02d}" for k in range(1, len(numbers) + 1)]
-    assert len(numbers) == 27
+    assert len(numbers) == 28
 
 
 def test_pattern_26__a_large_coalition_needs_open_accountability() -> None:
@@ -148,3 +148,7 @@ def test_pattern_26__a_large_coalition_needs_open_accountability() -> None:
 
 def test_pattern_27__naming_without_trust_feeds_blame() -> None:
     _assert_holds(_measure(patterns_breadth.pattern_27))
+
+
+def test_pattern_28__align_the_strategic_triangle() -> None:
+    _assert_holds(_measure(patterns_breadth.pattern_28))

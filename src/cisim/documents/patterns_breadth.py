@@ -351,6 +351,44 @@ def pattern_27(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -
     )
 
 
+def pattern_28(replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Pattern:
+    """The strategic triangle: a team that aligns its corners does better, and aligning means
+    attending to the weakest corner, not spreading the same attention evenly."""
+    sc = base()
+    none = run(sc, replicates, seed)
+    focused = run(sc.replace(triangle=1.0, triangle_focus=1.0), replicates, seed)
+    spread = run(sc.replace(triangle=1.0, triangle_focus=0.0), replicates, seed)
+    claims = [
+        Claim("Δ share of learning journeys (no attention → attention to the weakest corner)",
+              paired_difference(is_regime(none, LJ), is_regime(focused, LJ)), +1),
+        Claim("Δ final progress (attention spread evenly → on the weakest corner)",
+              paired_difference(final_progress(spread), final_progress(focused)), +1),
+    ]  # fmt: skip
+    shown = [*claims, Claim("Δ share of learning journeys (spread evenly → on the weakest corner)",
+                            paired_difference(is_regime(spread, LJ), is_regime(focused, LJ)),
+                            +1)]  # fmt: skip
+    return Pattern(
+        28,
+        "Align the strategic triangle",
+        "A collaborative team creates public value where legitimacy and support, agreement on "
+        "the problem, and operational capacity are aligned: a team that manages its triangle "
+        "turns more collaborations into learning journeys, and the same attention achieves more "
+        "on the weakest corner than spread over all three.",
+        "seed 003 (the strategic triangle for a collaborative team and its key challenges); "
+        "Moore (1995), Creating Public Value",
+        f"`baseline`, `triangle` 0 → 1 with `triangle_focus` 1, and `triangle_focus` 0 → 1 at "
+        f"`triangle` 1, {replicates} paired replicates; the learning-journey indicator and final "
+        "progress.",
+        claims,
+        effects_figure(shown, "Effect of managing the strategic triangle"),
+        check="A month's work is worth `1 - 0.5 (1 - weakest / mean)` of itself (`MISALIGNMENT`),"
+        " so raising the weakest corner raises it by construction, and attention moves corners "
+        "towards 1 (`ALIGN`) at a cost in effort (`COST`). What is measured is how much reaches "
+        "progress and the regime after the cost, and through each corner's own channels "
+        "(legitimacy on contribution, understanding on blame).",
+    )
+
+
 HORIZON_STAFFED = 60  # months over which pattern 24 counts the director's post filled
 
 
@@ -365,4 +403,5 @@ PATTERNS_BREADTH = (
     pattern_25,
     pattern_26,
     pattern_27,
+    pattern_28,
 )
