@@ -68,7 +68,7 @@ module.exports = {
             if (this.view) this.view.finalize();
             this.$refs.plot.innerHTML = "";
             this.view = new vega.View(vega.parse(compiled), {
-                renderer: "svg", container: this.$refs.plot, hover: true,
+                renderer: this.renderer, container: this.$refs.plot, hover: true,
             });
             this.shown = this.spec;
             await this.view.runAsync();
@@ -132,15 +132,16 @@ class VegaView(ipyvue.VueTemplate):
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
     spec = traitlets.Unicode("{}").tag(sync=True)
     datasets = traitlets.Unicode("{}").tag(sync=True)
+    renderer = traitlets.Unicode("svg").tag(sync=True)
 
 
-def vega_view(spec: dict[str, Any], **classes: Any) -> Any:
+def vega_view(spec: dict[str, Any], renderer: str = "svg") -> Any:
     """A :class:`VegaView` element of a chart of :mod:`cisim.app.charts` (its ``datasets`` split
     from the rest, and Altair's ``$schema`` dropped: it names a newer Vega-Lite than the
-    installed one)."""
+    installed one), drawn as ``"svg"`` or on a ``"canvas"`` (faster for many marks)."""
     template = {k: v for k, v in spec.items() if k not in ("$schema", "datasets")}
     return VegaView.element(
-        spec=_text(template), datasets=_text(spec.get("datasets", {})), **classes
+        spec=_text(template), datasets=_text(spec.get("datasets", {})), renderer=renderer
     )
 
 

@@ -67,7 +67,7 @@ def WorldPanel(classroom: Classroom, index: int, version: int) -> None:
         Html(f'<div class="cisim-title">{_swatch(index, count)}{title}</div>')
         Html(status, "cisim-status")
         with solara.Div(classes=["cisim-chart", "cisim-network"]):
-            vega_view(charts.network_spec(world))
+            vega_view(charts.network_spec(world), renderer="canvas")
 
 
 def log_markup(world: World) -> str:
