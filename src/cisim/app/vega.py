@@ -61,7 +61,7 @@ module.exports = {
                 ...JSON.parse(this.spec),
                 width: width,
                 height: height,
-                autosize: { type: "fit", contains: "padding" },
+                autosize: { type: "fit", contains: "padding", resize: true },
                 datasets: JSON.parse(this.datasets),
             };
             const compiled = vegaLite.compile(spec).spec;
@@ -72,16 +72,24 @@ module.exports = {
             });
             this.shown = this.spec;
             await this.view.runAsync();
-            this.$el.setAttribute("data-drawn", String(Date.now()));
+            this.mark(spec.datasets);
         },
         async update() {
             await this.ready;
             if (!this.view || this.shown !== this.spec) return this.draw();
-            for (const [name, rows] of Object.entries(JSON.parse(this.datasets))) {
+            const datasets = JSON.parse(this.datasets);
+            for (const [name, rows] of Object.entries(datasets)) {
                 this.view.data(name, rows);
             }
             await this.view.runAsync();
-            this.$el.setAttribute("data-drawn", String(Date.now()));
+            this.mark(datasets);
+        },
+        mark(datasets) {
+            /* When it last drew, and how many rows of each data set it drew (for tests). */
+            const rows = {};
+            for (const [name, values] of Object.entries(datasets)) rows[name] = values.length;
+            this.$el.setAttribute("data-rows", JSON.stringify(rows));
+            this.$el.setAttribute("data-drawn", String(performance.now()));
         },
         async resize() {
             if (!this.view) return;
