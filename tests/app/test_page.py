@@ -3,6 +3,7 @@ the worlds and what the page shows (no browser)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import ipyvuetify as v
@@ -12,7 +13,9 @@ import solara
 from cisim.app.classroom import Classroom, ClassroomModel
 from cisim.app.levers import LEVERS, START_ONLY
 from cisim.app.page import Page
+from cisim.app.views import Guide, plain
 from cisim.app.world import Settings
+from cisim.model.scenario import PRESET_NAMES
 
 
 @pytest.fixture
@@ -185,3 +188,23 @@ def test_page__the_guide_and_the_key_open_over_the_worlds(page):
     assert "Guide: Baseline" in guide and "Things to try" in guide
     button(rc, "cisim-key").click()
     assert not shown(rc, "cisim-guide-text") and shown(rc, "cisim-key")
+
+
+@pytest.mark.parametrize("preset", sorted(PRESET_NAMES))
+def test_guide__speaks_the_sliders_language_not_code_names(preset):
+    _box, rc = solara.render(Guide(preset))
+    (text,) = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    rc.close()
+    assert not re.search(r"\b[a-z]+(_[a-z]+)+\b", text), re.findall(r"\b\w+_\w+\b", text)
+    assert not re.search(r"\w = ", text)
+    assert "Model Parameters" not in text
+    labels = [lever.label for lever in LEVERS.values()]
+    assert any(f"&#x27;{label}&#x27;" in text for label in labels)  # the sliders' own labels
+
+
+def test_plain__a_code_name_becomes_the_sliders_label_or_words():
+    said = plain("a fight over decision rights: authority_contest = 0.8; resources = 0.9")
+    assert said == "a fight over decision rights: contest over decision rights 0.8; " + (
+        "'Resources (a grant)' 0.9"
+    )
+    assert plain("a trusted navigator (navigator = 1)") == "a trusted navigator ('A navigator' on)"

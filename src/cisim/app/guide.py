@@ -200,7 +200,7 @@ _TRY: dict[str, tuple[Item, ...]] = {
             ),
         ),
         Item(
-            "Raise 'Trust at the start' to 0.7 and press Reset. Does the entry point come "
+            "Raise 'Trust at the start' to 0.7 (a new start). Does the entry point come "
             "sooner? Does the ending change?",
             (
                 _down("months_to_entry_point", change={"initial_trust": 0.7}),
@@ -258,9 +258,9 @@ _TRY: dict[str, tuple[Item, ...]] = {
         ),
         Item(
             "Two worlds with 'Turnover (a month)' as the lever, the other world at 0 (nobody "
-            "leaves): watch shared understanding. Then switch off 'A navigator' (Model "
-            "Parameters, Reset) and compare again: without the executive director, does "
-            "turnover cost more?",
+            "leaves): watch shared understanding. Then switch off 'A navigator', press Reset "
+            "(both worlds start again without it) and compare again: without the executive "
+            "director, does turnover cost more?",
             (
                 _up("final_understanding", change={"turnover": 0.0}),
                 _up("learning_journey", change={"turnover": 0.0}, setting={"navigator": 0}),
@@ -324,7 +324,7 @@ _TRY: dict[str, tuple[Item, ...]] = {
             ),
         ),
         Item(
-            "Lower 'Joint problem-solving' and 'Data use' to 0.1 and press Reset: does blame "
+            "Lower 'Joint problem-solving' and 'Data use' to 0.1, then Reset: does blame "
             "return?",
             (_up("blame_game", change={"joint_problem_solving": 0.1, "data_use": 0.1}),),
         ),

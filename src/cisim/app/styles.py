@@ -104,6 +104,8 @@ html, body { margin: 0; overflow: auto; }
   .cisim-sidebar, .cisim-status, .cisim-log, .cisim-world-key { font-size: 18px; }
   .cisim-lever .v-label, .cisim-sidebar .v-label, .cisim-heading { font-size: 18px; }
   .cisim-title { font-size: 20px; }
+  .cisim-topbar .v-btn { font-size: 18px !important; }
+  .cisim-name { font-size: 21px; }
   .cisim-one .cisim-main { grid-template-rows: minmax(0, 1fr) 300px; }
   .cisim-two .cisim-main { grid-template-rows: minmax(0, 1fr) 190px 270px; }
 }

@@ -186,7 +186,9 @@ def Guide(preset: str) -> None:
         + _bullets(tuple(plain(item) for item in text.encodes))
         + "<p><b>Things to notice</b></p>"
         + _bullets(text.notice)
-        + "<p><b>Things to try</b> (predict first, then test)</p>"
+        + "<p><b>Things to try</b> (predict first, then test). What they say holds over many "
+        "runs from month 0: move the levers before the first month, or press Reset after "
+        "moving them; moved mid-run, a lever acts from the next month on.</p>"
         + _bullets(text.tries)
         + "<p><b>How the model works</b></p>"
         + _bullets(text.how),
