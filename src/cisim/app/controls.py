@@ -145,9 +145,10 @@ START_ONLY_ORDER = tuple(name for name in LEVERS if name in START_ONLY)
 
 
 def _heading(title: str, note: str) -> None:
+    bold = f"<b>{title}</b> " if title else ""
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"<b>{title}</b> <span class='cisim-muted'>{note}</span>",
+        unsafe_innerHTML=f"{bold}<span class='cisim-muted'>{note}</span>",
         classes=["cisim-heading"],
     )
 
@@ -237,5 +238,7 @@ def SecondWorld(comparison: Twin | None, value: Any, actions: Actions) -> None:
             hide_details=True,
         )
     lever = LEVERS[comparison.lever]
+    if not lever.mid_run:
+        _heading("", "it shapes the start: a new value starts both worlds again")
     other = Lever(**{**lever.__dict__, "label": f"In the other world: {lever.label}"})
     LeverControl(other, value, actions.other, prefix="other-")
