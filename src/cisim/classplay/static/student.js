@@ -43,7 +43,8 @@ function render(v) {
   $("sector").textContent = c.sector_label + " · played by " + v.name;
   $("means").textContent = "Authority: " + c.authority + " · Capacity: " + c.capacity;
   $("role").textContent = c.text;
-  let status = "Month " + v.month + " of " + v.months + ". ";
+  const month = v.must_decide || v.answered ? v.month + 1 : v.month;  // the month being decided
+  let status = "Month " + month + " of " + v.months + ". ";
   if (v.phase === "lobby") status += "Waiting for the teacher to start.";
   else if (v.phase === "ended") status += "The class is over" + (v.regime ? ": the collaboration was " + v.regime + "." : ".");
   else if (!v.active) status += "Your organisation is no longer at the table.";
@@ -109,7 +110,7 @@ async function send(event) {
   try {
     await api("/api/decide", body);
     show("decision", false);
-    $("status").textContent = "Month " + view.month + " of " + view.months + ". Decision sent. Waiting for the others.";
+    $("status").textContent = "Month " + (view.month + 1) + " of " + view.months + ". Decision sent. Waiting for the others.";
   }
   catch (e) { $("decide-error").textContent = e.message; $("send").disabled = false; }
 }

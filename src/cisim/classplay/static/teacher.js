@@ -4,7 +4,7 @@
 const $ = (id) => document.getElementById(id);
 const key = new URLSearchParams(location.hash.slice(1)).get("key") || "";
 const SVG = "http://www.w3.org/2000/svg";
-const SECTOR_COLOURS = { public: "#1f5f8b", private: "#8a5a00", nonprofit: "#6b3fa0", community: "#1a7f37", philanthropy: "#b5476b" };
+const SECTOR_COLOURS = { public: "#1f5f8b", private: "#8a5a00", nonprofit: "#6b3fa0", community: "#e07b39", philanthropy: "#b5476b" };
 let version = -1;
 let deadline = null;
 window.__seen = {};
@@ -96,7 +96,8 @@ function drawDecisions(v) {
 function statusText(v) {
   const words = { lobby: "Waiting for students to join", running: v.paused ? "Paused" : "Running",
     deciding: "Students are deciding", ended: "The class is over" };
-  let text = "Month " + v.month + " of " + v.months + " · " + words[v.phase];
+  const month = v.phase === "deciding" ? v.month + 1 : v.month;  // the month being decided
+  let text = "Month " + month + " of " + v.months + " · " + words[v.phase];
   if (v.phase === "deciding") {
     const done = v.asked.filter((a) => a.answered).length;
     text += " (" + done + " of " + v.asked.length + " answered)";
