@@ -26,6 +26,10 @@ Run this file for the table of every preset (``-j 2`` runs the reference on two 
     .venv/bin/python benchmarks/dock_check.py [--presets baseline,louisville] [--reference 400]
         [--engine 2400] [-j 2]
 
+An entry of ``--presets`` may set levers on its preset, ``baseline:triangle=1,triangle_focus=0.5``
+(entries are separated by ``;`` when one sets more than one lever), to dock a lever no preset
+uses.
+
 When a preset does not dock, ``--monthly`` finds where the two implementations part: for every
 monthly metric (``cisim.model.metrics.REGISTRY``) the month in which the two means differ most
 (z from the pooled variance), the metrics sorted by it. A diagnostic, not a test: with 121
@@ -87,6 +91,27 @@ OUTCOMES: tuple[str, ...] = (
 )
 
 
+def scenario_of(spec: str) -> Scenario:
+    """The scenario a ``--presets`` entry names: a preset, optionally with levers set, as
+    ``baseline:triangle=1,triangle_focus=0.5`` (so that a lever no preset uses can be docked)."""
+    name, _, settings = spec.partition(":")
+    levers: dict[str, object] = {}
+    for item in filter(None, settings.split(",")):
+        key, _, text = item.partition("=")
+        levers[key.strip()] = _value(text.strip())
+    return Scenario.preset(name).replace(**levers)
+
+
+def _value(text: str) -> object:
+    """A lever's value from its text: a whole number, a real number, or a word."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def reference_summaries(preset: str, first: int, count: int, jobs: int = 1) -> pd.DataFrame:
     """Summaries of reference runs ``first .. first + count - 1`` of ``preset``."""
     seeds = [REFERENCE_SEED + k for k in range(first, first + count)]
@@ -99,12 +124,12 @@ def reference_summaries(preset: str, first: int, count: int, jobs: int = 1) -> p
 
 
 def _reference_run(preset: str, seed: int) -> dict[str, object]:
-    return reference_mesa.run(Scenario.preset(preset), seed)
+    return reference_mesa.run(scenario_of(preset), seed)
 
 
 def engine_summaries(preset: str, replicates: int = ENGINE_RUNS) -> pd.DataFrame:
     """Summaries of ``replicates`` engine runs of ``preset``."""
-    summary = cisim.simulate(Scenario.preset(preset), replicates=replicates, seed=ENGINE_SEED)
+    summary = cisim.simulate(scenario_of(preset), replicates=replicates, seed=ENGINE_SEED)
     return summary.summary
 
 
@@ -124,14 +149,14 @@ def reference_trajectories(preset: str, count: int, jobs: int = 1) -> pd.DataFra
 
 
 def _reference_trajectory(preset: str, seed: int) -> pd.DataFrame:
-    out = reference_mesa.run(Scenario.preset(preset), seed, trajectories=True)["trajectories"]
+    out = reference_mesa.run(scenario_of(preset), seed, trajectories=True)["trajectories"]
     return out.reset_index(drop=True)
 
 
 def engine_trajectories(preset: str, replicates: int = ENGINE_RUNS) -> pd.DataFrame:
     """Monthly metrics of ``replicates`` engine runs of ``preset`` (as
     :func:`reference_trajectories`)."""
-    runs = cisim.simulate(Scenario.preset(preset), replicates=replicates, seed=ENGINE_SEED)
+    runs = cisim.simulate(scenario_of(preset), replicates=replicates, seed=ENGINE_SEED)
     return runs.trajectories
 
 
@@ -209,7 +234,7 @@ class Docking:
 
 def dock(preset: str, ref: pd.DataFrame, eng: pd.DataFrame) -> Docking:
     """Regime-share and outcome-distribution tests of reference ``ref`` against engine ``eng``."""
-    horizon = Scenario.preset(preset).horizon_months
+    horizon = scenario_of(preset).horizon_months
     n, m = len(ref), len(eng)
     k = len(REGIMES) + len(OUTCOMES)
     level = ALPHA / k  # the strictest Holm level
@@ -270,6 +295,11 @@ def report(result: Docking) -> str:
     return "\n".join(lines)
 
 
+def _entries(text: str) -> list[str]:
+    """The ``--presets`` entries: separated by ``;`` if any sets levers, else by ``,``."""
+    return text.split(";") if ":" in text else text.split(",")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", default=",".join(PRESETS))
@@ -281,14 +311,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.monthly:
-        for preset in args.presets.split(","):
+        for preset in _entries(args.presets):
             ref = reference_trajectories(preset, args.reference, args.jobs)
             eng = engine_trajectories(preset, args.engine)
             print(f"{preset}: {args.reference} reference runs, {args.engine} engine runs")
             print(monthly_gaps(ref, eng).to_string(float_format=lambda x: f"{x:.4g}"), "\n")
         return 0
     ok = True
-    for preset in args.presets.split(","):
+    for preset in _entries(args.presets):
         start = time.perf_counter()
         ref = reference_summaries(preset, 0, args.reference, args.jobs)
         ref_seconds = time.perf_counter() - start
