@@ -32,3 +32,39 @@ def test_class__bad_input_is_one_line_and_exit_2(capsys, args, words):
 def test_class__is_listed_in_the_help(capsys):
     assert main(["class", "--help"]) == 0
     assert "--time-limit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_class__serves_until_ctrl_c_and_prints_both_addresses(tmp_path, host):
+    import json
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cisim", "class", "--port", "0", "--students", "4", "--host", host],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        teacher = process.stdout.readline().strip()
+        students = process.stdout.readline().strip()
+        assert teacher.startswith("cisim class: teacher's screen: http://127.0.0.1:")
+        assert "#key=" in teacher
+        join_url, code = students.split(" students join at ")[1].split(" with code ")
+        assert join_url.endswith(f"?code={code}")
+        base = teacher.split("teacher's screen: ")[1].split("/teacher#")[0]
+        with urllib.request.urlopen(base + "/teacher", timeout=30) as page:
+            assert b"teacher.js" in page.read()
+        request = urllib.request.Request(
+            base + "/api/join", data=json.dumps({"code": code, "name": "Ann"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            assert "token" in json.loads(reply.read())
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    warned = "anyone who can reach it on the network" in err
+    assert warned == (host == "0.0.0.0"), err
