@@ -47,9 +47,10 @@ def effect(
     table = paired_effects(part, runs, horizon=horizon, outcomes=[outcome], contrast="first")
     rows = table[table["parameter"] == lever]
     scale = 100 if outcome in (LJ, "blame_game", "stalled", "dissolved") else 1
+    digits = 1 if scale == 100 or outcome.startswith("months") else 3
     return "; ".join(
-        f"{r.low_level}→{r.high_level}: {scale * r.effect:+.1f} ({scale * r.low:.1f} to "
-        f"{scale * r.high:.1f})"
+        f"{r.low_level}→{r.high_level}: {scale * r.effect:+.{digits}f} ({scale * r.low:.{digits}f}"
+        f" to {scale * r.high:.{digits}f})"
         for r in rows.itertuples()
     )
 
@@ -270,6 +271,15 @@ def backbone(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
         "/",
         effect(design, runs, "resources", {"authority_contest": 0.8, "backbone": 1.0}, h),
     )
+    corner = {"resources": 0.9, "authority_contest": 0.8}
+    for b in (0.0, 1.0):
+        part = runs[runs["point"].isin(_points(design, {**corner, "backbone": b}))]
+        print(
+            f"Hartford-like corner, backbone {b}: mean progress {part['progress'].mean():.3f},",
+            "dissolved",
+            share(runs, design, {**corner, "backbone": b}, "dissolved"),
+            f"closing blame share {part['closing_blame_share'].mean():.3f}",
+        )
 
 
 STUDIES = {
