@@ -3,8 +3,9 @@
 In one process, alternately (A, B, A, B, ...): **uncoupled** (every city's whole run in one call
 of the engine per shard: what cisim.simulate does) and **coupled** (the ``platform`` strategy,
 a platform step every 3 months; :func:`cisim.field.field`), on the same cities. Both include
-building the cities; the figure is the median of each over the rounds and the ratio
-coupled / uncoupled within a round. Peak memory is the process's peak resident set size
+building the cities; the figures are the median of each over the rounds (wall time, and the
+process's CPU time over all threads, less sensitive to other work on a shared machine) and the
+ratio coupled / uncoupled within a round. Peak memory is the process's peak resident set size
 (``ru_maxrss``) after the rounds, and the bytes the cities' state and parameters hold.
 
     python benchmarks/bench_field.py --cities 1000 --workers 2 --rounds 3
@@ -72,14 +73,18 @@ def main() -> None:
     field(Field(scenario=sc, cities=4, seed=1), platform)  # warm the field's code too
     warm_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     times: dict[str, list[float]] = {"uncoupled": [], "coupled": []}
+    cpu: dict[str, list[float]] = {"uncoupled": [], "coupled": []}
     for _ in range(a.rounds):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         uncoupled(fld, shards, a.workers)
         times["uncoupled"].append(time.perf_counter() - t)
-        t = time.perf_counter()
+        cpu["uncoupled"].append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         result = field(fld, platform, shards=shards, workers=a.workers)
         times["coupled"].append(time.perf_counter() - t)
+        cpu["coupled"].append(time.process_time() - c)
     ratios = [c / u for c, u in zip(times["coupled"], times["uncoupled"], strict=True)]
+    cpu_ratios = [c / u for c, u in zip(cpu["coupled"], cpu["uncoupled"], strict=True)]
     out = {
         "cities": a.cities,
         "organisations": a.organisations,
@@ -92,6 +97,10 @@ def main() -> None:
         "ratio": median(ratios),
         "ratio_range": [min(ratios), max(ratios)],
         "rounds": times,
+        "uncoupled_cpu_s": median(cpu["uncoupled"]),
+        "coupled_cpu_s": median(cpu["coupled"]),
+        "cpu_ratio": median(cpu_ratios),
+        "cpu_ratio_range": [min(cpu_ratios), max(cpu_ratios)],
         "peak_rss_mb_after_warm": warm_rss,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "state_mb": state_bytes(fld, a.cities) / 2**20,
