@@ -152,7 +152,8 @@ class Classroom:
             comparison = self.comparison
             if self.twin is not None and comparison is not None and comparison.lever != name:
                 targets.append(self.twin)
-            said = [world.set_lever(name, value) for world in targets]
+            running = [world for world in targets if not world.over] or targets[:1]
+            said = [world.set_lever(name, value) for world in running]  # ended worlds: as they are
             return [event for event in said if event is not None]
 
     def set_other(self, value: Any) -> list[Event]:
