@@ -60,6 +60,7 @@ def test_load__roster_of_cities_relative_to_the_file(tmp_path: Path) -> None:
         ("[platform]\n", "a [field] table"),
         ("[field]\n[platform]\n[extra]\n", "extra"),
         ("[field]\nroster = []\n[platform]\n", "field.roster"),
+        ("[field]\nroster = ['baseline']\nscenario = 'baseline'\n[platform]\n", "not both"),
     ],
 )
 def test_load__bad_input_is_one_line_naming_the_field(

@@ -78,6 +78,8 @@ class Field:
         if not all(isinstance(s, Scenario) for s in roster):
             raise ConfigError("roster", roster, "a list of scenarios, one per city")
         object.__setattr__(self, "roster", roster)
+        if roster and self.scenario is not None:
+            raise ConfigError("roster", len(roster), "either a roster or a scenario, not both")
         if roster and len({s.horizon_months for s in roster}) > 1:
             raise ConfigError(
                 "roster", sorted({s.horizon_months for s in roster}), "cities with one horizon"
