@@ -8,7 +8,6 @@ import pytest
 from cisim.errors import ConfigError
 from cisim.field import STRATEGIES, Platform, strategy
 from cisim.field.coupling import (
-    DRIFT,
     Cities,
     PlatformState,
     Summary,
@@ -73,11 +72,12 @@ def test_strategies__each_is_a_valid_platform() -> None:
 
 def test_fit__fidelity_fails_far_from_origin_adaptation_fits_everywhere_with_drift() -> None:
     context = np.array([0.5, 0.7, 1.0])
-    faithful = fit(context, 0.5, fidelity=1.0, tolerance=0.4)
+    faithful = fit(context, 0.5, fidelity=1.0, tolerance=0.4, drift=0.5)
     np.testing.assert_allclose(faithful, [1.0, 0.5, -0.25])
-    adapted = fit(context, 0.5, fidelity=0.0, tolerance=0.4)
-    np.testing.assert_allclose(adapted, 1.0 - DRIFT)
-    assert (fit(context, 0.5, 0.5, 0.4) > faithful)[2]  # adapting rescues the far city
+    adapted = fit(context, 0.5, fidelity=0.0, tolerance=0.4, drift=0.3)
+    np.testing.assert_allclose(adapted, 0.7)
+    assert (fit(context, 0.5, 0.5, 0.4, 0.5) > faithful)[2]  # adapting rescues the far city
+    np.testing.assert_allclose(fit(context, 0.5, 0.0, 0.4, 1.0), 0.0)  # all core lost
 
 
 def test_funded__reliable_always_inconsistent_by_year() -> None:
@@ -223,3 +223,23 @@ def test_reach__targets_the_weakest_or_strongest_first() -> None:
     assert reach(draw, 0.3, sm, "random").sum() == 3  # the three lowest draws
     dead = _summary(m, alive=np.arange(m) != 0)
     assert np.flatnonzero(reach(draw, 0.3, dead, "weakest")).tolist() == [1, 2, 3]
+
+
+def test_programmes__a_city_keeps_what_it_adopted_and_takes_only_news() -> None:
+    m = 40
+    given = Platform(
+        budget=4.0, programme="given", initial_trust=1.0, fidelity=0.0,
+        evidence=0, capabilities=0, peers=0,
+    )  # fmt: skip
+    ps = PlatformState.start(given, m)
+    first = platform_step(ps, _summary(m), _cities(m), given, 0, 1, 3)
+    assert first.changed.all()  # full trust, no NIH when adapted: every city adopts
+    again = platform_step(ps, _summary(m), _cities(m), given, 0, 2, 6)
+    assert not again.changed.any()  # the same programme again brings nothing new
+    assert (ps.adopted == 1).all()
+    better = given.replace(programme_strength=0.9)
+    more = platform_step(ps, _summary(m), _cities(m), better, 0, 3, 9)
+    assert more.changed.all()
+    relief = 1.0 - more.state["task_scope"] / 0.4
+    first_relief = 1.0 - first.state["task_scope"] / 0.4
+    np.testing.assert_allclose(relief, first_relief * (0.9 - 0.6) / 0.6)  # only the news

@@ -17,6 +17,7 @@ platforms = st.builds(
     Platform,
     budget=st.floats(0.01, 5.0),
     fidelity=unit,
+    drift=unit,
     initial_trust=unit,
     not_invented_here=unit,
     programme=st.sampled_from(["learned", "given"]),

@@ -12,16 +12,19 @@ Every ``step_months`` months the field's collaborations pause; the platform
 3. **broadcasts** to the cities each service reaches (:meth:`Platform.coverage`):
 
    * a **programme** (the platform's learnt one, or one proven elsewhere, ``programme =
-     "given"``): a city adopts it with chance ``trust * (1 - not_invented_here * fidelity)``
-     (trust in the platform; "not invented here", Katz & Allen 1982, bites on what must be taken
-     as is, less on what a city may adapt and own). An adopted programme fits the city as
-     ``fit = (1 - DRIFT a) (1 - d (1 - a) / context_tolerance)`` with ``a = 1 - fidelity`` and
+     "given"``): a city that does not hold its current version (a programme adopted is kept; a
+     learnt programme's new version brings only what its evidence added) adopts it with chance
+     ``trust * (1 - not_invented_here * fidelity)`` (trust in the platform; "not invented
+     here", Katz & Allen 1982, bites on what must be taken as is, less on what a city may adapt
+     and own). An adopted programme fits the city as
+     ``fit = (1 - drift a) (1 - d (1 - a) / context_tolerance)`` with ``a = 1 - fidelity`` and
      ``d`` the distance between the city's context and the programme's: adaptation fits it to
      the context but drops some of its core (Castro et al. 2004; Durlak & DuPre 2008), fidelity
      keeps the core but fails far from where it was proven. What the city gets from it is scaled
      by its absorptive capacity ``A = (knowledge + operational_capacity + data_use) / 3`` (Cohen
      & Levinthal 1990: prior related knowledge and the capacity to apply it). It lowers the
-     task's difficulty (``task_scope`` times ``1 - strength * fit * A``; a misfit raises it: the
+     task's difficulty (``task_scope`` times ``1 - new * fit * A``, ``new`` the strength the
+     city did not hold yet; a misfit raises it: the
      programme fails where it does not fit), adds to the knowledge of what works, and gives a
      city still searching an entry point (de Jong et al. 2023, seed 003: an actionable opening;
      imposed when taken with fidelity, designed when adapted). Trust in the platform grows with
@@ -52,7 +55,6 @@ from numpy.typing import NDArray
 from cisim.field.platform import SERVICES, Platform
 from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCEPTANCE
 
-DRIFT = 0.5  # share of a programme's core lost when fully adapted (program drift)
 LEARN = 1.0  # knowledge base gain per unit of evidence mass times the win rate it shows
 DECAY = 0.05  # knowledge base lost per step without upkeep
 TRUST_BUILD, TRUST_EROSION = 0.1, 0.3  # Slovic's asymmetry, 3:1 as the collaboration's trust
@@ -122,6 +124,7 @@ class PlatformState:
     trust: NDArray[np.float64]  # (M,) each city's trust in the platform
     adopted: NDArray[np.int64]  # (M,) programmes adopted
     failed: NDArray[np.int64]  # (M,) adopted programmes that did not fit
+    held: NDArray[np.float64]  # (M,) the programme's strength when the city last adopted it
     last_wins: NDArray[np.int64]  # (M,) cumulative wins at the last step
     win_rate: NDArray[np.float64]  # (M,) wins per review since the last step
     knowledge: float = 0.0  # the knowledge base, 0 to 1
@@ -135,6 +138,7 @@ class PlatformState:
             trust=np.full(m, platform.initial_trust),
             adopted=np.zeros(m, np.int64),
             failed=np.zeros(m, np.int64),
+            held=np.zeros(m),
             last_wins=np.zeros(m, np.int64),
             win_rate=np.zeros(m),
         )
@@ -256,16 +260,16 @@ def _strength_and_context(ps: PlatformState, platform: Platform) -> tuple[float,
 
 
 def fit(
-    context: NDArray[np.float64], origin: float, fidelity: float, tolerance: float
+    context: NDArray[np.float64], origin: float, fidelity: float, tolerance: float, drift: float
 ) -> NDArray[np.float64]:
     """How well a programme proven at ``origin`` fits cities of ``context`` (-1 to 1).
 
     Adaptation (``1 - fidelity``) closes the distance to the local context but drops a share
-    ``DRIFT`` of the core; beyond ``tolerance`` a programme fails (negative fit).
+    ``drift`` of the core; beyond ``tolerance`` a programme fails (negative fit).
     """
     a = 1.0 - fidelity
     distance = np.abs(context - origin) * (1.0 - a)
-    return np.clip((1.0 - DRIFT * a) * (1.0 - distance / tolerance), -1.0, 1.0)
+    return np.clip((1.0 - drift * a) * (1.0 - distance / tolerance), -1.0, 1.0)
 
 
 def _programmes(
@@ -282,12 +286,13 @@ def _programmes(
     strength, origin = _strength_and_context(ps, platform)
     if strength == 0.0 or not reached.any():
         return
+    news = strength - ps.held  # what the programme adds to the version the city holds
     willing = ps.trust * (1.0 - cities.nih * platform.fidelity)
-    took = reached & (draw < willing)
+    took = reached & (news > 0.0) & (draw < willing)
     if not took.any():
         return
-    f = fit(cities.context, origin, platform.fidelity, platform.context_tolerance)
-    worth = strength * f * sm.absorptive
+    f = fit(cities.context, origin, platform.fidelity, platform.context_tolerance, platform.drift)
+    worth = news * f * sm.absorptive
     st = out.state
     relief = np.clip(worth, -RELIEF_MAX, RELIEF_MAX)
     st["task_scope"] = np.where(took, sm.task_scope * (1.0 - relief), st["task_scope"])
@@ -306,6 +311,7 @@ def _programmes(
     st["entry_imposed"] = np.where(opening, imposed, st["entry_imposed"])
     ps.trust = np.where(took & (f >= 0), ps.trust + TRUST_BUILD * f * (1.0 - ps.trust), ps.trust)
     ps.trust = np.where(took & (f < 0), ps.trust + TRUST_EROSION * f * ps.trust, ps.trust)
+    ps.held = np.where(took, strength, ps.held)
     ps.adopted += took
     ps.failed += took & (f < 0)
     out.changed |= took

@@ -126,6 +126,15 @@ PLATFORM_SPECS: dict[str, Spec] = {
         "fidelity keeps the core that made a programme work; adaptation fits it to the local "
         "context and lets the city own it. Assumption: half and half.",
     ),
+    "drift": real(
+        F,
+        0.0,
+        1.0,
+        "share",
+        "share of a programme's core a city loses when it adapts the programme fully",
+        why="Program drift: adaptations can drop the components that made a programme work "
+        "(Elliott & Mihalic 2004; Durlak & DuPre 2008). Assumption: half at full adaptation.",
+    ),
     "context_tolerance": real(
         F,
         0.01,
@@ -207,6 +216,7 @@ class Platform:
     programme_strength: float = 0.6
     programme_context: float = 0.5
     fidelity: float = 0.5
+    drift: float = 0.5
     context_tolerance: float = 0.4
     evidence_delay: int = 1
     evidence_noise: float = 0.3
