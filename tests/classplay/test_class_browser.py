@@ -187,7 +187,13 @@ def test_class__thirty_students_play_twelve_months(running):
     assert blamed == {slots[k] for k in range(STUDENTS) if k % 3 == 0 and k != silent}
     # (the intruder's blame for student 2, who always learns, never landed: see ``blamed``)
     assert not errors, errors
-    for words in ("Learning or blame", "Two worlds", "The model's world", "decided by students"):
+    for words in (
+        "Learning or blame",
+        "Two worlds",
+        "The model's world",
+        "decided by students",
+        "The rule: a blame game when",
+    ):
         assert words in debrief_text
 
     p50, p90 = np.percentile(latencies, [50, 90])

@@ -143,6 +143,11 @@ def test_month__the_class_s_world_differs_from_the_model_s_when_students_always_
     assert d["worlds"]["class"]["blame_climate"] > d["worlds"]["model"]["blame_climate"]
     assert d["moments"] and d["moments"][0]["students"]
     assert d["trust_effect"]["blame_student"] is not None
+    rule = d["rule"]
+    assert 0 < rule["met_by_blame"] <= rule["setbacks"]
+    regime = "blame_game" if rule["met_by_blame"] >= 0.5 * rule["setbacks"] else None
+    if regime:
+        assert d["regime"]["code"] == regime
 
 
 def test_views__teacher_and_student_see_what_they_need():

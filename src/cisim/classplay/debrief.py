@@ -21,7 +21,7 @@ import numpy as np
 
 from cisim import engine
 from cisim.model.population import RunSpec, build_state
-from cisim.model.regimes import Thresholds, classify
+from cisim.model.regimes import Thresholds, classify, met_by_blame
 
 if TYPE_CHECKING:
     from cisim.classplay.session import ClassSession, Month
@@ -59,6 +59,7 @@ def debrief(session: ClassSession) -> dict[str, Any]:
             "model": finals(twin),
         },
         "moments": moments(session),
+        "rule": rule(session),
     }
     session.debrief_cache = (months, out)
     return out
@@ -109,6 +110,26 @@ def regime(series: dict[str, list[float]], scenario: Scenario) -> dict[str, str]
     trajectories = {name: np.asarray(series[name], dtype=float)[:, None] for name in needed}
     code = str(classify(trajectories, Thresholds.of(scenario))[0])
     return {"code": code, "words": REGIME_WORDS[code]}
+
+
+def rule(session: ClassSession) -> dict[str, Any]:
+    """What the regime rule weighed in the class's world: its setbacks and how many were met by
+    blame (more members blaming than learning) in the closing window, its final progress, and
+    the rule's thresholds."""
+    sc, series = session.scenario, session.series
+    learning = np.asarray(series["learning_responses"][1:])
+    blame = np.asarray(series["blame_responses"][1:])
+    months = np.arange(1, len(learning) + 1)
+    closing = (months > len(learning) - sc.regime_window_months) & (learning + blame > 0)
+    by_blame = float(met_by_blame(learning[closing], blame[closing]).sum())
+    return {
+        "setbacks": int(closing.sum()),
+        "met_by_blame": round(by_blame, 1),
+        "blame_share": sc.regime_blame_share,
+        "progress": round(series["progress"][-1], 3),
+        "min_progress": sc.regime_min_progress,
+        "window_months": sc.regime_window_months,
+    }
 
 
 def finals(series: dict[str, list[float]]) -> dict[str, float]:

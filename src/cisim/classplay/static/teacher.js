@@ -132,9 +132,15 @@ function drawDebrief(d) {
       (m.students.length ? ". Students: " + m.students.join("; ") : "");
     moments.append(li);
   }
+  const r = d.rule;
+  const why = document.createElement("p");
+  why.textContent = "The rule: a blame game when at least " + percent(r.blame_share) +
+    " of the setbacks of the last " + r.window_months + " months were met by blame (more blamed than learned); " +
+    "otherwise a learning journey when progress reached " + percent(r.min_progress) + ". Your class: " +
+    r.met_by_blame + " of " + r.setbacks + " setbacks met by blame, progress " + percent(r.progress) + ".";
   const h = (text) => { const x = document.createElement("h3"); x.textContent = text; return x; };
   box.replaceChildren(h("Learning or blame"), table, h("What it did to trust"), effects,
-    h("Two worlds"), worlds, h("The moments that decided it"), moments);
+    h("Two worlds"), worlds, why, h("The moments that decided it"), moments);
 }
 
 function render(v) {
