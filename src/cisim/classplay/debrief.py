@@ -34,6 +34,13 @@ REGIME_WORDS = {
     "stalled": "stalled",
     "dissolved": "came apart",
 }
+#: What the collaboration did, for a sentence ("the collaboration ...").
+REGIME_SENTENCES = {
+    "learning_journey": "was a learning journey",
+    "blame_game": "was a blame game",
+    "stalled": "stalled",
+    "dissolved": "came apart",
+}
 MOMENTS = 3
 NAMED = 8  # students named in a moment
 
@@ -106,10 +113,10 @@ def regime(series: dict[str, list[float]], scenario: Scenario) -> dict[str, str]
     """The regime the rule gives these months (and in words)."""
     needed = ("learning_responses", "blame_responses", "running", "entry_found", "progress")
     if not all(name in series for name in needed):
-        return {"code": "", "words": ""}
+        return {"code": "", "words": "", "sentence": ""}
     trajectories = {name: np.asarray(series[name], dtype=float)[:, None] for name in needed}
     code = str(classify(trajectories, Thresholds.of(scenario))[0])
-    return {"code": code, "words": REGIME_WORDS[code]}
+    return {"code": code, "words": REGIME_WORDS[code], "sentence": REGIME_SENTENCES[code]}
 
 
 def rule(session: ClassSession) -> dict[str, Any]:

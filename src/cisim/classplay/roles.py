@@ -284,7 +284,7 @@ def student_view(session: ClassSession, student: Student) -> dict[str, Any]:
 def _regime_words(session: ClassSession) -> str:
     from cisim.classplay.debrief import regime
 
-    return regime(session.series, session.scenario)["words"]
+    return regime(session.series, session.scenario)["sentence"]
 
 
 def _trust_of(st: State, slot: int) -> dict[int, float]:

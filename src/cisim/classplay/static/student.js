@@ -46,7 +46,7 @@ function render(v) {
   const month = v.must_decide || v.answered ? v.month + 1 : v.month;  // the month being decided
   let status = "Month " + month + " of " + v.months + ". ";
   if (v.phase === "lobby") status += "Waiting for the teacher to start.";
-  else if (v.phase === "ended") status += "The class is over" + (v.regime ? ": the collaboration was " + v.regime + "." : ".");
+  else if (v.phase === "ended") status += "The class is over" + (v.regime ? ": the collaboration " + v.regime + "." : ".");
   else if (!v.active) status += "Your organisation is no longer at the table.";
   else if (v.answered) status += "Decision sent. Waiting for the others.";
   else if (!v.must_decide) status += "Your organisation is at work.";
