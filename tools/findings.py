@@ -282,12 +282,42 @@ def backbone(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
         )
 
 
+def who_is_at_the_table(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
+    """The paired effects the section quotes; the variance shares are ``cisim analyze``'s."""
+    for n in (0, 1):
+        for t in (0.01, 0.06):
+            print(f"navigator {n} turnover {t}", share(runs, design, {"navigator": n, "turnover": t}))
+    print("navigator", effect(design, runs, "navigator", {}, h))
+    print("turnover", effect(design, runs, "turnover", {}, h))
+    for n in (0, 1):
+        print("  at navigator", n, effect(design, runs, "turnover", {"navigator": n}, h))
+
+
+def timing(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
+    """The baseline's share and each arrival's paired effects; ``cisim analyze`` writes the same
+    effects to arrival.csv and those by standing at arrival to rescue.csv."""
+    month, nav, data = "timeline.1.month", "timeline.1.navigator", "timeline.1.data_use"
+    first = sorted(design[month].unique())[0]
+    print("the baseline itself", share(runs, design, {month: first, nav: 0, data: 0.3}))
+    for m in sorted(design[month].unique()):
+        print(
+            "month",
+            m,
+            "navigator",
+            effect(design, runs, nav, {month: m}, h),
+            "| data use",
+            effect(design, runs, data, {month: m}, h),
+        )
+
+
 STUDIES = {
     "backbone": backbone,
     "resources": resources,
     "learning_vs_blame": learning_vs_blame,
     "five_actions": five_actions,
     "phase_trust_turnover": phase_trust_turnover,
+    "who_is_at_the_table": who_is_at_the_table,
+    "timing": timing,
 }
 
 
