@@ -16,8 +16,9 @@ import solara
 from reacton.ipyvue import use_event
 from solara import v
 
-from cisim.app.classroom import Classroom, ClassroomModel, Twin
+from cisim.app.classroom import Classroom, Twin
 from cisim.app.levers import LEVERS, START_ONLY, Lever
+from cisim.app.world import Settings
 from cisim.model.scenario import PRESET_NAMES
 
 __all__ = ["SPEEDS", "Actions", "LeverControl", "Sidebar", "TopBar"]
@@ -44,18 +45,9 @@ class Actions:
 
 @solara.component
 def TopBar(
-    model: solara.Reactive[ClassroomModel],
-    actions: Actions,
-    playing: bool,
-    speed: str,
-    panel: str,
-    version: solara.Reactive[int],
+    settings: Settings, actions: Actions, playing: bool, speed: str, panel: str, over: bool
 ) -> None:
-    """Preset and seed (a new start), the run's buttons and speed, the guide and the key
-    (redrawn every month: the buttons end with the run)."""
-    version.get()
-    settings = model.value.classroom.settings
-    over = not model.value.running
+    """Preset and seed (a new start), the run's buttons and speed, the guide and the key."""
     with solara.Div(classes=["cisim-topbar"]):
         solara.HTML(tag="div", unsafe_innerHTML="Learning journey or blame game?",
                     classes=["cisim-name"])  # fmt: skip

@@ -324,8 +324,7 @@ _TRY: dict[str, tuple[Item, ...]] = {
             ),
         ),
         Item(
-            "Lower 'Joint problem-solving' and 'Data use' to 0.1, then Reset: does blame "
-            "return?",
+            "Lower 'Joint problem-solving' and 'Data use' to 0.1, then Reset: does blame return?",
             (_up("blame_game", change={"joint_problem_solving": 0.1, "data_use": 0.1}),),
         ),
         Item(

@@ -60,16 +60,18 @@ def Page(
     model = model if model is not None else own
     version = solara.use_reactive(0)  # every change: a month, a lever (the views read it)
     changed = solara.use_reactive(0)  # a change the controls show (the sidebar reads it)
+    ended = solara.use_reactive(not first.running)  # the run is over (the top bar's buttons)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(FIRST_SPEED)
     panel = solara.use_reactive("")
     error = solara.use_reactive("")
     lock = solara.use_memo(threading.Lock, [])
     actions = solara.use_memo(
-        lambda: _actions(model, (version, changed), playing, speed, panel, error, lock), []
+        lambda: _actions(model, (version, changed, ended), playing, speed, panel, error, lock),
+        [],
     )
     solara.lab.use_task(
-        lambda: _play(model, version, playing, speed, lock),
+        lambda: _play(model, (version, ended), playing, speed, lock),
         dependencies=[playing.value],
         prefer_threaded=True,
     )
@@ -78,7 +80,9 @@ def Page(
     solara.Style(CSS)
     two = "cisim-two" if classroom_now.twin is not None else "cisim-one"
     with solara.Div(classes=["cisim-app", two]):
-        TopBar(model, actions, playing.value, speed.value, panel.value, version)
+        TopBar(
+            classroom_now.settings, actions, playing.value, speed.value, panel.value, ended.value
+        )
         Sidebar(classroom_now, actions, error.value, changed)
         Main(classroom_now, panel.value, version)
 
@@ -103,18 +107,24 @@ def Main(classroom: Classroom, panel: str, versions: solara.Reactive[int]) -> No
 
 def _actions(
     model: solara.Reactive[ClassroomModel],
-    versions: tuple[solara.Reactive[int], solara.Reactive[int]],
+    versions: tuple[solara.Reactive[int], solara.Reactive[int], solara.Reactive[bool]],
     playing: solara.Reactive[bool],
     speed: solara.Reactive[str],
     panel: solara.Reactive[str],
     error: solara.Reactive[str],
     lock: Any,
 ) -> Actions:
-    """The controls' actions on the page's model; a bad value shows as one line, the run kept."""
+    """The controls' actions on the page's model; a bad value shows as one line, the run kept.
+
+    ``versions``: the views' version (every change), the controls' (a change they show) and
+    whether the run is over."""
+    views, controls_version, ended = versions
 
     def redraw(controls: bool) -> None:
-        for version in versions if controls else versions[:1]:
-            version.value += 1
+        ended.value = not model.value.running  # (no redraw unless it changes)
+        views.value += 1
+        if controls:
+            controls_version.value += 1
 
     def guarded(change: Any, controls: bool = True) -> Any:
         def act(*args: Any) -> None:
@@ -134,6 +144,7 @@ def _actions(
     def restart(classroom: Classroom) -> None:
         playing.value = False
         model.value = ClassroomModel(classroom=classroom)
+        ended.value = not model.value.running
 
     def step(months: int) -> None:
         for _ in range(months):
@@ -199,12 +210,13 @@ _MID_RUN = frozenset(name for name, lever in LEVERS.items() if lever.mid_run)
 
 def _play(
     model: solara.Reactive[ClassroomModel],
-    version: solara.Reactive[int],
+    versions: tuple[solara.Reactive[int], solara.Reactive[bool]],
     playing: solara.Reactive[bool],
     speed: solara.Reactive[str],
     lock: Any,
 ) -> None:
     """While playing: a month, a redraw, a pause for the speed; stop at the end."""
+    version, ended = versions
     while playing.value:
         started = time.perf_counter()
         with lock:
@@ -213,6 +225,7 @@ def _play(
                 playing.value = False
                 break
             current.step()
+        ended.value = not current.running
         version.value += 1
         wait = SPEEDS[speed.value] / 1000 - (time.perf_counter() - started)
         time.sleep(max(wait, 0.02))
