@@ -5,7 +5,7 @@ short time limit. The teacher's screen is one context; each student is another, 
 the join address (its code in the address, as the QR code gives it). One student never answers
 (the model decides for them after the time limit); one tries to act for another student's
 organisation (refused). Every other student answers each setback (learn or blame, in turn by
-seat, with an effort). The latency from a student's click to the teacher's screen showing the
+seat, with an effort; one names whom it blames). The latency from a student's click to the teacher's screen showing the
 decision is measured in the browser (``Date.now()`` in both pages, one clock) and written to
 ``test-artifacts/classplay/latency.json``.
 """
@@ -31,6 +31,7 @@ TIME_LIMIT = 4.0  # seconds: short, so the silent student costs little
 SEED = 5  # five setbacks in the first year
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+NAMER = 6  # a student who blames (6 % 3 == 0) and names whom, from the list of partners
 P90_TARGET = 0.5  # seconds, the issue's target for 30 students' choices (reported)
 #: What the test holds: the target met with room on a quiet machine (p90 0.09-0.2 s), twice it
 #: on this two-core machine when other work loads it six times over (p90 0.68 s at load 12).
@@ -62,13 +63,18 @@ def _join(browser, served, k: int):
 
 def _answer(page, k: int) -> None:
     page.evaluate(
-        """([k]) => {
+        """([k, NAMER]) => {
             const choice = k % 3 === 0 ? "blame" : "learn";
             document.querySelector(`input[name=response][value=${choice}]`).click();
+            const whom = document.getElementById("whom");
+            if (k === NAMER && whom.options.length > 1) {  // names whom it blames
+                whom.value = whom.options[1].value;
+                window.__named = [...(window.__named || []), Number(whom.value)];
+            }
             document.getElementById("effort").value = String(50 + 10 * (k % 5));
             document.getElementById("send").click();
         }""",
-        [k],
+        [k, NAMER],
     )
 
 
@@ -163,6 +169,7 @@ def test_class__thirty_students_play_twelve_months(running):
         teacher.wait_for_selector("#debrief:not([hidden])")
         debrief_text = teacher.inner_text("#debrief")
         latencies = _latencies(teacher, students, silent)
+        named_by_page = students[NAMER].evaluate("window.__named || []")
         for page in students[:3]:
             assert "The class is over" in page.inner_text("#status")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -186,6 +193,8 @@ def test_class__thirty_students_play_twelve_months(running):
     blamed = {d.slot for d in decisions if d.by == "student" and d.response == "blame"}
     assert blamed == {slots[k] for k in range(STUDENTS) if k % 3 == 0 and k != silent}
     # (the intruder's blame for student 2, who always learns, never landed: see ``blamed``)
+    named = [d.target for d in decisions if d.slot == slots[NAMER] and d.by == "student"]
+    assert named and named == named_by_page, (named, named_by_page)
     assert not errors, errors
     for words in (
         "Learning or blame",
