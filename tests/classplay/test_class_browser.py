@@ -5,9 +5,9 @@ short time limit. The teacher's screen is one context; each student is another, 
 the join address (its code in the address, as the QR code gives it). One student never answers
 (the model decides for them after the time limit); one tries to act for another student's
 organisation (refused). Every other student answers each setback (learn or blame, in turn by
-seat, with an effort; one names whom it blames). The latency from a student's click to the teacher's screen showing the
-decision is measured in the browser (``Date.now()`` in both pages, one clock) and written to
-``test-artifacts/classplay/latency.json``.
+seat, with an effort; one names whom it blames). The latency from a student's click to the
+teacher's screen showing the decision is measured in the browser (``Date.now()`` in both pages,
+one clock) and written to ``test-artifacts/classplay/latency.json``.
 """
 
 from __future__ import annotations
