@@ -160,3 +160,17 @@ def test_views__teacher_and_student_see_what_they_need():
     assert me["card"]["slot"] == joined[0].slot and me["must_decide"] is False
     assert me["partners"] and 0 <= me["effort"] <= 1
     assert np.isfinite(me["trust_in_me"])
+
+
+def test_step_now__while_students_decide_runs_the_month_for_those_who_have_not():
+    session, clock, joined = _class()
+    session.start()
+    _until_deciding(session, clock)
+    month = session.state.month + 1
+    first = next(s for s in joined if s.slot in session.asked)
+    session.decide(first.token, first.slot, "learn", None, None)
+    session.step_now()  # the teacher does not wait for the time limit
+    assert session.state.month == month
+    by = {d.slot: d.by for d in session.history[-1].decisions}
+    assert by[first.slot] == "student"
+    assert {b for slot, b in by.items() if slot != first.slot} <= {"timeout", "model"}

@@ -204,10 +204,13 @@ class ClassSession:
         self._changed()
 
     def step_now(self) -> None:
-        """Open the next month now (also while paused)."""
+        """Open the next month now (also while paused); while students decide, run the month
+        now, the model deciding for those who have not answered."""
         if self.phase == "lobby":
             self.phase = "running"
-        if self.phase == "running":
+        if self.phase == "deciding":
+            self._run_month()
+        elif self.phase == "running":
             self._open_month()
 
     def set_pace(self, pace: float | None = None, time_limit: float | None = None) -> None:
