@@ -133,3 +133,12 @@ def test_run_field__roster_with_timelines_uncoupled_when_unfunded() -> None:
     want = _uncoupled(fld)
     for name in KEPT:
         np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+
+
+def test_field__common_random_numbers_same_cities_until_the_first_step() -> None:
+    fld = Field(scenario=SMALL, cities=12, seed=SEED)
+    alone = run_field(fld, strategy("alone")).trajectories
+    funded = run_field(fld, _funded()).trajectories  # its first step after month 3
+    for name in KEPT:
+        np.testing.assert_array_equal(alone[name][:4], funded[name][:4], err_msg=name)
+    assert not np.array_equal(alone["progress"], funded["progress"])
