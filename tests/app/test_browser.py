@@ -271,17 +271,26 @@ def test_browser__two_worlds_one_changes_while_the_other_goes_on(browser, app_ur
     tab, errors = open_page(browser, app_url, 1280, 720)
     tab.locator(".cisim-second-world").click()
     tab.get_by_text("The other world: with a navigator").first.wait_for()
+    tab.locator(".cisim-lever-other-navigator").click()  # month 0: both start without one
+    tab.get_by_text("The other world: without a navigator").first.wait_for()
     tab.locator(".cisim-year").click()
     _month(tab, 12, worlds=2)
-    tab.locator(".cisim-lever-other-navigator").click()  # the other world loses its navigator
+    tab.locator(".cisim-lever-other-navigator").click()  # the other world gets one, now
     other = tab.locator(".cisim-story-1 .cisim-log")
-    other.get_by_text("Month 12: you took away a navigator (it acts from month 13).").wait_for()
-    assert "you took away" not in tab.locator(".cisim-story-0 .cisim-log").inner_text()
+    other.get_by_text("Month 12: you added a navigator (it acts from month 13).").wait_for()
+    assert "you added" not in tab.locator(".cisim-story-0 .cisim-log").inner_text()
     statuses = [s.inner_text() for s in tab.locator(".cisim-status").all()]
     assert all(s.startswith("Month 12 ") for s in statuses), statuses  # nobody restarted
-    tab.locator(".cisim-year").click()
-    _month(tab, 24, worlds=2)
+    for _ in range(2):
+        tab.locator(".cisim-year").click()
+        tab.wait_for_timeout(300)
+    _month(tab, 36, worlds=2)
     _drawn(tab)
+    drawn = tab.locator(".cisim-network .cisim-vega").evaluate_all(
+        "els => els.map(e => e.dataset.rows)"
+    )
+    rings = [json.loads(rows)["attended"] for rows in drawn]
+    assert rings[0] == 0 and rings[1] > 0  # only the other world has a navigator at work
     for selector in (".cisim-network canvas", ".cisim-log", ".cisim-chart svg", ".cisim-lever"):
         _on_screen(tab, selector)
     swatches = tab.eval_on_selector_all(

@@ -151,7 +151,7 @@ def test_page__a_second_world_shown_mid_run_parts_from_this_one(page):
     rc.find(v.Switch, class_="cisim-lever cisim-second-world").widget.v_model = True
     classroom = model.value.classroom
     assert classroom.month == classroom.twin.month == 12 and classroom.comparison.since == 12
-    assert any("(from month 12)" in html for html in _all_html(rc))
+    assert any("with a navigator (since month 12)" in html for html in _all_html(rc))
 
 
 def _all_html(rc):

@@ -33,14 +33,16 @@ def Html(markup: str, classes: str = "") -> Any:
 
 
 def world_title(classroom: Classroom, index: int) -> str:
-    """``This world: without a navigator``, ``The other world: with a navigator (from month
-    12)``; ``The collaboration`` with one world."""
+    """``This world: without a navigator``, ``The other world: with a navigator (since month
+    12)`` (when the class moved the lever that differs mid-run); ``The collaboration`` with one
+    world."""
     comparison = classroom.comparison
     if comparison is None or classroom.twin is None:
         return "The collaboration"
     world = classroom.worlds[index]
     which = "This world" if index == 0 else "The other world"
-    since = f" (from month {comparison.since})" if index == 1 and comparison.since else ""
+    moved = [change.month for change in world.changes if change.lever == comparison.lever]
+    since = f" (since month {moved[-1]})" if moved else ""
     return f"{which}: {world.lever_words(comparison.lever)}{since}"
 
 
