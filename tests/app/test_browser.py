@@ -193,7 +193,10 @@ SMALLEST_TEXT = """() => {
     if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' ||
         style.display === 'none' || parseFloat(style.opacity) === 0) continue;
     if (r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth) continue;
-    sizes.push([parseFloat(style.fontSize), node.textContent.trim().slice(0, 30)]);
+    // a transform (Vuetify shrinks a field's label above it) scales the text drawn
+    const scale = el.offsetHeight ? r.height / el.offsetHeight : 1;
+    const size = Math.round(parseFloat(style.fontSize) * scale * 10) / 10;
+    sizes.push([size, node.textContent.trim().slice(0, 30)]);
   }
   sizes.sort((a, b) => a[0] - b[0]);
   return sizes;

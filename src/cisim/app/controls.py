@@ -51,8 +51,8 @@ def TopBar(
     with solara.Div(classes=["cisim-topbar"]):
         solara.HTML(tag="div", unsafe_innerHTML="Learning journey or blame game?",
                     classes=["cisim-name"])  # fmt: skip
+        _label("Preset")
         v.Select(
-            label="Preset",
             items=list(PRESET_NAMES),
             v_model=settings.preset,
             on_v_model=actions.preset,
@@ -61,8 +61,8 @@ def TopBar(
             outlined=True,
             class_="cisim-preset",
         )
+        _label("Seed")
         seed = v.TextField(
-            label="Seed",
             v_model=str(settings.seed),
             dense=True,
             hide_details=True,
@@ -77,8 +77,8 @@ def TopBar(
             Button("▶ Play", lambda: actions.play(True), "cisim-play", disabled=over)
         Button("Step", lambda: actions.step(1), "cisim-step", disabled=over or playing)
         Button("Year", lambda: actions.step(12), "cisim-year", disabled=over or playing)
+        _label("Speed")
         v.Select(
-            label="Speed (months)",
             items=list(SPEEDS),
             v_model=speed,
             on_v_model=actions.speed,
@@ -91,6 +91,11 @@ def TopBar(
             shown = panel == name.lower()
             Button(name, _toggle(actions, name.lower(), shown), f"cisim-{name.lower()}",
                    outlined=not shown)  # fmt: skip
+
+
+def _label(text: str) -> None:
+    """A field's name beside it (a floating label would be drawn at 12 px)."""
+    solara.HTML(tag="label", unsafe_innerHTML=text, classes=["cisim-field-name"])
 
 
 def _toggle(actions: Actions, name: str, shown: bool) -> Callable[[], None]:

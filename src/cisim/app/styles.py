@@ -30,12 +30,13 @@ html, body { margin: 0; overflow: auto; }
   border-bottom: 1px solid #ddd; background: #f6f7f9; overflow: hidden;
 }
 .cisim-name { font-size: 18px; font-weight: 600; white-space: nowrap; margin-right: 6px; }
-@media (max-width: 1279px) { .cisim-name { display: none; } }
+@media (max-width: 1399px) { .cisim-name { display: none; } }
 .cisim-topbar .v-btn { font-size: 15px !important; text-transform: none; letter-spacing: 0; }
 .cisim-topbar .v-input { flex: 0 0 auto; font-size: 15px; }
-.cisim-preset { width: 170px; }
-.cisim-seed { width: 80px; }
-.cisim-speed { width: 150px; }
+.cisim-field-name { font-size: 15px; color: #333; }
+.cisim-preset { width: 160px; }
+.cisim-seed { width: 70px; }
+.cisim-speed { width: 140px; }
 .cisim-guide, .cisim-key { margin-left: 0; }
 .cisim-topbar .cisim-guide { margin-left: auto; }
 .cisim-sidebar {
