@@ -317,9 +317,9 @@ def _panel_template(metric: str, worlds: int) -> dict[str, Any]:
         ),
     )
     scale = alt.Scale(domain=[0, 1]) if metric not in RESPONSES else alt.Scale(zero=True)
-    shown = "d" if metric in RESPONSES else "~g"  # counts, or shares from 0 to 1
-    steps = {"tickMinStep": 1} if metric in RESPONSES else {}
-    y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(tickCount=3, format=shown, **steps))
+    counts = metric in RESPONSES  # whole numbers, or shares from 0 to 1
+    axis = alt.Axis(tickCount=3, format="d" if counts else "~g", tickMinStep=1 if counts else 0.1)
+    y = alt.Y("value:Q", title=None, scale=scale, axis=axis)
     lines = (
         alt.Chart(alt.NamedData("series"))
         .mark_line(strokeWidth=3, interpolate="step-after" if metric in RESPONSES else "linear")

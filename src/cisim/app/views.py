@@ -15,7 +15,7 @@ from typing import Any
 import solara
 
 from cisim.app import charts
-from cisim.app.classroom import Classroom, Twin
+from cisim.app.classroom import Classroom
 from cisim.app.guide import guide
 from cisim.app.levers import LEVERS
 from cisim.app.vega import vega_view
@@ -200,10 +200,3 @@ def Guide(preset: str) -> None:
 
 def _bullets(items: tuple[str, ...]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"
-
-
-def twin_words(comparison: Twin | None) -> str:
-    """The second world's difference in words, for the controls."""
-    if comparison is None:
-        return ""
-    return LEVERS[comparison.lever].words(comparison.value)
