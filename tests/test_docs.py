@@ -25,6 +25,8 @@ CITING_MODULES = (
     "cisim.model.network",
     "cisim.model.streams",
     "cisim.stats",
+    "cisim.field.coupling",
+    "cisim.field.platform",
 )
 #: "Surname ... (year" or "Surname et al. (year" or "Surname & Other (year" or "Surname (year".
 _CITATION = re.compile(

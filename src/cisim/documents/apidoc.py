@@ -34,6 +34,7 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("cisim.study.sweeps", "Experiments over many scenarios, run into a resumable store."),
     ("cisim.analysis", "Analyses of a sweep."),
     ("cisim.model.decisions", "The decision hook: responses decided from outside the model."),
+    ("cisim.field", "The field: many cities' collaborations coupled by a platform (issue 16)."),
 )
 HEADER = (
     "# API reference\n\n"

@@ -5,13 +5,12 @@ coupled every few months by a platform (a field builder, seed 004) that gathers 
 updates what it knows and broadcasts programmes, capabilities and peer links
 (:mod:`cisim.field.coupling`). ::
 
-    import cisim
-    from cisim.field import Field, Platform
-    result = cisim.field(Field(cities=200, seed=1), Platform(budget=1.0))
+    from cisim.field import Field, Platform, field
+    result = field(Field(cities=200, seed=1), Platform(budget=1.0))
     result.summary["learning_journey_share"]
 
 :func:`compare` runs several platforms on the same cities (common random numbers) and measures
-each against no platform. The ODD's draft section is ``docs/drafts/ODD_field.md``.
+each against no platform. Its ODD section is §7a of ``docs/ODD.md``.
 """
 
 from __future__ import annotations

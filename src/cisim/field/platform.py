@@ -6,7 +6,7 @@ training and certification programs", funded by a budget that funders may give t
 only, to infrastructure, or inconsistently from year to year (seed 004 and its comments). Each
 lever is a :class:`~cisim.model.spec.Spec` with its range, unit and why it has its default, as the
 collaboration's parameters are (:data:`cisim.model.parameters.SPECS`). The mechanisms that use
-them are in :mod:`cisim.field.coupling`; the ODD's field section (``docs/drafts/ODD_field.md``)
+them are in :mod:`cisim.field.coupling`; the ODD's field section (``docs/ODD.md``, §7a)
 says which source each carries.
 """
 
@@ -268,7 +268,7 @@ def unknown_lever(key: str, value: Any) -> ConfigError:
     names = [*PLATFORM_SPECS, "strategy"]
     close = difflib.get_close_matches(key, names, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return ConfigError(key, value, f"a platform lever (see docs/drafts/ODD_field.md){hint}")
+    return ConfigError(key, value, f"a platform lever (see docs/ODD.md, §7a){hint}")
 
 
 _NAMES = tuple(f.name for f in fields(Platform))
