@@ -118,4 +118,6 @@ html, body { margin: 0; overflow: auto; }
 .cisim-overlay h3 { font-size: 19px; margin: 4px 0 8px 0; }
 .cisim-overlay li { margin-bottom: 4px; }
 .cisim-overlay ul { padding-left: 20px; }
+.cisim-overlay ul.cisim-sectors { list-style: none; padding-left: 4px; }
+.cisim-dot { font-size: 24px; line-height: 1; vertical-align: middle; }
 """

@@ -129,11 +129,13 @@ def Key() -> None:
 
 def _key() -> str:
     dots = "".join(
-        f'<li><span style="color:{colour}">&#9679;</span> {sector}</li>'
+        f'<li><span class="cisim-dot" style="color:{colour}">&#9679;</span> {sector}</li>'
         for sector, colour in charts.SECTOR_COLOURS.items()
     )
     return (
-        f"<p><b>Dots: organisations</b>, coloured by sector:</p><ul>{dots}</ul>"
+        "<h3>Key</h3>"
+        "<p><b>Dots: organisations</b>, coloured by sector:</p>"
+        f'<ul class="cisim-sectors">{dots}</ul>'
         "<p>Bigger: its representative has more authority. Hollow: an outsider who may join. "
         "Grey: it left.</p>"
         '<p><b>Lines: working relationships</b>, coloured by trust, <span style="color:#d73027">'
