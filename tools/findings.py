@@ -310,6 +310,27 @@ def timing(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
         )
 
 
+def sensitivity(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
+    """V, the noise-corrected variance of the point means of the share of learning journeys
+    (``docs/sensitivity.md``: over the A and B rows, less the point-by-replicate interaction);
+    the indices and effects are ``cisim analyze``'s (``sobol_learning_journey.csv``)."""
+    params = [c for c in design.columns if c != "point"]
+    block = len(params) + 2
+    points = int(runs["point"].max()) + 1
+    matrix = replicate_matrix(runs, outcome_values(runs, LJ, h), points)
+    rows = np.sort(np.concatenate([np.arange(0, points, block), np.arange(block - 1, points, block)]))
+    y = matrix[rows]
+    reps = y.shape[1]
+    means = y.mean(axis=1)
+    inter = y - means[:, None] - y.mean(axis=0)[None, :] + y.mean()
+    noise = float((inter**2).sum()) / (len(rows) * reps * (reps - 1))
+    v = float(means.var()) - noise
+    print(f"V (learning journeys) {v:.4f}; var of the point means {means.var():.4f}, noise {noise:.4f}")
+    print("an effect of delta points over a uniform range gives ST about delta^2 / (12 V):")
+    for delta in (0.10, 0.15, 0.20):
+        print(f"  delta {100 * delta:.0f} points: ST {delta**2 / (12 * v):.3f}")
+
+
 STUDIES = {
     "backbone": backbone,
     "resources": resources,
@@ -318,6 +339,7 @@ STUDIES = {
     "phase_trust_turnover": phase_trust_turnover,
     "who_is_at_the_table": who_is_at_the_table,
     "timing": timing,
+    "sensitivity": sensitivity,
 }
 
 
