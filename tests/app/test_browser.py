@@ -213,15 +213,14 @@ def test_browser__a_lesson_on_one_screen(browser, app_url, width, height):
     _month(tab, 12)
     _drawn(tab)
     _on_screen(tab, ".cisim-network canvas")  # the whole network, at every size
-    if (width, height) != (1024, 768):
-        for controls in (".cisim-topbar .v-btn", ".cisim-preset", ".cisim-seed", ".cisim-lever"):
-            _on_screen(tab, controls)
-        _on_screen(tab, ".cisim-chart svg, .cisim-chart canvas")
-        _on_screen(tab, ".cisim-log")
-        scroll = tab.evaluate(
-            "[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]"
-        )
-        assert scroll[0] <= width and scroll[1] <= height, f"the page scrolls: {scroll}"
+    for controls in (".cisim-topbar .v-btn", ".cisim-preset", ".cisim-seed", ".cisim-lever"):
+        _on_screen(tab, controls)  # (the issue asks for the rest at 1280 x 720: it holds at all)
+    _on_screen(tab, ".cisim-chart svg, .cisim-chart canvas")
+    _on_screen(tab, ".cisim-log")
+    scroll = tab.evaluate(
+        "[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]"
+    )
+    assert scroll[0] <= width and scroll[1] <= height, f"the page scrolls: {scroll}"
     sizes = tab.evaluate(SMALLEST_TEXT)
     smallest = sizes[0]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
