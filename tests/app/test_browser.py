@@ -1,9 +1,9 @@
 """End to end, in a real headless Chromium (Debian's, driven by Playwright): start ``cisim app``
 and use the page as a teacher would on a projector.
 
-* At 1024 × 768, 1280 × 720 and 1920 × 1080: the controls, the whole network and the panels are
-  on the screen without scrolling (at 1024 × 768, the whole network); the smallest text is
-  measured (at least :data:`~cisim.app.styles.MIN_TEXT_PX`); none of a framework's clutter.
+* At 1024 × 768, 1280 × 720 and 1920 × 1080: the controls, the whole network, the story and the
+  panels are on the screen without scrolling; the smallest text is measured (at least
+  :data:`~cisim.app.styles.MIN_TEXT_PX`, transforms counted); none of a framework's clutter.
 * A lever moved mid-run changes the world from the next month and the story says so; Reset
   starts again.
 * Two worlds: the lever that differs changes in the other world while this one goes on; both
