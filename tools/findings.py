@@ -286,7 +286,9 @@ def who_is_at_the_table(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> Non
     """The paired effects the section quotes; the variance shares are ``cisim analyze``'s."""
     for n in (0, 1):
         for t in (0.01, 0.06):
-            print(f"navigator {n} turnover {t}", share(runs, design, {"navigator": n, "turnover": t}))
+            print(
+                f"navigator {n} turnover {t}", share(runs, design, {"navigator": n, "turnover": t})
+            )
     print("navigator", effect(design, runs, "navigator", {}, h))
     print("turnover", effect(design, runs, "turnover", {}, h))
     for n in (0, 1):
@@ -318,14 +320,19 @@ def sensitivity(design: pd.DataFrame, runs: pd.DataFrame, h: int) -> None:
     block = len(params) + 2
     points = int(runs["point"].max()) + 1
     matrix = replicate_matrix(runs, outcome_values(runs, LJ, h), points)
-    rows = np.sort(np.concatenate([np.arange(0, points, block), np.arange(block - 1, points, block)]))
+    rows = np.sort(
+        np.concatenate([np.arange(0, points, block), np.arange(block - 1, points, block)])
+    )
     y = matrix[rows]
     reps = y.shape[1]
     means = y.mean(axis=1)
     inter = y - means[:, None] - y.mean(axis=0)[None, :] + y.mean()
     noise = float((inter**2).sum()) / (len(rows) * reps * (reps - 1))
     v = float(means.var()) - noise
-    print(f"V (learning journeys) {v:.4f}; var of the point means {means.var():.4f}, noise {noise:.4f}")
+    print(
+        f"V (learning journeys) {v:.4f}; variance of the point means {means.var():.4f},",
+        f"noise {noise:.4f}",
+    )
     print("an effect of delta points over a uniform range gives ST about delta^2 / (12 V):")
     for delta in (0.10, 0.15, 0.20):
         print(f"  delta {100 * delta:.0f} points: ST {delta**2 / (12 * v):.3f}")
