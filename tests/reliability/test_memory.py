@@ -47,3 +47,49 @@ def test_batches_are_sized_to_the_budget_and_change_no_number(
     sized = cisim.simulate(scenario, replicates=7, seed=3, batch_size=10**6).summary
     assert max(sizes) == fit
     pd.testing.assert_frame_equal(sized, reference, check_exact=True)
+
+
+def _factorial(levels: int) -> str:
+    values = ", ".join(f"{0.01 + 0.5 * k / levels:.5f}" for k in range(levels))
+    return (
+        'name = "big"\nbase = "baseline"\ndesign = "factorial"\nreplicates = 1\nseed = 1\n'
+        "[uncertainties]\n" + "".join(f"{n} = [{values}]\n" for n in ("turnover", "data_use"))
+    )
+
+
+def _latin(samples: int) -> str:
+    return (
+        f'name = "big"\nbase = "baseline"\ndesign = "lhs"\nsamples = {samples}\n'
+        "replicates = 1\nseed = 1\n[uncertainties]\nturnover = { low = 0.01, high = 0.06 }\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "points"), [(_factorial(40), 1_600), (_factorial(100), 10_000), (_latin(5_000), 5_000)]
+)
+def test_a_design_too_large_for_the_budget_is_refused_before_it_is_built(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text, points
+) -> None:
+    monkeypatch.setenv("CISIM_MEMORY_BUDGET", str(1_000_000))  # 1 MB
+    built: list[int] = []
+    monkeypatch.setattr(
+        "cisim.study.sweeps.runner.design_table",
+        lambda ex: built.append(1),  # never reached
+    )
+    path = write(tmp_path / "big.toml", text)
+    code = cli.main(["sweep", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"{points:,} points" in err and "design" in err and "MB" in err, err
+    assert not built and not (tmp_path / "out").exists()
+
+
+def test_the_largest_allowed_design_needs_more_than_a_laptop_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The allowed maximum (10,000,000 points) is refused on an 8 GB budget; a study's size is
+    not."""
+    monkeypatch.setenv("CISIM_MEMORY_BUDGET", str(8 << 30))
+    memory.check_design(76_800, 12)  # the Sobol study's design
+    with pytest.raises(cisim.errors.ConfigError, match="10,000,000 points"):
+        memory.check_design(10_000_000, 6)

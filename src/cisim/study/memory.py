@@ -21,6 +21,12 @@ from cisim.errors import ConfigError
 OVERHEAD = 3.0
 #: Metrics kept per month (an upper bound on the trajectory columns).
 _METRICS = 64
+#: Bytes a sweep's setup holds per design point at its peak (the design table, each point's values
+#: and its digest): 402 measured with ``tracemalloc`` for a factorial of 125,000 points and three
+#: factors; doubled for what ``tracemalloc`` does not see (the allocator's slack, pandas' copies).
+DESIGN_BYTES_PER_POINT = 800
+#: ... and per factor of each point (a column's cell, its Python value and its share of the digest).
+DESIGN_BYTES_PER_CELL = 64
 
 
 def budget() -> int:
@@ -58,6 +64,25 @@ def fitting_batch(one_replicate_state: Any, horizon: int, batch_size: int) -> in
             "CISIM_MEMORY_BUDGET",
         )
     return max(1, min(batch_size, limit // max(per_run, 1)))
+
+
+def check_design(points: int, factors: int) -> None:
+    """Refuse, before anything is built, a design whose table would not fit the budget.
+
+    Raises
+    ------
+    ConfigError
+        If ``points`` design points of ``factors`` factors need more than :func:`budget`.
+    """
+    need = points * (DESIGN_BYTES_PER_POINT + DESIGN_BYTES_PER_CELL * factors)
+    limit = budget()
+    if need > limit:
+        raise ConfigError(
+            "design",
+            f"{points:,} points (about {need / 1e6:,.0f} MB to set up)",
+            f"a design whose table fits in {limit / 1e6:,.0f} MB (half the memory free now); use "
+            "fewer levels or samples, or set CISIM_MEMORY_BUDGET",
+        )
 
 
 def batch_for(spec: Any, horizon: int, batch_size: int) -> int:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from cisim.present.progress import compiled_engine, progress_bar
-from cisim.study.sweeps.designs import design_table
+from cisim.study.memory import check_design
+from cisim.study.sweeps.designs import design_table, n_points
 from cisim.study.sweeps.executors import (  # noqa: F401 - re-exported
     SerialExecutor,
     die_with_parent,
@@ -121,6 +122,7 @@ def run_sweep(
     if not isinstance(experiment, Experiment):
         experiment = Experiment.from_toml(experiment)
     start = time.perf_counter()
+    check_design(n_points(experiment), len(experiment.factors))
     design = design_table(experiment)
     with open_store(out, experiment, design, command=command) as store:
         before = store.runs_done
