@@ -1,5 +1,11 @@
 """``cisim field FILE.toml``: run a field file's platforms on its cities and print the table.
 
+``--workers N`` runs the cities on N threads (``--processes``: N worker processes, each holding
+its shards for the whole run); ``--dask ADDRESS`` on the Dask cluster at that scheduler address,
+or ``--dask local`` on a ``LocalCluster`` of N worker processes, as ``cisim sweep --dask`` does.
+The cities are split into ``--shards`` engine batches (default: one per worker). The results do
+not depend on any of these.
+
 With one ``[platform]`` the table has its outcomes; with ``[platforms.NAME]`` tables, each
 platform's outcomes and its effect against no platform on the same cities. ``--out`` writes the
 table as CSV. Bad input exits with 2 and one line (the CLI's :class:`~cisim.errors.CisimError`
@@ -23,27 +29,61 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.add_argument("file", metavar="FILE", type=Path, help="a field .toml file")
     cmd.add_argument(
         "--workers", type=int, default=1, choices=range(1, 65), metavar="N",
-        help="threads running the cities (results do not depend on it)",
+        help="threads (or processes, or LocalCluster workers) running the cities "
+        "(results do not depend on it)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--shards", type=_positive, default=None, metavar="N",
+        help="engine batches the cities are split into (default: one per worker)",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--processes", action="store_true",
+        help="run the shards in N worker processes of this machine instead of threads",
+    )  # fmt: skip
+    cmd.add_argument(
+        "--dask", metavar="ADDRESS", default=None,
+        help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster of N "
+        "worker processes (each shard stays on its worker)",
     )  # fmt: skip
     cmd.add_argument("--out", type=Path, default=None, help="write the table to this .csv file")
     cmd.set_defaults(handler=field_command)
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (argparse prints the one line when it is not)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: a whole number of at least 1")
+    return value
 
 
 def field_command(args: argparse.Namespace) -> int:
     """Run the file's platforms; print the outcomes (and effects) as a table."""
     import pandas as pd
 
-    from cisim.field import compare, field
+    from cisim.field.api import _compare
     from cisim.field.config import load
+    from cisim.field.hosts import DaskHosts, open_hosts
+    from cisim.field.outcomes import result_of
+    from cisim.field.run import run_field
     from cisim.io import write_csv
 
     spec = load(args.file)
-    shards = args.workers
-    if len(spec.platforms) == 1 and "platform" in spec.platforms:
-        result = field(spec.field, spec.platforms["platform"], shards=shards, workers=shards)
-        table = pd.DataFrame([result.summary], index=pd.Index(["platform"], name="platform"))
-    else:
-        table = compare(spec.field, spec.platforms, shards=shards, workers=shards)
+    executor = "processes" if args.processes else "threads"
+    with open_hosts(executor, args.workers, args.dask) as hosts:
+        size = len(hosts.workers) if isinstance(hosts, DaskHosts) else args.workers
+        shards = args.shards or size
+        if len(spec.platforms) == 1 and "platform" in spec.platforms:
+            fr = run_field(
+                spec.field, spec.platforms["platform"], shards=shards, workers=size, hosts=hosts
+            )
+            result = result_of(fr, spec.field.scenarios())
+            table = pd.DataFrame([result.summary], index=pd.Index(["platform"], name="platform"))
+        else:
+            table = _compare(spec.field, spec.platforms, shards, size, hosts)
     with pd.option_context("display.width", 200, "display.max_columns", 40):
         print(table.T.to_string(float_format=lambda x: f"{x:.4g}"))
     if args.out is not None:

@@ -11,9 +11,11 @@ whatever runs the shards (threads here: the compiled step releases the GIL).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,6 +67,8 @@ class FieldRun:
     cities: Cities
     platform: PlatformState
     record: list[dict[str, float]]
+    #: Per coupling period: bytes of the cities' reports (up) and of the step's new values (down).
+    traffic: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
 
 def shard_rows(m: int, shards: int) -> list[NDArray[np.int64]]:
@@ -72,71 +76,168 @@ def shard_rows(m: int, shards: int) -> list[NDArray[np.int64]]:
     return [b for b in np.array_split(np.arange(m, dtype=np.int64), max(1, min(shards, m)))]
 
 
-def summarise(shards: list[Shard], months_since: int) -> Summary:
+#: The numbers each city reports at a step (the fields of :class:`Summary`), read from its shard.
+_REPORT_STATE: tuple[str, ...] = ("wins", "alive", "entry_found", "entry_month", "entry_fit",
+                                  "entry_acceptance", "entry_imposed", "knowledge",
+                                  "operational_capacity", "task_scope", "progress")  # fmt: skip
+_REPORT_PARAMS: tuple[str, ...] = ("data_use", "joint_problem_solving", "navigator",
+                                   "navigator_capacity")  # fmt: skip
+
+
+def report(shard: Shard, months_since: int) -> dict[str, NDArray[Any]]:
+    """The shard's cities' report at a step (copies: a report may travel to another process)."""
+    out = {name: np.array(getattr(shard.st, name)) for name in _REPORT_STATE}
+    out.update({name: np.array(getattr(shard.p, name)) for name in _REPORT_PARAMS})
+    out["reviews"] = np.asarray(months_since / shard.p.review_months, dtype=np.float64)
+    out["reviews"] = np.broadcast_to(out["reviews"], shard.rows.shape).copy()
+    return out
+
+
+def combine(reports: list[dict[str, NDArray[Any]]]) -> Summary:
     """The field-wide report: each shard's cities, in city order."""
+    return Summary(**{k: np.concatenate([r[k] for r in reports]) for k in reports[0]})
 
-    def gather(get: Any) -> NDArray[Any]:
-        return np.concatenate([np.asarray(get(s)) for s in shards])
 
-    return Summary(
-        wins=gather(lambda s: s.st.wins),
-        reviews=gather(lambda s: months_since / s.p.review_months),
-        alive=gather(lambda s: s.st.alive),
-        entry_found=gather(lambda s: s.st.entry_found),
-        entry_month=gather(lambda s: s.st.entry_month),
-        entry_fit=gather(lambda s: s.st.entry_fit),
-        entry_acceptance=gather(lambda s: s.st.entry_acceptance),
-        entry_imposed=gather(lambda s: s.st.entry_imposed),
-        knowledge=gather(lambda s: s.st.knowledge),
-        operational_capacity=gather(lambda s: s.st.operational_capacity),
-        task_scope=gather(lambda s: s.st.task_scope),
-        progress=gather(lambda s: s.st.progress),
-        data_use=gather(lambda s: s.p.data_use),
-        joint_problem_solving=gather(lambda s: s.p.joint_problem_solving),
-        navigator=gather(lambda s: s.p.navigator),
-        navigator_capacity=gather(lambda s: s.p.navigator_capacity),
+def summarise(shards: list[Shard], months_since: int) -> Summary:
+    """The field-wide report of shards held here."""
+    return combine([report(s, months_since) for s in shards])
+
+
+def portion(out: Broadcast, rows: NDArray[np.int64]) -> Portion | None:
+    """What a step changes in the cities ``rows``: their local indices and new values."""
+    changed = out.changed[rows]
+    if not changed.any():
+        return None
+    local = np.flatnonzero(changed)
+    cities = rows[local]
+    return Portion(
+        local,
+        {name: values[cities] for name, values in out.state.items()},
+        {name: values[cities] for name, values in out.params.items()},
     )
+
+
+@dataclass
+class Portion:
+    """A shard's part of a :class:`Broadcast`: the changed cities (local rows), new values."""
+
+    local: NDArray[np.int64]
+    state: dict[str, NDArray[Any]]
+    params: dict[str, NDArray[Any]]
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.local, *self.state.values(), *self.params.values()]
+        return int(sum(a.nbytes for a in arrays))
+
+
+def take(shard: Shard, part: Portion) -> None:
+    """Write a portion's new values into the shard's state and parameters."""
+    for name, values in part.state.items():
+        getattr(shard.st, name)[part.local] = values
+    for name, values in part.params.items():
+        getattr(shard.p, name)[part.local] = values
 
 
 def apply(shard: Shard, out: Broadcast) -> None:
     """Write the new values of the shard's changed cities into its state and parameters."""
-    changed = out.changed[shard.rows]
-    if not changed.any():
-        return
-    local = np.flatnonzero(changed)
-    cities = shard.rows[local]
-    for name, values in out.state.items():
-        getattr(shard.st, name)[local] = values[cities]
-    for name, values in out.params.items():
-        getattr(shard.p, name)[local] = values[cities]
+    part = portion(out, shard.rows)
+    if part is not None:
+        take(shard, part)
 
 
-def run_field(fld: Field, platform: Platform, *, shards: int = 1, workers: int = 1) -> FieldRun:
-    """Run ``fld`` under ``platform``: the shards in turn (or on ``workers`` threads)."""
+def run_field(
+    fld: Field,
+    platform: Platform,
+    *,
+    shards: int = 1,
+    workers: int = 1,
+    hosts: Hosts | None = None,
+) -> FieldRun:
+    """Run ``fld`` under ``platform``: the shards in turn, on ``workers`` threads, or on
+    ``hosts`` (worker processes or Dask workers that hold the shards, :mod:`cisim.field.hosts`).
+    """
     m, horizon, k = fld.size, fld.horizon, platform.step_months
-    parts = [Shard(rows, *build_cities(fld, rows), []) for rows in shard_rows(m, shards)]
+    rows = shard_rows(m, shards)
     cities = draw_cities(fld.seed, m, platform)
     ps = PlatformState.start(platform, m)
     record: list[dict[str, float]] = []
+    traffic: list[tuple[int, int]] = []
     month, step = 0, 0
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    with contextlib.ExitStack() as stack:
+        if hosts is None:
+            pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, workers)))
+            hosts = LocalHosts(pool)
+        held = hosts.hold(fld, rows)
+        stack.callback(hosts.release, held)
         while month < horizon:
             months = min(k, horizon - month)
-            list(pool.map(Shard.advance, parts, [months] * len(parts)))
             month += months
-            if month >= horizon:
+            last = month >= horizon
+            reports = hosts.advance(held, months, None if last else months)
+            if last:
                 break
-            sm = summarise(parts, months)
+            sm = combine(reports)
             record.append(_record(month, ps, sm))
+            up = sum(int(a.nbytes) for r in reports for a in r.values())
             if platform.budget == 0.0:  # no platform: the cities run as uncoupled runs
+                traffic.append((up, 0))
                 continue
             step += 1
             out = platform_step(ps, sm, cities, platform, fld.seed, step, month)
-            for s in parts:
-                apply(s, out)
-    tables = [s.trajectories() for s in parts]
+            parts = [portion(out, r) for r in rows]
+            hosts.take(held, parts)
+            traffic.append((up, sum(p.nbytes for p in parts if p is not None)))
+        final, tables = hosts.finish(held, k)
     trajectories = {key: np.concatenate([t[key] for t in tables], axis=1) for key in tables[0]}
-    return FieldRun(trajectories, summarise(parts, k), cities, ps, record)
+    return FieldRun(trajectories, combine(final), cities, ps, record, traffic)
+
+
+class Hosts(Protocol):
+    """Where a field's shards are held and run (see :mod:`cisim.field.hosts`)."""
+
+    def hold(self, fld: Field, rows: list[NDArray[np.int64]]) -> list[Any]: ...
+
+    def advance(
+        self, held: list[Any], months: int, report_after: int | None
+    ) -> list[dict[str, NDArray[Any]]]: ...
+
+    def take(self, held: list[Any], parts: list[Portion | None]) -> None: ...
+
+    def finish(
+        self, held: list[Any], months_since: int
+    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[np.float64]]]]: ...
+
+    def release(self, held: list[Any]) -> None: ...
+
+
+class LocalHosts:
+    """Shards held in this process, run on a thread pool (the compiled step releases the GIL)."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self.pool = pool
+
+    def hold(self, fld: Field, rows: list[NDArray[np.int64]]) -> list[Shard]:
+        return [Shard(r, *build_cities(fld, r), []) for r in rows]
+
+    def advance(
+        self, held: list[Shard], months: int, report_after: int | None
+    ) -> list[dict[str, NDArray[Any]]]:
+        list(self.pool.map(Shard.advance, held, [months] * len(held)))
+        return [] if report_after is None else [report(s, report_after) for s in held]
+
+    def take(self, held: list[Shard], parts: list[Portion | None]) -> None:
+        for s, part in zip(held, parts, strict=True):
+            if part is not None:
+                take(s, part)
+
+    def finish(
+        self, held: list[Shard], months_since: int
+    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[np.float64]]]]:
+        return [report(s, months_since) for s in held], [s.trajectories() for s in held]
+
+    def release(self, held: list[Shard]) -> None:
+        held.clear()
 
 
 def _record(month: int, ps: PlatformState, sm: Summary) -> dict[str, float]:
