@@ -9,7 +9,7 @@ sweep, analyse and report an experiment.
     cisim study [--replicates N] [--seed S] [--out DIR] [--scenarios NAME_OR_TOML ...] [--nested N]
     cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS|local] [--no-progress]
     cisim analyze DIR [--out DIR/analysis]
-    cisim report DIR [--out DIR/report.html]
+    cisim report DIR [--out DIR/report.html] [--analysis DIR/analysis]
     cisim app [--host 127.0.0.1] [--port 8765]
     cisim class [--host 127.0.0.1] [--port 8766] [--time-limit 45] ...
 
@@ -260,6 +260,13 @@ def _add_sweep_readers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     report_.add_argument("directory", metavar="DIR", type=Path, help="a 'cisim sweep --out' DIR")
     report_.add_argument(
         "--out", "-o", type=Path, default=None, help="the HTML file (default DIR/report.html)"
+    )
+    report_.add_argument(
+        "--analysis",
+        type=Path,
+        default=None,
+        help="where the analysis is read and, if missing or stale, written (default "
+        "DIR/analysis; beside the report when DIR is read-only)",
     )
     report_.set_defaults(handler=report_command)
 

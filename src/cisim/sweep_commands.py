@@ -3,13 +3,15 @@
 ``analyze`` runs :func:`cisim.analysis.analyze` into ``DIR/analysis`` (or ``--out``), replaced
 only when complete and only if it is an analysis cisim wrote. ``report`` writes one HTML file,
 analysing first when the analysis is missing, stale, incomplete or unreadable; it replaces only
-a cisim report.
+a cisim report. A read-only sweep is reported on by writing elsewhere: ``--out`` for the report,
+whose analysis then goes beside it (or ``--analysis``); the sweep's directory is only read.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -58,7 +60,7 @@ def report_command(args: argparse.Namespace) -> int:
     if path.is_dir():
         raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
     check_file_target(path, marker=REPORT_MARKER, what="a cisim report")
-    analysis = args.directory / ANALYSIS_DIR
+    analysis = _report_analysis(args, sweep, path)
     summary = _read_summary(analysis) if analysis_is_current(sweep, analysis) else None
     if summary is None:  # missing, stale, incomplete or unreadable: analyse again
         progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
@@ -73,6 +75,29 @@ def report_command(args: argparse.Namespace) -> int:
         f"tables in {analysis}/) in {clock.seconds():.1f} s"
     )
     return EXIT_OK
+
+
+def _report_analysis(args: argparse.Namespace, sweep: SweepResults, report: Path) -> Path:
+    """Where the report reads its analysis, and writes it if it must: ``--analysis``; else
+    ``DIR/analysis``, unless that is not current and DIR cannot be written (a read-only sweep),
+    when the analysis goes beside the report (``REPORT-analysis/``)."""
+    given = getattr(args, "analysis", None)
+    if given is not None:
+        return Path(given)
+    default = args.directory / ANALYSIS_DIR
+    if _writable(args.directory) or analysis_is_current(sweep, default):
+        return default
+    if not _writable(report.parent):
+        raise CisimError(
+            f"{args.directory} is read-only and its analysis must be written: give the report a "
+            "place outside it with --out FILE (its analysis goes beside it), or --analysis DIR"
+        )
+    return report.with_name(f"{report.stem}-analysis")
+
+
+def _writable(directory: Path) -> bool:
+    """Whether new files can be made in ``directory`` (false on a read-only mount)."""
+    return os.access(directory, os.W_OK | os.X_OK)
 
 
 def load_sweep(directory: Path) -> SweepResults:

@@ -8,9 +8,11 @@ The figures in ``docs/reliability.md`` count these tests' faults (see ``FAULTS``
 
 from __future__ import annotations
 
+import concurrent.futures
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,8 +27,8 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from cisim import cli
-from cisim.study.sweeps import SerialExecutor, SweepError, load, run_sweep
+from cisim import cli, sweep_commands
+from cisim.study.sweeps import SerialExecutor, SweepError, load, run_sweep, runner
 from cisim.study.sweeps import store as store_module
 from cisim.study.sweeps.runner import drain
 
@@ -198,6 +200,34 @@ def test_worker__a_killed_pool_worker_is_replaced_and_the_sweep_completes(
     assert_same_sweep(out, reference)
 
 
+def test_worker__a_stopped_pool_worker_is_replaced_after_the_stall_limit(
+    experiment: Path, reference: Path, tmp_path: Path
+) -> None:
+    """A worker stopped with SIGSTOP (or hung) holds its tasks forever: once no task has finished
+    for the stall limit, the pool is ended (the stopped worker too) and a new one finishes."""
+    out = tmp_path / "stopped"
+    command = ["-m", "cisim", "sweep", str(experiment), "-o", str(out), "-w", "2", "--no-progress"]
+    env = {**os.environ, "CISIM_STALL_SECONDS": "8"}
+    process = subprocess.Popen(
+        [sys.executable, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+    )  # fmt: skip
+    stopped = None
+    try:
+        wait_for(out, 1, process)
+        workers = _spawned_workers(process.pid)
+        assert workers, "no pool workers found"
+        stopped = workers[0]
+        os.kill(stopped.pid, signal.SIGSTOP)
+        _, err = process.communicate(timeout=600)
+    finally:
+        kill(process)
+    assert process.returncode == 0, err
+    assert "stalled; restarting the pool (no task finished in 8 s)" in err, err
+    assert not stopped.is_running() or stopped.status() == "zombie"  # ended with the old pool
+    assert_same_sweep(out, reference)
+
+
 def test_worker__a_killed_dask_worker_loses_nothing(
     experiment: Path, reference: Path, tmp_path: Path
 ) -> None:
@@ -281,6 +311,44 @@ def test_drain__retries_only_lost_workers() -> None:
     with pytest.raises(ZeroDivisionError):
         drain(SerialExecutor(), lambda x: 1 // x, [1, 0, 2], seen.append, limit=1, retries=5)
     assert seen == [1]
+
+
+class _Hung(concurrent.futures.Executor):
+    """An executor whose tasks never finish (a stopped worker of someone else's cluster)."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        return Future()
+
+
+def test_drain__no_task_finishing_within_the_limit_is_a_stall(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CISIM_STALL_SECONDS", "0.2")
+    seen: list[int] = []
+    started = time.monotonic()
+    with pytest.raises(runner.Stalled, match="no task finished in 0 s"):
+        drain(_Hung(), lambda x: x, [1, 2], seen.append, limit=2, stall=runner.StallClock())
+    assert seen == [] and time.monotonic() - started < 5
+
+
+def test_stall__on_a_given_executor_is_one_line_and_keeps_the_runs(
+    experiment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CISIM_STALL_SECONDS", "0.5")
+    with pytest.raises(SweepError, match=r"may be stopped or hung; 0 of 36 runs are kept"):
+        run_sweep(experiment, tmp_path / "hung", executor=_Hung(), workers=2, progress=False)
+    assert load(tmp_path / "hung", allow_incomplete=True).manifest["runs"] == RUNS
+
+
+def test_stall__the_limit_grows_with_the_slowest_wait() -> None:
+    clock = runner.StallClock()
+    clock.fixed = None
+    assert clock.limit() == runner.STALL_FIRST
+    clock.last -= 30.0  # a task took 30 s
+    clock.finished()
+    assert clock.limit() == pytest.approx(runner.STALL_FACTOR * 30.0, abs=10.0)
+    clock.longest = 1.0
+    assert clock.limit() == runner.STALL_FLOOR
 
 
 # ---- the disk ----------------------------------------------------------------------------------
@@ -369,6 +437,52 @@ def test_disk__read_only_directory_for_real(experiment: Path, tmp_path: Path) ->
             run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
     finally:
         out.chmod(0o755)
+
+
+def _listing(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``directory``: its size and modification time (ns)."""
+    return {
+        str(p.relative_to(directory)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(directory.rglob("*"))
+    }
+
+
+@pytest.fixture
+def read_only(
+    reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, dict[str, tuple[int, int]]]:
+    """A copy of the finished sweep, without an analysis, that cisim sees as read-only (root
+    writes through permissions, so the check itself is what a read-only mount would answer)."""
+    sweep = tmp_path / "sweep"
+    shutil.copytree(reference, sweep)
+    shutil.rmtree(sweep / "analysis", ignore_errors=True)
+    (sweep / "report.html").unlink(missing_ok=True)
+    monkeypatch.setattr(sweep_commands, "_writable", lambda d: Path(d).resolve() != sweep.resolve())
+    return sweep, _listing(sweep)
+
+
+def test_disk__a_read_only_sweep_is_reported_on_elsewhere(
+    read_only: tuple[Path, dict[str, tuple[int, int]]], tmp_path: Path
+) -> None:
+    sweep, before = read_only
+    out = tmp_path / "elsewhere" / "report.html"
+    out.parent.mkdir()
+    assert cli.main(["report", str(sweep), "--out", str(out)]) == 0
+    assert out.is_file() and (out.parent / "report-analysis" / "analysis.json").is_file()
+    assert _listing(sweep) == before  # the sweep was only read
+    chosen = tmp_path / "chosen"
+    assert cli.main(["report", str(sweep), "-o", str(out), "--analysis", str(chosen)]) == 0
+    assert (chosen / "analysis.json").is_file() and _listing(sweep) == before
+
+
+def test_disk__a_read_only_sweep_without_out_is_one_line(
+    read_only: tuple[Path, dict[str, tuple[int, int]]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sweep, before = read_only
+    assert cli.main(["report", str(sweep)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is read-only" in err and "--out FILE" in err, err
+    assert _listing(sweep) == before
 
 
 # ---- shards damaged on disk --------------------------------------------------------------------

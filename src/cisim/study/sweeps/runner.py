@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -43,6 +43,13 @@ IN_FLIGHT_PER_WORKER = 2
 TASK_RETRIES = 2
 #: Times the sweep's own process pool is started again after a worker process died.
 POOL_RESTARTS = 3
+
+#: A sweep is stalled when no task has finished for this long (seconds): the larger of
+#: ``STALL_FLOOR`` and ``STALL_FACTOR`` times the longest wait between two finished tasks so far,
+#: or ``STALL_FIRST`` before the first (a worker's start may include compiling the engine).
+#: ``CISIM_STALL_SECONDS`` sets a fixed limit instead. A stopped (SIGSTOP) or hung worker then
+#: costs one pool restart, not the whole sweep.
+STALL_FLOOR, STALL_FACTOR, STALL_FIRST = 300.0, 20.0, 1800.0
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -167,7 +174,9 @@ def _run_with_restarts(
             # our own pool: start a new one and go on with the unfinished tasks
             if executor is not None or restart == POOL_RESTARTS:
                 raise _pool_error(exc.__cause__, store) from None
-            _log.warning("a worker process died; restarting the pool (%s)", exc.__cause__)
+            _log.warning(
+                "a worker process died or stalled; restarting the pool (%s)", exc.__cause__
+            )
 
 
 @contextlib.contextmanager
@@ -219,7 +228,15 @@ def _run_tasks(
                 limit=limit,
                 retries=TASK_RETRIES,
                 retry_if=_lost_worker,
+                stall=StallClock(),
             )
+        except Stalled as exc:  # a stopped or hung worker: our own pool is ended and restarted
+            store.finish_quietly()
+            if isinstance(executor, ProcessPoolExecutor):
+                raise _PoolBroken() from exc
+            raise SweepError(
+                f"{exc}: a worker may be stopped or hung; {_resume_hint(store)}"
+            ) from None
         except KeyboardInterrupt as exc:
             store.finish_quietly(stopped=getattr(exc, "reason", "interrupted (Ctrl-C)"))
             raise SweepInterrupted(_resume_hint(store)) from None
@@ -244,6 +261,34 @@ def _resume_hint(store: SweepStore) -> str:
     )
 
 
+class Stalled(Exception):
+    """No task finished within the stall limit (:class:`StallClock`)."""
+
+
+class StallClock:
+    """How long to wait for the next finished task before calling the sweep stalled."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.longest = 0.0
+        fixed = os.environ.get("CISIM_STALL_SECONDS", "")
+        self.fixed = float(fixed) if fixed.replace(".", "", 1).isdigit() else None
+
+    def limit(self) -> float:
+        """Seconds to wait from the last finished task."""
+        if self.fixed is not None:
+            return self.fixed
+        if self.longest == 0.0:
+            return STALL_FIRST
+        return max(STALL_FLOOR, STALL_FACTOR * self.longest)
+
+    def finished(self) -> None:
+        """A task finished now."""
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
 def drain[T](
     executor: Executor,
     fn: Callable[[Any], T],
@@ -253,6 +298,7 @@ def drain[T](
     limit: int,
     retries: int = 0,
     retry_if: Callable[[BaseException], bool] = lambda exc: False,
+    stall: StallClock | None = None,
 ) -> None:
     """Submit ``fn(item)`` for every item with at most ``limit`` futures pending at a time.
 
@@ -260,7 +306,8 @@ def drain[T](
     An item whose future fails with an exception for which ``retry_if`` is true (its worker was
     lost) is submitted again, at most ``retries`` times. If anything else goes wrong (an
     exception, Ctrl-C) the pending futures are cancelled and the exception propagates, after the
-    results that had finished are handed over.
+    results that had finished are handed over. With a ``stall`` clock, :class:`Stalled` is raised
+    when no future finishes within its limit.
     """
     pending: dict[Future[T], tuple[Any, int]] = {}
 
@@ -270,10 +317,10 @@ def drain[T](
     try:
         for item in items:
             while len(pending) >= max(1, limit):
-                _collect(pending, on_result, submit, retries, retry_if)
+                _collect(pending, on_result, submit, retries, retry_if, stall)
             submit(item, 0)
         while pending:
-            _collect(pending, on_result, submit, retries, retry_if)
+            _collect(pending, on_result, submit, retries, retry_if, stall)
     except BaseException:
         _cancel(pending)
         _salvage(pending, on_result)
@@ -304,10 +351,17 @@ def _collect[T](
     submit: Callable[[Any, int], None],
     retries: int,
     retry_if: Callable[[BaseException], bool],
+    stall: StallClock | None = None,
 ) -> None:
     """Wait for at least one future; hand over the finished ones (successes first), submit again
-    the lost ones that may be retried; raise the first other failure."""
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    the lost ones that may be retried; raise the first other failure (:class:`Stalled` if none
+    finishes within the stall clock's limit)."""
+    timeout = None if stall is None else max(0.0, stall.last + stall.limit() - time.monotonic())
+    done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+    if not done:
+        raise Stalled(f"no task finished in {stall.limit() if stall else 0:.0f} s")
+    if stall is not None:
+        stall.finished()
     in_order = [future for future in pending if future in done]  # in submission order
     ordered = sorted(in_order, key=lambda f: f.cancelled() or f.exception() is not None)
     for future in ordered:
