@@ -318,13 +318,29 @@ def app_command(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:  # a part of the extra that find_spec did not see
         raise _app_extra_missing(exc.name or "?") from None
 
-    if args.host in ("0.0.0.0", "::", ""):  # every address of this machine
+    if not _loopback(args.host):  # every address of this machine, or one others can reach
         print(
             f"cisim app: warning: listening on {args.host}, not only this machine: anyone who "
             "can reach it on the network can use the app (the default, 127.0.0.1, is private)",
             file=sys.stderr,
         )
     return serve(args.host, args.port)
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine: every address it names is a
+    loopback address (127.0.0.0/8, ::1). A name that does not resolve counts as loopback here:
+    serving on it fails with its own one-line error."""
+    import ipaddress
+    import socket
+
+    if host in ("", "0.0.0.0", "::"):
+        return False
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), None)
+    except (OSError, UnicodeError):
+        return True
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found)
 
 
 def _check_app_extra() -> None:

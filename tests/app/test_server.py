@@ -45,6 +45,29 @@ def test_cli_app__bad_address_is_one_line_and_exit_2(args, said, capsys):
     assert err.count("\n") == 1 and err.startswith("cisim: error: ") and said in err
 
 
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [
+        ("127.0.0.1", False),
+        ("localhost", False),
+        ("::1", False),
+        ("127.0.0.2", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("", True),
+        ("192.0.2.10", True),  # an address of this machine on a network (TEST-NET-1)
+    ],
+)
+def test_cli_app__warns_when_others_on_the_network_can_reach_it(host, warned, capsys, monkeypatch):
+    served = []
+    monkeypatch.setattr("cisim.cli._check_app_extra", lambda: None)
+    monkeypatch.setattr("cisim.app.server.serve", lambda h, p: served.append((h, p)) or 0)
+    assert main(["app", "--host", host, "--port", "0"]) == 0
+    err = capsys.readouterr().err
+    assert served == [(host, 0)]
+    assert ("warning: listening on" in err and "anyone who can reach it" in err) == warned, err
+
+
 def _package(cache, spec, files=("index.js",)):
     folder = cache / spec
     folder.mkdir(parents=True)
