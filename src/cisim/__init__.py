@@ -13,9 +13,9 @@ engine, pandas or Mesa they do not use; ``cisim.CollaborationModel`` is the Mesa
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cisim import _lazy
 from cisim._version import __version__
 from cisim.errors import CisimError, ConfigError, FileFormatError
 
@@ -29,22 +29,22 @@ if TYPE_CHECKING:
     from cisim.study.options import OptionRanking, options
     from cisim.study.simulate import Results, simulate
 
-#: Each lazily imported public name: (module, name in that module).
-_LAZY: dict[str, tuple[str, str]] = {
-    "METRICS": ("cisim.model.metrics", "REGISTRY"),
-    "REGIMES": ("cisim.model.regimes", "REGIMES"),
-    "Organisation": ("cisim.model.roster", "Organisation"),
-    "Relationship": ("cisim.model.roster", "Relationship"),
-    "Roster": ("cisim.model.roster", "Roster"),
-    "PRESET_NAMES": ("cisim.model.scenario", "PRESET_NAMES"),
-    "Scenario": ("cisim.model.scenario", "Scenario"),
-    "Comparison": ("cisim.study.compare", "Comparison"),
-    "compare": ("cisim.study.compare", "compare"),
-    "OptionRanking": ("cisim.study.options", "OptionRanking"),
-    "options": ("cisim.study.options", "options"),
-    "Results": ("cisim.study.simulate", "Results"),
-    "simulate": ("cisim.study.simulate", "simulate"),
-    "CollaborationModel": ("cisim.engine.mesa_model", "CollaborationModel"),
+#: Each lazily imported public name and its module (``module:name`` where the name differs).
+_LAZY: dict[str, str] = {
+    "METRICS": "cisim.model.metrics:REGISTRY",
+    "REGIMES": "cisim.model.regimes",
+    "Organisation": "cisim.model.roster",
+    "Relationship": "cisim.model.roster",
+    "Roster": "cisim.model.roster",
+    "PRESET_NAMES": "cisim.model.scenario",
+    "Scenario": "cisim.model.scenario",
+    "Comparison": "cisim.study.compare",
+    "compare": "cisim.study.compare",
+    "OptionRanking": "cisim.study.options",
+    "options": "cisim.study.options",
+    "Results": "cisim.study.simulate",
+    "simulate": "cisim.study.simulate",
+    "CollaborationModel": "cisim.engine.mesa_model",
 }
 
 __all__ = [
@@ -69,15 +69,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'cisim' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value  # the next lookup finds it directly
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__ = _lazy.attributes(__name__, _LAZY, globals())

@@ -1,6 +1,6 @@
 """What the analyses of a sweep share: their settings and the context every step reads and writes.
 
-:func:`cisim.analysis.analyze.analyze` builds one :class:`Context` and passes it to each step
+:func:`cisim.analysis.pipeline.analyze` builds one :class:`Context` and passes it to each step
 (its own and those of :mod:`cisim.analysis.sensitivity_steps`).
 """
 

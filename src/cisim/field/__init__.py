@@ -15,8 +15,9 @@ each against no platform. Its ODD section is §7a of ``docs/ODD.md``.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cisim import _lazy
 
 if TYPE_CHECKING:
     from cisim.field.api import compare, field
@@ -50,13 +51,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'cisim.field' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__ = _lazy.attributes(__name__, _LAZY, globals())

@@ -31,6 +31,10 @@ ODD_SECTIONS: dict[str, tuple[str, str]] = {
     "trust": ("7.6", "Trust update"),
     "navigator": ("7.7", "Navigator"),
     "community": ("7.8", "Community engagement and legitimacy"),
+    "triangle": (
+        "7.8a",
+        "The strategic triangle: aligning legitimacy, public value and capacity",
+    ),
     "adaptation": ("7.9", "Adaptation of governance and task"),
     "membership": ("7.10", "Membership"),
 }

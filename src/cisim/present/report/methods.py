@@ -148,7 +148,7 @@ def _regime_text(src: ReportSource) -> str:
 
 def _interval_texts(s: Mapping[str, Any]) -> list[str]:
     """One sentence per analysis in the summary: its estimator, interval and sources."""
-    from cisim.analysis.analyze import AnalysisOptions
+    from cisim.analysis.pipeline import AnalysisOptions
 
     o = AnalysisOptions()
     given = {"folds": o.folds, "bootstrap": o.bootstrap, "num_resamples": o.num_resamples}

@@ -24,8 +24,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cisim import _lazy
 
 if TYPE_CHECKING:
     from cisim.study.sweeps.designs import design_table, salib_problem, salib_sample
@@ -43,20 +44,20 @@ if TYPE_CHECKING:
 
 #: Each public name and its module, imported on first use (so that the ``cisim`` command line
 #: builds its parser without the runner, pandas or the engine).
-_LAZY = {
-    "design_table": "designs",
-    "salib_problem": "designs",
-    "salib_sample": "designs",
-    "Experiment": "experiment",
-    "Factor": "factors",
-    "SweepResults": "results",
-    "load": "results",
-    "SerialExecutor": "runner",
-    "SweepInterrupted": "runner",
-    "SweepSummary": "runner",
-    "open_executor": "runner",
-    "run_sweep": "runner",
-    "SweepError": "store",
+_LAZY: dict[str, str] = {
+    "design_table": "cisim.study.sweeps.designs",
+    "salib_problem": "cisim.study.sweeps.designs",
+    "salib_sample": "cisim.study.sweeps.designs",
+    "Experiment": "cisim.study.sweeps.experiment",
+    "Factor": "cisim.study.sweeps.factors",
+    "SweepResults": "cisim.study.sweeps.results",
+    "load": "cisim.study.sweeps.results",
+    "SerialExecutor": "cisim.study.sweeps.runner",
+    "SweepInterrupted": "cisim.study.sweeps.runner",
+    "SweepSummary": "cisim.study.sweeps.runner",
+    "open_executor": "cisim.study.sweeps.runner",
+    "run_sweep": "cisim.study.sweeps.runner",
+    "SweepError": "cisim.study.sweeps.store",
 }
 
 __all__ = [
@@ -76,9 +77,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.attributes(__name__, _LAZY, globals())
