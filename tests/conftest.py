@@ -15,9 +15,11 @@ mechanism what the monthly step would (the masks of the state as it is, the mont
 ``tie(st, i, j)`` is the slot of the directed tie ``i -> j`` (the same slot in every row). A
 parameter of the batch is changed in place (``p.data_use[:] = 0.9``) or by ``p._replace(...)``.
 
-Tests that call :func:`cisim.engine.apply` compile each mechanism they apply (some 4 s each, once
-per process): they are marked ``pytest.mark.xdist_group("mechanisms")`` so that one pytest-xdist
-worker compiles them while the others run the rest of the suite (``--dist loadgroup``).
+Tests that call :func:`cisim.engine.apply` compile each mechanism they apply (some 5 s each; a
+mechanism of the schedule once, then numba's cache has it): they are marked
+``pytest.mark.xdist_group("mechanisms")`` so that one pytest-xdist worker compiles them while the
+others run the rest of the suite (``--dist loadgroup``). :func:`pytest_collection_modifyitems`
+makes that mark work under pytest 9.2, where pytest-xdist 3.8's own renaming is lost.
 """
 
 from __future__ import annotations
@@ -76,3 +78,31 @@ def make_state() -> Callable[..., tuple[State, Params]]:
 def tie() -> Callable[..., int]:
     """``tie(st, i, j, row=0)``: the slot of the directed tie ``i -> j``."""
     return tie_slot
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Name each test marked ``xdist_group`` as pytest-xdist's ``--dist loadgroup`` expects.
+
+    pytest-xdist groups tests by a suffix ``@group`` of their node ids, which it adds by setting
+    ``item._nodeid``; pytest 9.2 keeps node ids elsewhere (``item._id``), so the suffix is lost and
+    a group's tests are spread over the workers (each compiling what the group shares). Here the
+    suffix is added where it is missing, the same way xdist names it.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix):
+            _rename(item, item.nodeid + suffix)
+
+
+def _rename(item: pytest.Item, nodeid: str) -> None:
+    """Give ``item`` the node id ``nodeid`` (pytest 9.2's private structure of node ids)."""
+    from _pytest.nodeid import NodeId  # only reached on a pytest that has it
+
+    item._id = NodeId.parse(nodeid)  # type: ignore[attr-defined]

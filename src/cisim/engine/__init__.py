@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from cisim.engine.step import apply_rows, measure_rows, run_rows
+from cisim.engine.step import applier, measure_rows, run_rows
 from cisim.model.compiled import work
 from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SPECS
@@ -116,6 +116,9 @@ def apply(
     ----------
     mechanism
         A mechanism of :mod:`cisim.model.mechanisms` (or one of your own with its signature).
+        Applying one of :data:`~cisim.model.mechanisms.SCHEDULE` is compiled once and cached on
+        disk with the step; applying any other is compiled once in each process
+        (:func:`cisim.engine.step.applier`).
     st, p
         The state and parameters of a batch (:func:`cisim.model.population.build_state`).
     month
@@ -139,7 +142,8 @@ def apply(
     changes = np.zeros((st.replicates, N_PULSES))
     if pulses is not None:
         changes[:] = pulses
-    apply_rows(mechanism, state_arrays(st), param_arrays(p), month, draws, changes, scratch, w)
+    apply_rows = applier(mechanism)
+    apply_rows(state_arrays(st), param_arrays(p), month, draws, changes, scratch, w)
 
 
 def measure(st: State) -> dict[str, np.ndarray]:

@@ -8,10 +8,11 @@ and ties stay in the processor's cache: a month is :func:`cisim.model.mechanisms
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 from cisim.model.compiled import inline, jit, jit_uncached
-from cisim.model.mechanisms import monthly_step
+from cisim.model.mechanisms import SCHEDULE, monthly_step
 from cisim.model.metrics import measure_row
 
 
@@ -74,15 +75,16 @@ def measure_rows(s: Any, out: Any, w: Any) -> None:
         measure_row(s, r, out[r], w)
 
 
-@jit_uncached
-def apply_rows(
-    mechanism: Any, s: Any, p: Any, month: int, shocks: Any, pulses: Any, scratch: Any, w: Any
-) -> None:
-    """One mechanism on every row, from the masks of the row's current state.
+#: The mechanism a copy of :func:`_apply_each_row` calls: each copy (:func:`applier`) binds its own
+#: in its globals, so numba compiles the mechanism into it as it would a module-level function.
+mechanism: Any = None
 
-    Not cached: numba would key its cache on the mechanism's identity, which differs from one
-    process to the next, and fill the cache with a copy per process.
-    """
+
+def _apply_each_row(
+    s: Any, p: Any, month: int, shocks: Any, pulses: Any, scratch: Any, w: Any
+) -> None:
+    """One mechanism on every row, from the masks of the row's current state (the template of
+    :func:`applier`'s functions; not compiled itself)."""
     for r in range(s.status.shape[0]):
         adjacency(s.src[r], s.dst[r], w)
         measure_row(s, r, scratch, w)
@@ -91,3 +93,45 @@ def apply_rows(
         for k in range(w.pulse.shape[0]):
             w.pulse[k] = pulses[r, k]
         mechanism(s, p, r, month, w)
+
+
+def _bind(bound: Any, name: str, compile_with: Any) -> Any:
+    """:func:`_apply_each_row` calling ``bound``, named ``name``, compiled with ``compile_with``."""
+    template = _apply_each_row
+    namespace = {**template.__globals__, "mechanism": bound}
+    func = types.FunctionType(template.__code__, namespace, name)
+    func.__qualname__ = name  # numba's cache files are named after it
+    func.__doc__ = f"{bound.__name__} on every row (:func:`applier`)."
+    return compile_with(func)
+
+
+#: The functions applying each mechanism of the schedule, compiled once and cached on disk like
+#: the step (a function taking the mechanism as an argument could not be: numba would key its
+#: cache on the mechanism's identity, which differs from one process to the next).
+_SCHEDULED: dict[Any, Any] = {m: _bind(m, f"apply_{m.__name__}", jit) for m in SCHEDULE}
+#: Those of other mechanisms (one's own, a test's), compiled in each process that applies them:
+#: a cache named after a function's name would mistake one such function for another.
+_OTHERS: dict[Any, Any] = {}
+
+
+def applier(bound: Any) -> Any:
+    """The compiled function ``f(s, p, month, shocks, pulses, scratch, w)`` that runs the
+    mechanism ``bound`` on every row (see :func:`cisim.engine.apply`).
+
+    Parameters
+    ----------
+    bound
+        A compiled mechanism, ``mechanism(s, p, r, month, w)``.
+
+    Returns
+    -------
+    Any
+        Cached on disk for a mechanism of :data:`~cisim.model.mechanisms.SCHEDULE`; compiled
+        anew in each process for any other.
+    """
+    found = _SCHEDULED.get(bound)
+    if found is None:
+        found = _OTHERS.get(bound)
+    if found is None:
+        found = _OTHERS[bound] = _bind(bound, f"apply_other_{bound.__name__}", jit_uncached)
+    return found
