@@ -7,6 +7,8 @@ line and exits with code 2.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -95,3 +97,13 @@ def one_line(message: str, limit: int = ERROR_LINE) -> str:
     """``message`` on one line (whitespace runs become one space), cut to ``limit`` characters."""
     line = " ".join(message.split())
     return line if len(line) <= limit else f"{line[: limit - 40]}... ({len(line):,} characters)"
+
+
+def did_you_mean(given: object, choices: Iterable[str], *, ignore_case: bool = False) -> str:
+    """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``given``, else ``""``: the
+    one suggestion every refusal of an unknown name makes (``ignore_case``: compared in lower
+    case, and the choice suggested as written)."""
+    options = {(c.lower() if ignore_case else c): c for c in choices}
+    word = str(given).lower() if ignore_case else str(given)
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean {options[close[0]]!r}?" if close else ""

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from cisim import _lazy
 
 if TYPE_CHECKING:
-    from cisim.analysis.pipeline import AnalysisOptions, analyze
     from cisim.analysis.decomposition import (
         conditions_decomposition,
         point_decompositions,
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from cisim.analysis.key_numbers import summarise_text
     from cisim.analysis.morris import morris_indices
     from cisim.analysis.phase import phase_table
+    from cisim.analysis.pipeline import AnalysisOptions, analyze
     from cisim.analysis.regional import RegionalResult, regional_sensitivity
     from cisim.analysis.sensitivity import SensitivityResult
     from cisim.analysis.sensitivity_effects import design_effects

@@ -20,7 +20,6 @@ of the project), the model the page runs: :meth:`ClassroomModel.step` advances e
 
 from __future__ import annotations
 
-import difflib
 import threading
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,7 +29,7 @@ import mesa
 from cisim.app.events import Event
 from cisim.app.levers import LEVERS
 from cisim.app.world import DEFAULT_SEED, MAX_SEED, Settings, World, twin_settings
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 
 __all__ = ["Classroom", "ClassroomModel", "Twin", "carried"]
 
@@ -281,8 +280,7 @@ def _worlds(
     """The first world's settings and the second world's difference, checked."""
     unknown = [name for name in levers if name not in LEVERS]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], LEVERS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(unknown[0], LEVERS)
         raise ConfigError("lever", unknown[0], "one of " + ", ".join(LEVERS) + hint)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ConfigError("rng", seed, f"a whole number from 0 to {MAX_SEED}")

@@ -33,7 +33,6 @@ uses it, and recognises one without it if a later Mesa moves it.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from dataclasses import fields
@@ -48,7 +47,7 @@ from mesa.discrete_space import Cell, FixedAgent, Network
 from numpy.typing import NDArray
 
 from cisim import engine
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 from cisim.model import decisions
 from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SECTORS, SPECS
@@ -429,8 +428,7 @@ def _unexpected_keyword(name: str) -> TypeError:
     head = f"CollaborationModel() got an unexpected keyword argument {name!r}"
     if name == "seed":
         return TypeError(f"{head}: use rng= instead (Mesa 3.5 deprecates seed)")
-    close = difflib.get_close_matches(name, KEYWORDS, n=1)
-    return TypeError(head + (f"; did you mean {close[0]!r}?" if close else ""))
+    return TypeError(head + did_you_mean(name, KEYWORDS))
 
 
 # ---- Mesa compatibility ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cisim.errors import ConfigError, FileFormatError
+from cisim.errors import ConfigError, FileFormatError, did_you_mean
 from cisim.field.cities import Field
 from cisim.field.platform import Platform
 from cisim.inputs import parse_toml, read_text
@@ -82,10 +82,7 @@ def _known(data: Any, names: tuple[str, ...], prefix: str) -> None:
         raise ConfigError(prefix.rstrip(".") or "file", data, "a table")
     for key in data:
         if key not in names:
-            import difflib
-
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, names)
             raise ConfigError(f"{prefix}{key}", data[key], "one of " + ", ".join(names) + hint)
 
 

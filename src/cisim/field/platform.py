@@ -12,12 +12,11 @@ says which source each carries.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 from cisim.model.spec import Spec, choice, real, whole
 
 F = "field"
@@ -266,8 +265,7 @@ class Platform:
 def unknown_lever(key: str, value: Any) -> ConfigError:
     """The error for a lever a platform does not have (with a did-you-mean)."""
     names = [*PLATFORM_SPECS, "strategy"]
-    close = difflib.get_close_matches(key, names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(key, names)
     return ConfigError(key, value, f"a platform lever (see docs/ODD.md, §7a){hint}")
 
 

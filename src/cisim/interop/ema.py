@@ -38,7 +38,6 @@ Modelling & Software* 96, 239-250. https://doi.org/10.1016/j.envsoft.2017.06.054
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
@@ -50,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cisim.errors import CisimError, ConfigError
+from cisim.errors import CisimError, ConfigError, did_you_mean
 from cisim.model.outcomes import NUMBERS, values
 from cisim.model.parameters import SPECS
 from cisim.model.scenario import Scenario
@@ -392,8 +391,7 @@ def _scenario_fields() -> list[str]:
 def _spec(name: str) -> Any:
     spec = SPECS.get(name) or field_spec(name)  # a parameter, or a field of a timeline's event
     if spec is None:
-        close = difflib.get_close_matches(str(name), _scenario_fields(), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else " (see docs/ODD.md, section 9)"
+        hint = did_you_mean(name, _scenario_fields()) or " (see docs/ODD.md, section 9)"
         raise ConfigError(str(name), None, "a scenario parameter" + hint)
     if spec.kind == "mapping":
         raise ConfigError(name, None, "a number or a choice (set a table in the base scenario)")
@@ -465,8 +463,7 @@ def _outcome(ema: ModuleType, outcome: Any) -> Any:
 
 def _known_outcome(name: str) -> None:
     if name not in OUTCOMES:
-        close = difflib.get_close_matches(str(name), list(OUTCOMES), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ": " + ", ".join(OUTCOMES)
+        hint = did_you_mean(name, OUTCOMES) or ": " + ", ".join(OUTCOMES)
         raise ConfigError("outcomes", name, "an outcome of cisim.interop.ema.OUTCOMES" + hint)
 
 

@@ -16,14 +16,13 @@ relationship have no tie at the start (a navigator can broker one).
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cisim.errors import ConfigError, FileFormatError
+from cisim.errors import ConfigError, FileFormatError, did_you_mean
 from cisim.inputs import check_path, parse_number, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.spec import finite
@@ -150,7 +149,7 @@ class Roster:
                         end,
                         getattr(rel, end),
                         "a name listed in the roster's organisations"
-                        + did_you_mean(getattr(rel, end), seen),
+                        + did_you_mean(getattr(rel, end), seen, ignore_case=True),
                         where,
                     )
             _check_not_given(rel, where, given)
@@ -235,7 +234,12 @@ def _organisation(row: Mapping[str, Any], where: str) -> Organisation:
     given = _text(row, "sector", where)
     sector = given.lower()  # "Public" is public
     if sector not in SECTORS:
-        allowed = "one of " + ", ".join(SECTORS) + " (any case)" + did_you_mean(sector, SECTORS)
+        allowed = (
+            "one of "
+            + ", ".join(SECTORS)
+            + " (any case)"
+            + did_you_mean(sector, SECTORS, ignore_case=True)
+        )
         raise ConfigError("sector", given, allowed, where)
     traits: dict[str, float | None] = {}
     for trait in SECTOR_TRAITS:
@@ -275,19 +279,12 @@ def _check_columns(
                 row[key],
                 f"column {key!r} is not a roster column: use one of "
                 + ", ".join(known)
-                + did_you_mean(key, known),
+                + did_you_mean(key, known, ignore_case=True),
                 where,
             )
     for key in required:
         if row.get(key) in (None, ""):
             raise ConfigError(key, row.get(key), "a value (this column is required)", where)
-
-
-def did_you_mean(given: str, choices: Iterable[str]) -> str:
-    """'; did you mean 'sector'?' when a choice is close to ``given`` (case aside), else ''."""
-    options = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(str(given).lower(), list(options), n=1, cutoff=0.6)
-    return f"; did you mean {options[close[0]]!r}?" if close else ""
 
 
 def _text(row: Mapping[str, Any], key: str, where: str) -> str:

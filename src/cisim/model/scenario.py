@@ -7,7 +7,6 @@ mutated: :meth:`Scenario.replace` returns a new one.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -19,7 +18,7 @@ from typing import Any
 
 import tomli_w
 
-from cisim.errors import ConfigError, FileFormatError
+from cisim.errors import ConfigError, FileFormatError, did_you_mean
 from cisim.inputs import parse_toml, read_text
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.roster import Roster
@@ -354,8 +353,7 @@ RETIRED = {
 def _unknown_key(key: str, value: Any) -> ConfigError:
     if key in RETIRED:
         return ConfigError(key, value, RETIRED[key])
-    close = difflib.get_close_matches(key, sorted(_field_names()), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(key, sorted(_field_names()))
     return ConfigError(key, value, f"a known parameter (see docs/ODD.md){hint}")
 
 

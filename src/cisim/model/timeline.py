@@ -34,7 +34,6 @@ two" is a paired comparison. The compiled side (the shocks' and traits' effects)
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 from cisim.model.parameters import SECTOR_TRAITS, SPECS
 from cisim.model.spec import FrozenMap, Spec, choice, finite, real, whole
 
@@ -259,8 +258,7 @@ def event_from(where: str, data: Any, horizon: int) -> Event:
             if name in SPECS:
                 allowed = f"not {name!r}, which shapes only the start; " + allowed
             else:
-                close = difflib.get_close_matches(name, [*LEVERS, *TRAITS], n=1)
-                allowed += f"; did you mean {close[0]!r}?" if close else ""
+                allowed += did_you_mean(name, [*LEVERS, *TRAITS])
             raise ConfigError(f"{where}.{name}", value, allowed)
         changes[name] = SPECS[name].check(f"{where}.{name}", value)
     if not changes and not shock:

@@ -11,11 +11,10 @@ to say (:class:`cisim.study.sweeps.designs.Design`).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 from cisim.model.spec import finite
 from cisim.study.sweeps.designs import Design
 from cisim.study.sweeps.factors import ROLES, Factor
@@ -69,8 +68,7 @@ def factor_data(factor: Factor, design: Design) -> Any:
 
 def hint(word: str, known: Sequence[str]) -> str:
     """``; did you mean 'x'?`` for a close match of ``word`` among ``known``, else the list."""
-    close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f" ({', '.join(known)})"
+    return did_you_mean(word, sorted(known)) or f" ({', '.join(known)})"
 
 
 def table(data: Mapping[str, Any], key: str) -> dict[str, Any]:

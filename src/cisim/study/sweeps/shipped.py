@@ -6,10 +6,9 @@ in every installed copy; a clone also reaches them as ``experiments/`` at its to
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
-from cisim.errors import ConfigError
+from cisim.errors import ConfigError, did_you_mean
 
 #: Where the shipped experiment files are.
 EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -24,8 +23,7 @@ def path_of(name: str) -> Path:
     """The file of the shipped study ``name``; a :class:`ConfigError` with the names if none."""
     shipped = names()
     if name not in shipped:
-        close = difflib.get_close_matches(name, shipped, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(name, shipped)
         raise ConfigError(
             "experiment",
             name,
