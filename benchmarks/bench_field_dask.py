@@ -1,7 +1,8 @@
 """A field through a Dask LocalCluster of worker processes against the same field in one process.
 
-M baseline cities x 60 organisations x 120 months, the ``platform`` strategy (a platform step every
-3 months). **In process**: the shards on threads of this process (:func:`cisim.field.run.run_field`).
+M baseline cities x 60 organisations x 120 months, the ``platform`` strategy (a platform step
+every 3 months). **In process**: the shards on threads of this process
+(:func:`cisim.field.run.run_field`).
 **Dask**: the same shards as Dask actors on a ``LocalCluster`` of ``--workers`` processes with one
 thread each (each shard built and held on its worker for the whole run). Reported: wall time, this
 process's CPU time, the workers' CPU time, the bytes each coupling period moves (the cities'

@@ -23,6 +23,7 @@ NAMES = (
     "02_design_your_collaboration",
     "03_sweeps_and_sensitivity",
     "04_anatomy_of_a_blame_game",
+    "05_platforms_and_the_field",
 )
 TIMEOUT = 600  # seconds per cell (a first run may compile the engine)
 
