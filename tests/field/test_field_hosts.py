@@ -116,3 +116,22 @@ def test_cli_field__dask_address_that_is_not_one_exits_2_with_one_line(
     assert main(["field", str(path), "--dask", "nowhere:://x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--dask" in err and "Traceback" not in err
+
+
+def test_field_dask_cluster_listens_on_loopback() -> None:
+    # as tests/reliability/test_security.py holds for the sweeps' cluster
+    import ast
+    from pathlib import Path
+
+    import cisim.field.hosts as hosts
+
+    tree = ast.parse(Path(hosts.__file__).read_text(encoding="utf-8"))
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "LocalCluster"
+    ]
+    assert len(calls) == 1
+    keywords = {k.arg: k.value for k in calls[0].keywords}
+    assert ast.literal_eval(keywords["host"]) == "127.0.0.1"
+    assert ast.literal_eval(keywords["dashboard_address"]) is None
