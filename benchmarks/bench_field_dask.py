@@ -6,8 +6,9 @@ every 3 months). **In process**: the shards on threads of this process
 **Dask**: the same shards as Dask actors on a ``LocalCluster`` of ``--workers`` processes with one
 thread each (each shard built and held on its worker for the whole run). Reported: wall time, this
 process's CPU time, the workers' CPU time, the bytes each coupling period moves (the cities'
-reports up, the step's new values down: ``FieldRun.traffic``), the bytes of the trajectories
-gathered at the end, what each worker's shards hold and each worker's peak resident set. Both
+reports up, the step's new values down: ``FieldRun.traffic``), the bytes gathered at the end
+(every city's trajectories, or with ``--keep outcomes`` only its regime, final progress and
+wins), what each worker's shards hold and each worker's peak resident set. Both
 runs must give the same trajectories (checked).
 
     python benchmarks/bench_field_dask.py --cities 10000 --workers 2
@@ -49,13 +50,14 @@ def _peak_mb() -> float:
 def traffic(fr: FieldRun) -> dict[str, float]:
     ups = [u for u, _ in fr.traffic]
     downs = [d for _, d in fr.traffic]
-    ends = sum(a.nbytes for a in fr.trajectories.values())
+    gathered = fr.trajectories if fr.outcomes is None else fr.outcomes
+    ends = sum(a.nbytes for a in gathered.values())
     return {
         "periods": len(ups),
         "up_bytes_per_period": mean(ups),
         "down_bytes_per_period_mean": mean(downs),
         "down_bytes_per_period_max": max(downs),
-        "trajectories_bytes_at_end": ends,
+        "bytes_gathered_at_end": ends,
     }
 
 
@@ -67,6 +69,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--shards", type=int, default=0, help="default: 4 per worker")
     ap.add_argument("--skip-in-process", action="store_true")
+    ap.add_argument(
+        "--keep", default="trajectories", choices=("trajectories", "outcomes"),
+        help="what the shards send at the end: every city's trajectories, or only its outcomes",
+    )  # fmt: skip
     ap.add_argument("--json", default=None)
     a = ap.parse_args()
     shards = a.shards or 4 * a.workers
@@ -77,7 +83,9 @@ def main() -> None:
     platform = strategy("platform")
     engine.warm()
     run_field(Field(scenario=sc, cities=4, seed=1), platform)
-    out: dict[str, Any] = {"cities": a.cities, "workers": a.workers, "shards": shards}
+    out: dict[str, Any] = {
+        "cities": a.cities, "workers": a.workers, "shards": shards, "keep": a.keep
+    }  # fmt: skip
 
     with dask_hosts("local", a.workers) as hosts:
         client = hosts.client
@@ -85,7 +93,7 @@ def main() -> None:
         run_field(Field(scenario=sc, cities=4, seed=1), platform, shards=a.workers, hosts=hosts)
         before = client.run(_cpu)
         t, c = time.perf_counter(), _cpu()
-        dask_run = run_field(fld, platform, shards=shards, hosts=hosts)
+        dask_run = run_field(fld, platform, shards=shards, hosts=hosts, keep=a.keep)
         wall, cpu = time.perf_counter() - t, _cpu() - c
         after = client.run(_cpu)
         peaks = client.run(_peak_mb)
@@ -99,7 +107,7 @@ def main() -> None:
         }
         print(json.dumps(out["dask"], indent=1), flush=True)
 
-    if not a.skip_in_process:
+    if not a.skip_in_process and a.keep == "trajectories":
         t, c = time.perf_counter(), _cpu()
         local = run_field(fld, platform, shards=shards, workers=a.workers)
         out["in_process"] = {

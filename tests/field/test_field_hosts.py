@@ -135,3 +135,16 @@ def test_field_dask_cluster_listens_on_loopback() -> None:
     keywords = {k.arg: k.value for k in calls[0].keywords}
     assert ast.literal_eval(keywords["host"]) == "127.0.0.1"
     assert ast.literal_eval(keywords["dashboard_address"]) is None
+
+
+def test_field__outcomes_read_on_the_shards_are_those_of_the_trajectories() -> None:
+    from cisim.field.outcomes import result_of
+
+    whole = result_of(run_field(FIELD, FUNDED, shards=1), FIELD.scenarios())
+    kept = run_field(FIELD, FUNDED, shards=4, workers=2, keep="outcomes")
+    assert kept.trajectories == {}  # nothing of size months x cities was gathered
+    assert whole.cities.equals(result_of(kept, FIELD.scenarios()).cities)
+    assert whole.cities.equals(field(FIELD, FUNDED, shards=3).cities)  # the API keeps outcomes
+    assert set(whole.cities["regime"]) > {"learning_journey"}  # more than one regime compared
+    with pytest.raises(ConfigError, match="keep"):
+        run_field(FIELD, FUNDED, keep="everything")

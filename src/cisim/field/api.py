@@ -53,7 +53,7 @@ def field(
     """
     chosen = strategy(platform) if isinstance(platform, str) else platform
     with open_hosts(executor, workers, dask) as hosts:
-        fr = run_field(fld, chosen, shards=shards, workers=workers, hosts=hosts)
+        fr = run_field(fld, chosen, shards=shards, workers=workers, hosts=hosts, keep="outcomes")
     return result_of(fr, fld.scenarios())
 
 
@@ -82,7 +82,7 @@ def _compare(
 ) -> pd.DataFrame:
     def one(platform: Platform | str) -> FieldResult:
         chosen = strategy(platform) if isinstance(platform, str) else platform
-        fr = run_field(fld, chosen, shards=shards, workers=workers, hosts=hosts)
+        fr = run_field(fld, chosen, shards=shards, workers=workers, hosts=hosts, keep="outcomes")
         return result_of(fr, fld.scenarios())
 
     alone = one("alone")

@@ -78,7 +78,12 @@ def field_command(args: argparse.Namespace) -> int:
         shards = args.shards or size
         if len(spec.platforms) == 1 and "platform" in spec.platforms:
             fr = run_field(
-                spec.field, spec.platforms["platform"], shards=shards, workers=size, hosts=hosts
+                spec.field,
+                spec.platforms["platform"],
+                shards=shards,
+                workers=size,
+                hosts=hosts,
+                keep="outcomes",
             )
             result = result_of(fr, spec.field.scenarios())
             table = pd.DataFrame([result.summary], index=pd.Index(["platform"], name="platform"))

@@ -26,12 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cisim.field.cities import Field, build_cities
-from cisim.field.run import Portion, Shard, report, take
+from cisim.field.run import Portion, Shard, outcomes, report, take
 
 __all__ = ["EXECUTORS", "DaskHosts", "ProcessHosts", "ShardActor", "dask_hosts", "open_hosts"]
 
 Reports = list[dict[str, NDArray[Any]]]
-Tables = list[dict[str, NDArray[np.float64]]]
+Tables = list[dict[str, NDArray[Any]]]
 
 
 class ShardActor:
@@ -39,6 +39,8 @@ class ShardActor:
 
     def __init__(self, fld: Field, rows: NDArray[np.int64]) -> None:
         self.shard = Shard(rows, *build_cities(fld, rows), [])
+        scenarios = fld.scenarios()
+        self.scenarios = [scenarios[int(r)] for r in rows]
 
     def advance(self, months: int, report_after: int | None) -> dict[str, NDArray[Any]] | None:
         """Run ``months`` months; the cities' report after them (unless ``None``)."""
@@ -50,10 +52,13 @@ class ShardActor:
         take(self.shard, part)
 
     def finish(
-        self, months_since: int
-    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.float64]]]:
-        """The final report and the trajectories."""
-        return report(self.shard, months_since), self.shard.trajectories()
+        self, months_since: int, keep: str = "trajectories"
+    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+        """The final report, and the trajectories or (``keep="outcomes"``) the outcomes."""
+        final = report(self.shard, months_since)
+        if keep == "outcomes":
+            return final, outcomes(self.shard, self.scenarios)
+        return final, self.shard.trajectories()
 
     def nbytes(self) -> int:
         """Bytes of the shard's state and parameters (what a worker holds for it)."""
@@ -121,8 +126,8 @@ class ProcessHosts:
             ]
         )
 
-    def finish(self, held: list[int], months_since: int) -> tuple[Reports, Tables]:
-        pairs = _wait([self._pool(i).submit(_call, i, "finish", months_since) for i in held])
+    def finish(self, held: list[int], months_since: int, keep: str) -> tuple[Reports, Tables]:
+        pairs = _wait([self._pool(i).submit(_call, i, "finish", months_since, keep) for i in held])
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
     def release(self, held: list[int]) -> None:
@@ -169,8 +174,8 @@ class DaskHosts:
     def take(self, held: list[Any], parts: list[Portion | None]) -> None:
         _wait([a.take(p) for a, p in zip(held, parts, strict=True) if p is not None])
 
-    def finish(self, held: list[Any], months_since: int) -> tuple[Reports, Tables]:
-        pairs = _wait([a.finish(months_since) for a in held])
+    def finish(self, held: list[Any], months_since: int, keep: str) -> tuple[Reports, Tables]:
+        pairs = _wait([a.finish(months_since, keep) for a in held])
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
     def nbytes(self, held: list[Any]) -> list[int]:

@@ -94,7 +94,11 @@ class FieldResult:
 
 def result_of(fr: FieldRun, scenarios: list[Scenario]) -> FieldResult:
     """A :class:`FieldResult` from a finished run."""
-    regimes = classify(fr.trajectories, Thresholds.of_runs(scenarios))
+    if fr.outcomes is not None:  # read on the shards (run_field's keep="outcomes")
+        regimes, progress, wins = (fr.outcomes[k] for k in ("regime", "final_progress", "wins"))
+    else:
+        regimes = classify(fr.trajectories, Thresholds.of_runs(scenarios))
+        progress, wins = fr.trajectories["progress"][-1], fr.trajectories["wins"][-1]
     ps, sm = fr.platform, fr.final
     cities = pd.DataFrame(
         {
@@ -102,8 +106,8 @@ def result_of(fr: FieldRun, scenarios: list[Scenario]) -> FieldResult:
             "context": fr.cities.context,
             "not_invented_here": fr.cities.nih,
             "regime": regimes.astype(str),
-            "final_progress": fr.trajectories["progress"][-1],
-            "wins": fr.trajectories["wins"][-1],
+            "final_progress": progress,
+            "wins": wins,
             "programmes_adopted": ps.adopted,
             "programmes_failed": ps.failed,
             "data_use": sm.data_use,

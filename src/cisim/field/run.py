@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cisim.engine import run
+from cisim.errors import ConfigError
 from cisim.field.cities import Field, build_cities
 from cisim.field.coupling import (
     Broadcast,
@@ -32,7 +33,12 @@ from cisim.field.coupling import (
     platform_step,
 )
 from cisim.field.platform import Platform
+from cisim.model.regimes import Thresholds, classify
+from cisim.model.scenario import Scenario
 from cisim.model.state import Params, State
+
+#: What a run gathers from its shards at the end (see :func:`run_field`).
+KEEP: tuple[str, ...] = ("trajectories", "outcomes")
 
 #: The metrics a field keeps for each city: what its regime and outcomes are read from.
 KEPT: tuple[str, ...] = ("progress", "learning_responses", "blame_responses", "running",
@@ -69,6 +75,9 @@ class FieldRun:
     record: list[dict[str, float]]
     #: Per coupling period: bytes of the cities' reports (up) and of the step's new values (down).
     traffic: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    #: With ``keep="outcomes"``: each city's regime, final progress and wins (read on the shard),
+    #: and ``trajectories`` is empty.
+    outcomes: dict[str, NDArray[Any]] | None = None
 
 
 def shard_rows(m: int, shards: int) -> list[NDArray[np.int64]]:
@@ -91,6 +100,17 @@ def report(shard: Shard, months_since: int) -> dict[str, NDArray[Any]]:
     out["reviews"] = np.asarray(months_since / shard.p.review_months, dtype=np.float64)
     out["reviews"] = np.broadcast_to(out["reviews"], shard.rows.shape).copy()
     return out
+
+
+def outcomes(shard: Shard, scenarios: list[Scenario]) -> dict[str, NDArray[Any]]:
+    """Each of the shard's cities' regime (the collaboration's rule, ODD §8, which reads each
+    city's own trajectories), final progress and wins: what a field's result needs of them."""
+    traj = shard.trajectories()
+    return {
+        "regime": classify(traj, Thresholds.of_runs(scenarios)),
+        "final_progress": traj["progress"][-1],
+        "wins": traj["wins"][-1],
+    }
 
 
 def combine(reports: list[dict[str, NDArray[Any]]]) -> Summary:
@@ -153,10 +173,17 @@ def run_field(
     shards: int = 1,
     workers: int = 1,
     hosts: Hosts | None = None,
+    keep: str = "trajectories",
 ) -> FieldRun:
     """Run ``fld`` under ``platform``: the shards in turn, on ``workers`` threads, or on
     ``hosts`` (worker processes or Dask workers that hold the shards, :mod:`cisim.field.hosts`).
+
+    ``keep="trajectories"`` gathers every city's trajectories (8 metrics a city-month);
+    ``keep="outcomes"`` only each city's regime, final progress and wins, read on the shards
+    (:func:`outcomes`), so nothing of size months x cities reaches this process.
     """
+    if keep not in KEEP:
+        raise ConfigError("keep", keep, "one of " + ", ".join(KEEP))
     m, horizon, k = fld.size, fld.horizon, platform.step_months
     rows = shard_rows(m, shards)
     cities = draw_cities(fld.seed, m, platform)
@@ -188,7 +215,10 @@ def run_field(
             parts = [portion(out, r) for r in rows]
             hosts.take(held, parts)
             traffic.append((up, sum(p.nbytes for p in parts if p is not None)))
-        final, tables = hosts.finish(held, k)
+        final, tables = hosts.finish(held, k, keep)
+    if keep == "outcomes":
+        kept = {key: np.concatenate([t[key] for t in tables]) for key in tables[0]}
+        return FieldRun({}, combine(final), cities, ps, record, traffic, kept)
     trajectories = {key: np.concatenate([t[key] for t in tables], axis=1) for key in tables[0]}
     return FieldRun(trajectories, combine(final), cities, ps, record, traffic)
 
@@ -205,8 +235,8 @@ class Hosts(Protocol):
     def take(self, held: list[Any], parts: list[Portion | None]) -> None: ...
 
     def finish(
-        self, held: list[Any], months_since: int
-    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[np.float64]]]]: ...
+        self, held: list[Any], months_since: int, keep: str
+    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[Any]]]]: ...
 
     def release(self, held: list[Any]) -> None: ...
 
@@ -218,6 +248,7 @@ class LocalHosts:
         self.pool = pool
 
     def hold(self, fld: Field, rows: list[NDArray[np.int64]]) -> list[Shard]:
+        self.scenarios = fld.scenarios()
         return [Shard(r, *build_cities(fld, r), []) for r in rows]
 
     def advance(
@@ -232,9 +263,12 @@ class LocalHosts:
                 take(s, part)
 
     def finish(
-        self, held: list[Shard], months_since: int
-    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[np.float64]]]]:
-        return [report(s, months_since) for s in held], [s.trajectories() for s in held]
+        self, held: list[Shard], months_since: int, keep: str
+    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[Any]]]]:
+        finals = [report(s, months_since) for s in held]
+        if keep == "outcomes":
+            return finals, [outcomes(s, [self.scenarios[int(r)] for r in s.rows]) for s in held]
+        return finals, [s.trajectories() for s in held]
 
     def release(self, held: list[Shard]) -> None:
         held.clear()
