@@ -13,6 +13,10 @@ workers (``tests/field/test_field_hosts.py``).
 - :class:`DaskHosts`: a Dask actor per shard (:class:`ShardActor`), placed on the cluster's
   workers in turn; :func:`dask_hosts` connects to a scheduler's address or starts a
   ``LocalCluster`` of worker processes (``"local"``), as ``cisim sweep --dask`` does.
+
+A shard's state lives only on its worker: a field does not survive the loss of a worker (the run
+stops with Dask's error; run it again). Unlike a sweep's tasks, a shard cannot simply be redone
+elsewhere, since its cities' state is the result of every period so far.
 """
 
 from __future__ import annotations
