@@ -158,9 +158,17 @@ assert runs["replicate"].record["adopted_share"].iloc[-1] > 0
 #
 # - **A programme's effect is the entry point it hands over.** A collaboration in this model does
 #   no joint work until it finds an entry point (ODD §7.2). A city still searching that adopts a
-#   programme gets one. Without that hand-over, `replicate`'s effect on 1,000 cities falls from
-#   +16.9 [14.0, 19.8] to +2.6 [1.4, 3.8] points (ODD §7a.8). So what the table says about
+#   programme gets one. Without that hand-over (the platform lever `programme_entry = "none"`),
+#   `replicate`'s effect on 1,000 cities falls from +16.9 [14.0, 19.8] to +2.6 [1.4, 3.8] points
+#   (ODD §7a.8). The cell below shows it on this notebook's field. So what the table says about
 #   programmes is about how good an opening a programme makes, an assumption to calibrate first.
+#
+# %%
+handover = compare(fld, {"replicate": "replicate", "replicate, no entry point handed over": strategy("replicate").replace(programme_entry="none")}, shards=2, workers=2)
+assert handover["difference"].iloc[1] < handover["difference"].iloc[0] / 2  # most of the effect is the hand-over
+(handover[["difference", "difference_low", "difference_high"]] * 100).round(1)
+
+# %% [markdown]
 # - **Adapting beats fidelity here because of that opening**: an adapted programme is a
 #   *designed* entry point, one taken with fidelity an *imposed* one, whatever its content.
 # - **Inconsistent funding costs only the money it lacks** in this model: at equal realised

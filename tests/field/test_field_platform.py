@@ -172,6 +172,20 @@ def test_programmes__a_city_still_searching_gets_an_entry_point() -> None:
     assert out.state["entry_imposed"][took].all()  # taken with fidelity: imposed
 
 
+def test_programmes__without_the_hand_over_only_cities_with_an_entry_point_take_one() -> None:
+    m = 60
+    given = Platform(
+        budget=4.0, programme="given", initial_trust=1.0, fidelity=1.0, programme_entry="none",
+        evidence=0, capabilities=0, peers=0,
+    )  # fmt: skip
+    has_one = np.arange(m) < m // 2
+    ps = PlatformState.start(given, m)
+    out = platform_step(ps, _summary(m, entry_found=has_one), _cities(m), given, 0, 1, 9)
+    assert not out.state["entry_found"][~has_one].any()  # no entry point handed over
+    assert ps.adopted[has_one].sum() > 0 and ps.adopted[~has_one].sum() == 0
+    assert not out.changed[~has_one].any()
+
+
 def test_capabilities__training_raises_practice_with_trust() -> None:
     m = 20
     ta = Platform(budget=4.0, capabilities=1.0, evidence=0, programmes=0, peers=0)

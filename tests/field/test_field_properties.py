@@ -27,6 +27,7 @@ platforms = st.builds(
     evidence_delay=st.integers(0, 3),
     funding_reliability=unit,
     target=st.sampled_from(["random", "weakest", "strongest"]),
+    programme_entry=st.sampled_from(["opening", "none"]),
     peer_links=st.integers(0, 5),
 )
 

@@ -289,6 +289,8 @@ def _programmes(
     news = strength - ps.held  # what the programme adds to the version the city holds
     willing = ps.trust * (1.0 - cities.nih * platform.fidelity)
     took = reached & (news > 0.0) & (draw < willing)
+    if platform.programme_entry == "none":  # a sensitivity check: no hand-over of entry points
+        took &= sm.entry_found
     if not took.any():
         return
     f = fit(cities.context, origin, platform.fidelity, platform.context_tolerance, platform.drift)

@@ -185,6 +185,15 @@ PLATFORM_SPECS: dict[str, Spec] = {
         why="Random by default. Issue 16 asks which cities a platform helps, the weakest or the "
         "strongest; a funder can choose (seed 004 is silent on it).",
     ),
+    "programme_entry": choice(
+        F,
+        ("opening", "none"),
+        "whether a programme adopted by a city still searching for an entry point gives it one "
+        "('opening') or is taken only by cities that already have one ('none')",
+        why="'opening' by default: a programme is an actionable opening (de Jong et al. 2023, "
+        "seed 003). 'none' is a sensitivity check: nearly all of a programme's effect in the field "
+        "is this hand-over (ODD §7a.8), so its removal shows how much rests on it.",
+    ),
     "peer_links": whole(
         F,
         0,
@@ -222,6 +231,7 @@ class Platform:
     initial_trust: float = 0.5
     not_invented_here: float = 0.3
     target: str = "random"
+    programme_entry: str = "opening"
     peer_links: int = 4
 
     def __post_init__(self) -> None:
