@@ -88,9 +88,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``item._nodeid``; pytest 9.2 keeps node ids elsewhere (``item._id``), so the suffix is lost and
     a group's tests are spread over the workers (each compiling what the group shares). Here the
     suffix is added where it is missing, the same way xdist names it.
+
+    The tests marked ``slow`` are moved to the front first (each keeping its place among them):
+    xdist hands tests out in collection order, and a test of two minutes handed out last keeps one
+    worker busy while the other has nothing left to do.
     """
     if not getattr(config.option, "loadgroup", False):
         return
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
     for item in items:
         names = {
             str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
