@@ -51,3 +51,11 @@ def test_reference__rejects_a_roster():
     )
     with pytest.raises(NotImplementedError, match="roster"):
         REFERENCE.CollaborationReference(Scenario(roster=roster), 1)
+
+
+def test_reference__refuses_decisions_it_would_ignore():
+    """The reference has no decision hook: deciding for an organisation there is an error, not a
+    silently ignored call."""
+    model = REFERENCE.CollaborationReference(Scenario.preset("baseline"), seed=1)
+    with pytest.raises(NotImplementedError, match="no decision hook"):
+        model.decide(0, response="learn")

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from cisim import engine
+from cisim.engine import preview_setbacks
 from cisim.errors import ConfigError
-from cisim.model.decisions import clear, decide, preview_setbacks
+from cisim.model.decisions import clear, decide
 from cisim.model.mechanisms.contribution import contribution
 from cisim.model.mechanisms.setback_response import setback_response
 from cisim.model.mechanisms.turnover import settled
@@ -201,11 +202,3 @@ def test_mesa_setbacks_ahead__names_those_who_meet_the_coming_setback():
         assert ahead == responded
         met += bool(ahead)
     assert met > 0
-
-
-def test_reference_refuses_decisions_it_would_ignore():
-    from tests.docking.loader import REFERENCE
-
-    model = REFERENCE.CollaborationReference(Scenario.preset("baseline"), seed=1)
-    with pytest.raises(NotImplementedError, match="no decision hook"):
-        model.decide(0, response="learn")

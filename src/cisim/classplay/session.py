@@ -7,7 +7,7 @@ who play its organisations. Its months go through three phases:
     Students join with the join code; each takes the next free seat (an active member).
 ``running``
     Every ``pace`` seconds a month is previewed on a copy of the state
-    (:func:`cisim.model.decisions.preview_setbacks`). If no student's organisation meets a setback
+    (:func:`cisim.engine.preview_setbacks`). If no student's organisation meets a setback
     the month is run at once; otherwise the phase is ``deciding`` until every student asked has
     answered or the time limit has passed (then the model decides for those who did not), and
     the month is run with the decisions (:func:`cisim.model.decisions.decide`).
@@ -239,7 +239,7 @@ class ClassSession:
         return self.version != before
 
     def _open_month(self) -> None:
-        meets = decisions.preview_setbacks(self.state, self.params)[ROW]
+        meets = engine.preview_setbacks(self.state, self.params)[ROW]
         seated = {s.slot for s in self.students.values()}
         asked = [int(i) for i in np.flatnonzero(meets) if int(i) in seated]
         self.answers = {}

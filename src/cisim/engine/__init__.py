@@ -8,11 +8,13 @@ mechanisms of :data:`cisim.model.mechanisms.SCHEDULE` on each row in turn. :func
 
 from __future__ import annotations
 
+import copy
 from collections import namedtuple
 from dataclasses import fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cisim.engine.step import applier, measure_rows, run_rows
 from cisim.model.compiled import work
@@ -26,6 +28,7 @@ __all__ = [
     "apply",
     "measure",
     "param_arrays",
+    "preview_setbacks",
     "run",
     "state_arrays",
     "step",
@@ -213,3 +216,16 @@ def warm_apply() -> None:
     st, p = build_state([RunSpec(Scenario.preset("baseline"), 0, 0)])
     for mechanism in SCHEDULE:
         apply(mechanism, st, p)
+
+
+def preview_setbacks(st: Any, p: Any) -> NDArray[np.bool_]:
+    """Who meets a setback in the coming month, ``(R, N)``: the active members of rows whose
+    month ends in a setback, found by running the month on a copy (``st`` and ``p`` unchanged).
+
+    Exact whatever the month's responses are (they come after the setback in the month) as long
+    as the decisions that act before it (effort) are set as they will be for the real month.
+    """
+    trial, params = copy.deepcopy(st), copy.deepcopy(p)
+    members = trial.active.copy()
+    run(trial, params, 1)
+    return np.asarray(members & trial.setback_now[:, None])

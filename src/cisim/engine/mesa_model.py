@@ -375,7 +375,7 @@ aspiration, resources, authority_contest, governance_mode, adaptability, horizon
     def setbacks_ahead(self) -> list[Organisation]:
         """The organisations that meet a setback in the coming month (previewed on a copy; the
         model is unchanged), whatever they will decide."""
-        meets = decisions.preview_setbacks(self.state, self.params)[ROW]
+        meets = engine.preview_setbacks(self.state, self.params)[ROW]
         return [self.organisations[int(i)] for i in np.flatnonzero(meets)]
 
     def _slot_of(self, org: Organisation | int | str, field: str) -> int:

@@ -19,9 +19,9 @@ everything, and a run is bit for bit what it was without the hook.
 Whether an organisation meets a setback in a month does not depend on that month's responses:
 the setback is found by joint work, which runs before the setback response in the month, and the
 random numbers are keyed by seed, replicate, month and slot (common random numbers). So a month
-can be previewed on a copy of the state (:func:`preview_setbacks`) to learn who meets a setback,
-the decisions asked for, and the real month run with them. The effort decided then acts on the
-contributions of the following months (contribution runs before joint work).
+can be previewed on a copy of the state (:func:`cisim.engine.preview_setbacks`) to learn who
+meets a setback, the decisions asked for, and the real month run with them. The effort decided
+then acts on the contributions of the following months (contribution runs before joint work).
 
 Examples
 --------
@@ -35,13 +35,13 @@ Examples
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cisim.errors import ConfigError
+from cisim.model.state import BLAME, LEARN, MODEL, MODEL_EFFORT
 
 __all__ = [
     "BLAME",
@@ -52,14 +52,11 @@ __all__ = [
     "RESPONSES",
     "clear",
     "decide",
-    "preview_setbacks",
 ]
 
-MODEL, LEARN, BLAME = 0, 1, 2
 #: The responses by name, as ``decide`` takes them (``"model"``: the model's own).
 RESPONSES: dict[str, int] = {"model": MODEL, "learn": LEARN, "blame": BLAME}
 NO_TARGET = -1
-MODEL_EFFORT = -1.0
 _FIELDS = ("decide_response", "decide_target", "decide_effort")
 
 
@@ -127,21 +124,6 @@ def _check_slots(st: Any, org: Any, name: str) -> None:
     n = st.status.shape[1]
     if not np.issubdtype(slots.dtype, np.integer) or ((slots < 0) | (slots >= n)).any():
         raise ConfigError(name, org, f"an organisation slot from 0 to {n - 1}")
-
-
-def preview_setbacks(st: Any, p: Any) -> NDArray[np.bool_]:
-    """Who meets a setback in the coming month, ``(R, N)``: the active members of rows whose
-    month ends in a setback, found by running the month on a copy (``st`` and ``p`` unchanged).
-
-    Exact whatever the month's responses are (they come after the setback in the month) as long
-    as the decisions that act before it (effort) are set as they will be for the real month.
-    """
-    from cisim import engine
-
-    trial, params = copy.deepcopy(st), copy.deepcopy(p)
-    members = trial.active.copy()
-    engine.run(trial, params, 1)
-    return np.asarray(members & trial.setback_now[:, None])
 
 
 def decisions_of(st: Any) -> dict[str, NDArray[Any]]:

@@ -25,6 +25,10 @@ B = NDArray[np.bool_]
 
 # organisation status codes
 ABSENT, CANDIDATE, ACTIVE, EXITED = 0, 1, 2, 3
+# the decision hook (cisim.model.decisions): a setback response decided by the model, or learn or
+# blame from outside; an effort of MODEL_EFFORT is the model's own
+MODEL, LEARN, BLAME = 0, 1, 2
+MODEL_EFFORT = -1.0
 # the choices of the categorical parameters, in the order of their codes
 GOVERNANCE_MODES: tuple[str, ...] = SPECS["governance_mode"].choices  # Provan & Kenis 2008
 NETWORKS: tuple[str, ...] = SPECS["network"].choices

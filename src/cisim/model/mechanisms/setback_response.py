@@ -68,9 +68,9 @@ from typing import Any
 import numpy as np
 
 from cisim.model.compiled import clip, inline, jit, live_ties, sigmoid
-from cisim.model.decisions import BLAME, MODEL
 from cisim.model.mechanisms.joint_work import tried
 from cisim.model.mechanisms.scale import naming
+from cisim.model.state import BLAME, MODEL
 from cisim.model.streams import Stream, draw
 
 # the chance of blame (a logit, term by term)
