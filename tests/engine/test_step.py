@@ -165,6 +165,7 @@ def test_step__the_schedule_is_the_odds_order() -> None:
         "trust",
         "navigator",
         "community",
+        "triangle",
         "adaptation",
         "membership",
     ]
