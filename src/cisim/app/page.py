@@ -66,12 +66,13 @@ def Page(
     panel = solara.use_reactive("")
     error = solara.use_reactive("")
     lock = solara.use_memo(threading.Lock, [])
+    drawn = solara.use_memo(threading.Event, [])  # set once the views have drawn a change
     actions = solara.use_memo(
         lambda: _actions(model, (version, changed, ended), playing, speed, panel, error, lock),
         [],
     )
     solara.lab.use_task(
-        lambda: _play(model, (version, ended), playing, speed, lock),
+        lambda: _play(model, (version, ended), playing, speed, (lock, drawn)),
         dependencies=[playing.value],
         prefer_threaded=True,
     )
@@ -84,14 +85,21 @@ def Page(
             classroom_now.settings, actions, playing.value, speed.value, panel.value, ended.value
         )
         Sidebar(classroom_now, actions, error.value, changed)
-        Main(classroom_now, panel.value, version)
+        Main(classroom_now, panel.value, version, drawn)
 
 
 @solara.component
-def Main(classroom: Classroom, panel: str, versions: solara.Reactive[int]) -> None:
+def Main(
+    classroom: Classroom,
+    panel: str,
+    versions: solara.Reactive[int],
+    drawn: threading.Event | None = None,
+) -> None:
     """The world(s), the stories and the panels; the guide or the key over them when open.
-    Only this part of the page (and the top bar) is redrawn every month."""
+    Only this part of the page (and the top bar) is redrawn every month; ``drawn`` is set once a
+    change has been drawn (the play loop waits for it)."""
     version = versions.value
+    solara.use_effect(lambda: drawn.set() if drawn is not None else None, [version])
     with solara.Div(classes=["cisim-main"]):
         for index in range(len(classroom.worlds)):
             WorldPanel(classroom, index, version)
@@ -213,10 +221,15 @@ def _play(
     versions: tuple[solara.Reactive[int], solara.Reactive[bool]],
     playing: solara.Reactive[bool],
     speed: solara.Reactive[str],
-    lock: Any,
+    sync: tuple[Any, threading.Event],
 ) -> None:
-    """While playing: a month, a redraw, a pause for the speed; stop at the end."""
+    """While playing: a month, a redraw, a pause for the speed; stop at the end.
+
+    The next month waits until the views have drawn this one (at most :data:`DRAW_WAIT`), so
+    that "fastest" on a slow machine changes nothing while the page is still drawing (Solara
+    stops a page whose state changes during every render pass)."""
     version, ended = versions
+    lock, drawn = sync
     while playing.value:
         started = time.perf_counter()
         with lock:
@@ -226,6 +239,12 @@ def _play(
                 break
             current.step()
         ended.value = not current.running
+        drawn.clear()
         version.value += 1
+        drawn.wait(DRAW_WAIT)
         wait = SPEEDS[speed.value] / 1000 - (time.perf_counter() - started)
         time.sleep(max(wait, 0.02))
+
+
+#: The longest the play loop waits for the page to draw a month before going on (seconds).
+DRAW_WAIT = 2.0
