@@ -88,8 +88,11 @@ def test_shipped_studies__are_package_data_and_the_repos_experiments() -> None:
     assert "experiments/*.toml" in data
     assert shipped.EXPERIMENT_DIR == ROOT / "src" / "cisim" / "experiments"
     assert (ROOT / "experiments").resolve() == shipped.EXPERIMENT_DIR  # one copy
-    stems = sorted(p.stem for p in (ROOT / "experiments").glob("*.toml"))
+    files = sorted((ROOT / "experiments").glob("*.toml"))
+    stems = [p.stem for p in files if "[field]" not in p.read_text(encoding="utf-8")]
     assert list(shipped.names()) == stems and "learning_vs_blame" in stems
+    # the field file ships beside them, for cisim field, and is no sweep
+    assert (ROOT / "experiments" / "platforms.toml") in files and "platforms" not in stems
 
 
 def test_experiments__lists_every_shipped_study(capsys: pytest.CaptureFixture[str]) -> None:

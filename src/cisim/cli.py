@@ -110,6 +110,7 @@ def _main(args_list: list[str]) -> int:
     try:
         _check_arguments(args_list)
         args = build_parser().parse_args(args_list)
+        _refuse_field_sweep(args)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(_with_command(args, args_list))
     except SystemExit as exc:  # --help and --version
@@ -132,6 +133,18 @@ def _main(args_list: list[str]) -> int:
             traceback.print_exc()
         hint = "please report this; set CISIM_DEBUG=1 for the traceback"
         return _fail(f"internal error: {type(exc).__name__}: {exc} ({hint})", EXIT_FAILURE)
+
+
+def _refuse_field_sweep(args: argparse.Namespace) -> None:
+    """``cisim sweep`` given a field file: one line saying which command runs it."""
+    target = getattr(args, "experiment", None)
+    if getattr(args, "handler", None) is not sweep_cli.run or not isinstance(target, str):
+        return
+    if target.endswith(".toml") and field_cli.is_field_file(Path(target)):
+        raise UsageError(
+            f"{target} is a field file, not an experiment: run it with 'cisim field {target} "
+            "--out DIR'"
+        )
 
 
 def _describe_os_error(exc: OSError) -> str:

@@ -50,10 +50,13 @@ def analyze_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    """Write a sweep's HTML report (analysing it first if its analysis is missing or stale)."""
+    """Write a sweep's HTML report (analysing it first if its analysis is missing or stale), or
+    a field's (``cisim field FILE --out DIR``: told by its manifest)."""
     from cisim.present.progress import heartbeat
     from cisim.present.report import ReportSource, headline, write_report
 
+    if _is_field(args.directory):
+        return field_report_command(args)
     clock = provenance.Clock.start()
     sweep = load_sweep(args.directory)
     path = args.out if args.out is not None else args.directory / REPORT_FILE
@@ -73,6 +76,47 @@ def report_command(args: argparse.Namespace) -> int:
         f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
         f"{written.size / 1e6:.1f} MB; PNGs and CSV "
         f"tables in {analysis}/) in {clock.seconds():.1f} s"
+    )
+    return EXIT_OK
+
+
+def _is_field(directory: Path) -> bool:
+    """Whether ``directory`` holds a field's results (its manifest's format says so)."""
+    try:
+        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("format", "")).startswith("cisim-field/")
+
+
+def field_report_command(args: argparse.Namespace) -> int:
+    """Write a field's report (HTML and Markdown) and its analysis (tables and figures)."""
+    from cisim.field.store import load
+    from cisim.present.progress import heartbeat
+    from cisim.present.report.field import write_field_report
+
+    clock = provenance.Clock.start()
+    loaded = load(args.directory)
+    path = args.out if args.out is not None else args.directory / REPORT_FILE
+    if path.is_dir():
+        raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
+    analysis = getattr(args, "analysis", None)
+    if analysis is None:
+        analysis = args.directory / ANALYSIS_DIR
+        if not _writable(args.directory):
+            if not _writable(path.parent):
+                raise CisimError(
+                    f"{args.directory} is read-only: give the report a place outside it with "
+                    "--out FILE (its analysis goes beside it), or --analysis DIR"
+                )
+            analysis = path.with_name(f"{path.stem}-analysis")
+    with heartbeat(f"cisim report: writing {path}", first=5.0):
+        written = write_field_report(loaded, path, Path(analysis), args.command_line)
+    print("\n".join(written.headline))
+    print(
+        f"wrote {path} and {written.markdown} ({written.figures} figures, "
+        f"{written.size / 1e6:.1f} MB; PNGs and CSV tables in {analysis}/) in "
+        f"{clock.seconds():.1f} s"
     )
     return EXIT_OK
 

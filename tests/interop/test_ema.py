@@ -17,6 +17,7 @@ import pytest
 
 from cisim import REGIMES, Scenario, simulate
 from cisim.errors import ConfigError
+from cisim.field.cli import is_field_file
 from cisim.interop import ema
 from cisim.model.parameters import SPECS
 
@@ -26,7 +27,9 @@ with warnings.catch_warnings():
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "interop.md"
-EXPERIMENTS = sorted((ROOT / "experiments").glob("*.toml"))
+EXPERIMENTS = sorted(  # field files (cisim field's) are not experiments
+    p for p in (ROOT / "experiments").glob("*.toml") if not is_field_file(p)
+)
 
 HORIZON = 24
 SHORT = {"horizon_months": HORIZON}

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import cisim
 from cisim.errors import CisimError
+from cisim.field.cli import is_field_file
 from cisim.model.metrics import REGISTRY
 from cisim.model.parameters import SECTOR_TRAITS, SECTORS, SPECS
 from cisim.model.regimes import REGIMES
@@ -444,6 +445,7 @@ def test_fuzz__experiment_from_junk_data_raises_only_config_errors() -> None:
 EXPERIMENT_TEXTS = sorted(
     p.read_text(encoding="utf-8")
     for p in (Path(__file__).parents[2] / "experiments").glob("*.toml")
+    if not is_field_file(p)  # a field file (cisim field's) is not an experiment
 )
 
 

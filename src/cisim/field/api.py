@@ -13,7 +13,7 @@ from cisim.field.outcomes import Effect, FieldResult, result_of
 from cisim.field.platform import Platform, strategy
 from cisim.field.run import run_field
 
-__all__ = ["compare", "field"]
+__all__ = ["compare", "field", "table_of"]
 
 
 def field(
@@ -86,9 +86,14 @@ def _compare(
         return result_of(fr, fld.scenarios())
 
     alone = one("alone")
+    return table_of({name: one(platform) for name, platform in platforms.items()}, alone)
+
+
+def table_of(results: Mapping[str, FieldResult], alone: FieldResult) -> pd.DataFrame:
+    """One row per platform: its summary and its effect against ``alone`` (:func:`compare`'s
+    table, from results already run)."""
     rows = []
-    for name, platform in platforms.items():
-        result = one(platform)
+    for name, result in results.items():
         effect = Effect.of(result, alone)
         rows.append(
             {

@@ -7,9 +7,13 @@ The cities are split into ``--shards`` engine batches (default: one per worker).
 not depend on any of these.
 
 With one ``[platform]`` the table has its outcomes; with ``[platforms.NAME]`` tables, each
-platform's outcomes and its effect against no platform on the same cities. ``--out`` writes the
-table as CSV. Bad input exits with 2 and one line (the CLI's :class:`~cisim.errors.CisimError`
-handling).
+platform's outcomes and its effect against no platform on the same cities.
+
+``--out DIR`` writes the field's results directory (:mod:`cisim.field.store`: a manifest, each
+city's outcomes under each platform and under none, the platforms' trajectories, checksums;
+``cisim report DIR`` writes its report). Each shard writes its own cities' outcomes where it runs.
+``--out FILE.csv`` writes only the printed table, as CSV. Bad input exits with 2 and one line
+(the CLI's :class:`~cisim.errors.CisimError` handling), as does a directory cisim did not write.
 """
 
 from __future__ import annotations
@@ -45,8 +49,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster of N "
         "worker processes (each shard stays on its worker)",
     )  # fmt: skip
-    cmd.add_argument("--out", type=Path, default=None, help="write the table to this .csv file")
+    cmd.add_argument(
+        "--out", type=Path, default=None, metavar="DIR|FILE.csv",
+        help="write the results directory DIR (for 'cisim report DIR'), or only the table to "
+        "FILE.csv",
+    )  # fmt: skip
     cmd.set_defaults(handler=field_command)
+
+
+def is_field_file(path: Path) -> bool:
+    """Whether ``path`` is a TOML file with a ``[field]`` table (a field file, not a sweep's
+    experiment); ``False`` for anything unreadable. Light: no model is imported."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data.get("field"), dict)
 
 
 def _positive(text: str) -> int:
@@ -73,10 +93,30 @@ def field_command(args: argparse.Namespace) -> int:
 
     spec = load(args.file)
     executor = "processes" if args.processes else "threads"
+    directory = args.out if args.out is not None and args.out.suffix.lower() != ".csv" else None
+    if directory is not None:
+        from cisim.field.store import check_directory
+
+        # refused before any city runs: the same check write_results makes
+        check_directory(directory, _digest(args.file))
     with open_hosts(executor, args.workers, args.dask) as hosts:
         size = len(hosts.workers) if isinstance(hosts, DaskHosts) else args.workers
         shards = args.shards or size
-        if len(spec.platforms) == 1 and "platform" in spec.platforms:
+        if directory is not None:
+            from cisim.field.store import write_results
+
+            where = "dask" if isinstance(hosts, DaskHosts) else executor
+            table = write_results(
+                spec,
+                args.file,
+                directory,
+                hosts=hosts,
+                shards=shards,
+                workers=size,
+                executor=where,
+                command=getattr(args, "command_line", None),
+            ).table
+        elif len(spec.platforms) == 1 and "platform" in spec.platforms:
             fr = run_field(
                 spec.field,
                 spec.platforms["platform"],
@@ -91,7 +131,16 @@ def field_command(args: argparse.Namespace) -> int:
             table = _compare(spec.field, spec.platforms, shards, size, hosts)
     with pd.option_context("display.width", 200, "display.max_columns", 40):
         print(table.T.to_string(float_format=lambda x: f"{x:.4g}"))
-    if args.out is not None:
+    if directory is not None:
+        print(f"wrote {directory}/ (cisim report {directory} writes its report)", file=sys.stderr)
+    elif args.out is not None:
         write_csv(table.reset_index(), args.out, index=False)
         print(f"wrote {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of a field file's text (what its results directory records)."""
+    import hashlib
+
+    return hashlib.sha256(path.read_text(encoding="utf-8").encode()).hexdigest()

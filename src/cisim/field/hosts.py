@@ -4,9 +4,11 @@ A shard is built where it runs (only the field's description and its rows travel
 there across coupling periods: each period moves only the cities' reports to the platform (about
 20 numbers a city, :func:`cisim.field.run.report`) and the step's new values for the cities it
 changed back (:class:`cisim.field.run.Portion`); at the end each shard sends its trajectories
-and its final report. What a shard computes does not depend on where it runs, so a field gives
-the same result on threads, on worker processes and on a Dask cluster, whatever the number of
-workers (``tests/field/test_field_hosts.py``).
+(or its cities' outcomes) and its final report, and, when the run writes a results directory,
+writes its own cities' outcome file there and sends only its name and digest
+(:class:`cisim.field.run.ShardOut`). What a shard computes does not depend on where it runs,
+so a field gives the same result on threads, on worker processes and on a Dask cluster, whatever
+the number of workers (``tests/field/test_field_hosts.py``).
 
 - :class:`ProcessHosts`: ``workers`` processes of this machine (started with ``spawn``; each
   never outlives its parent), shards dealt to them in turn.
@@ -30,12 +32,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cisim.field.cities import Field, build_cities
-from cisim.field.run import Portion, Shard, outcomes, report, take
+from cisim.field.run import Portion, Shard, ShardOut, finish_shard, report, take
 
 __all__ = ["EXECUTORS", "DaskHosts", "ProcessHosts", "ShardActor", "dask_hosts", "open_hosts"]
 
 Reports = list[dict[str, NDArray[Any]]]
 Tables = list[dict[str, NDArray[Any]]]
+Written = list[tuple[str, str, int] | None]
 
 
 class ShardActor:
@@ -56,13 +59,11 @@ class ShardActor:
         take(self.shard, part)
 
     def finish(
-        self, months_since: int, keep: str = "trajectories"
-    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
-        """The final report, and the trajectories or (``keep="outcomes"``) the outcomes."""
-        final = report(self.shard, months_since)
-        if keep == "outcomes":
-            return final, outcomes(self.shard, self.scenarios)
-        return final, self.shard.trajectories()
+        self, months_since: int, keep: str = "trajectories", out: ShardOut | None = None
+    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]], tuple[str, str, int] | None]:
+        """The final report; the trajectories or (``keep="outcomes"``) the outcomes; and, given
+        ``out``, the outcome file this worker wrote for its cities (name, SHA-256, rows)."""
+        return finish_shard(self.shard, self.scenarios, months_since, keep, out)
 
     def nbytes(self) -> int:
         """Bytes of the shard's state and parameters (what a worker holds for it)."""
@@ -130,9 +131,21 @@ class ProcessHosts:
             ]
         )
 
-    def finish(self, held: list[int], months_since: int, keep: str) -> tuple[Reports, Tables]:
-        pairs = _wait([self._pool(i).submit(_call, i, "finish", months_since, keep) for i in held])
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+    def finish(
+        self,
+        held: list[int],
+        months_since: int,
+        keep: str,
+        outs: list[ShardOut | None] | None = None,
+    ) -> tuple[Reports, Tables, Written]:
+        outs = outs or [None] * len(held)
+        ends = _wait(
+            [
+                self._pool(i).submit(_call, i, "finish", months_since, keep, out)
+                for i, out in zip(held, outs, strict=True)
+            ]
+        )
+        return [e[0] for e in ends], [e[1] for e in ends], [e[2] for e in ends]
 
     def release(self, held: list[int]) -> None:
         with contextlib.suppress(Exception):
@@ -178,9 +191,16 @@ class DaskHosts:
     def take(self, held: list[Any], parts: list[Portion | None]) -> None:
         _wait([a.take(p) for a, p in zip(held, parts, strict=True) if p is not None])
 
-    def finish(self, held: list[Any], months_since: int, keep: str) -> tuple[Reports, Tables]:
-        pairs = _wait([a.finish(months_since, keep) for a in held])
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+    def finish(
+        self,
+        held: list[Any],
+        months_since: int,
+        keep: str,
+        outs: list[ShardOut | None] | None = None,
+    ) -> tuple[Reports, Tables, Written]:
+        outs = outs or [None] * len(held)
+        ends = _wait([a.finish(months_since, keep, o) for a, o in zip(held, outs, strict=True)])
+        return [e[0] for e in ends], [e[1] for e in ends], [e[2] for e in ends]
 
     def nbytes(self, held: list[Any]) -> list[int]:
         """Bytes each shard's state holds on its worker."""

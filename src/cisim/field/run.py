@@ -7,6 +7,10 @@ field-wide arrays (:func:`cisim.field.coupling.platform_step`), and each shard t
 new values. A city's run does not depend on which shard holds it, and the platform's draws are
 keyed by the field's seed and the step, so a field gives the same result however it is split and
 whatever runs the shards (threads here: the compiled step releases the GIL).
+
+Given a directory (``write_to``), each shard writes its own cities' rows of the outcome table
+there at the end (:class:`ShardOut`, :func:`cisim.field.store.write_shard`), where it runs: on a
+worker process or a Dask worker, the parent receives only the file's name, digest and row count.
 """
 
 from __future__ import annotations
@@ -78,6 +82,46 @@ class FieldRun:
     #: With ``keep="outcomes"``: each city's regime, final progress and wins (read on the shard),
     #: and ``trajectories`` is empty.
     outcomes: dict[str, NDArray[Any]] | None = None
+    #: With ``write_to``: each shard's file (its name), SHA-256 and rows, in shard order.
+    written: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShardOut:
+    """What a shard writes at the end of a run: its cities' rows of the outcome table.
+
+    ``path`` is the Parquet file to write (on a disk the worker can reach; the parent made its
+    folder); ``columns`` are the parent's per-city columns for the shard's cities, in city order
+    (the city's number and draws, and the platform's state for it). The shard adds what it
+    holds itself (:func:`cisim.field.store.write_shard`).
+    """
+
+    path: str
+    columns: dict[str, NDArray[Any]]
+
+
+def shard_file(rows: NDArray[np.int64]) -> str:
+    """The outcome file of the shard holding cities ``rows``: named by its first and last city."""
+    return f"cities-{int(rows[0]):06d}-{int(rows[-1]):06d}.parquet"
+
+
+def finish_shard(
+    shard: Shard, scenarios: list[Scenario], months_since: int, keep: str, out: ShardOut | None
+) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]], tuple[str, str, int] | None]:
+    """A shard's end, where it runs: its final report, its trajectories or (``keep="outcomes"``)
+    its outcomes, and (given ``out``) the file it wrote: name, SHA-256, rows."""
+    final = report(shard, months_since)
+    kept = outcomes(shard, scenarios) if keep == "outcomes" or out is not None else None
+    written = None
+    if out is not None:
+        from cisim.field.store import write_shard
+
+        assert kept is not None
+        written = write_shard(out, kept, final)
+    if keep == "outcomes":
+        assert kept is not None
+        return final, kept, written
+    return final, shard.trajectories(), written
 
 
 def shard_rows(m: int, shards: int) -> list[NDArray[np.int64]]:
@@ -174,6 +218,8 @@ def run_field(
     workers: int = 1,
     hosts: Hosts | None = None,
     keep: str = "trajectories",
+    write_to: str | None = None,
+    columns: dict[str, NDArray[Any]] | None = None,
 ) -> FieldRun:
     """Run ``fld`` under ``platform``: the shards in turn, on ``workers`` threads, or on
     ``hosts`` (worker processes or Dask workers that hold the shards, :mod:`cisim.field.hosts`).
@@ -181,6 +227,10 @@ def run_field(
     ``keep="trajectories"`` gathers every city's trajectories (8 metrics a city-month);
     ``keep="outcomes"`` only each city's regime, final progress and wins, read on the shards
     (:func:`outcomes`), so nothing of size months x cities reaches this process.
+
+    ``write_to`` (a directory the shards can write) has each shard write its cities' outcome
+    table there (:func:`shard_file`), with the field-wide ``columns`` (one value a city) beside
+    what the run gives; :attr:`FieldRun.written` lists the files.
     """
     if keep not in KEEP:
         raise ConfigError("keep", keep, "one of " + ", ".join(KEEP))
@@ -215,12 +265,45 @@ def run_field(
             parts = [portion(out, r) for r in rows]
             hosts.take(held, parts)
             traffic.append((up, sum(p.nbytes for p in parts if p is not None)))
-        final, tables = hosts.finish(held, k, keep)
+        outs = None if write_to is None else _outs(write_to, rows, columns or {}, ps, cities)
+        final, tables, written = hosts.finish(held, k, keep, outs)
+    files = [w for w in written if w is not None]
     if keep == "outcomes":
         kept = {key: np.concatenate([t[key] for t in tables]) for key in tables[0]}
-        return FieldRun({}, combine(final), cities, ps, record, traffic, kept)
+        return FieldRun({}, combine(final), cities, ps, record, traffic, kept, files)
     trajectories = {key: np.concatenate([t[key] for t in tables], axis=1) for key in tables[0]}
-    return FieldRun(trajectories, combine(final), cities, ps, record, traffic)
+    return FieldRun(trajectories, combine(final), cities, ps, record, traffic, None, files)
+
+
+def _outs(
+    directory: str,
+    rows: list[NDArray[np.int64]],
+    columns: dict[str, NDArray[Any]],
+    ps: PlatformState,
+    cities: Cities,
+) -> list[ShardOut | None]:
+    """Each shard's :class:`ShardOut`: its file, and the parent's columns for its cities."""
+    import os
+
+    wide = {
+        **columns,
+        "context": cities.context,
+        "not_invented_here": cities.nih,
+        "programmes_adopted": ps.adopted,
+        "programmes_failed": ps.failed,
+        "trust_in_platform": ps.trust,
+    }
+    return [
+        ShardOut(
+            os.path.join(directory, shard_file(r)),
+            {"city": r, **{name: np.asarray(values)[r] for name, values in wide.items()}},
+        )
+        for r in rows
+    ]
+
+
+Reports = list[dict[str, NDArray[Any]]]
+Tables = list[dict[str, NDArray[Any]]]
 
 
 class Hosts(Protocol):
@@ -235,8 +318,12 @@ class Hosts(Protocol):
     def take(self, held: list[Any], parts: list[Portion | None]) -> None: ...
 
     def finish(
-        self, held: list[Any], months_since: int, keep: str
-    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[Any]]]]: ...
+        self,
+        held: list[Any],
+        months_since: int,
+        keep: str,
+        outs: list[ShardOut | None] | None = None,
+    ) -> tuple[Reports, Tables, list[tuple[str, str, int] | None]]: ...
 
     def release(self, held: list[Any]) -> None: ...
 
@@ -263,12 +350,20 @@ class LocalHosts:
                 take(s, part)
 
     def finish(
-        self, held: list[Shard], months_since: int, keep: str
-    ) -> tuple[list[dict[str, NDArray[Any]]], list[dict[str, NDArray[Any]]]]:
-        finals = [report(s, months_since) for s in held]
-        if keep == "outcomes":
-            return finals, [outcomes(s, [self.scenarios[int(r)] for r in s.rows]) for s in held]
-        return finals, [s.trajectories() for s in held]
+        self,
+        held: list[Shard],
+        months_since: int,
+        keep: str,
+        outs: list[ShardOut | None] | None = None,
+    ) -> tuple[Reports, Tables, list[tuple[str, str, int] | None]]:
+        """Each shard's end (:func:`finish_shard`), on the pool: a shard writes its own file."""
+
+        def end(s: Shard, out: ShardOut | None) -> Any:
+            scenarios = [self.scenarios[int(r)] for r in s.rows]
+            return finish_shard(s, scenarios, months_since, keep, out)
+
+        ends = list(self.pool.map(end, held, outs or [None] * len(held)))
+        return [e[0] for e in ends], [e[1] for e in ends], [e[2] for e in ends]
 
     def release(self, held: list[Shard]) -> None:
         held.clear()

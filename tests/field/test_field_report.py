@@ -1,0 +1,159 @@
+"""``cisim report DIR`` on a field's results: its sections, and numbers that are the in-memory
+results' (the table of :func:`cisim.field.compare`, the effects of :class:`Effect`)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cisim.cli import main
+from cisim.field import compare, field
+from cisim.field.analysis import THIRDS, gini_rows, thirds
+from cisim.field.config import load as load_file
+from cisim.field.outcomes import Effect, gini, paired
+from cisim.field.store import load
+from cisim.present.report.field import points, points_ci
+
+FIELD = """\
+name = "small_platforms"
+question = "Which platform raises learning journeys most in a small field?"
+
+[field]
+scenario = "small.toml"
+cities = 60
+seed = 16
+
+[platforms.replicate]
+strategy = "replicate"
+budget = 2.0
+
+[platforms.platform]
+strategy = "platform"
+budget = 2.0
+
+[platforms.scaled]
+strategy = "platform"
+budget = [0.5, 2.0]
+"""
+SECTIONS = ("effects", "cost", "whom", "equity", "speed", "levers", "sources", "methods", "file")
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    here = tmp_path_factory.mktemp("report")
+    (here / "small.toml").write_text('name = "small"\nn_organisations = 12\nhorizon_months = 60\n')
+    (here / "field.toml").write_text(FIELD)
+    out = here / "out"
+    assert main(["field", str(here / "field.toml"), "--out", str(out), "--workers", "2"]) == 0
+    assert main(["report", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def in_memory(reported: Path) -> pd.DataFrame:
+    spec = load_file(reported.parent / "field.toml")
+    return compare(spec.field, spec.platforms, shards=3)
+
+
+def test_report__sections_and_files(reported: Path) -> None:
+    html = (reported / "report.html").read_text()
+    md = (reported / "report.md").read_text()
+    assert '<meta name="generator" content="cisim ' in html
+    assert "cisim field report" in html and "cisim sweep report" not in html
+    assert md.startswith("<!-- generator: cisim ")
+    for anchor in SECTIONS:
+        assert f'<section id="{anchor}">' in html, anchor
+    for title in ("The answer in brief", "At what cost", "For which cities", "Equity", "Speed",
+                  "Sweeps over platform levers", "The field file"):  # fmt: skip
+        assert title in html and f"## {title}" in md, title
+    assert "Which platform raises learning journeys most in a small field?" in html
+    # each section says where its findings come from, and what is the model's own
+    assert html.count("<strong>Where this comes from.</strong>") == 6
+    assert html.count("<strong>The model&#x27;s own</strong>") >= 6
+    assert "seed 004" in html and "seed 001" in html and "Rogers (2003)" in html
+    figures = re.findall(r'<img src="data:image/png;base64,', html)
+    assert len(figures) == 5  # effects, thirds, equity, speed, the budget sweep
+    for png in re.findall(r"\]\((analysis/[^)]+\.png)\)", md):
+        assert (reported / png).is_file()
+    for table in ("effects", "by_strength", "equity", "speed", "levers", "trajectories"):
+        assert (reported / "analysis" / f"{table}.csv").is_file()
+
+
+def test_report__numbers_are_the_in_memory_results(reported: Path, in_memory: pd.DataFrame) -> None:
+    effects = pd.read_csv(reported / "analysis" / "effects.csv").set_index("platform")
+    assert list(effects.index) == list(in_memory.index)
+    for column, mine in (("difference", "difference"), ("difference_low", "low"),
+                         ("difference_high", "high"), ("cost_per_journey", "cost_per_journey"),
+                         ("learning_journey_share", "share"), ("spent", "spent"),
+                         ("difference_weaker_half", "weaker_half")):  # fmt: skip
+        np.testing.assert_allclose(effects[mine], in_memory[column], rtol=0, atol=1e-12)
+    html = (reported / "report.html").read_text()
+    md = (reported / "report.md").read_text()
+    strategies = in_memory.loc[["replicate", "platform"]]
+    best = strategies["difference"].idxmax()
+    row = in_memory.loc[best]
+    sentence = points_ci(row["difference"], row["difference_low"], row["difference_high"])
+    assert sentence in md and sentence.replace("'", "&#x27;") in html
+    assert f"**{best}** raises the field's share of learning journeys most" in md
+    for name in in_memory.index:  # every platform's effect is in the tables
+        assert f"| {name} |" in md or "| scaled | budget |" in md
+        assert points(in_memory.loc[name, "difference"]) in md
+
+
+def test_report__thirds_and_equity_are_the_cities_own(reported: Path) -> None:
+    loaded = load(reported)
+    alone = loaded.results["alone"]
+    platform = loaded.results["platform"]
+    d = platform.learning_journeys.astype(float) - alone.learning_journeys.astype(float)
+    groups = thirds(alone.cities["final_progress"].to_numpy())
+    assert sorted(np.concatenate(groups).tolist()) == list(range(60))
+    assert [len(g) for g in groups] == [20, 20, 20]
+    weakest = alone.cities["final_progress"].to_numpy()[groups[0]]
+    strongest = alone.cities["final_progress"].to_numpy()[groups[2]]
+    assert weakest.max() <= strongest.min()
+    table = pd.read_csv(reported / "analysis" / "by_strength.csv")
+    for third, idx in zip(THIRDS, groups, strict=True):
+        row = table[(table["split"] == "baseline") & (table["platform"] == "platform")
+                    & (table["third"] == third)].iloc[0]  # fmt: skip
+        assert row["difference"] == pytest.approx(paired(d[idx])[0])
+    equity = pd.read_csv(reported / "analysis" / "equity.csv").set_index("platform")
+    want = gini(platform.cities["final_progress"].to_numpy())
+    assert equity.loc["platform", "gini"] == pytest.approx(want)
+    low, high = equity.loc["platform", ["gini_low", "gini_high"]]
+    assert low <= equity.loc["platform", "gini_difference"] <= high
+    e = Effect.of(platform, alone)
+    effects = pd.read_csv(reported / "analysis" / "effects.csv").set_index("platform")
+    assert effects.loc["platform", "difference"] == e.difference
+
+
+def test_gini_rows__is_gini_row_by_row() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.random((5, 40))
+    x[2] = 0.0
+    got = gini_rows(x)
+    for k in (0, 1, 3, 4):
+        assert got[k] == pytest.approx(gini(x[k]))
+    assert math.isnan(got[2]) and math.isnan(gini(x[2]))
+
+
+def test_report__again_replaces_its_own_and_refuses_a_foreign_file(
+    reported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(reported)]) == 0
+    foreign = tmp_path / "notes.html"
+    foreign.write_text("<p>mine</p>")
+    assert main(["report", str(reported), "--out", str(foreign)]) == 2
+    assert "not a cisim report" in capsys.readouterr().err
+    assert foreign.read_text() == "<p>mine</p>"
+
+
+def test_report__the_flagships_question_is_the_field_files(reported: Path) -> None:
+    loaded = load(reported)
+    assert loaded.manifest["about"]["name"] == "small_platforms"
+    first = field(load_file(reported.parent / "field.toml").field, "alone")
+    assert loaded.results["alone"].cities.equals(first.cities)
