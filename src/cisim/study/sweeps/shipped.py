@@ -1,11 +1,13 @@
 """The studies that ship with cisim, found by name: ``cisim sweep learning_vs_blame``.
 
 They are the experiment files of the package's ``experiments`` folder (package data, so they are
-in every installed copy; a clone also reaches them as ``experiments/`` at its top).
+in every installed copy; a clone also reaches them as ``experiments/`` at its top). A field file
+there (one with a ``[field]`` table, run by ``cisim field``) is not a sweep and is left out.
 """
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from cisim.errors import ConfigError, did_you_mean
@@ -15,8 +17,16 @@ EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 
 
 def names() -> tuple[str, ...]:
-    """The shipped studies' names, sorted (each is its file's stem)."""
-    return tuple(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")))
+    """The shipped studies' names, sorted (each is its file's stem); field files left out."""
+    return tuple(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if not _is_field(p)))
+
+
+def _is_field(path: Path) -> bool:
+    """Whether ``path`` is a field file (``cisim field``'s, with a ``[field]`` table)."""
+    try:
+        return isinstance(tomllib.loads(path.read_text(encoding="utf-8")).get("field"), dict)
+    except (OSError, ValueError):
+        return False
 
 
 def path_of(name: str) -> Path:
