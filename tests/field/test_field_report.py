@@ -157,3 +157,19 @@ def test_report__the_flagships_question_is_the_field_files(reported: Path) -> No
     assert loaded.manifest["about"]["name"] == "small_platforms"
     first = field(load_file(reported.parent / "field.toml").field, "alone")
     assert loaded.results["alone"].cities.equals(first.cities)
+
+
+def test_findings_markdown__the_documents_block_is_the_reports_numbers(reported: Path) -> None:
+    from cisim.present.report.field import findings_markdown
+
+    loaded = load(reported)
+    block = findings_markdown(loaded, "cisim field FILE --out DIR")
+    effects = pd.read_csv(reported / "analysis" / "effects.csv").set_index("platform")
+    for name in ("replicate", "platform"):
+        r = effects.loc[name]
+        assert f"| {name} | " in block
+        assert f"{points(r['difference'])} [{points(r['low'])}, {points(r['high'])}]" in block
+    assert "| scaled | budget = 0.5 |" in block and "| scaled | budget = 2.0 |" in block
+    md = (reported / "report.md").read_text()
+    answer = md.split("## The answer in brief")[1].split("\n## ")[0].strip()
+    assert answer in block  # the same answer in brief as the report

@@ -229,8 +229,10 @@ def test_results_directory__another_fields_results_are_refused_and_its_own_repla
     assert main(["field", str(other), "--out", str(copy)]) == 2
     assert "another field file" in capsys.readouterr().err
     (copy / "report.html").write_text('<meta name="generator" content="cisim 0">')
+    (copy / "report.md").write_text("my own notes")
     assert main(["field", str(field_file), "--out", str(copy), "--shards", "3"]) == 0
     assert not (copy / "report.html").exists()  # a report of the old results is removed
+    assert (copy / "report.md").read_text() == "my own notes"  # what cisim did not write stays
     assert len(list((copy / "outcomes" / "alone").glob("*.parquet"))) == 3  # no stale shard
     assert _manifest(copy)["platforms"].keys() == _manifest(written)["platforms"].keys()
     load(copy)

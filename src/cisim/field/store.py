@@ -419,10 +419,15 @@ def _clear(directory: Path) -> None:
         else:
             for file in root.glob(pattern):
                 file.unlink()
-    for name in (TABLE, "report.html", "report.md"):
+    marks = {TABLE: b"platform,", "report.html": b'<meta name="generator" content="cisim ',
+             "report.md": b"<!-- generator: cisim "}  # fmt: skip
+    for name, mark in marks.items():  # only what cisim wrote: its first bytes say so
         path = directory / name
         if path.is_file() and not path.is_symlink():
-            path.unlink()
+            with open(path, "rb") as handle:
+                head = handle.read(4096)
+            if mark in head:
+                path.unlink()
     analysis = directory / "analysis"
     record = _read_json(analysis / MANIFEST)
     if analysis.is_dir() and not analysis.is_symlink() and record and record.get("field"):

@@ -1310,3 +1310,67 @@ def write_field_report(
         len(text.encode()),
         [plain(line) for line in headline(view)],
     )
+
+
+# ---- the figures the documentation quotes ------------------------------------------------------
+def findings_markdown(loaded: Any, command: str) -> str:
+    """The study's headline figures in Markdown (what ``experiments/README.md`` and the ODD
+    quote, between markers, rewritten by ``tools/field_findings.py``): the report's answer in
+    brief, each compared platform's effect with its interval, by thirds of the cities, and its
+    cost; then each swept lever. Every number is :mod:`cisim.field.analysis`'s, as in the
+    report."""
+    data = Inputs(dict(loaded.outcomes), dict(loaded.results), dict(loaded.variants))
+    tables = analyse(data)
+    effects, thirds_table = tables["effects"], tables["by_strength"]
+    answer = headline(View(tables, loaded.manifest, data, Numbers({})))
+    m = loaded.manifest
+    fld = m["field"]
+    scen = ", ".join(fld["scenarios"])
+    first = effects.iloc[0] if len(effects) else None
+    alone = share(float(first["alone_share"])) if first is not None else "n/a"
+    commit = str(m.get("git_commit") or "unknown")[:10]
+    lines = [
+        f"`{command}` ({fld['cities']:,} {scen} cities, {fld['horizon_months']} months, seed "
+        f"{m['seeds']['seed']}, cisim {m.get('cisim_version')} at {commit}). Alone (no "
+        f"platform): {alone} learning journeys. Differences in points of the share of learning "
+        "journeys against alone, paired by city, with 95% intervals; thirds of the cities by "
+        "their progress alone; cost in service-years per additional learning journey (its "
+        "interval from the effect's).",
+        "",
+        *[f"- {line}" for line in answer],
+        "",
+        "| platform | learning journeys | difference | weakest third | middle third | "
+        "strongest third | cost per added journey |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in effects[effects["platform"].isin(data.strategies)].to_dict("records"):
+        cells = [
+            r["platform"],
+            share(r["share"]),
+            f"{points(r['difference'])} [{points(r['low'])}, {points(r['high'])}]",
+        ]
+        for third in THIRDS:
+            t = lookup(thirds_table, split="baseline", platform=r["platform"], third=third)
+            cells.append(points(t["difference"]))
+        c = r["cost_per_journey"]
+        if math.isfinite(c) and math.isfinite(r["cost_low"]):
+            cells.append(f"{cost(c)} [{cost(r['cost_low'])}, {cost(r['cost_high'])}]")
+        else:
+            cells.append(cost(c))
+        lines.append("| " + " | ".join(cells) + " |")
+    sweeps = [name for name in effects["platform"] if name in data.variants]
+    if sweeps:
+        lines += [
+            "",
+            "| swept platform | lever = value | learning journeys | difference | cost per added "
+            "journey |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for r in effects[effects["platform"].isin(sweeps)].to_dict("records"):
+            v = data.variants[r["platform"]]
+            lever = ", ".join(f"{k} = {val}" for k, val in v.levers.items())
+            lines.append(
+                f"| {v.base} | {lever} | {share(r['share'])} | {points(r['difference'])} "
+                f"[{points(r['low'])}, {points(r['high'])}] | {cost(r['cost_per_journey'])} |"
+            )
+    return "\n".join(lines) + "\n"
