@@ -51,13 +51,14 @@ MEASURE = """(parts) => {
   for (const [name, sel] of Object.entries(parts)) {
     const r = document.querySelector(sel).getBoundingClientRect();
     if (r.width === 0 || r.left < -1 || r.top < -1 || r.right > w + 1 || r.bottom > h + 1)
-      out.push(`${name} at ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)}`);
+      out.push(`${name} at ${[r.left, r.top, r.right, r.bottom].map(Math.round)}`);
   }
   let smallest = Infinity, where = "";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     const node = t.parentElement;
-    if (!t.textContent.trim() || !node || node.closest("[hidden]") || !node.getClientRects().length) continue;
+    if (!t.textContent.trim() || !node || node.closest("[hidden]")) continue;
+    if (!node.getClientRects().length) continue;
     let px;
     if (node instanceof SVGElement) {
       const svg = node.ownerSVGElement, box = svg.viewBox.baseVal;
@@ -66,7 +67,10 @@ MEASURE = """(parts) => {
     } else {
       px = parseFloat(getComputedStyle(node).fontSize);
     }
-    if (px < smallest) { smallest = px; where = (node.id || node.tagName) + ": " + t.textContent.trim().slice(0, 30); }
+    if (px < smallest) {
+      smallest = px;
+      where = (node.id || node.tagName) + ": " + t.textContent.trim().slice(0, 30);
+    }
   }
   return {outside: out, sideways: document.documentElement.scrollWidth > w + 1, smallest, where};
 }"""
@@ -87,7 +91,7 @@ def _post(url: str, path: str, body: dict, headers: dict | None = None) -> dict:
 
 @pytest.fixture(scope="module")
 def started():
-    """A class of 30 seats, 28 students joined and started (a long pace: the screens are measured in one month)."""
+    """A class of 30 seats, 28 students joined, started (a long pace: measured in one month)."""
     session = ClassSession(
         scenario=default_scenario(STUDENTS), seed=5, months=12, time_limit=60, pace=600
     )
@@ -148,7 +152,7 @@ def test_teacher_screen__shows_the_lesson_without_scrolling(started, browser, wi
 
 @pytest.mark.parametrize(("width", "height"), [(360, 640), (390, 844)])
 def test_student_page__fits_a_phone(started, browser, width, height):
-    served, joined = started
+    served, _ = started
     context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
     try:
         page = context.new_page()
