@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cisim.classplay import views
 from cisim.classplay.session import ClassSession, Refused, clean_name, default_scenario
 
 SEED = 5  # a collaboration that meets several setbacks in its first year
@@ -136,7 +137,7 @@ def test_month__the_class_s_world_differs_from_the_model_s_when_students_always_
             break
         clock.now += 1
     assert session.phase == "ended" and session.state.month == 12
-    summary = session.summary()
+    summary = views.teacher_view(session)
     d = summary["debrief"]
     assert d["students"]["blame"] > 0 and d["students"]["learn"] == 0
     assert d["worlds"]["class"]["mean_trust"] < d["worlds"]["model"]["mean_trust"]
@@ -152,11 +153,11 @@ def test_month__the_class_s_world_differs_from_the_model_s_when_students_always_
 
 def test_views__teacher_and_student_see_what_they_need():
     session, _clock, joined = _class()
-    view = session.summary()
+    view = views.teacher_view(session)
     assert view["code"] == session.code and view["phase"] == "lobby"
     assert len(view["network"]["nodes"]) == 20
     assert sum(n["student"] is not None for n in view["network"]["nodes"]) == 6
-    me = session.view_for(joined[0].token)
+    me = views.student_view(session, session.student(joined[0].token))
     assert me["card"]["slot"] == joined[0].slot and me["must_decide"] is False
     assert me["partners"] and 0 <= me["effort"] <= 1
     assert np.isfinite(me["trust_in_me"])

@@ -10,7 +10,11 @@ network with the students' organisations marked, the month's decisions and contr
 at the end a debrief compares the class's choices with the model's agents.
 
 * :mod:`cisim.classplay.session`: the class itself (seats, months, decisions; no web);
-* :mod:`cisim.classplay.roles`: role cards and the debrief;
+* :mod:`cisim.classplay.records`: what a class records (students, decisions, months);
+* :mod:`cisim.classplay.roles`: the organisations from the engine's state (names, seats, role
+  cards, layout, partners, a month's record);
+* :mod:`cisim.classplay.views`: what the teacher's and a student's screens show;
+* :mod:`cisim.classplay.debrief`: the class's choices against the model's agents;
 * :mod:`cisim.classplay.server`: the web server (Starlette under uvicorn) and its safeguards;
 * :mod:`cisim.classplay.command`: the ``cisim class`` subcommand.
 

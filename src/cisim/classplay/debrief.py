@@ -24,7 +24,8 @@ from cisim.model.population import RunSpec, build_state
 from cisim.model.regimes import Thresholds, classify, met_by_blame
 
 if TYPE_CHECKING:
-    from cisim.classplay.session import ClassSession, Month
+    from cisim.classplay.records import Month
+    from cisim.classplay.session import ClassSession
     from cisim.model.scenario import Scenario
 
 ROW = 0

@@ -40,6 +40,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from cisim.classplay import views
 from cisim.classplay.session import ClassSession, Refused
 
 __all__ = ["ClassServer", "Limiter", "create_app", "lan_address"]
@@ -171,7 +172,7 @@ class ClassServer:
         etag = request.query_params.get("etag", "")
         deadline = time.monotonic() + POLL_SECONDS
         while True:
-            view = self.session.view_for(token)
+            view = views.student_view(self.session, self.session.student(token))
             tag = _tag(view)
             if tag != etag or time.monotonic() >= deadline or self.closing:
                 return _answer({**view, "etag": tag})
@@ -198,7 +199,7 @@ class ClassServer:
         since = _whole(request.query_params.get("since", "-1"), "since", lowest=-1)
         if self.session.version <= since and not self.closing:
             await self.wait(POLL_SECONDS, teacher=True)
-        view = self.session.summary()
+        view = views.teacher_view(self.session)
         view["join_url"] = self.join_url
         view["reachable"] = self.reachable
         return _answer(view)

@@ -32,6 +32,7 @@ import numpy as np
 
 from cisim import engine
 from cisim.classplay import roles
+from cisim.classplay.records import Decision, Month, Student
 from cisim.model import decisions
 from cisim.model.population import RunSpec, build_state
 from cisim.model.scenario import Scenario
@@ -51,38 +52,6 @@ class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass
-class Student:
-    """A student and the organisation slot they play."""
-
-    token: str
-    name: str
-    slot: int
-
-
-@dataclass
-class Decision:
-    """A response to one setback: who decided it and what it was."""
-
-    month: int
-    slot: int
-    response: str  # what the organisation did: "learn" or "blame"
-    by: str  # "student" or "model" (no answer in time, or no student)
-    target: int | None = None  # whom it blamed
-    effort: float | None = None  # the effort decided for the next months (students only)
-    seconds: float | None = None  # how long the student took
-
-
-@dataclass
-class Month:
-    """What happened in one month: the decisions and the collaboration after it."""
-
-    month: int
-    decisions: list[Decision]
-    metrics: dict[str, float]
-    trust_in: dict[int, float]  # each member's partners' mean trust in it, after the month
 
 
 @dataclass
@@ -290,14 +259,6 @@ class ClassSession:
     def seat_of(self, slot: int) -> Student | None:
         """The student playing ``slot``, if any."""
         return next((s for s in self.students.values() if s.slot == slot), None)
-
-    def summary(self) -> dict[str, Any]:
-        """The class as the teacher's screen shows it."""
-        return roles.teacher_view(self)
-
-    def view_for(self, token: str) -> dict[str, Any]:
-        """The class as one student's screen shows it."""
-        return roles.student_view(self, self.student(token))
 
 
 def default_scenario(students: int) -> Scenario:
