@@ -178,6 +178,8 @@ assert handover["difference"].iloc[1] < handover["difference"].iloc[0] / 2  # mo
 #   every quarter. Effects are concave in the budget, so cheaper platforms look cheaper per
 #   journey.
 #
-# The study behind this notebook is `experiments/fields/platforms.toml`
-# (`cisim field experiments/fields/platforms.toml --workers 2`, 1,000 cities); a large field can
+# The study behind this notebook is `experiments/platforms.toml`
+# (`cisim field experiments/platforms.toml --workers 2 --out results/platforms`, 1,000 cities,
+# then `cisim report results/platforms` for its report: which platform, at what cost, for which
+# cities, with intervals, equity, speed and two sweeps over platform levers); a large field can
 # run on Dask workers (`--dask local` or a scheduler's address) with the same results.

@@ -489,7 +489,7 @@ def headline(view: View) -> list[str]:
         )
         if cheap["platform"] != best["platform"] and math.isfinite(best["cost_per_journey"]):
             text += f"; {best['platform']} costs {cost_range(best)}"
-        lines.append(text + " (a service-year serves one city with one service for a year).")
+        lines.append(text + ". A service-year serves one city with one service for a year.")
     lines.append(f"For which cities: {_whom_sentence(view, best)}")
     lines.append(_equity_sentence(view, best))
     lines.append(_speed_sentence(view))
