@@ -285,6 +285,36 @@ def test_report__reuses_a_current_analysis_and_redoes_a_stale_one(
     assert "analysing 120 runs first" in stale.err
 
 
+def test_report__again_with_nothing_new_says_so_and_writes_nothing(
+    tiny: tuple[Path, Call, Call], tmp_path: Path
+) -> None:
+    """A re-run (``./dev main``'s second time) prints the same headline and leaves the report
+    as it is; a changed report file, results newer than the analysis, or another output path
+    write it again."""
+    directory, _, _ = tiny
+    copy = tmp_path / "copy"
+    shutil.copytree(directory, copy)
+    report = copy / "report.html"
+    written = cisim("report", copy)  # in the copy, so that its record names the copy's report
+    assert written.code == 0 and "wrote" in written.out, written.err
+    before = report.stat().st_mtime_ns
+    same = cisim("report", copy)
+    assert same.code == 0, same.err
+    assert "is up to date" in same.out and "wrote" not in same.out
+    assert same.out.splitlines()[:-1] == written.out.splitlines()[:-1]  # the same headline
+    assert report.stat().st_mtime_ns == before
+    report.write_text(report.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # edited
+    assert "wrote" in cisim("report", copy).out
+    assert "is up to date" in cisim("report", copy).out
+    elsewhere = cisim("report", copy, "--out", tmp_path / "other.html")
+    assert "wrote" in elsewhere.out
+    future = (copy / "analysis" / "analysis.json").stat().st_mtime + 60
+    shard = sorted((copy / "runs").glob("task-*.parquet"))[0]
+    os.utime(shard, (future, future))  # results newer than their analysis
+    redone = cisim("report", copy)
+    assert "analysing 120 runs first" in redone.err and "wrote" in redone.out
+
+
 def test_report__refuses_a_directory_as_its_output(tiny: tuple[Path, Call, Call]) -> None:
     directory, _, _ = tiny
     assert_one_line_error(cisim("report", directory, "--out", directory), "is a directory")

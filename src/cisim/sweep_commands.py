@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,14 +53,21 @@ def analyze_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     """Write a sweep's HTML report (analysing it first if its analysis is missing or stale), or
     a field's (``cisim field FILE --out DIR``: told by its manifest)."""
-    from cisim.present.progress import heartbeat
-    from cisim.present.report import ReportSource, headline, write_report
-
     if _is_field(args.directory):
         return field_report_command(args)
     clock = provenance.Clock.start()
-    sweep = load_sweep(args.directory)
     path = args.out if args.out is not None else args.directory / REPORT_FILE
+    printed = _up_to_date(args, path)
+    if printed is not None:  # nothing new: say so at once (delete the report to write it again)
+        print("\n".join(printed))
+        print(
+            f"{path} is up to date: nothing changed since it was written ({clock.seconds():.1f} s)"
+        )
+        return EXIT_OK
+    from cisim.present.progress import heartbeat
+    from cisim.present.report import ReportSource, headline, write_report
+
+    sweep = load_sweep(args.directory)
     if path.is_dir():
         raise CisimError(f"{path} is a directory; give the HTML file to write with --out")
     check_file_target(path, marker=REPORT_MARKER, what="a cisim report")
@@ -69,9 +77,12 @@ def report_command(args: argparse.Namespace) -> int:
         progress(f"analysing {len(sweep.runs):,} runs first ({analysis}/)", "report")
         summary = run_analysis(sweep, analysis, args.command_line, "report")
     source = ReportSource.from_sweep(sweep)
+    printed = headline(source, summary, analysis)
     with heartbeat(f"cisim report: writing {path}", first=5.0):
-        written = write_report(source, summary, analysis, path)
-    print("\n".join(headline(source, summary, analysis)))
+        written = write_report(
+            source, summary, analysis, path, trailer=report_record(analysis, path, printed)
+        )
+    print("\n".join(printed))
     print(
         f"wrote {path} ({written.figures} figure{'' if written.figures == 1 else 's'}, "
         f"{written.size / 1e6:.1f} MB; PNGs and CSV "
@@ -203,6 +214,11 @@ def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
     the same engine digest; "holds": every file its manifest lists is there (one deleted, and
     the sweep is analysed again rather than reported without it).
     """
+    return _analysis_current(sweep.manifest, len(sweep.runs), sweep.path, analysis)
+
+
+def _analysis_current(manifest: dict[str, Any], runs: int, directory: Path, analysis: Path) -> bool:
+    """:func:`analysis_is_current` of the sweep in ``directory`` with ``manifest`` and ``runs``."""
     summary, record = analysis / SUMMARY_FILE, analysis / "manifest.json"
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
@@ -214,13 +230,85 @@ def analysis_is_current(sweep: SweepResults, analysis: Path) -> bool:
         isinstance(of, dict)
         and data.get("cisim_version") == __version__
         and data.get("git_commit") == provenance.git_commit()
-        and of.get("fingerprint") == sweep.manifest.get("fingerprint")
-        and of.get("runs") == len(sweep.runs)
-        and of.get("engine") == sweep.manifest.get("engine")
+        and of.get("fingerprint") == manifest.get("fingerprint")
+        and of.get("runs") == runs
+        and of.get("engine") == manifest.get("engine")
         and isinstance(data.get("files"), list)
         and all(isinstance(f, str) and (analysis / f).exists() for f in data["files"])
     )
-    return same and written >= _results_time(sweep.path)
+    return same and written >= _results_time(directory)
+
+
+# ---- a report with nothing new to say ----------------------------------------------------------
+#: The report's last line: what it was written from, by which cisim, and what ``cisim report``
+#: printed then (base64 of JSON, inside an HTML comment), so that a re-run with nothing new
+#: prints it again at once instead of writing the same report.
+RECORD_MARK = "<!-- cisim-report-record "
+
+
+def _made_from(analysis: Path, path: Path) -> dict[str, Any]:
+    """What makes a report of ``analysis`` at ``path`` the same report again."""
+    return {
+        "report": str(path.resolve()),
+        "cisim_version": __version__,
+        "git_commit": provenance.git_commit(),
+        "analysis_manifest": _sha256((analysis / "manifest.json").read_bytes()),
+    }
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def report_record(analysis: Path, path: Path, printed: list[str]) -> Callable[[str], str]:
+    """The report's last line, given its text: its record, sealed with the text's digest."""
+
+    def trailer(text: str) -> str:
+        import base64
+
+        record = {
+            "made_from": _made_from(analysis, path),
+            "printed": printed,
+            "body_sha256": _sha256(text.encode()),
+        }
+        encoded = base64.b64encode(json.dumps(record).encode()).decode("ascii")
+        return f"{RECORD_MARK}{encoded} -->\n"
+
+    return trailer
+
+
+def _up_to_date(args: argparse.Namespace, path: Path) -> list[str] | None:
+    """What the last ``cisim report`` printed, if the report at ``path`` is still what this one
+    would write: unchanged since it was written, by the same cisim (version and commit), from
+    the same analysis, itself current for the sweep as it is (told by its manifest, without
+    loading the runs). ``None`` when any of that is not so: the report is written again."""
+    import base64
+
+    if getattr(args, "analysis", None) is not None:
+        return None
+    directory = args.directory
+    analysis = directory / ANALYSIS_DIR
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        body, mark, rest = data.rpartition(RECORD_MARK.encode())
+        encoded = rest.removesuffix(b" -->\n")  # the file's very end: nothing after it
+        record = json.loads(base64.b64decode(encoded, validate=True))
+        made_from = _made_from(analysis, path)
+    except (OSError, ValueError):
+        return None
+    if not mark or not isinstance(manifest, dict) or manifest.get("status") != "complete":
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("printed"), list):
+        return None
+    same = (
+        record.get("body_sha256") == _sha256(body)
+        and record.get("made_from") == made_from
+        and _analysis_current(manifest, int(manifest.get("runs", -1)), directory, analysis)
+    )
+    return [str(line) for line in record["printed"]] if same else None
 
 
 def _read_summary(analysis: Path) -> dict[str, Any] | None:

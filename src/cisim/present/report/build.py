@@ -3,7 +3,7 @@ on one page, written atomically."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,20 @@ class Written:
 
 
 def write_report(
-    source: ReportSource, summary: Mapping[str, Any], analysis_dir: Path, path: Path
+    source: ReportSource,
+    summary: Mapping[str, Any],
+    analysis_dir: Path,
+    path: Path,
+    trailer: Callable[[str], str] | None = None,
 ) -> Written:
-    """Render the report and write it to ``path`` atomically (replacing an older one)."""
+    """Render the report and write it to ``path`` atomically (replacing an older one);
+    ``trailer(text)``, if given, is appended as its last line (``cisim report``'s record)."""
     from cisim.study.sweeps.store import write_text_atomic
 
     document = Document(source, summary, Path(analysis_dir), report_dir=path.parent)
     text = render(document)
+    if trailer is not None:
+        text += trailer(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(text, path)
     return Written(path, document.figures, len(text.encode()))
