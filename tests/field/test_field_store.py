@@ -178,13 +178,13 @@ def test_results_directory__workers_write_their_own_cities_files(
     field_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # in worker processes, the parent never writes an outcome file: it only receives names and
-    # digests (the write function is made to fail in this process alone)
-    import cisim.field.store as store
+    # digests (the write function a shard calls is made to fail in this process alone)
+    import cisim.field.run as run
 
     def parent_must_not_write(*args: object, **kwargs: object) -> None:
         raise AssertionError("the parent wrote a shard's file")
 
-    monkeypatch.setattr(store, "write_shard", parent_must_not_write)
+    monkeypatch.setattr(run, "write_shard", parent_must_not_write)
     spec = load_file(field_file)
     out = tmp_path / "processes"
     with open_hosts("processes", 2) as hosts:

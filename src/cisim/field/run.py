@@ -9,7 +9,7 @@ keyed by the field's seed and the step, so a field gives the same result however
 whatever runs the shards (threads here: the compiled step releases the GIL).
 
 Given a directory (``write_to``), each shard writes its own cities' rows of the outcome table
-there at the end (:class:`ShardOut`, :func:`cisim.field.store.write_shard`), where it runs: on a
+there at the end (:class:`ShardOut`, :func:`cisim.field.shards.write_shard`), where it runs: on a
 worker process or a Dask worker, the parent receives only the file's name, digest and row count.
 """
 
@@ -37,6 +37,7 @@ from cisim.field.coupling import (
     platform_step,
 )
 from cisim.field.platform import Platform
+from cisim.field.shards import ShardOut, shard_file, write_shard
 from cisim.model.regimes import Thresholds, classify
 from cisim.model.scenario import Scenario
 from cisim.model.state import Params, State
@@ -86,25 +87,6 @@ class FieldRun:
     written: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ShardOut:
-    """What a shard writes at the end of a run: its cities' rows of the outcome table.
-
-    ``path`` is the Parquet file to write (on a disk the worker can reach; the parent made its
-    folder); ``columns`` are the parent's per-city columns for the shard's cities, in city order
-    (the city's number and draws, and the platform's state for it). The shard adds what it
-    holds itself (:func:`cisim.field.store.write_shard`).
-    """
-
-    path: str
-    columns: dict[str, NDArray[Any]]
-
-
-def shard_file(rows: NDArray[np.int64]) -> str:
-    """The outcome file of the shard holding cities ``rows``: named by its first and last city."""
-    return f"cities-{int(rows[0]):06d}-{int(rows[-1]):06d}.parquet"
-
-
 def finish_shard(
     shard: Shard, scenarios: list[Scenario], months_since: int, keep: str, out: ShardOut | None
 ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]], tuple[str, str, int] | None]:
@@ -114,8 +96,6 @@ def finish_shard(
     kept = outcomes(shard, scenarios) if keep == "outcomes" or out is not None else None
     written = None
     if out is not None:
-        from cisim.field.store import write_shard
-
         assert kept is not None
         written = write_shard(out, kept, final)
     if keep == "outcomes":

@@ -59,7 +59,7 @@ from cisim.field.cities import SPREAD, Field
 from cisim.field.config import BASELINE, FieldFile, Variant
 from cisim.field.coupling import CITY_KEY, FUNDING_KEY, STEP_KEY
 from cisim.field.outcomes import FieldResult
-from cisim.field.run import ShardOut
+from cisim.field.shards import OUTCOME_COLUMNS
 
 FORMAT = "cisim-field/1"
 MANIFEST = "manifest.json"
@@ -71,27 +71,6 @@ LOCK = ".lock"
 REPORT_OUTPUTS = ("report.html", "report.md", "analysis")
 SHARD = re.compile(r"^cities-(\d{6,})-(\d{6,})\.parquet$")
 
-#: Each city's row of the outcome table, in order, with its type.
-OUTCOME_SCHEMA = pa.schema(
-    [
-        ("city", pa.int64()),
-        ("scenario", pa.string()),
-        *[(f"start_{name}", pa.float64()) for name in SPREAD],
-        ("context", pa.float64()),
-        ("not_invented_here", pa.float64()),
-        ("baseline_progress", pa.float64()),
-        ("regime", pa.string()),
-        ("learning_journey", pa.bool_()),
-        ("final_progress", pa.float64()),
-        ("wins", pa.float64()),
-        ("programmes_adopted", pa.int64()),
-        ("programmes_failed", pa.int64()),
-        ("data_use", pa.float64()),
-        ("joint_problem_solving", pa.float64()),
-        ("trust_in_platform", pa.float64()),
-    ]
-)
-OUTCOME_COLUMNS: tuple[str, ...] = tuple(OUTCOME_SCHEMA.names)
 #: The columns of :attr:`FieldResult.cities` (a subset of the file's).
 RESULT_COLUMNS: tuple[str, ...] = (
     "city",
@@ -117,33 +96,6 @@ STREAMS = {
 
 class FieldStoreError(CisimError):
     """A results directory that cannot be used (not cisim's, another field's, damaged)."""
-
-
-# ---- on the worker ----------------------------------------------------------------------------
-def write_shard(
-    out: ShardOut, kept: Mapping[str, NDArray[Any]], final: Mapping[str, NDArray[Any]]
-) -> tuple[str, str, int]:
-    """Write a shard's cities' rows (the parent's ``out.columns`` and what the shard holds:
-    regime, final progress, wins, final practices) to ``out.path``; return its name, SHA-256
-    and rows. Runs where the shard runs."""
-    from cisim.study.sweeps.store import write_parquet_atomic
-
-    regime = np.asarray(kept["regime"]).astype(str)
-    own = {
-        "regime": regime,
-        "learning_journey": regime == "learning_journey",
-        "final_progress": kept["final_progress"],
-        "wins": kept["wins"],
-        "data_use": final["data_use"],
-        "joint_problem_solving": final["joint_problem_solving"],
-    }
-    columns = {**out.columns, **own}
-    columns.setdefault("baseline_progress", kept["final_progress"])  # the baseline's own run
-    arrays = [pa.array(np.asarray(columns[f.name]), type=f.type) for f in OUTCOME_SCHEMA]
-    table = pa.Table.from_arrays(arrays, schema=OUTCOME_SCHEMA)
-    path = Path(out.path)
-    digest = write_parquet_atomic(table, path)
-    return path.name, digest, table.num_rows
 
 
 # ---- in the parent ----------------------------------------------------------------------------
