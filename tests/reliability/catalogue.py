@@ -1,16 +1,18 @@
-"""The catalogue of bad input: every mistake a user can make in a scenario, a roster or an
-experiment file, the error cisim must raise and the one line it must print.
+"""The catalogue of bad input: every mistake a user can make in a scenario, a roster, an
+experiment file or a field file, the error cisim must raise and the one line it must print.
 
 Each :class:`Case` is a set of small files written into an empty directory, the file handed to
 cisim, and what must come back: the exception's class, the field it names, the value it quotes,
 where it points (file and line, or file and row) and words of what is allowed. ``test_catalogue``
-runs every case through the API (``Scenario.from_toml``, ``Experiment.from_toml``) and through the
-command line (``cisim validate`` for scenarios and rosters, ``cisim sweep`` for experiments);
-``docs/errors.md`` is generated from it::
+runs every case through the API (``Scenario.from_toml``, ``Experiment.from_toml``,
+``cisim.field.config.load``) and through the command line (``cisim validate`` for scenarios and
+rosters, ``cisim sweep`` for experiments, ``cisim field`` for field files); ``docs/errors.md`` is
+generated from it::
 
     .venv/bin/python tests/reliability/catalogue.py > docs/errors.md
 
-Scenario cases are generated from :data:`cisim.model.parameters.SPECS`, so a new parameter is
+Scenario cases are generated from :data:`cisim.model.parameters.SPECS` and a field file's
+platform levers from :data:`cisim.field.platform.PLATFORM_SPECS`, so a new parameter or lever is
 covered the day it is added.
 """
 
@@ -22,17 +24,25 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
 from cisim.errors import CisimError, ConfigError, FileFormatError
+from cisim.field.platform import PLATFORM_SPECS
 from cisim.model.parameters import SECTOR_TRAITS, SPECS
+from cisim.model.scenario import PRESET_NAMES
 
-SCENARIO, ROSTER, EXPERIMENT = "scenario", "roster", "experiment"
-KINDS = (SCENARIO, ROSTER, EXPERIMENT)
+SCENARIO, ROSTER, EXPERIMENT, FIELD = "scenario", "roster", "experiment", "field"
+KINDS = (SCENARIO, ROSTER, EXPERIMENT, FIELD)
 #: The file a case hands to cisim, by kind.
-ENTRY = {SCENARIO: "scenario.toml", ROSTER: "scenario.toml", EXPERIMENT: "experiment.toml"}
+ENTRY = {
+    SCENARIO: "scenario.toml",
+    ROSTER: "scenario.toml",
+    EXPERIMENT: "experiment.toml",
+    FIELD: "field.toml",
+}
 _MISSING = object()
 
 
@@ -45,7 +55,7 @@ class Case:
     id
         A unique, stable name (``scenario/turnover/above``).
     kind
-        ``scenario``, ``roster`` or ``experiment``.
+        ``scenario``, ``roster``, ``experiment`` or ``field``.
     mistake
         The mistake in words, for ``docs/errors.md``.
     files
@@ -73,7 +83,7 @@ class Case:
     value: Any = _MISSING
     where: str | None = None
     words: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dc_field(default_factory=dict)
 
     @property
     def entry(self) -> str:
@@ -1127,9 +1137,641 @@ def experiment_cases() -> list[Case]:
     ]
 
 
+# ---- field files -------------------------------------------------------------------------------
+#: A field file with one platform (lines: 1 name, 2 [field], 3 scenario, 4 cities, 5 seed,
+#: 6 [platform], 7 strategy; a case's added lever is line 8).
+FIELD_GOOD = """\
+name = "catalogue"
+[field]
+scenario = "baseline"
+cities = 4
+seed = 1
+[platform]
+strategy = "platform"
+"""
+#: A field file comparing two platforms (lines: 4 [platforms.a], 5 its strategy, 6 [platforms.b]).
+FIELD_TWO = """\
+name = "catalogue"
+[field]
+cities = 4
+[platforms.a]
+strategy = "replicate"
+[platforms.b]
+strategy = "platform"
+"""
+PRESETS = "a preset (" + ", ".join(PRESET_NAMES) + ") or a scenario .toml file"
+
+
+def _field_case(
+    label: str,
+    mistake: str,
+    text: str | bytes | None,
+    *,
+    error: type[CisimError] = ConfigError,
+    field: str | None,
+    value: Any = _MISSING,
+    line: int | None = None,
+    words: tuple[str, ...] = (),
+    more: dict[str, str | bytes] | None = None,
+    where: str | None = None,
+) -> Case:
+    files: dict[str, str | bytes] = {} if text is None else {ENTRY[FIELD]: text}
+    files.update(more or {})
+    if where is None and line is not None:
+        where = f"{ENTRY[FIELD]}, line {line}"
+    return Case(
+        id=f"field/{label}",
+        kind=FIELD,
+        mistake=mistake,
+        files=files,
+        error=error,
+        field=field,
+        value=value,
+        where=where,
+        words=words,
+    )
+
+
+def _lever_cases() -> list[Case]:
+    """Every platform lever out of range (or an unknown choice), some of the wrong type."""
+    cases = []
+
+    def lever(name: str, label: str, mistake: str, value: Any) -> Case:
+        return _field_case(
+            f"lever/{name}/{label}",
+            mistake,
+            f"{FIELD_GOOD}{name} = {_toml(value)}\n",
+            field=f"platform.{name}",
+            value=value,
+            line=8,
+            words=(PLATFORM_SPECS[name].allowed(),),
+        )
+
+    for name, spec in PLATFORM_SPECS.items():
+        if spec.kind == "choice":
+            cases.append(lever(name, "unknown", "not one of its choices", "nonsense"))
+        else:
+            assert spec.hi is not None
+            above = int(spec.hi + 1) if spec.kind == "int" else spec.hi + 0.5
+            cases.append(lever(name, "above", "above its range", above))
+    cases += [
+        lever("budget", "below", "below its range", -0.5),
+        lever("budget", "text", "text instead of a number", "lots"),
+        lever("budget", "bool", "true/false instead of a number", True),
+        lever("budget", "nan", "not a number (nan)", math.nan),
+        lever("step_months", "fraction", "a fraction for a whole number", 2.5),
+        lever("target", "case", "a choice in the wrong case", "WEAKEST"),
+        lever("programme", "number", "a number instead of a choice", 3),
+    ]
+    return cases
+
+
+def field_cases() -> list[Case]:
+    """Field files: the cities, the platforms and their levers, sweeps, names, whole files."""
+    x = _field_case
+    fd = "[field]\ncities = 4\n"
+    scenario_file: dict[str, str | bytes] = {"mine.toml": HEAD + "turnover = 1.5\n"}
+    return [
+        # the [field] table: the cities
+        x(
+            "field/missing",
+            "no [field] table",
+            'name = "catalogue"\n[platform]\nstrategy = "platform"\n',
+            field="field",
+            value=None,
+            where=ENTRY[FIELD],
+            words=("a [field] table",),
+        ),
+        x(
+            "field/not-a-table",
+            "field as a value, not a table",
+            'name = "catalogue"\nfield = 3\n[platform]\n',
+            field="field",
+            value=3,
+            line=2,
+            words=("a table",),
+        ),
+        x(
+            "field/unknown-key",
+            "an unknown key in [field]",
+            _edit(FIELD_GOOD, "seed = 1", "spred = 0.2"),
+            field="field.spred",
+            value=0.2,
+            line=5,
+            words=("did you mean 'spread'?",),
+        ),
+        x(
+            "cities/zero",
+            "no cities",
+            _edit(FIELD_GOOD, "cities = 4", "cities = 0"),
+            field="field.cities",
+            value=0,
+            line=4,
+            words=("an integer from 1 to 1000000",),
+        ),
+        x(
+            "cities/above",
+            "more cities than cisim runs",
+            _edit(FIELD_GOOD, "cities = 4", "cities = 1000001"),
+            field="field.cities",
+            value=1000001,
+            line=4,
+            words=("an integer from 1 to 1000000",),
+        ),
+        x(
+            "cities/fraction",
+            "a fraction of a city",
+            _edit(FIELD_GOOD, "cities = 4", "cities = 2.5"),
+            field="field.cities",
+            value=2.5,
+            line=4,
+            words=("an integer from 1",),
+        ),
+        x(
+            "cities/text",
+            "cities as text",
+            _edit(FIELD_GOOD, "cities = 4", 'cities = "many"'),
+            field="field.cities",
+            value="many",
+            line=4,
+            words=("an integer from 1",),
+        ),
+        x(
+            "cities/bool",
+            "cities as true/false",
+            _edit(FIELD_GOOD, "cities = 4", "cities = true"),
+            field="field.cities",
+            value=True,
+            line=4,
+            words=("an integer from 1",),
+        ),
+        x(
+            "spread/above",
+            "a spread of starting practices above its range",
+            _edit(FIELD_GOOD, "seed = 1", "spread = 0.75"),
+            field="field.spread",
+            value=0.75,
+            line=5,
+            words=("a number from 0 to 0.5",),
+        ),
+        x(
+            "spread/negative",
+            "a negative spread",
+            _edit(FIELD_GOOD, "seed = 1", "spread = -0.1"),
+            field="field.spread",
+            value=-0.1,
+            line=5,
+            words=("a number from 0 to 0.5",),
+        ),
+        x(
+            "spread/nan",
+            "a spread that is not a number (nan)",
+            _edit(FIELD_GOOD, "seed = 1", "spread = nan"),
+            field="field.spread",
+            value=math.nan,
+            line=5,
+            words=("a number from 0 to 0.5",),
+        ),
+        x(
+            "seed/negative",
+            "a negative seed",
+            _edit(FIELD_GOOD, "seed = 1", "seed = -1"),
+            field="field.seed",
+            value=-1,
+            line=5,
+            words=("an integer from 0 to 9223372036854775807",),
+        ),
+        x(
+            "seed/fraction",
+            "a fractional seed",
+            _edit(FIELD_GOOD, "seed = 1", "seed = 1.5"),
+            field="field.seed",
+            value=1.5,
+            line=5,
+            words=("an integer from 0",),
+        ),
+        x(
+            "scenario/unknown-preset",
+            "a scenario that is neither a preset nor a .toml file",
+            _edit(FIELD_GOOD, '"baseline"', '"basline"'),
+            field="field.scenario",
+            value="basline",
+            line=3,
+            words=(PRESETS, "did you mean 'baseline'?"),
+        ),
+        x(
+            "scenario/number",
+            "a scenario that is not text",
+            _edit(FIELD_GOOD, '"baseline"', "3"),
+            field="field.scenario",
+            value=3,
+            line=3,
+            words=(PRESETS,),
+        ),
+        x(
+            "scenario/missing-file",
+            "a scenario file that does not exist",
+            _edit(FIELD_GOOD, '"baseline"', '"nope.toml"'),
+            field="field.scenario",
+            value="nope.toml",
+            line=3,
+            words=("a scenario file cisim can read (nope.toml: no such file)",),
+        ),
+        x(
+            "scenario/malformed",
+            "a scenario file that is not valid TOML",
+            _edit(FIELD_GOOD, '"baseline"', '"mine.toml"'),
+            field="field.scenario",
+            value="mine.toml",
+            line=3,
+            words=("a scenario file cisim can read (mine.toml: malformed TOML",),
+            more={"mine.toml": HEAD + "turnover =\n"},
+        ),
+        x(
+            "scenario/invalid",
+            "a scenario file with a mistake in it",
+            _edit(FIELD_GOOD, '"baseline"', '"mine.toml"'),
+            field="turnover",
+            value=1.5,
+            where="mine.toml, line 2",
+            words=("from 0 to 1",),
+            more=scenario_file,
+        ),
+        x(
+            "roster/not-a-list",
+            "a roster that is one name, not a list",
+            '[field]\nroster = "baseline"\n[platform]\n',
+            field="field.roster",
+            value="baseline",
+            line=2,
+            words=("a list of presets or scenario files",),
+        ),
+        x(
+            "roster/empty",
+            "an empty roster",
+            "[field]\nroster = []\n[platform]\n",
+            field="field.roster",
+            value=[],
+            line=2,
+            words=("a list of presets or scenario files",),
+        ),
+        x(
+            "roster/unknown-preset",
+            "a roster's scenario that is neither a preset nor a .toml file",
+            '[field]\nroster = ["baseline", "hartfort"]\n[platform]\n',
+            field="field.roster.2",
+            value="hartfort",
+            line=2,
+            words=(PRESETS, "did you mean 'hartford'?"),
+        ),
+        x(
+            "roster/invalid",
+            "a roster's scenario file with a mistake in it",
+            '[field]\nroster = ["baseline", "mine.toml"]\n[platform]\n',
+            field="turnover",
+            value=1.5,
+            where="mine.toml, line 2",
+            words=("from 0 to 1",),
+            more=scenario_file,
+        ),
+        x(
+            "roster/with-scenario",
+            "a roster beside a scenario",
+            '[field]\nscenario = "baseline"\nroster = ["hartford"]\n[platform]\n',
+            field="field.roster",
+            value=["hartford"],
+            line=3,
+            words=("not both",),
+        ),
+        x(
+            "roster/with-cities",
+            "a number of cities beside a roster (which has one city per scenario)",
+            '[field]\nroster = ["baseline", "hartford"]\ncities = 10\n[platform]\n',
+            field="field.cities",
+            value=10,
+            line=3,
+            words=("absent beside a roster",),
+        ),
+        x(
+            "roster/horizons",
+            "a roster of scenarios with different horizons",
+            '[field]\nroster = ["baseline", "short.toml"]\n[platform]\n',
+            field="field.roster",
+            value=["baseline", "short.toml"],
+            line=2,
+            words=("scenarios with one horizon_months (these have 12, 120)",),
+            more={"short.toml": HEAD + "horizon_months = 12\n"},
+        ),
+        # the file's keys and its platform tables
+        x(
+            "key/unknown",
+            "an unknown key",
+            _edit(FIELD_GOOD, "name =", "title ="),
+            field="title",
+            value="catalogue",
+            line=1,
+            words=("one of name, question, description, field, platform, platforms, sweep",),
+        ),
+        x(
+            "key/typo",
+            "a key close to a known one",
+            'quesion = "Which platform?"\n' + FIELD_GOOD,
+            field="quesion",
+            value="Which platform?",
+            line=1,
+            words=("did you mean 'question'?",),
+        ),
+        x(
+            "question/not-text",
+            "a question that is not text",
+            "question = 3\n" + FIELD_GOOD,
+            field="question",
+            value=3,
+            line=1,
+            words=("text (at most 2,000 characters)",),
+        ),
+        x(
+            "platform/none",
+            "no platform at all",
+            'name = "catalogue"\n' + fd,
+            field="platform",
+            value=None,
+            where=ENTRY[FIELD],
+            words=("either a [platform] table or [platforms.NAME] tables",),
+        ),
+        x(
+            "platform/both",
+            "a [platform] table beside [platforms.NAME] tables",
+            FIELD_GOOD + '[platforms.b]\nstrategy = "replicate"\n',
+            field="platform",
+            value={"strategy": "platform"},
+            line=6,
+            words=("not both",),
+        ),
+        x(
+            "platform/not-a-table",
+            "platform as a value, not a table",
+            'name = "catalogue"\nplatform = "replicate"\n' + fd,
+            field="platform",
+            value="replicate",
+            line=2,
+            words=("a table of platform levers",),
+        ),
+        x(
+            "platforms/not-a-table",
+            "platforms as a value, not tables",
+            'name = "catalogue"\nplatforms = ["replicate", "platform"]\n' + fd,
+            field="platforms",
+            value=["replicate", "platform"],
+            line=2,
+            words=("one [platforms.NAME] table or more",),
+        ),
+        x(
+            "platforms/empty",
+            "an empty [platforms] table",
+            'name = "catalogue"\n' + fd + "[platforms]\n",
+            field="platforms",
+            value={},
+            line=4,
+            words=("one [platforms.NAME] table or more",),
+        ),
+        x(
+            "platforms/array",
+            "[[platforms]] (an array of tables) for [platforms.NAME]",
+            'name = "catalogue"\n' + fd + '[[platforms]]\nstrategy = "platform"\n',
+            field="platforms",
+            value=[{"strategy": "platform"}],
+            line=4,
+            words=("one [platforms.NAME] table or more",),
+        ),
+        x(
+            "name/baseline",
+            "a platform named after the baseline (alone)",
+            _edit(FIELD_TWO, "[platforms.a]", "[platforms.alone]"),
+            field="platforms.alone",
+            value="alone",
+            line=4,
+            words=("a name other than 'alone', the baseline",),
+        ),
+        x(
+            "name/invalid",
+            "a platform's name with a character other than letters, digits, _ and -",
+            _edit(FIELD_TWO, "[platforms.a]", '[platforms."steady@budget=1"]'),
+            field="platforms.steady@budget=1",
+            value="steady@budget=1",
+            line=4,
+            words=("a name of letters, digits, _ and - (at most 64)",),
+        ),
+        x(
+            "strategy/unknown",
+            "an unknown strategy",
+            _edit(FIELD_TWO, '"replicate"', '"replicat"'),
+            field="platforms.a.strategy",
+            value="replicat",
+            line=5,
+            words=("one of alone, replicate, platform", "did you mean 'replicate'?"),
+        ),
+        x(
+            "strategy/number",
+            "a strategy that is not a name",
+            _edit(FIELD_GOOD, '"platform"', "1"),
+            field="platform.strategy",
+            value=1,
+            line=7,
+            words=("one of alone, replicate, platform",),
+        ),
+        x(
+            "strategy/list",
+            "a list of strategies in one platform table",
+            _edit(FIELD_GOOD, 'strategy = "platform"', 'strategy = ["replicate", "platform"]'),
+            field="platform.strategy",
+            value=["replicate", "platform"],
+            line=7,
+            words=("one strategy's name, not a list", "its own [platforms.NAME] table"),
+        ),
+        x(
+            "lever/unknown",
+            "an unknown lever close to one",
+            FIELD_GOOD + "fidelty = 1.0\n",
+            field="platform.fidelty",
+            value=1.0,
+            line=8,
+            words=("a platform lever", "did you mean 'fidelity'?"),
+        ),
+        x(
+            "lever/far",
+            "an unknown lever like no lever",
+            FIELD_GOOD + "zebra = 1\n",
+            field="platform.zebra",
+            value=1,
+            line=8,
+            words=("a platform lever (see docs/ODD.md, §7a)",),
+        ),
+        x(
+            "shares/all-zero",
+            "a budget with every service's share zero",
+            FIELD_GOOD
+            + "budget = 1.0\nevidence = 0.0\nprogrammes = 0.0\ncapabilities = 0.0\npeers = 0.0\n",
+            field="platform.programmes",
+            value=0.0,
+            line=10,
+            words=("a share > 0 for at least one service when the budget is > 0",),
+        ),
+        # lever sweeps: a list in a platform table, or [sweep]
+        x(
+            "list/empty",
+            "an empty list of a lever's values",
+            FIELD_GOOD + "budget = []\n",
+            field="platform.budget",
+            value=[],
+            line=8,
+            words=("a list of two or more values of the lever",),
+        ),
+        x(
+            "list/bad-value",
+            "a swept value outside the lever's range",
+            FIELD_GOOD + "fidelity = [0.5, 2.0]\n",
+            field="platform.fidelity",
+            value=2.0,
+            line=8,
+            words=("a number from 0 to 1",),
+        ),
+        x(
+            "list/unknown-lever",
+            "a list of values of an unknown lever",
+            FIELD_GOOD + "fidelty = [0.0, 1.0]\n",
+            field="platform.fidelty",
+            value=[0.0, 1.0],
+            line=8,
+            words=("did you mean 'fidelity'?",),
+        ),
+        x(
+            "sweep/not-a-table",
+            "sweep as a value, not a table",
+            'name = "catalogue"\nsweep = ["budget"]\n' + fd + "[platform]\n",
+            field="sweep",
+            value=["budget"],
+            line=2,
+            words=("a table of platform levers, each a list of values",),
+        ),
+        x(
+            "sweep/not-a-list",
+            "one value to sweep",
+            FIELD_GOOD + "[sweep]\nbudget = 0.5\n",
+            field="sweep.budget",
+            value=0.5,
+            line=9,
+            words=("a list of two or more values of the lever",),
+        ),
+        x(
+            "sweep/one-value",
+            "a list of one value to sweep",
+            FIELD_GOOD + "[sweep]\nbudget = [0.5]\n",
+            field="sweep.budget",
+            value=[0.5],
+            line=9,
+            words=("a list of two or more values of the lever",),
+        ),
+        x(
+            "sweep/repeated",
+            "a value given twice (1 and 1.0)",
+            FIELD_GOOD + "[sweep]\nbudget = [1, 1.0]\n",
+            field="sweep.budget",
+            value=[1, 1.0],
+            line=9,
+            words=("a list of different values (one is repeated)",),
+        ),
+        x(
+            "sweep/bad-value",
+            "a swept value outside the lever's range",
+            FIELD_GOOD + "[sweep]\nbudget = [0.5, -0.5]\n",
+            field="sweep.budget",
+            value=-0.5,
+            line=9,
+            words=("a number from 0 to 100",),
+        ),
+        x(
+            "sweep/unknown-lever",
+            "an unknown lever to sweep",
+            FIELD_GOOD + "[sweep]\nbudgt = [0.5, 1.0]\n",
+            field="sweep.budgt",
+            value=[0.5, 1.0],
+            line=9,
+            words=("did you mean 'budget'?",),
+        ),
+        x(
+            "sweep/strategy",
+            "the strategy swept",
+            FIELD_GOOD + '[sweep]\nstrategy = ["replicate", "platform"]\n',
+            field="sweep.strategy",
+            value=["replicate", "platform"],
+            line=9,
+            words=("the strategy is not swept", "its own [platforms.NAME] table"),
+        ),
+        x(
+            "sweep/swept-and-set",
+            "a lever swept by [sweep] and also set in a platform",
+            FIELD_GOOD + "budget = 2.0\n[sweep]\nbudget = [0.5, 1.0]\n",
+            field="platform.budget",
+            value=2.0,
+            line=8,
+            words=("a lever not also swept by [sweep] (budget is): remove one",),
+        ),
+        x(
+            "sweep/too-many",
+            "sweeps that make more than 200 platforms",
+            FIELD_GOOD
+            + "[sweep]\nbudget = ["
+            + ", ".join(str(k) for k in range(1, 16))
+            + "]\npeer_links = ["
+            + ", ".join(str(k) for k in range(15))
+            + "]\n",
+            field="platforms",
+            value=225,
+            where=ENTRY[FIELD],
+            words=("at most 200 platforms, sweeps expanded",),
+        ),
+        # whole files
+        x(
+            "file/empty",
+            "an empty file",
+            "",
+            field="field",
+            value=None,
+            where=ENTRY[FIELD],
+            words=("a [field] table",),
+        ),
+        x(
+            "toml/malformed",
+            "malformed TOML",
+            FIELD_GOOD + "[sweep\n",
+            error=FileFormatError,
+            field="file",
+            words=("malformed TOML", "line 8"),
+        ),
+        x(
+            "file/missing",
+            "a field file that does not exist",
+            None,
+            error=FileFormatError,
+            field="file",
+            words=("no such file",),
+        ),
+        x(
+            "file/not-utf8",
+            "a field file that is not UTF-8 text",
+            b'name = "\xff"\n[field]\n',
+            error=FileFormatError,
+            field="file",
+            words=("is not UTF-8 text",),
+        ),
+        *_lever_cases(),
+    ]
+
+
 def all_cases() -> list[Case]:
-    """The whole catalogue, scenarios then rosters then experiments."""
-    cases = scenario_cases() + roster_cases() + experiment_cases()
+    """The whole catalogue: scenarios, rosters, experiments, field files."""
+    cases = scenario_cases() + roster_cases() + experiment_cases() + field_cases()
     ids = [c.id for c in cases]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -1158,11 +1800,14 @@ def materialised(case: Case, root: Path | None = None) -> Iterator[Path]:
 
 def load(case: Case) -> Any:
     """Hand the case's entry file to the API (in the current directory)."""
+    from cisim.field.config import load as load_field
     from cisim.model.scenario import Scenario
     from cisim.study.sweeps import Experiment
 
     if case.kind == EXPERIMENT:
         return Experiment.from_toml(case.entry)
+    if case.kind == FIELD:
+        return load_field(case.entry)
     return Scenario.from_toml(case.entry)
 
 
@@ -1170,6 +1815,8 @@ def argv(case: Case) -> list[str]:
     """The ``cisim`` command line that reads the case's entry file."""
     if case.kind == EXPERIMENT:
         return ["sweep", case.entry, "--out", "out", "--workers", "1", "--no-progress"]
+    if case.kind == FIELD:
+        return ["field", case.entry, "--out", "out"]
     return ["validate", case.entry]
 
 
@@ -1188,6 +1835,7 @@ TITLES = {
     SCENARIO: "Scenario files (`cisim validate`, `cisim run`, `Scenario.from_toml`)",
     ROSTER: "Rosters (CSV files named in a scenario's `[roster]`, or inline)",
     EXPERIMENT: "Experiment files (`cisim sweep`, `Experiment.from_toml`)",
+    FIELD: "Field files (`cisim field`, `cisim.field.config.load`)",
 }
 
 
@@ -1201,7 +1849,8 @@ def render(cases: list[Case], messages: Callable[[Case], str] = message) -> str:
         "     .venv/bin/python tests/reliability/catalogue.py > docs/errors.md -->",
         "",
         f"cisim refuses {len(cases)} catalogued mistakes ({counts[SCENARIO]} in scenario files, "
-        f"{counts[ROSTER]} in rosters, {counts[EXPERIMENT]} in experiment files) with one line "
+        f"{counts[ROSTER]} in rosters, {counts[EXPERIMENT]} in experiment files, {counts[FIELD]} "
+        "in field files) with one line "
         "that names the field, quotes the value, says what is allowed and, for files, the line "
         "or row. The API raises the exception named in each table (all are "
         "`cisim.errors.ConfigError`, a `ValueError`; a file that cannot be read at all is its "
@@ -1211,10 +1860,12 @@ def render(cases: list[Case], messages: Callable[[Case], str] = message) -> str:
         "row both ways.",
         "",
         "The files of each case are written into an empty directory and named there: "
-        "`scenario.toml` (with `orgs.csv` and `rels.csv` for rosters) or `experiment.toml`. "
-        "Every scenario parameter is tried below and above its range, as text and as "
-        "true/false, and (whole numbers) as a fraction or (numbers) as `nan`; every choice "
-        "as an unknown word, a number and in the wrong case.",
+        "`scenario.toml` (with `orgs.csv` and `rels.csv` for rosters), `experiment.toml` or "
+        "`field.toml`. Every scenario parameter is tried below and above its range, as text and "
+        "as true/false, and (whole numbers) as a fraction or (numbers) as `nan`; every choice "
+        "as an unknown word, a number and in the wrong case; every platform lever of a field "
+        "file above its range or as an unknown choice. A field file that is refused stops "
+        "`cisim field` before any city runs or any directory is made.",
         "",
     ]
     for kind in KINDS:

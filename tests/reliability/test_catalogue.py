@@ -1,6 +1,6 @@
 """Every catalogued mistake (``catalogue.py``) is refused with one precise message: as a typed
-exception in the API, as one line and exit code 2 on the command line; ``docs/errors.md`` lists
-exactly the catalogue's messages."""
+exception in the API, as one line and exit code 2 on the command line (a refused sweep or field
+makes no directory); ``docs/errors.md`` lists exactly the catalogue's messages."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cisim import cli
 from cisim.errors import CisimError, ConfigError
 
 from . import catalogue
-from .catalogue import EXPERIMENT, ROSTER, SCENARIO, Case
+from .catalogue import EXPERIMENT, FIELD, ROSTER, SCENARIO, Case
 
 CASES = catalogue.all_cases()
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def test_catalogue__cli_prints_one_line_and_exits_2(case: Case, tmp_path: Path) 
         expected = catalogue.message(case)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(catalogue.argv(case))
-        assert not (directory / "out").exists(), "a refused sweep left a directory"
+        assert not (directory / "out").exists(), "a refused sweep or field left a directory"
     assert code == 2
     assert out.getvalue() == ""
     assert err.getvalue() == f"cisim: error: {' '.join(expected.split())}\n"
@@ -66,6 +66,7 @@ IN_A_PROCESS = (
     "scenario/turnover/above",
     "roster/relationship/unknown-target",
     "experiment/range/empty",
+    "field/scenario/unknown-preset",
 )
 
 
@@ -88,6 +89,7 @@ def test_catalogue__a_real_process_exits_2_without_a_traceback(
 
 
 def test_catalogue__covers_every_parameter_and_kind() -> None:
+    from cisim.field.platform import PLATFORM_SPECS
     from cisim.model.parameters import SPECS
 
     ids = {c.id for c in CASES}
@@ -96,7 +98,11 @@ def test_catalogue__covers_every_parameter_and_kind() -> None:
             assert any(i.startswith(f"scenario/{name}/") for i in ids), name
         else:
             assert f"scenario/{name}/" + ("unknown" if spec.kind == "choice" else "above") in ids
-    kinds = {kind: sum(c.kind == kind for c in CASES) for kind in (SCENARIO, ROSTER, EXPERIMENT)}
+    for name, spec in PLATFORM_SPECS.items():  # every platform lever of a field file
+        assert f"field/lever/{name}/" + ("unknown" if spec.kind == "choice" else "above") in ids
+    kinds = {
+        kind: sum(c.kind == kind for c in CASES) for kind in (SCENARIO, ROSTER, EXPERIMENT, FIELD)
+    }
     assert min(kinds.values()) >= 20, kinds
     issue = (  # the mistakes issue 7 names
         "roster/relationship/unknown-target",

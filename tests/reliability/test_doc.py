@@ -28,7 +28,8 @@ def test_doc__bad_inputs(text: str) -> None:
     kinds = {k: sum(c.kind == k for c in cases) for k in catalogue.KINDS}
     assert (
         f"**{len(cases)} catalogued mistakes** ({kinds['scenario']} in scenario files, "
-        f"{kinds['roster']} in rosters, {kinds['experiment']} in experiment files)"
+        f"{kinds['roster']} in rosters, {kinds['experiment']} in experiment files, "
+        f"{kinds['field']} in field files)"
     ) in text
     assert f"{2 * len(cases)} checks" in text
 

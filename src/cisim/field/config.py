@@ -26,9 +26,13 @@
     # budget = [0.5, 1.0]      # combination)
 
 A platform's name is letters, digits, ``_`` and ``-``; ``alone`` is the baseline every platform
-is measured against (no platform) and cannot be taken. Unknown keys are errors; a bad value is
-one line naming the field (``platform.budget``, ``sweep.budget``), the value, what is allowed
-and the line of the file.
+is measured against (no platform) and cannot be taken. Unknown keys are errors, as are ``cities``
+and ``spread`` beside a roster (which has one city per scenario); a bad value is one line naming
+the field (``platform.budget``, ``sweep.budget``, ``field.roster.2``), the value, what is allowed
+and the line of the file (of the table holding it when the key itself cannot be found). A scenario
+named by the file that cannot be read is an error of ``field.scenario`` (or ``field.roster.K``);
+one with a bad value in it points into that scenario file. ``tests/reliability/catalogue.py``
+lists every mistake and its message (``docs/errors.md``).
 """
 
 from __future__ import annotations
@@ -43,9 +47,9 @@ from typing import Any
 
 from cisim.errors import ConfigError, FileFormatError, did_you_mean
 from cisim.field.cities import Field
-from cisim.field.platform import PLATFORM_SPECS, Platform, unknown_lever
+from cisim.field.platform import PLATFORM_SPECS, STRATEGIES, Platform, unknown_lever
 from cisim.inputs import parse_toml, read_text
-from cisim.model.scenario import Scenario, _line_of
+from cisim.model.scenario import PRESET_NAMES, Scenario, _line_of
 
 _TOP = ("name", "question", "description", "field", "platform", "platforms", "sweep")
 #: The words a field file may carry for its report (each a line of text).
@@ -93,8 +97,20 @@ def load(path: str | Path) -> FieldFile:
     except ConfigError as exc:
         if exc.where is not None:
             raise
-        line = _line_of(text, exc.field)
+        line = _line(text, exc.field)
         raise exc.located(f"{path}, line {line}" if line else str(path)) from None
+
+
+def _line(text: str, dotted: str) -> int | None:
+    """The line that sets ``dotted``, else the line of the nearest table holding it
+    (``field.roster.2``: the roster's line; ``field.cities`` in ``field = { ... }``: that one)."""
+    parts = dotted.split(".")
+    while parts:
+        line = _line_of(text, ".".join(parts))
+        if line is not None:
+            return line
+        parts.pop()
+    return None
 
 
 def from_dict(data: Mapping[str, Any], *, base_dir: Path) -> FieldFile:
@@ -102,7 +118,12 @@ def from_dict(data: Mapping[str, Any], *, base_dir: Path) -> FieldFile:
     _known(data, _TOP, "")
     if "field" not in data:
         raise ConfigError("field", None, "a [field] table (the cities)")
-    if ("platform" in data) == ("platforms" in data):
+    if "platform" in data and "platforms" in data:
+        raise ConfigError(
+            "platform", data["platform"], "absent beside [platforms.NAME] tables: either one "
+            "[platform] table or [platforms.NAME] tables, not both",
+        )  # fmt: skip
+    if "platform" not in data and "platforms" not in data:
         raise ConfigError("platform", None, "either a [platform] table or [platforms.NAME] tables")
     about = {key: _text(data[key], key) for key in ABOUT if key in data}
     fld = _field(data["field"], base_dir)
@@ -152,6 +173,11 @@ def _sweep(table: Any) -> dict[str, list[Any]]:
         raise ConfigError("sweep", table, "a table of platform levers, each a list of values")
     out: dict[str, list[Any]] = {}
     for key, values in table.items():
+        if key == "strategy":
+            raise ConfigError(
+                "sweep.strategy", values, "a platform lever: the strategy is not swept (to "
+                "compare strategies, give each its own [platforms.NAME] table)",
+            )  # fmt: skip
         if key not in PLATFORM_SPECS:
             raise _prefixed(unknown_lever(key, values), "sweep.")
         out[key] = _values(values, f"sweep.{key}", key)
@@ -190,7 +216,7 @@ def _expand(
         if isinstance(value, list):
             if key not in PLATFORM_SPECS:  # 'strategy' or an unknown name
                 if key == "strategy":
-                    raise ConfigError(f"{prefix}.strategy", value, "one strategy's name")
+                    raise ConfigError(f"{prefix}.strategy", value, _NOT_SWEPT)
                 raise _prefixed(unknown_lever(key, value), f"{prefix}.")
             axes[key] = _values(value, f"{prefix}.{key}", key)
     axes.update(sweep)
@@ -203,6 +229,12 @@ def _expand(
         label = "+".join(f"{k}={_label(v)}" for k, v in levers.items())
         out.append((f"{name}@{label}", _platform({**fixed, **levers}, prefix), levers))
     return out
+
+
+_NOT_SWEPT = (
+    "one strategy's name, not a list (strategies are compared by giving each its own "
+    "[platforms.NAME] table; a list sweeps a lever)"
+)
 
 
 def _label(value: Any) -> str:
@@ -229,15 +261,33 @@ def _prefixed(exc: ConfigError, prefix: str) -> ConfigError:
 def _field(table: Any, base_dir: Path) -> Field:
     _known(table, _FIELD, "field.")
     data = dict(table)
-    if "scenario" in data:
-        data["scenario"] = _scenario(data["scenario"], base_dir, "field.scenario")
     if "roster" in data:
         roster = data["roster"]
         if not isinstance(roster, list) or not roster:
             raise ConfigError("field.roster", roster, "a list of presets or scenario files")
-        data["roster"] = tuple(
+        if "scenario" in data:
+            raise ConfigError(
+                "field.roster", roster, "absent beside field.scenario: either a roster (one "
+                "city per scenario) or a scenario (cities drawn around it), not both",
+            )  # fmt: skip
+        for key in ("cities", "spread"):
+            if key in data:
+                raise ConfigError(
+                    f"field.{key}", data[key], f"absent beside a roster (a roster has one city "
+                    f"per scenario; {key} is for cities drawn around one scenario)",
+                )  # fmt: skip
+        scenarios = tuple(
             _scenario(s, base_dir, f"field.roster.{k + 1}") for k, s in enumerate(roster)
         )
+        horizons = sorted({s.horizon_months for s in scenarios})
+        if len(horizons) > 1:
+            raise ConfigError(
+                "field.roster", roster, "scenarios with one horizon_months (these have "
+                + ", ".join(map(str, horizons)) + ")",
+            )  # fmt: skip
+        data["roster"] = scenarios
+    if "scenario" in data:
+        data["scenario"] = _scenario(data["scenario"], base_dir, "field.scenario")
     try:
         return Field(**data)
     except ConfigError as exc:
@@ -245,15 +295,28 @@ def _field(table: Any, base_dir: Path) -> Field:
 
 
 def _scenario(value: Any, base_dir: Path, name: str) -> Scenario:
+    """A preset, or a scenario file relative to the field file: a file that cannot be read is an
+    error of ``name``; a bad value in a file that can be points into that file."""
+    allowed = f"a preset ({', '.join(PRESET_NAMES)}) or a scenario .toml file"
     if not isinstance(value, str):
-        raise ConfigError(name, value, "a preset name or a scenario .toml file")
-    if value.endswith(".toml"):
+        raise ConfigError(name, value, allowed)
+    if not value.endswith(".toml"):
+        if value not in PRESET_NAMES:
+            hint = did_you_mean(value, PRESET_NAMES, ignore_case=True)
+            raise ConfigError(name, value, f"{allowed} (relative to the field file){hint}")
+        return Scenario.preset(value)
+    try:
         return Scenario.load(base_dir / value)
-    return Scenario.load(value)
+    except FileFormatError as exc:
+        raise ConfigError(name, value, f"a scenario file cisim can read ({exc})") from None
 
 
 def _platform(table: Any, prefix: str) -> Platform:
     try:
         return Platform.from_dict(table)
     except ConfigError as exc:
+        if exc.field == "strategy" and isinstance(exc.value, str):
+            exc = ConfigError(
+                exc.field, exc.value, exc.allowed + did_you_mean(exc.value, STRATEGIES)
+            )
         raise _prefixed(exc, f"{prefix}.") from None
