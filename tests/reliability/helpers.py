@@ -95,6 +95,37 @@ def assert_same_sweep(a: Path, b: Path) -> None:
     pd.testing.assert_frame_equal(first.trajectories(), second.trajectories(), check_exact=True)
 
 
+def sweep_files(directory: Path) -> dict[str, bytes]:
+    """Every file of a sweep directory but its manifest (times, pids) and lock, by path."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.name not in ("manifest.json", ".lock")
+    }
+
+
+def assert_same_files(a: Path, b: Path) -> None:
+    """Two sweep directories hold the same files, byte for byte (but their manifests)."""
+    first, second = sweep_files(a), sweep_files(b)
+    assert sorted(first) == sorted(second)
+    for name, data in first.items():
+        assert data == second[name], name
+
+
+def break_fsync_at(call: int, code: int) -> None:
+    """A process-pool initializer: this worker's ``call``-th ``os.fsync`` fails with ``code``
+    (after the bytes went to the file), as a disk that fills up under a worker would."""
+    real, count = os.fsync, [0]
+
+    def fsync(fd: int) -> None:
+        count[0] += 1
+        if count[0] == call:
+            raise OSError(code, os.strerror(code))
+        real(fd)
+
+    os.fsync = fsync  # type: ignore[assignment]
+
+
 def fixed_profile(examples: int) -> Any:
     """The fixed Hypothesis profile of a fuzzing property: ``examples`` derandomised examples,
     no database, no deadline (the same examples on every machine and every run)."""

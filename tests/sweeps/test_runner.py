@@ -119,7 +119,14 @@ def test_sweep__dask_scheduler_address_gives_the_serial_tables(
     )
     with cluster, open_executor(dask=cluster.scheduler_address) as (executor, workers):
         assert workers == 2
-        run_sweep(lhs_file, tmp_path / "dask", executor=executor, workers=workers, progress=False)
+        run_sweep(  # the workers send their tables back (as for a cluster without shared disk)
+            lhs_file,
+            tmp_path / "dask",
+            executor=executor,
+            workers=workers,
+            progress=False,
+            writer="parent",
+        )
     assert_same_sweep(tmp_path / "dask", serial_sweep)
 
 

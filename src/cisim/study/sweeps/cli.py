@@ -1,6 +1,7 @@
 """The ``cisim sweep`` and ``cisim experiments`` subcommands::
 
-    cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS | --dask local] [--no-progress]
+    cisim sweep EXPERIMENT --out DIR [--workers N] [--dask ADDRESS | --dask local]
+                [--shards-by parent|workers] [--no-progress]
     cisim experiments
 
 EXPERIMENT is a shipped study's name (``cisim experiments`` lists them) or an experiment TOML
@@ -70,6 +71,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster",
     )
     sweep.add_argument(
+        "--shards-by",
+        dest="shards_by",
+        choices=("parent", "workers"),
+        default=None,
+        help="who writes each task's result files: 'workers' (the default with more than one "
+        "worker; DIR must then be a directory every worker sees at the same path, on a Dask "
+        "cluster of several machines a shared file system) or 'parent' (this process, from the "
+        "tables the workers send back: for workers that cannot see DIR)",
+    )
+    sweep.add_argument(
         "--replicates",
         "-n",
         metavar="N",
@@ -96,10 +107,16 @@ def run(args: argparse.Namespace) -> int:
 
     experiment = _experiment(args.experiment, getattr(args, "replicates", None))
     command = getattr(args, "command_line", None) or shlex.join(["cisim", *sys.argv[1:]])
+    writer = getattr(args, "shards_by", None)
     try:
         if args.dask is None:  # run_sweep's own pool (started again if a worker process dies)
             summary = run_sweep(
-                experiment, args.out, workers=args.workers, progress=args.progress, command=command
+                experiment,
+                args.out,
+                workers=args.workers,
+                progress=args.progress,
+                command=command,
+                writer=writer,
             )
         else:
             with open_executor(args.workers, args.dask) as (executor, size):
@@ -110,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
                     workers=size,
                     progress=args.progress,
                     command=command,
+                    writer=writer,
                 )
     except SweepInterrupted as exc:
         print(f"cisim sweep: interrupted; {exc}", file=sys.stderr)

@@ -6,6 +6,14 @@ each result is written as it arrives, so memory stays flat however many runs the
 executor can be :class:`SerialExecutor` (inline), a process pool (the default, one process per
 core) or a Dask cluster (:func:`open_executor` with ``dask="local"`` or an address). Results depend
 only on the experiment: every executor writes the same tables.
+
+Who writes the shards (``writer``): with a process pool or a Dask cluster each worker writes its
+own task's shards and checksum file into the sweep directory and sends back a small receipt, which
+this process checks before counting the task; this process writes only the manifest, so it is not
+the bottleneck of a large cluster. Run inline (:class:`SerialExecutor`, one worker) this process
+writes them itself, and ``writer="parent"`` makes it do so on any executor (the workers send their
+tables back, as before issue 16): the choice for a cluster whose workers do not share a file
+system with this process. Either way the files are the same bytes.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from cisim.present.progress import compiled_engine, progress_bar
 from cisim.study.memory import check_design
@@ -31,11 +39,22 @@ from cisim.study.sweeps.executors import (  # noqa: F401 - re-exported
     process_pool,
 )
 from cisim.study.sweeps.experiment import Experiment
-from cisim.study.sweeps.store import SweepError, SweepStore, open_store
+from cisim.study.sweeps.store import (
+    Receipt,
+    ShardWriter,
+    SweepError,
+    SweepStore,
+    open_store,
+    remove_temporaries,
+)
 from cisim.study.sweeps.tasks import Task, TaskResult, iter_tasks, run_task
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+#: Who writes a task's shards: the sweep's own process, or the worker that ran the task.
+Writer = Literal["parent", "workers"]
+WRITERS: tuple[Writer, ...] = ("parent", "workers")
 
 #: Tasks in flight per worker: enough to keep workers busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
@@ -99,6 +118,7 @@ def run_sweep(
     progress: bool = True,
     *,
     command: str | None = None,
+    writer: Writer | None = None,
 ) -> SweepSummary:
     """Run (or resume) an experiment's sweep into ``out``.
 
@@ -107,7 +127,10 @@ def run_sweep(
     experiment
         An :class:`Experiment`, or the path of an experiment file.
     out
-        The sweep directory (created, or resumed when it holds the same experiment).
+        The sweep directory (created, or resumed when it holds the same experiment). When the
+        workers write the shards (below) it must be a directory every worker sees at this path:
+        on a Dask cluster of several machines, a path on a shared file system (object store
+        paths such as ``s3://`` are not supported).
     executor
         Where tasks run. ``None``: a process pool of ``workers`` processes, closed at the end.
         A given executor is used as it is and left open.
@@ -118,14 +141,24 @@ def run_sweep(
         Show a progress bar (runs done, rate, ETA) on a terminal.
     command
         The command line, for the manifest.
+    writer
+        Who writes each task's shards and checksum file. ``"workers"``: the worker that ran the
+        task, which sends back only a receipt (this process checks it and writes the manifest).
+        ``"parent"``: this process, from the tables the workers send back (for workers that
+        cannot see ``out``). ``None`` (default): ``"workers"``, except on a
+        :class:`SerialExecutor`, which runs tasks in this process anyway. The files are the same
+        bytes either way.
 
     Raises
     ------
     SweepInterrupted
         On Ctrl-C, after the finished tasks are written (run again to resume).
     SweepError
-        If the directory is in use or holds another sweep, or a worker died.
+        If the directory is in use or holds another sweep, a worker died, or a worker cannot
+        see the sweep directory (use ``writer="parent"``).
     """
+    if writer is not None and writer not in WRITERS:
+        raise SweepError(f"writer = {writer!r} is not allowed: 'parent', 'workers' or None")
     if not isinstance(experiment, Experiment):
         experiment = Experiment.from_toml(experiment)
     start = time.perf_counter()
@@ -134,7 +167,7 @@ def run_sweep(
     with open_store(out, experiment, design, command=command) as store:
         before = store.runs_done
         try:
-            _run_with_restarts(store, experiment, design, executor, workers, progress)
+            _run_with_restarts(store, experiment, design, executor, workers, progress, writer)
         except SweepInterrupted:
             raise
         except KeyboardInterrupt as exc:  # between pools: recorded like one during a pool
@@ -158,6 +191,7 @@ def _run_with_restarts(
     executor: Executor | None,
     workers: int | None,
     progress: bool,
+    writer: Writer | None = None,
 ) -> None:
     if len(store.done) == store.manifest["tasks"]:  # nothing left to run: no pool to start
         store.finish(complete=True)
@@ -167,8 +201,10 @@ def _run_with_restarts(
     for restart in range(POOL_RESTARTS + 1):
         tasks = iter_tasks(experiment, design, skip=store.done)
         try:
-            with _executor(executor, workers) as (pool, size):
-                _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress)
+            with _cleaned_up(store), _executor(executor, workers) as (pool, size):
+                chosen = writer or _default_writer(pool)
+                store.manifest["sessions"][-1]["shards_by"] = chosen
+                _run_tasks(store, tasks, pool, size * IN_FLIGHT_PER_WORKER, progress, chosen)
             return
         except _PoolBroken as exc:
             # our own pool: start a new one and go on with the unfinished tasks
@@ -177,6 +213,23 @@ def _run_with_restarts(
             _log.warning(
                 "a worker process died or stalled; restarting the pool (%s)", exc.__cause__
             )
+
+
+def _default_writer(executor: Executor) -> Writer:
+    """Workers write their own shards, except where they are this process anyway."""
+    return "parent" if isinstance(executor, SerialExecutor) else "workers"
+
+
+@contextlib.contextmanager
+def _cleaned_up(store: SweepStore) -> Iterator[None]:
+    """On a failure, once the executor is closed (our own pool's workers ended), remove the
+    temporary files a worker ended mid-write left (resuming would remove them too)."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            remove_temporaries(store.path)
+        raise
 
 
 @contextlib.contextmanager
@@ -209,20 +262,34 @@ def _lost_worker(exc: BaseException) -> bool:
 
 
 def _run_tasks(
-    store: SweepStore, tasks: Iterable[Task], executor: Executor, limit: int, progress: bool
+    store: SweepStore,
+    tasks: Iterable[Task],
+    executor: Executor,
+    limit: int,
+    progress: bool,
+    writer: Writer = "parent",
 ) -> None:
     total, done_runs = store.manifest["runs"], store.runs_done
+    work: Callable[[Task], TaskResult | Receipt] = run_task
+    if writer == "workers":
+        # absolute: a worker's working directory need not be this process's
+        work = ShardWriter(str(store.path.absolute()), bool(store.experiment.trajectories))
     with _progress_bar(total, done_runs, store.experiment.name, progress) as bar:
 
-        def record(result: TaskResult) -> None:
-            store.write(result)
-            store.done = store.done | {result.index}
-            bar(result.runs.num_rows)
+        def record(outcome: TaskResult | Receipt) -> None:
+            if isinstance(outcome, Receipt):
+                store.accept(outcome)  # the worker wrote the shards: check them
+                runs = outcome.runs
+            else:
+                store.write(outcome)
+                runs = outcome.runs.num_rows
+            store.done = store.done | {outcome.index}  # a set: a task counts once
+            bar(runs)
 
         try:
             drain(
                 executor,
-                run_task,
+                work,
                 tasks,
                 record,
                 limit=limit,
@@ -243,7 +310,7 @@ def _run_tasks(
         except BrokenProcessPool as exc:
             store.finish_quietly()
             raise _PoolBroken() from exc
-        except SweepError as exc:  # the disk refused a shard
+        except SweepError as exc:  # the disk refused a shard (here or on a worker)
             store.finish_quietly()
             raise type(exc)(f"{exc}; {_resume_hint(store)}") from None  # a disk error stays one
         except Exception as exc:

@@ -13,7 +13,17 @@ Layout::
 
 Every file is written atomically (a temporary file in the same directory, fsync, rename). A
 task's trajectories shard is written first, then its runs shard, then its checksum file: the
-checksum file is the task's commit mark. A sweep started again in the same directory skips the
+checksum file is the task's commit mark. Who writes a task's three files depends on how the sweep
+runs (``run_sweep(writer=...)``, ``cisim sweep --shards-by``): with a process pool or a Dask
+cluster each worker writes its own task's files (:class:`ShardWriter`) and sends back only a
+:class:`Receipt`, which the sweep's process checks (:meth:`SweepStore.accept`) before counting the
+task; run inline, or with ``writer="parent"``, the sweep's process writes them
+(:meth:`SweepStore.write`). Both go through :func:`write_shards`, so the files are the same byte
+for byte, and a task written twice (sent again after its worker was lost) is the same bytes under
+the same names. Only the sweep's process writes the manifest, the experiment copy, the design
+and the lock. Workers that write their shards must see the sweep directory at the same path: on a
+cluster of several machines it must be on a file system they all share (an object store path
+such as ``s3://`` is not supported). A sweep started again in the same directory skips the
 tasks whose shards match their checksums and read back whole, and redoes the others, so after any
 interruption no run is lost or duplicated. Reading a sweep back
 (:func:`cisim.study.sweeps.results.load`) checks every shard it reads against its checksum: a
@@ -29,8 +39,10 @@ import errno
 import hashlib
 import os
 import re
+import socket
 import stat
 import sys
+import time
 import uuid
 import warnings
 from collections.abc import Iterator, Sequence
@@ -58,7 +70,7 @@ from cisim.study.sweeps.record import (
     read_manifest,
     session,
 )
-from cisim.study.sweeps.tasks import TaskResult
+from cisim.study.sweeps.tasks import Task, TaskResult, run_task
 
 EXPERIMENT_COPY = "experiment.toml"
 DESIGN = "design.parquet"
@@ -87,11 +99,16 @@ def disk_error(exc: OSError, action: str, path: Path | str) -> SweepError:
 # ---- atomic writes ---------------------------------------------------------------------------
 def write_parquet_atomic(table: pa.Table, path: Path) -> str:
     """Write ``table`` to ``path`` so that it appears whole or not at all; return its SHA-256."""
+    return _write_parquet_sized(table, path)[0]
+
+
+def _write_parquet_sized(table: pa.Table, path: Path) -> tuple[str, int]:
+    """:func:`write_parquet_atomic`, also returning the file's size in bytes."""
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     data = sink.getvalue().to_pybytes()
     _write_bytes_atomic(data, path)
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def _write_bytes_atomic(data: bytes, path: Path) -> None:
@@ -124,6 +141,121 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# ---- a task's shards -------------------------------------------------------------------------
+#: What to do when the workers cannot write into the sweep directory.
+SHARED_HINT = (
+    "with shards written by the workers the sweep directory must be one every worker sees at the "
+    "same path (a shared file system); run with --shards-by parent (run_sweep(..., "
+    "writer='parent')) to have the sweep's own process write them"
+)
+#: Pauses (seconds) before a worker's files missing from this process's view count as missing.
+_RECEIPT_WAITS = (0.05, 0.2, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a worker that wrote its task's shards sends back (a few hundred bytes).
+
+    Attributes
+    ----------
+    index
+        The task.
+    runs, trajectory_rows
+        Rows of its runs and trajectories shards.
+    checksums
+        The text of its checksum file (one ``sha256  path`` line per shard).
+    sizes
+        Each shard's relative path and size in bytes.
+    host
+        The host name of the process that wrote them (for messages).
+    """
+
+    index: int
+    runs: int
+    trajectory_rows: int
+    checksums: str
+    sizes: tuple[tuple[str, int], ...]
+    host: str
+
+
+def write_shards(directory: Path, result: TaskResult, *, trajectories: bool) -> Receipt:
+    """Write a task's shards into the sweep ``directory``: trajectories (if the sweep keeps
+    them), runs, then their checksum file (the commit mark); return the receipt.
+
+    The one function both writers use (the sweep's process, or the worker that ran the task), so
+    the files are the same bytes whoever writes them. Raises :class:`SweepError` if the disk
+    refuses (full, read-only); nothing of the task is left half-written.
+    """
+    name = shard_name(result.index)
+    files: list[tuple[str, pa.Table]] = []
+    if trajectories:
+        files.append((f"{TRAJECTORIES}/{name}", result.trajectories))
+    files.append((f"{RUNS}/{name}", result.runs))
+    lines, sizes = [], []
+    target = directory
+    try:
+        for relative, table in files:
+            target = directory / relative
+            digest, size = _write_parquet_sized(table, target)
+            lines.append(f"{digest}  {relative}\n")
+            sizes.append((relative, size))
+        target = directory / CHECKSUMS / checksum_name(result.index)
+        text = "".join(lines)
+        write_text_atomic(text, target)
+    except OSError as exc:
+        raise disk_error(exc, "write", target) from None
+    traj_rows = result.trajectories.num_rows if trajectories else 0
+    return Receipt(
+        result.index, result.runs.num_rows, traj_rows, text, tuple(sizes), socket.gethostname()
+    )
+
+
+@dataclass(frozen=True)
+class ShardWriter:
+    """The worker function when workers write their shards: run a task, write its shards into
+    the sweep directory (:func:`write_shards`), return only the :class:`Receipt`.
+
+    Plain data, so it travels to process pools and Dask workers. ``directory`` must be the sweep
+    directory as the worker sees it: on a cluster of several machines, a path on a file system
+    every worker shares. A worker that cannot see it fails before running the task, with a
+    :class:`SweepError` saying to use ``--shards-by parent``.
+    """
+
+    directory: str
+    trajectories: bool
+
+    def __call__(self, task: Task) -> Receipt:
+        """Run ``task`` and write its shards; return the receipt."""
+        path = Path(self.directory)
+        if not ((path / CHECKSUMS).is_dir() and (path / RUNS).is_dir()):
+            raise SweepError(
+                f"the worker on {socket.gethostname()} (pid {os.getpid()}) cannot see the sweep "
+                f"directory {path}; {SHARED_HINT}"
+            )
+        return write_shards(path, run_task(task), trajectories=self.trajectories)
+
+
+def _missing(directory: Path, receipt: Receipt) -> str | None:
+    """What of a receipt's files this process does not see as reported (``None``: all is)."""
+    mark = directory / CHECKSUMS / checksum_name(receipt.index)
+    try:
+        text = mark.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return f"no {CHECKSUMS}/{mark.name}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"{CHECKSUMS}/{mark.name} cannot be read: {exc}"
+    if text != receipt.checksums:
+        return f"{CHECKSUMS}/{mark.name} differs from the worker's"
+    for relative, size in receipt.sizes:
+        try:
+            found = (directory / relative).stat().st_size
+        except OSError:
+            return f"no {relative}"
+        if found != size:
+            return f"{relative} has {found} bytes, not {size}"
+    return None
 
 
 # ---- the lock --------------------------------------------------------------------------------
@@ -234,27 +366,41 @@ class SweepStore:
         bounds = (_task_bounds(self.manifest, i) for i in self.done)
         return sum(stop - first for first, stop in bounds)
 
-    def write(self, result: TaskResult) -> None:
-        """Write a task's shards: trajectories, runs, then their checksums (the commit mark).
+    def write(self, result: TaskResult) -> Receipt:
+        """Write a task's shards here (the parent writes): see :func:`write_shards`.
 
         Raises :class:`SweepError` if the disk refuses (full, read-only); nothing of the task is
         left half-written, and the tasks written before are kept.
         """
-        name = shard_name(result.index)
-        files: list[tuple[str, pa.Table]] = []
-        if self.experiment.trajectories:
-            files.append((f"{TRAJECTORIES}/{name}", result.trajectories))
-        files.append((f"{RUNS}/{name}", result.runs))
-        lines = []
-        target = self.path
-        try:
-            for relative, table in files:
-                target = self.path / relative
-                lines.append(f"{write_parquet_atomic(table, target)}  {relative}\n")
-            target = self.path / CHECKSUMS / checksum_name(result.index)
-            write_text_atomic("".join(lines), target)
-        except OSError as exc:
-            raise disk_error(exc, "write", target) from None
+        return write_shards(self.path, result, trajectories=bool(self.experiment.trajectories))
+
+    def accept(self, receipt: Receipt) -> Receipt:
+        """Check a worker's receipt for the shards it wrote (the workers write).
+
+        The task's checksum file must be here with exactly the receipt's text, and its shards
+        with the receipt's sizes, and the runs must be the task's. A worker that wrote elsewhere
+        (its own disk, not this directory) is a :class:`SweepError` saying to let this process
+        write the shards (``--shards-by parent``); nothing is counted that is not on this disk.
+        """
+        first, stop = _task_bounds(self.manifest, receipt.index)
+        if not 0 <= receipt.index < self.manifest["tasks"] or receipt.runs != stop - first:
+            raise SweepError(
+                f"a worker on {receipt.host} sent a receipt for task {receipt.index} with "
+                f"{receipt.runs} runs, which is not a task of this sweep ({self.path})"
+            )
+        problem = _missing(self.path, receipt)
+        for pause in _RECEIPT_WAITS:  # a shared file system may show another host's file late
+            if problem is None:
+                return receipt
+            time.sleep(pause)
+            problem = _missing(self.path, receipt)
+        if problem is None:
+            return receipt
+        raise SweepError(
+            f"task {receipt.index}'s shards, written by a worker on {receipt.host}, are not in "
+            f"{self.path} as the worker reported ({problem}): the workers do not write to the "
+            f"directory this process reads; {SHARED_HINT}"
+        )
 
     def finish(self, *, complete: bool, stopped: str | None = None) -> None:
         """Record the end of this session (and the sweep's, when ``complete``); ``stopped``
@@ -384,7 +530,7 @@ def _scan(
 ) -> tuple[frozenset[int], int]:
     """Finished tasks (shards that match their checksums and read back whole) and how many
     damaged or half-committed ones were removed."""
-    _remove_temporaries(directory)
+    remove_temporaries(directory)
     done: set[int] = set()
     damaged = 0
     for index, path in shards(directory / RUNS):
@@ -400,7 +546,8 @@ def _scan(
     return frozenset(done), damaged
 
 
-def _remove_temporaries(directory: Path) -> None:
+def remove_temporaries(directory: Path) -> None:
+    """Remove the temporary files of writes that never finished (a process ended mid-write)."""
     for sub in (directory, directory / RUNS, directory / TRAJECTORIES, directory / CHECKSUMS):
         for entry in sub.glob(".*.tmp-*"):
             if not entry.is_dir():  # a directory is another writer's (cisim analyze's), not ours
