@@ -61,6 +61,16 @@ def test_platform_coverage__what_the_budget_buys_capped_at_every_city() -> None:
     assert set(p.coverage(0.0).values()) == {0.0}
 
 
+@pytest.mark.parametrize("months", [1, 2, 3, 4, 6, 12])
+def test_platform_coverage__the_same_contacts_a_year_at_any_step(months: int) -> None:
+    # a contact is a quarter of a service: steps every month reach a third of the cities a
+    # quarterly step reaches, so the budget buys the same contacts a year (below the cap)
+    quarterly = Platform(budget=0.5).coverage(1.0)
+    cover = Platform(budget=0.5, step_months=months).coverage(1.0)
+    for service, share in cover.items():
+        assert share * 12 / months == pytest.approx(quarterly[service] * 4)
+
+
 def test_strategies__each_is_a_valid_platform() -> None:
     for name in STRATEGIES:
         assert isinstance(strategy(name), Platform)

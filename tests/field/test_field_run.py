@@ -117,6 +117,17 @@ def test_compare__rows_per_platform_against_alone() -> None:
     assert table.loc["funded", "spent"] > 0
 
 
+def test_field__spending_a_year_does_not_depend_on_the_step() -> None:
+    # the same budget stepped every month, quarter or half year spends the same money a month
+    # (a contact is a quarter of a service whatever the step): the budget times the cities for
+    # the months from the first step (month ``step``) to the horizon (SMALL runs 48 months)
+    fld = Field(scenario=SMALL, cities=12, seed=SEED)
+    for months in (1, 3, 6):
+        platform = _funded().replace(step_months=months)
+        spent = field(fld, platform).summary["spent"]
+        assert spent == pytest.approx(platform.budget * 12 * (48 - months) / 12, rel=1e-9)
+
+
 def test_classify__field_regimes_are_the_runs_rule() -> None:
     fld = Field(scenario=SMALL, cities=10, seed=SEED)
     fr = run_field(fld, _funded())

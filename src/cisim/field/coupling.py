@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cisim.field.platform import SERVICES, Platform
+from cisim.field.platform import CONTACT_MONTHS, SERVICES, Platform
 from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCEPTANCE
 
 LEARN = 1.0  # knowledge base gain per unit of evidence mass times the win rate it shows
@@ -61,7 +61,6 @@ TRUST_BUILD, TRUST_EROSION = 0.1, 0.3  # Slovic's asymmetry, 3:1 as the collabor
 ABSENCE = 0.05  # cities' trust in a platform lost per step it is not funded
 KNOWLEDGE_GAIN = 0.5  # of strength * fit * A, towards 1
 RELIEF_MAX = 0.5  # a programme changes the task's difficulty by at most half
-ENTRY_FIT_BASE = 0.6  # a programme as an entry point: fit 0.6 + 0.4 strength * fit
 TA_GAIN = 0.05  # training: data use and joint problem solving this far towards 1, times trust
 NAVIGATOR_RATE = 0.25  # chance (times trust) that training adds a navigator relationship
 NAVIGATOR_MAX = 200
@@ -185,7 +184,7 @@ def platform_step(
     money = funded(seed, platform, month)
     cover = platform.coverage(money)
     reached = {s: reach(serve[k], cover[s], sm, platform.target) for k, s in enumerate(SERVICES)}
-    ps.spent += sum(cover.values()) * m * platform.step_months / 12.0
+    ps.spent += sum(cover.values()) * m * CONTACT_MONTHS / 12.0  # a contact: a quarter
     _gather(ps, sm, cities, platform, cover["evidence"], reached["evidence"], noise)
     if money == 0.0:
         ps.trust *= 1.0 - ABSENCE
@@ -307,7 +306,7 @@ def _programmes(
     st["entry_found"] = st["entry_found"] | opening
     st["entry_month"] = np.where(opening, month, st["entry_month"])
     st["entry_fit"] = np.where(
-        opening, np.clip(ENTRY_FIT_BASE + 0.4 * strength * f, 0.0, 1.0), st["entry_fit"]
+        opening, np.clip(platform.entry_fit + 0.4 * strength * f, 0.0, 1.0), st["entry_fit"]
     )
     st["entry_acceptance"] = np.where(opening, acceptance, st["entry_acceptance"])
     st["entry_imposed"] = np.where(opening, imposed, st["entry_imposed"])

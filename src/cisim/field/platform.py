@@ -23,6 +23,12 @@ F = "field"
 
 #: The services a platform can fund, in the order of its shares.
 SERVICES: tuple[str, ...] = ("evidence", "programmes", "capabilities", "peers")
+#: A service's contact with a city is a quarter of a year of that service, whatever the months
+#: between the platform's steps: a step reaches ``step_months / CONTACT_MONTHS`` times the share of
+#: cities a quarterly step would (at most all), and each contact costs a quarter of a
+#: service-year. So the budget buys the same contacts a year at any ``step_months``, which then
+#: changes only when evidence, programmes and help arrive (each contact's effect is a quarter's).
+CONTACT_MONTHS = 3
 
 #: Every lever of a platform, in the order of the ODD's field table.
 PLATFORM_SPECS: dict[str, Spec] = {
@@ -194,6 +200,18 @@ PLATFORM_SPECS: dict[str, Spec] = {
         "seed 003). 'none' is a sensitivity check: nearly all of a programme's effect in the field "
         "is this hand-over (ODD §7a.8), so its removal shows how much rests on it.",
     ),
+    "entry_fit": real(
+        F,
+        0.0,
+        1.0,
+        "0-1",
+        "how good an opening a programme handed to a city still searching for an entry point "
+        "is: its fit is this plus 0.4 times the programme's strength times its fit to the city",
+        why="Assumption: 0.6, so a well-proven programme that fits is as good an opening as a "
+        "member's own proposal typically is (about 0.84 against entry_quality's 0.83). Nearly all "
+        "of a programme's effect in the field rests on this hand-over (ODD §7a.8): a lever, so "
+        "its sensitivity is measured (experiments/platforms_sensitivity.toml).",
+    ),
     "peer_links": whole(
         F,
         0,
@@ -232,6 +250,7 @@ class Platform:
     not_invented_here: float = 0.3
     target: str = "random"
     programme_entry: str = "opening"
+    entry_fit: float = 0.6
     peer_links: int = 4
 
     def __post_init__(self) -> None:
@@ -249,11 +268,13 @@ class Platform:
 
     def coverage(self, funded: float) -> dict[str, float]:
         """Share of cities each service reaches in a step of a year funded at ``funded`` (0-1):
-        what its share of the budget buys, at one unit per city-year, at most every city."""
+        what its share of the budget buys over the step's months, at one unit per city-year and
+        a quarter of a year per contact (:data:`CONTACT_MONTHS`), at most every city."""
         total = sum(self.shares)
         if total == 0:
             return dict.fromkeys(SERVICES, 0.0)
-        return {s: min(1.0, self.budget * funded * getattr(self, s) / total) for s in SERVICES}
+        per_step = self.budget * funded * self.step_months / CONTACT_MONTHS / total
+        return {s: min(1.0, per_step * getattr(self, s)) for s in SERVICES}
 
     def replace(self, **changes: Any) -> Platform:
         """A copy with some levers changed (validated; an unknown name is an error)."""

@@ -1290,7 +1290,6 @@ def write_field_report(
     """Analyse ``loaded`` into ``analysis_dir`` and write its report to ``html`` and beside it
     as Markdown (``.md``), each replaced only if cisim wrote it."""
     from cisim.io import check_file_target
-    from cisim.present.report.headlines import plain
     from cisim.study.sweeps.store import write_text_atomic
 
     markdown = html.with_suffix(".md")
@@ -1302,23 +1301,55 @@ def write_field_report(
     html.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(text, html)
     write_text_atomic(md, markdown)
-    view = _view(loaded, summary, analysis_dir)
     return FieldReport(
         html,
         markdown,
         text.count("<figure"),
         len(text.encode()),
-        [plain(line) for line in headline(view)],
+        plain_headline(loaded, summary, analysis_dir),
+    )
+
+
+def plain_headline(loaded: Any, summary: Mapping[str, Any], analysis_dir: Path) -> list[str]:
+    """The report's answer in brief as plain sentences (what ``cisim report`` and ``cisim
+    analyze`` print), read from the analysis in ``analysis_dir``."""
+    from cisim.present.report.headlines import plain
+
+    return [plain(line) for line in headline(_view(loaded, summary, analysis_dir))]
+
+
+@dataclass(frozen=True)
+class FieldAnalysis:
+    """A written field analysis: its directory, how many tables and figures, the headline."""
+
+    path: Path
+    tables: int
+    figures: int
+    headline: list[str]
+
+
+def write_field_analysis(
+    loaded: Any, analysis_dir: Path, command: str | None = None
+) -> FieldAnalysis:
+    """Analyse ``loaded`` into ``analysis_dir`` (the tables and figures the report reads, no
+    report: ``cisim analyze DIR``) and return the report's answer in brief."""
+    summary = write_analysis(loaded, analysis_dir, command)
+    return FieldAnalysis(
+        analysis_dir,
+        len(summary["tables"]),
+        len(summary["figures"]),
+        plain_headline(loaded, summary, analysis_dir),
     )
 
 
 # ---- the figures the documentation quotes ------------------------------------------------------
-def findings_markdown(loaded: Any, command: str) -> str:
+def findings_markdown(loaded: Any, command: str, *, sweeps_only: bool = False) -> str:
     """The study's headline figures in Markdown (what ``experiments/README.md`` and the ODD
     quote, between markers, rewritten by ``tools/field_findings.py``): the report's answer in
     brief, each compared platform's effect with its interval, by thirds of the cities, and its
-    cost; then each swept lever. Every number is :mod:`cisim.field.analysis`'s, as in the
-    report."""
+    cost; then each swept lever (with ``sweeps_only``, as for a sensitivity study, only the
+    opening sentence and the swept levers). Every number is :mod:`cisim.field.analysis`'s, as
+    in the report."""
     data = Inputs(dict(loaded.outcomes), dict(loaded.results), dict(loaded.variants))
     tables = analyse(data)
     effects, thirds_table = tables["effects"], tables["by_strength"]
@@ -1336,14 +1367,18 @@ def findings_markdown(loaded: Any, command: str) -> str:
         "journeys against alone, paired by city, with 95% intervals; thirds of the cities by "
         "their progress alone; cost in service-years per additional learning journey (its "
         "interval from the effect's).",
-        "",
-        *[f"- {line}" for line in answer],
-        "",
-        "| platform | learning journeys | difference | weakest third | middle third | "
-        "strongest third | cost per added journey |",
-        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in effects[effects["platform"].isin(data.strategies)].to_dict("records"):
+    if not sweeps_only:
+        lines += [
+            "",
+            *[f"- {line}" for line in answer],
+            "",
+            "| platform | learning journeys | difference | weakest third | middle third | "
+            "strongest third | cost per added journey |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+    strategies = [] if sweeps_only else data.strategies
+    for r in effects[effects["platform"].isin(strategies)].to_dict("records"):
         cells = [
             r["platform"],
             share(r["share"]),
