@@ -251,14 +251,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_sweep_readers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The ``analyze`` and ``report`` subcommands (both read a finished sweep)."""
+    """The ``analyze`` and ``report`` subcommands (both read a finished sweep or field)."""
     analyze = commands.add_parser(
         "analyze",
-        help="analyse a finished sweep: tables, figures and a summary",
-        description="Run every analysis that applies to the sweep in DIR; print the key numbers "
-        "and write CSV tables, PNG figures and analysis.json.",
+        help="analyse a finished sweep or field: tables, figures and a summary",
+        description="Run every analysis that applies to the sweep (or field) in DIR; print the "
+        "key numbers and write CSV tables, PNG figures and analysis.json.",
     )
-    analyze.add_argument("directory", metavar="DIR", type=Path, help="a 'cisim sweep --out' DIR")
+    analyze.add_argument(
+        "directory",
+        metavar="DIR",
+        type=Path,
+        help="a 'cisim sweep --out' or 'cisim field --out' DIR",
+    )
     analyze.add_argument(
         "--out", "-o", type=Path, default=None, help="output directory (default DIR/analysis)"
     )
@@ -270,7 +275,12 @@ def _add_sweep_readers(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "evidence and the methods; analyse the sweep first if DIR/analysis is missing or older "
         "than the results.",
     )
-    report_.add_argument("directory", metavar="DIR", type=Path, help="a 'cisim sweep --out' DIR")
+    report_.add_argument(
+        "directory",
+        metavar="DIR",
+        type=Path,
+        help="a 'cisim sweep --out' or 'cisim field --out' DIR",
+    )
     report_.add_argument(
         "--out", "-o", type=Path, default=None, help="the HTML file (default DIR/report.html)"
     )

@@ -5,6 +5,10 @@ only when complete and only if it is an analysis cisim wrote. ``report`` writes 
 analysing first when the analysis is missing, stale, incomplete or unreadable; it replaces only
 a cisim report. A read-only sweep is reported on by writing elsewhere: ``--out`` for the report,
 whose analysis then goes beside it (or ``--analysis``); the sweep's directory is only read.
+
+Both also read a field's results directory (``cisim field FILE --out DIR``, told by its
+manifest): ``analyze`` writes the field's tables and figures and prints the report's answer in
+brief, without a report; ``report`` writes its HTML and Markdown report.
 """
 
 from __future__ import annotations
@@ -38,7 +42,10 @@ def progress(message: str, command: str = "study") -> None:
 
 # ---- cisim analyze / report ------------------------------------------------------------------
 def analyze_command(args: argparse.Namespace) -> int:
-    """Analyse a finished sweep; print the key numbers; write the analysis directory."""
+    """Analyse a finished sweep; print the key numbers; write the analysis directory (or a
+    field's: ``cisim field FILE --out DIR``, told by its manifest)."""
+    if _is_field(args.directory):
+        return field_analyze_command(args)
     from cisim.analysis import summarise_text
 
     clock = provenance.Clock.start()
@@ -128,6 +135,32 @@ def field_report_command(args: argparse.Namespace) -> int:
         f"wrote {path} and {written.markdown} ({written.figures} figures, "
         f"{written.size / 1e6:.1f} MB; PNGs and CSV tables in {analysis}/) in "
         f"{clock.seconds():.1f} s"
+    )
+    return EXIT_OK
+
+
+def field_analyze_command(args: argparse.Namespace) -> int:
+    """Write a field's analysis (CSV tables, PNG figures, ``analysis.json``) into
+    ``DIR/analysis`` or ``--out``, and print the report's answer in brief; no report."""
+    from cisim.field.store import load
+    from cisim.present.progress import heartbeat
+    from cisim.present.report.field import write_field_analysis
+
+    clock = provenance.Clock.start()
+    loaded = load(args.directory)
+    out = args.out if args.out is not None else args.directory / ANALYSIS_DIR
+    if args.out is None and not _writable(args.directory):
+        raise CisimError(
+            f"{args.directory} is read-only: give the analysis a place outside it with --out DIR"
+        )
+    check_target(out, kind="analysis")  # refused before anything is computed
+    cities = int(loaded.manifest["field"]["cities"])
+    with heartbeat(f"cisim analyze: analysing {cities:,} cities", first=5.0):
+        written = write_field_analysis(loaded, out, args.command_line)
+    print("\n".join(written.headline))
+    print(
+        f"wrote {out}/ ({written.tables} tables, {written.figures} figures; 'cisim report "
+        f"{args.directory}' writes the report) in {clock.seconds():.1f} s"
     )
     return EXIT_OK
 
