@@ -317,7 +317,21 @@ def csv_cell(value: Any) -> Any:
 
 def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
     """``frame.to_csv(path, **options)`` with every text cell (and index label) made inert for
-    spreadsheets (:func:`csv_cell`). Every CSV file cisim writes goes through here."""
+    spreadsheets (:func:`csv_cell`). Every CSV file cisim writes goes through here (or through
+    :func:`csv_text`, for a file written atomically)."""
+    _inert(frame).to_csv(path, **{"lineterminator": "\r\n", **options})
+
+
+def csv_text(frame: pd.DataFrame, **options: Any) -> str:
+    """The text :func:`write_csv` would write, for a caller that writes it atomically."""
+    text = _inert(frame).to_csv(None, **{"lineterminator": "\r\n", **options})
+    return str(text)
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells, index labels and column names are inert
+    (:func:`csv_cell`). CRLF ends a record (RFC 4180), so a cell holding a lone CR or LF is
+    quoted, never split."""
     out = frame.copy()
     for column in out.columns:
         if _textual(out[column]):
@@ -325,8 +339,7 @@ def write_csv(frame: pd.DataFrame, path: Path, **options: Any) -> None:
     if _textual(out.index):
         out.index = out.index.map(csv_cell)
     out.columns = [csv_cell(c) for c in out.columns]
-    # CRLF ends a record (RFC 4180), so a cell holding a lone CR or LF is quoted, never split
-    out.to_csv(path, **{"lineterminator": "\r\n", **options})
+    return out
 
 
 def _textual(values: pd.Series | pd.Index) -> bool:

@@ -60,13 +60,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def is_field_file(path: Path) -> bool:
     """Whether ``path`` is a TOML file with a ``[field]`` table (a field file, not a sweep's
     experiment); ``False`` for anything unreadable. Light: no model is imported."""
-    import tomllib
+    from cisim.study.sweeps.shipped import is_field_file as _is_field
 
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data.get("field"), dict)
+    return _is_field(path)
 
 
 def _positive(text: str) -> int:

@@ -126,6 +126,7 @@ def write_results(
     from cisim.field.outcomes import result_of
     from cisim.field.platform import strategy
     from cisim.field.run import run_field
+    from cisim.io import csv_text
     from cisim.study.provenance import Clock, utc_text
     from cisim.study.sweeps.store import write_text_atomic
 
@@ -192,7 +193,7 @@ def write_results(
             _write_manifest(directory, manifest)
         alone = results.pop(BASELINE)
         table = table_of(results, alone)
-        write_text_atomic(table.reset_index().to_csv(index=False), directory / TABLE)
+        write_text_atomic(csv_text(table.reset_index(), index=False), directory / TABLE)
         manifest["checksums"][TABLE] = _sha256_of(directory / TABLE)
         manifest["checksums"][FIELD_COPY] = manifest["field"]["sha256"]
         manifest["run"]["ended_utc"] = utc_text()

@@ -363,7 +363,7 @@ SUMMARY_FILE = "analysis.json"
 def write_analysis(loaded: Any, out: Path, command: str | None = None) -> dict[str, Any]:
     """Write the field's analysis (CSV tables, PNG figures, ``analysis.json``) into ``out``
     (replaced only if cisim wrote it); return its summary."""
-    from cisim.io import atomic_directory, write_json
+    from cisim.io import atomic_directory, write_csv, write_json
     from cisim.study import provenance
 
     clock = provenance.Clock.start()
@@ -373,7 +373,7 @@ def write_analysis(loaded: Any, out: Path, command: str | None = None) -> dict[s
         summary: dict[str, Any] = {"tables": {}, "figures": {}}
         for name, table in tables.items():
             file = f"{name}.csv"
-            table.to_csv(temp / file, index=False)
+            write_csv(table, temp / file, index=False)
             summary["tables"][name] = file
         for name, make in _figures(data, tables).items():
             path = temp / f"{name}.png"

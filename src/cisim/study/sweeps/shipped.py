@@ -7,10 +7,10 @@ there (one with a ``[field]`` table, run by ``cisim field``) is not a sweep and 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from cisim.errors import ConfigError, did_you_mean
+from cisim.errors import CisimError, ConfigError, did_you_mean
+from cisim.inputs import parse_toml, read_text
 
 #: Where the shipped experiment files are.
 EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -18,15 +18,17 @@ EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 
 def names() -> tuple[str, ...]:
     """The shipped studies' names, sorted (each is its file's stem); field files left out."""
-    return tuple(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if not _is_field(p)))
+    return tuple(sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if not is_field_file(p)))
 
 
-def _is_field(path: Path) -> bool:
-    """Whether ``path`` is a field file (``cisim field``'s, with a ``[field]`` table)."""
+def is_field_file(path: Path) -> bool:
+    """Whether ``path`` is a field file (``cisim field``'s, with a ``[field]`` table); ``False``
+    for anything cisim's reader refuses (it then says why when the file is used)."""
     try:
-        return isinstance(tomllib.loads(path.read_text(encoding="utf-8")).get("field"), dict)
-    except (OSError, ValueError):
+        data = parse_toml(read_text(path), str(path))
+    except CisimError:
         return False
+    return isinstance(data.get("field"), dict)
 
 
 def path_of(name: str) -> Path:
