@@ -138,6 +138,28 @@ def check_target(
         )
 
 
+def output_entries(directory: Path, *, lock: str, error: type[CisimError]) -> list[str]:
+    """The names in ``directory``, an output a command is about to write (a sweep's, a field's),
+    without its ``lock`` and cisim's temporaries: ``[]`` when it does not exist or is empty.
+    Raises ``error`` (one line) for a symbolic link or something that is not a directory."""
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise error(f"{directory} exists and is not a directory; choose another --out")
+    if not directory.is_dir():
+        return []
+    return sorted(e.name for e in directory.iterdir() if e.name != lock and ".tmp-" not in e.name)
+
+
+def not_written_by(
+    directory: Path, entries: list[str], command: str, error: type[CisimError]
+) -> CisimError:
+    """The refusal of a directory ``cisim COMMAND`` did not write, naming what it holds."""
+    shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+    return error(
+        f"{directory} exists and was not written by cisim {command} (it holds {shown}); choose "
+        "another --out"
+    )
+
+
 def _all_files(root: Path) -> set[str]:
     """Every file (and symbolic link) under ``root``, as relative POSIX paths; cisim's own
     temporary and set-aside directories left out."""

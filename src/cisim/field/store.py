@@ -324,13 +324,9 @@ def _locked(directory: Path) -> Iterator[None]:
 def check_directory(directory: Path, digest: str) -> None:
     """Refuse, before anything is written, a directory that is not new, empty, or this field
     file's results (``digest``: the SHA-256 of the field file's text)."""
-    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise FieldStoreError(f"{directory} exists and is not a directory; choose another --out")
-    if not directory.is_dir():
-        return
-    entries = sorted(
-        e.name for e in directory.iterdir() if e.name != LOCK and ".tmp-" not in e.name
-    )
+    from cisim.io import not_written_by, output_entries
+
+    entries = output_entries(directory, lock=LOCK, error=FieldStoreError)
     if not entries:
         return
     manifest = _read_json(directory / MANIFEST)
@@ -340,11 +336,7 @@ def check_directory(directory: Path, digest: str) -> None:
                 f"{directory} holds another output (its {MANIFEST} is not a field's); choose "
                 "another --out"
             )
-        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
-        raise FieldStoreError(
-            f"{directory} exists and was not written by cisim field (it holds {shown}); choose "
-            "another --out"
-        )
+        raise not_written_by(directory, entries, "field", FieldStoreError)
     field = manifest.get("field")
     if not isinstance(field, dict) or field.get("sha256") != digest:
         source = field.get("file") if isinstance(field, dict) else None

@@ -56,6 +56,7 @@ import pyarrow.parquet as pq
 from filelock import lock_descriptor
 
 from cisim.errors import CisimWarning, refusal_reason
+from cisim.io import not_written_by, output_entries
 from cisim.study.provenance import utc_text
 from cisim.study.sweeps.designs import point_values
 from cisim.study.sweeps.experiment import Experiment
@@ -463,13 +464,7 @@ def open_store(
 def _check_directory(directory: Path) -> None:
     """Refuse, before anything is written (not even the lock), a directory that is not a sweep:
     one that holds anything but a sweep's manifest is somebody else's."""
-    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-        raise SweepError(f"{directory} exists and is not a directory; choose another --out")
-    if not directory.is_dir():
-        return
-    entries = sorted(
-        e.name for e in directory.iterdir() if e.name != LOCK and ".tmp-" not in e.name
-    )
+    entries = output_entries(directory, lock=LOCK, error=SweepError)
     if not entries:
         return
     if (directory / MANIFEST).is_file():
@@ -479,10 +474,7 @@ def _check_directory(directory: Path) -> None:
             f"{directory} holds another output (its {MANIFEST} is not a sweep's); choose "
             "another --out"
         )
-    raise SweepError(
-        f"{directory} exists and was not written by cisim sweep (it holds "
-        f"{', '.join(entries[:3])}{', ...' if len(entries) > 3 else ''}); choose another --out"
-    )
+    raise not_written_by(directory, entries, "sweep", SweepError)
 
 
 def _check_design(directory: Path, design: pd.DataFrame) -> None:
