@@ -182,6 +182,54 @@ def test_programmes__a_city_still_searching_gets_an_entry_point() -> None:
     assert out.state["entry_imposed"][took].all()  # taken with fidelity: imposed
 
 
+def test_programmes__a_misfit_opens_nothing_and_the_opening_is_as_good_as_the_fit() -> None:
+    m = 60
+    given = Platform(
+        budget=4.0, programme="given", programme_strength=0.6, programme_context=0.0,
+        fidelity=1.0, context_tolerance=0.4, initial_trust=1.0, evidence=0, capabilities=0,
+        peers=0,
+    )  # fmt: skip
+    context = np.linspace(0.0, 1.0, m)  # fit 1 at 0, 0 at 0.4, a misfit beyond
+    cities = Cities(context, np.zeros(m), np.zeros((m, 0), np.int64))
+    sm = _summary(m, entry_found=np.zeros(m, bool))
+    ps = PlatformState.start(given, m)
+    out = platform_step(ps, sm, cities, given, 0, 1, 9)
+    f = fit(context, 0.0, 1.0, 0.4, given.drift)
+    opened = out.state["entry_found"]
+    assert ps.adopted.sum() == m  # every city took it
+    assert opened[f > 0].all() and not opened[f <= 0].any()  # a misfit opens no entry point
+    quality = out.state["entry_fit"][opened]
+    assert quality == pytest.approx(f[opened] * (given.entry_fit + 0.4 * 0.6))
+    assert np.all(np.diff(quality) <= 0)  # farther from where it was proven, a worse opening
+
+
+@pytest.mark.parametrize("months", [1, 3, 6, 12])
+def test_unfunded_year__the_knowledge_base_and_trust_lose_the_same_at_any_step(months: int) -> None:
+    m = 10
+    platform = Platform(budget=1.0, step_months=months, funding_reliability=0.5)
+    seed = next(s for s in range(100) if not funded(s, platform, 1))  # a first year unfunded
+    ps = PlatformState.start(platform, m)
+    ps.knowledge = 0.5
+    for k in range(12 // months):
+        platform_step(ps, _summary(m), _cities(m), platform, seed, k + 1, months * (k + 1))
+    assert ps.knowledge == pytest.approx(0.5 * 0.95**4)  # 0.05 a quarter
+    assert ps.trust == pytest.approx(np.full(m, 0.5 * 0.95**4))
+
+
+def test_funded_evidence__keeps_the_knowledge_base() -> None:
+    m = 10
+    funded_platform = Platform(budget=1.0)
+    ps = PlatformState.start(funded_platform, m)
+    ps.knowledge = 0.5
+    platform_step(ps, _summary(m, reviews=np.ones(m)), _cities(m), funded_platform, 0, 1, 3)
+    assert ps.knowledge == 0.5  # nothing gathered yet (a step late), nothing lost
+    no_evidence = Platform(budget=1.0, evidence=0.0)
+    ps = PlatformState.start(no_evidence, m)
+    ps.knowledge = 0.5
+    platform_step(ps, _summary(m), _cities(m), no_evidence, 0, 1, 3)
+    assert ps.knowledge == pytest.approx(0.5 * 0.95)  # no upkeep
+
+
 def test_programmes__without_the_hand_over_only_cities_with_an_entry_point_take_one() -> None:
     m = 60
     given = Platform(

@@ -7,8 +7,9 @@ Every ``step_months`` months the field's collaborations pause; the platform
    city's data use (seed 001: open data makes a movement's evidence; Kania & Kramer 2011: shared
    measurement). Evidence is gathered only from the cities the evidence service reaches;
 2. **updates** its knowledge base (what works, and in which contexts it worked: the programme's
-   context is the evidence-weighted mean context of the cities that won), which decays when its
-   upkeep is not funded (seed 004's comment: "a knowledge base need constant maintenance");
+   context is the evidence-weighted mean context of the cities that won), which decays in a step
+   in which its upkeep (the evidence service) is not funded (seed 004's comment: "a knowledge base
+   need constant maintenance");
 3. **broadcasts** to the cities each service reaches (:meth:`Platform.coverage`):
 
    * a **programme** (the platform's learnt one, or one proven elsewhere, ``programme =
@@ -25,9 +26,10 @@ Every ``step_months`` months the field's collaborations pause; the platform
      & Levinthal 1990: prior related knowledge and the capacity to apply it). It lowers the
      task's difficulty (``task_scope`` times ``1 - new * fit * A``, ``new`` the strength the
      city did not hold yet; a misfit raises it: the
-     programme fails where it does not fit), adds to the knowledge of what works, and gives a
-     city still searching an entry point (de Jong et al. 2023, seed 003: an actionable opening;
-     imposed when taken with fidelity, designed when adapted). Trust in the platform grows with
+     programme fails where it does not fit), adds to the knowledge of what works, and, if it fits
+     the city, gives a city still searching an entry point as good as it fits (de Jong et al.
+     2023, seed 003: a meaningful, actionable opening; imposed when taken with fidelity, designed
+     when adapted; a programme that does not fit opens nothing). Trust in the platform grows with
      a programme that fit and falls three times as fast with one that failed (Slovic 1993, as the
      collaboration's own trust);
    * **capabilities** (training and technical assistance, seed 004): data use and joint problem
@@ -56,9 +58,9 @@ from cisim.field.platform import CONTACT_MONTHS, SERVICES, Platform
 from cisim.model.mechanisms.entry_point import DESIGNED_ACCEPTANCE, IMPOSED_ACCEPTANCE
 
 LEARN = 1.0  # knowledge base gain per unit of evidence mass times the win rate it shows
-DECAY = 0.05  # knowledge base lost per step without upkeep
+DECAY = 0.05  # knowledge base lost per quarter without upkeep
 TRUST_BUILD, TRUST_EROSION = 0.1, 0.3  # Slovic's asymmetry, 3:1 as the collaboration's trust
-ABSENCE = 0.05  # cities' trust in a platform lost per step it is not funded
+ABSENCE = 0.05  # cities' trust in a platform lost per quarter it is not funded
 KNOWLEDGE_GAIN = 0.5  # of strength * fit * A, towards 1
 RELIEF_MAX = 0.5  # a programme changes the task's difficulty by at most half
 TA_GAIN = 0.05  # training: data use and joint problem solving this far towards 1, times trust
@@ -185,14 +187,21 @@ def platform_step(
     cover = platform.coverage(money)
     reached = {s: reach(serve[k], cover[s], sm, platform.target) for k, s in enumerate(SERVICES)}
     ps.spent += sum(cover.values()) * m * CONTACT_MONTHS / 12.0  # a contact: a quarter
-    _gather(ps, sm, cities, platform, cover["evidence"], reached["evidence"], noise)
+    upkeep = cover["evidence"] > 0.0  # the evidence service is funded this step
+    _gather(ps, sm, cities, platform, upkeep, reached["evidence"], noise)
     if money == 0.0:
-        ps.trust *= 1.0 - ABSENCE
+        ps.trust *= 1.0 - per_step(ABSENCE, platform)
     out = Broadcast(np.zeros(m, bool), _copies(sm, _STATE), _copies(sm, _PARAMS))
     _programmes(ps, sm, cities, platform, reached["programmes"], adopt_draw, month, out)
     _capabilities(ps, sm, reached["capabilities"], navigator_draw, out)
     _peers(ps, sm, cities, reached["peers"], out)
     return out
+
+
+def per_step(quarterly: float, platform: Platform) -> float:
+    """A rate given per quarter (``CONTACT_MONTHS``) as the rate of one step of the platform, so
+    that a year loses the same at any ``step_months``."""
+    return 1.0 - (1.0 - quarterly) ** (platform.step_months / CONTACT_MONTHS)
 
 
 def reach(
@@ -226,7 +235,7 @@ def _gather(
     sm: Summary,
     cities: Cities,
     platform: Platform,
-    upkeep: float,
+    upkeep: bool,
     reached: NDArray[np.bool_],
     noise: NDArray[np.float64],
 ) -> None:
@@ -236,7 +245,8 @@ def _gather(
     reported = np.clip(rate + platform.evidence_noise * (1.0 - sm.data_use) * noise, 0.0, 1.0)
     weight = np.where(reached & sm.entry_found, sm.data_use, 0.0)
     ps.queue.append((reported, weight))
-    ps.knowledge -= DECAY * (1.0 - upkeep) * ps.knowledge
+    if not upkeep:
+        ps.knowledge -= per_step(DECAY, platform) * ps.knowledge
     if len(ps.queue) <= platform.evidence_delay:
         return
     reported, weight = ps.queue.pop(0)
@@ -299,14 +309,14 @@ def _programmes(
     st["task_scope"] = np.where(took, sm.task_scope * (1.0 - relief), st["task_scope"])
     gain = KNOWLEDGE_GAIN * np.maximum(worth, 0.0) * (1.0 - sm.knowledge)
     st["knowledge"] = np.where(took, sm.knowledge + gain, st["knowledge"])
-    opening = took & ~sm.entry_found
+    opening = took & ~sm.entry_found & (f > 0.0)  # a programme that does not fit opens nothing
     imposed = platform.fidelity >= 0.5
     owned = DESIGNED_ACCEPTANCE - IMPOSED_ACCEPTANCE
     acceptance = DESIGNED_ACCEPTANCE - platform.fidelity * owned  # imposed as is, owned less
     st["entry_found"] = st["entry_found"] | opening
     st["entry_month"] = np.where(opening, month, st["entry_month"])
     st["entry_fit"] = np.where(
-        opening, np.clip(platform.entry_fit + 0.4 * strength * f, 0.0, 1.0), st["entry_fit"]
+        opening, np.clip(f * (platform.entry_fit + 0.4 * strength), 0.0, 1.0), st["entry_fit"]
     )
     st["entry_acceptance"] = np.where(opening, acceptance, st["entry_acceptance"])
     st["entry_imposed"] = np.where(opening, imposed, st["entry_imposed"])

@@ -31,6 +31,8 @@ from matplotlib.figure import Figure
 from cisim._version import __version__
 from cisim.field.analysis import SPLITS, THIRDS, Inputs, analyse, lookup, versus
 from cisim.field.config import BASELINE
+from cisim.field.coupling import funded
+from cisim.field.platform import Platform
 from cisim.present.report.page import CSS, PAGE, Document, esc, inline
 from cisim.present.report.source import ReportSource
 from cisim.present.report.words import capital, minus
@@ -480,16 +482,7 @@ def headline(view: View) -> list[str]:
             f"city alone); the least harmful is {best['platform']}, "
             f"{points_ci(best['difference'], best['low'], best['high'])}."
         )
-    helped = e[(e["low"] > 0) & np.isfinite(e["cost_per_journey"])]
-    if not helped.empty:
-        cheap = helped.loc[helped["cost_per_journey"].idxmin()]
-        text = (
-            f"At the lowest cost per additional learning journey: **{cheap['platform']}**, "
-            f"{cost_range(cheap)}"
-        )
-        if cheap["platform"] != best["platform"] and math.isfinite(best["cost_per_journey"]):
-            text += f"; {best['platform']} costs {cost_range(best)}"
-        lines.append(text + ". A service-year serves one city with one service for a year.")
+    lines.append(_cost_sentence(e, best))
     lines.append(f"For which cities: {_whom_sentence(view, best)}")
     lines.append(_equity_sentence(view, best))
     lines.append(_speed_sentence(view))
@@ -502,9 +495,37 @@ def headline(view: View) -> list[str]:
     return [line for line in lines if line]
 
 
+def _cost_sentence(e: pd.DataFrame, best: Mapping[str, Any]) -> str:
+    """Cost per added journey, compared only among platforms that spent as much as the best: the
+    effect is concave in the budget, so a platform spending less looks cheaper per journey."""
+    if not math.isfinite(best["cost_per_journey"]) or best["low"] <= 0:
+        return ""
+    same = e[
+        (e["low"] > 0)
+        & np.isfinite(e["cost_per_journey"])
+        & np.isclose(e["spent"], best["spent"], rtol=0.01)
+    ]
+    cheap = same.loc[same["cost_per_journey"].idxmin()]
+    text = (
+        f"Cost: {best['platform']} spent {best['spent']:,.0f} service-years (one city served with "
+        f"one service for a year) for {cost_range(best)}"
+    )
+    if cheap["platform"] != best["platform"]:
+        text += (
+            f"; among the platforms that spent as much, **{cheap['platform']}** costs least, "
+            f"{cost_range(cheap)}"
+        )
+    return (
+        text + ". Platforms that spent less look cheaper per journey because the effect grows "
+        "ever more slowly with the budget; the cost section compares them."
+    )
+
+
 def _whom_sentence(view: View, best: Mapping[str, Any]) -> str:
+    """For which cities, by the thirds of their starting practices (a split that, unlike progress
+    alone, does not condition on an outcome of the run)."""
     part = view.tables["by_strength"]
-    rows = part[(part["split"] == "baseline") & (part["platform"] == best["platform"])]
+    rows = part[(part["split"] == "start") & (part["platform"] == best["platform"])]
     if rows.empty:
         return ""
     by = {r["third"]: r for r in rows.to_dict("records")}
@@ -515,17 +536,20 @@ def _whom_sentence(view: View, best: Mapping[str, Any]) -> str:
         1
         for name in names
         if (lambda w, s: (w > s) == (where == "weakest"))(
-            lookup(part, split="baseline", platform=name, third=THIRDS[0])["difference"],
-            lookup(part, split="baseline", platform=name, third=THIRDS[2])["difference"],
+            lookup(part, split="start", platform=name, third=THIRDS[0])["difference"],
+            lookup(part, split="start", platform=name, third=THIRDS[2])["difference"],
         )
     )
     other = "strongest" if where == "weakest" else "weakest"
     return (
-        f"{best['platform']} helps the **{where}** cities more than the {other}: "
-        f"{points_ci(weak['difference'], weak['low'], weak['high'])} in the third that progresses "
-        f"least on its own, {points(mid['difference'])} in the middle third and "
-        f"{points(strong['difference'])} in the strongest third; {same} of the {len(names)} "
-        f"platforms help the {where} third more than the {other}."
+        f"{best['platform']} helps the cities that started with the **{where}** practices more "
+        f"than those with the {other}: "
+        f"{points_ci(weak['difference'], weak['low'], weak['high'])} in the weakest third by "
+        f"starting practices, {points(mid['difference'])} in the middle third and "
+        f"{points(strong['difference'])} in the strongest; {same} of the {len(names)} "
+        f"platforms help the {where} third more than the {other}. (Split by progress alone, an "
+        f"outcome, the gap is larger: the cities on a learning journey on their own cannot "
+        f"gain one.)"
     )
 
 
@@ -701,14 +725,17 @@ def cost_part(view: View) -> Part:
     ]
     if unsteady:
         words = ", ".join(
-            f"{r['platform']} (spent {r['spent']:,.0f}, {cost(r['cost_per_journey'])} per journey)"
+            f"{r['platform']} (spent {r['spent']:,.0f}, {cost(r['cost_per_journey'])} per journey; "
+            f"funded in years {_funded_years(view, r['platform'])})"
             for r in unsteady
         )
         part.p(
-            f"Funded inconsistently (funding_reliability below 1): {words}. Compare it with a "
-            f"steady platform of the same expected money in the table: seed 004's comment says "
-            f"inconsistent funding costs more than its money; in the model the unfunded years "
-            f"only decay the knowledge base and trust by 0.05 a step each (ODD §7a.8)."
+            f"Funded inconsistently (funding_reliability below 1): {words}. That is one funding "
+            f"history, drawn from the field's seed: another seed funds other years, and the "
+            f"cost's interval does not include that luck. Compare it with a steady platform of "
+            f"the same expected money in the table: seed 004's comment says inconsistent funding "
+            f"costs more than its money; in the model the unfunded years only decay the knowledge "
+            f"base and trust by 0.05 a quarter each (ODD §7a.8)."
         )
     part.table(
         "Spending and cost per additional learning journey (service-years; 95% interval from "
@@ -729,21 +756,31 @@ def cost_part(view: View) -> Part:
     return part
 
 
+def _funded_years(view: View, name: str) -> str:
+    """The years (1, 2, ...) in which platform ``name`` of the study was funded."""
+    seed = int(view.manifest["seeds"]["seed"])
+    platform = Platform(**view.levers_of(name))
+    years = int(view.manifest["field"]["horizon_months"]) // 12
+    funded_years = [y + 1 for y in range(years) if funded(seed, platform, 12 * y + 1) > 0]
+    return ", ".join(map(str, funded_years)) or "none"
+
+
 def whom_part(view: View) -> Part:
     part = Part("whom", "For which cities: the weakest or the strongest")
     bs = view.tables["by_strength"]
     n = view.numbers
     fig = n.next_figure("by_strength")
-    t1 = n.next_table()
+    t1, t2 = n.next_table(), n.next_table()
     names = view.names
     part.p(
-        f"The cities are split into thirds by their strength: their final progress with no "
-        f"platform (the same city with the same luck under alone), so the weakest third made "
-        f"the least progress on its own. Each platform's difference is paired by city within "
-        f"each third (Table {t1}"
+        f"The cities are split into thirds two ways, and each platform's difference is paired by "
+        f"city within each third. By their final progress with no platform (the same city with "
+        f"the same luck under alone; Table {t1}"
         + (f", Figure {fig}" if fig else "")
-        + "). "
-        + capital(_whom_sentence(view, view.best))
+        + f"): the weakest third made the least progress on its own. That is an outcome of the "
+        f"run, so it shows a ceiling: a city that is a learning journey on its own cannot gain "
+        f"one. By the practices they started with ({SPLITS['start']}; Table {t2}), which does "
+        f"not condition on an outcome. " + capital(_whom_sentence(view, view.best))
     )
     part.table(
         "The difference in the share of learning journeys against alone within each third of the "
@@ -759,13 +796,6 @@ def whom_part(view: View) -> Part:
             "Each platform's difference within the weakest, middle and "
             "strongest third of the cities (by their progress with no platform).",
         )
-    t2 = n.next_table()
-    part.p(
-        "Splitting by an outcome of the run (progress alone) shows a ceiling: a city that is a "
-        "learning journey on its own cannot gain one. As a check that does not lean on an "
-        f"outcome, Table {t2} splits the cities by the practices they started with ("
-        f"{SPLITS['start']})."
-    )
     part.table(
         "The same, with the cities split into thirds by their starting practices (points, 95% "
         "interval).",
