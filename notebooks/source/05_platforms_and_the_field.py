@@ -118,7 +118,10 @@ assert table.loc["platform", "difference_weaker_half"] > table.loc["platform", "
 
 # %% [markdown]
 # Nearly all the gain is in the weaker half: the stronger cities are on learning journeys
-# anyway. A platform that serves the weakest first (`target = "weakest"`) puts its money where
+# anyway. That is partly the split itself: progress alone is an outcome, and a city on a learning
+# journey alone cannot gain one (a ceiling). `cisim report` also splits the cities by the
+# practices they started with, which does not condition on an outcome: the gap between weak and
+# strong is smaller there, and still favours the weak. A platform that serves the weakest first (`target = "weakest"`) puts its money where
 # the gains are:
 
 # %%
@@ -158,10 +161,11 @@ assert runs["replicate"].record["adopted_share"].iloc[-1] > 0
 #
 # - **A programme's effect is the entry point it hands over.** A collaboration in this model does
 #   no joint work until it finds an entry point (ODD §7.2). A city still searching that adopts a
-#   programme gets one. Without that hand-over (the platform lever `programme_entry = "none"`),
-#   `replicate`'s effect on 1,000 cities falls from +16.9 [14.0, 19.8] to +2.6 [1.4, 3.8] points
-#   (ODD §7a.8). The cell below shows it on this notebook's field. So what the table says about
-#   programmes is about how good an opening a programme makes, an assumption to calibrate first.
+#   programme that fits gets one. Without that hand-over (the platform lever
+#   `programme_entry = "none"`), most of `replicate`'s effect on 1,000 cities is gone (ODD §7a.8
+#   has the figures). The cell below shows it on this notebook's field. So what the table says
+#   about programmes is about *whether* a programme can open a collaboration's search for an
+#   entry point, the model's assumption, much more than about how good an opening it makes.
 #
 # %%
 handover = compare(fld, {"replicate": "replicate", "replicate, no entry point handed over": strategy("replicate").replace(programme_entry="none")}, shards=2, workers=2)

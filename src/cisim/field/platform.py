@@ -205,11 +205,13 @@ PLATFORM_SPECS: dict[str, Spec] = {
         0.0,
         1.0,
         "0-1",
-        "how good an opening a programme handed to a city still searching for an entry point "
-        "is: its fit is this plus 0.4 times the programme's strength times its fit to the city",
-        why="Assumption: 0.6, so a well-proven programme that fits is as good an opening as a "
-        "member's own proposal typically is (about 0.84 against entry_quality's 0.83). Nearly all "
-        "of a programme's effect in the field rests on this hand-over (ODD §7a.8): a lever, so "
+        "how good an opening a programme that fits hands to a city still searching for an entry "
+        "point: its fit is the programme's fit to the city times (this plus 0.4 times the "
+        "programme's strength); a programme that does not fit opens nothing",
+        why="Assumption: 0.6, so a well-proven programme that fits fully is as good an opening "
+        "as a member's own proposal typically is (about 0.84 against entry_quality's 0.83). "
+        "Nearly all of a programme's effect in the field rests on this hand-over (ODD §7a.8): a "
+        "lever, so "
         "its sensitivity is measured (experiments/platforms_sensitivity.toml).",
     ),
     "peer_links": whole(

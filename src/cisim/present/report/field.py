@@ -779,8 +779,8 @@ def whom_part(view: View) -> Part:
         + (f", Figure {fig}" if fig else "")
         + f"): the weakest third made the least progress on its own. That is an outcome of the "
         f"run, so it shows a ceiling: a city that is a learning journey on its own cannot gain "
-        f"one. By the practices they started with ({SPLITS['start']}; Table {t2}), which does "
-        f"not condition on an outcome. " + capital(_whom_sentence(view, view.best))
+        f"one. By their {SPLITS['start']}: Table {t2}; this split does not condition on an "
+        f"outcome. " + capital(_whom_sentence(view, view.best))
     )
     part.table(
         "The difference in the share of learning journeys against alone within each third of the "
