@@ -121,7 +121,8 @@ assert table.loc["platform", "difference_weaker_half"] > table.loc["platform", "
 # anyway. That is partly the split itself: progress alone is an outcome, and a city on a learning
 # journey alone cannot gain one (a ceiling). `cisim report` also splits the cities by the
 # practices they started with, which does not condition on an outcome: the gap between weak and
-# strong is smaller there, and still favours the weak. A platform that serves the weakest first (`target = "weakest"`) puts its money where
+# strong is much smaller there (several platforms gain most in the middle third), and none
+# clearly favours the strong. A platform that serves the weakest first (`target = "weakest"`) puts its money where
 # the gains are:
 
 # %%

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,8 +16,11 @@ from cisim.cli import main
 from cisim.field import compare, field
 from cisim.field.analysis import THIRDS, gini_rows, thirds
 from cisim.field.config import load as load_file
+from cisim.field.coupling import funded
 from cisim.field.outcomes import Effect, gini, paired
+from cisim.field.platform import Platform
 from cisim.field.store import load
+from cisim.present.report import field as report_field
 from cisim.present.report.field import points, points_ci
 
 FIELD = """\
@@ -173,3 +177,72 @@ def test_findings_markdown__the_documents_block_is_the_reports_numbers(reported:
     md = (reported / "report.md").read_text()
     answer = md.split("## The answer in brief")[1].split("\n## ")[0].strip()
     assert answer in block  # the same answer in brief as the report
+
+
+# ---- the headline's sentences on made-up tables ----------------------------------------------
+def _effects(**cols: list[float]) -> pd.DataFrame:
+    frame = pd.DataFrame(cols)
+    frame["cost_low"], frame["cost_high"] = frame["cost_per_journey"], frame["cost_per_journey"]
+    return frame
+
+
+def test_cost_sentence__names_a_cheaper_platform_with_its_spending_and_effect() -> None:
+    e = _effects(
+        platform=["big", "small"], difference=[0.30, 0.10], low=[0.25, 0.05],
+        high=[0.35, 0.15], spent=[9000.0, 1000.0], cost_per_journey=[30.0, 10.0],
+    )  # fmt: skip
+    text = report_field._cost_sentence(e, e.iloc[0])
+    assert text.startswith("Cost: big spent 9,000 service-years")
+    assert "small costs less per journey" in text and "having spent 1,000 for +10.0 points" in text
+    alone_cheapest = report_field._cost_sentence(e.iloc[:1], e.iloc[0])
+    assert "costs less" not in alone_cheapest and alone_cheapest.endswith(".")
+
+
+@pytest.mark.parametrize("low", [0.0, -0.1, math.nan])
+def test_cost_sentence__silent_when_the_best_effect_is_not_clear(low: float) -> None:
+    e = _effects(
+        platform=["a", "b"], difference=[0.02, 0.01], low=[low, 0.005], high=[0.05, 0.02],
+        spent=[100.0, 50.0], cost_per_journey=[50.0, 5.0],
+    )  # fmt: skip
+    assert report_field._cost_sentence(e, e.iloc[0]) == ""
+
+
+def _by_strength(gaps: dict[str, tuple[float, float, float]], width: float) -> pd.DataFrame:
+    rows = []
+    for split in ("start", "baseline"):
+        for name, diffs in gaps.items():
+            for third, d in zip(THIRDS, diffs, strict=True):
+                d = d if split == "start" else 3 * d
+                rows.append({"split": split, "platform": name, "third": third, "difference": d,
+                             "low": d - width, "high": d + width})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_whom_sentence__counts_only_clear_gaps_and_says_which_way() -> None:
+    table = _by_strength(
+        {"weak_first": (0.40, 0.30, 0.10), "flat": (0.20, 0.25, 0.19),
+         "strong_first": (0.05, 0.10, 0.30)},
+        width=0.05,
+    )  # fmt: skip
+    view = SimpleNamespace(
+        tables={"by_strength": table}, names=["weak_first", "flat", "strong_first"]
+    )
+    text = report_field._whom_sentence(view, {"platform": "weak_first"})  # type: ignore[arg-type]
+    assert "started with the **weakest** practices more than the strongest" in text
+    assert "1 help the weakest third clearly more than the strongest and 1 the strongest" in text
+    assert "the same gap is +90.0" in text  # by progress alone (three times, in this table)
+    other = report_field._whom_sentence(view, {"platform": "strong_first"})  # type: ignore[arg-type]
+    assert "**strongest** practices more than the weakest" in other
+
+
+def test_funded_years__the_years_of_the_steps_that_ran_funded() -> None:
+    levers = {"budget": 1.0, "funding_reliability": 0.5, "step_months": 12}
+    manifest = {"seeds": {"seed": 2026}, "field": {"horizon_months": 120},
+                "platforms": {"p": {"levers": levers}}}  # fmt: skip
+    view = report_field.View(tables={}, manifest=manifest, inputs=None, numbers=None)  # type: ignore[arg-type]
+    platform = Platform(**levers)  # type: ignore[arg-type]
+    steps = range(12, 120, 12)  # no step in year 10: the last period ends the run
+    expected = [m // 12 for m in steps if funded(2026, platform, m)]
+    shown = report_field._funded_years(view, "p")
+    assert shown == (", ".join(map(str, expected)) or "none")
+    assert "10" not in shown.split(", ")

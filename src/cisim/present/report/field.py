@@ -31,12 +31,13 @@ from matplotlib.figure import Figure
 from cisim._version import __version__
 from cisim.field.analysis import SPLITS, THIRDS, Inputs, analyse, lookup, versus
 from cisim.field.config import BASELINE
-from cisim.field.coupling import funded
+from cisim.field.coupling import ABSENCE, DECAY, funded
 from cisim.field.platform import Platform
 from cisim.present.report.page import CSS, PAGE, Document, esc, inline
 from cisim.present.report.source import ReportSource
 from cisim.present.report.words import capital, minus
 from cisim.present.style import INTERVAL, caption, percent_axis, save, tidy_axes
+from cisim.stats import Z95
 
 #: What the Markdown report's first line holds: the proof cisim wrote it.
 MARKDOWN_MARKER = "<!-- generator: cisim "
@@ -496,29 +497,37 @@ def headline(view: View) -> list[str]:
 
 
 def _cost_sentence(e: pd.DataFrame, best: Mapping[str, Any]) -> str:
-    """Cost per added journey, compared only among platforms that spent as much as the best: the
-    effect is concave in the budget, so a platform spending less looks cheaper per journey."""
-    if not math.isfinite(best["cost_per_journey"]) or best["low"] <= 0:
+    """The best platform's cost per added journey, and a platform that costs less per journey
+    with what it spent and added: cost per journey compares platforms only at equal spending (the
+    effect need not grow in proportion to the money)."""
+    if not best["low"] > 0 or not math.isfinite(best["cost_per_journey"]):
         return ""
-    same = e[
-        (e["low"] > 0)
-        & np.isfinite(e["cost_per_journey"])
-        & np.isclose(e["spent"], best["spent"], rtol=0.01)
-    ]
-    cheap = same.loc[same["cost_per_journey"].idxmin()]
     text = (
         f"Cost: {best['platform']} spent {best['spent']:,.0f} service-years (one city served with "
         f"one service for a year) for {cost_range(best)}"
     )
-    if cheap["platform"] != best["platform"]:
+    cheaper = e[
+        (e["low"] > 0)
+        & np.isfinite(e["cost_per_journey"])
+        & (e["cost_per_journey"] < best["cost_per_journey"])
+    ]
+    if not cheaper.empty:
+        c = cheaper.loc[cheaper["cost_per_journey"].idxmin()]
         text += (
-            f"; among the platforms that spent as much, **{cheap['platform']}** costs least, "
-            f"{cost_range(cheap)}"
+            f"; {c['platform']} costs less per journey, {cost_range(c)}, having spent "
+            f"{c['spent']:,.0f} for {points(c['difference'])} points: cost per journey compares "
+            f"platforms only at equal spending (the cost section)"
         )
-    return (
-        text + ". Platforms that spent less look cheaper per journey because the effect grows "
-        "ever more slowly with the budget; the cost section compares them."
-    )
+    return text + "."
+
+
+def _gap(part: pd.DataFrame, split: str, name: str) -> tuple[float, float]:
+    """Platform ``name``'s effect in the weakest third minus the strongest, by ``split``, and its
+    standard error (the thirds are disjoint sets of cities, so their estimates are independent)."""
+    w = lookup(part, split=split, platform=name, third=THIRDS[0])
+    s = lookup(part, split=split, platform=name, third=THIRDS[2])
+    se = math.hypot(w["high"] - w["low"], s["high"] - s["low"]) / (2 * Z95)
+    return float(w["difference"] - s["difference"]), se
 
 
 def _whom_sentence(view: View, best: Mapping[str, Any]) -> str:
@@ -530,27 +539,33 @@ def _whom_sentence(view: View, best: Mapping[str, Any]) -> str:
         return ""
     by = {r["third"]: r for r in rows.to_dict("records")}
     weak, mid, strong = (by[t] for t in THIRDS)
-    where = "weakest" if weak["difference"] > strong["difference"] else "strongest"
-    names = view.names
-    same = sum(
-        1
-        for name in names
-        if (lambda w, s: (w > s) == (where == "weakest"))(
-            lookup(part, split="start", platform=name, third=THIRDS[0])["difference"],
-            lookup(part, split="start", platform=name, third=THIRDS[2])["difference"],
-        )
-    )
-    other = "strongest" if where == "weakest" else "weakest"
-    return (
-        f"{best['platform']} helps the cities that started with the **{where}** practices more "
-        f"than those with the {other}: "
+    gap, se = _gap(part, "start", best["platform"])
+    if gap > 0:
+        how = "the cities that started with the **weakest** practices more than the strongest"
+    elif gap < 0:
+        how = "the cities that started with the **strongest** practices more than the weakest"
+    else:
+        how = "the cities that started with the weakest and the strongest practices equally"
+    gaps = [_gap(part, "start", name) for name in view.names]
+    weaker = sum(1 for d, e in gaps if d > Z95 * e)
+    stronger = sum(1 for d, e in gaps if d < -Z95 * e)
+    text = (
+        f"{best['platform']} helps {how}: "
         f"{points_ci(weak['difference'], weak['low'], weak['high'])} in the weakest third by "
         f"starting practices, {points(mid['difference'])} in the middle third and "
-        f"{points(strong['difference'])} in the strongest; {same} of the {len(names)} "
-        f"platforms help the {where} third more than the {other}. (Split by progress alone, an "
-        f"outcome, the gap is larger: the cities on a learning journey on their own cannot "
-        f"gain one.)"
+        f"{points(strong['difference'])} in the strongest (the gap between weakest and "
+        f"strongest {points_ci(gap, gap - Z95 * se, gap + Z95 * se)}). Of the "
+        f"{len(view.names)} platforms, {weaker} help the weakest third clearly more than the "
+        f"strongest and {stronger} the strongest clearly more."
     )
+    base = part[(part["split"] == "baseline") & (part["platform"] == best["platform"])]
+    if len(base) == len(THIRDS):
+        outcome_gap, _ = _gap(part, "baseline", best["platform"])
+        text += (
+            f" Split by progress alone, an outcome of the run, the same gap is "
+            f"{points(outcome_gap)}: a city on a learning journey on its own cannot gain one."
+        )
+    return text
 
 
 def _equity_sentence(view: View, best: Mapping[str, Any]) -> str:
@@ -735,7 +750,7 @@ def cost_part(view: View) -> Part:
             f"cost's interval does not include that luck. Compare it with a steady platform of "
             f"the same expected money in the table: seed 004's comment says inconsistent funding "
             f"costs more than its money; in the model the unfunded years only decay the knowledge "
-            f"base and trust by 0.05 a quarter each (ODD §7a.8)."
+            f"base and trust by {DECAY:g} and {ABSENCE:g} a quarter (ODD §7a.8)."
         )
     part.table(
         "Spending and cost per additional learning journey (service-years; 95% interval from "
@@ -757,12 +772,14 @@ def cost_part(view: View) -> Part:
 
 
 def _funded_years(view: View, name: str) -> str:
-    """The years (1, 2, ...) in which platform ``name`` of the study was funded."""
+    """The years (1, 2, ...) in which platform ``name`` of the study had a funded step (its steps
+    come after months ``step_months``, ``2 step_months``, ... before the horizon)."""
     seed = int(view.manifest["seeds"]["seed"])
     platform = Platform(**view.levers_of(name))
-    years = int(view.manifest["field"]["horizon_months"]) // 12
-    funded_years = [y + 1 for y in range(years) if funded(seed, platform, 12 * y + 1) > 0]
-    return ", ".join(map(str, funded_years)) or "none"
+    horizon = int(view.manifest["field"]["horizon_months"])
+    months = range(platform.step_months, horizon, platform.step_months)
+    years = sorted({(m - 1) // 12 + 1 for m in months if funded(seed, platform, m) > 0})
+    return ", ".join(map(str, years)) or "none"
 
 
 def whom_part(view: View) -> Part:
