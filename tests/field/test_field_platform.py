@@ -14,6 +14,7 @@ from cisim.field.coupling import (
     draw_cities,
     fit,
     funded,
+    funded_years,
     platform_step,
 )
 from cisim.field.outcomes import gini, months_to_half
@@ -315,3 +316,14 @@ def test_programmes__a_city_keeps_what_it_adopted_and_takes_only_news() -> None:
     relief = 1.0 - more.state["task_scope"] / 0.4
     first_relief = 1.0 - first.state["task_scope"] / 0.4
     np.testing.assert_allclose(relief, first_relief * (0.9 - 0.6) / 0.6)  # only the news
+
+
+def test_funded_years__the_years_of_the_steps_that_run() -> None:
+    steady = Platform(budget=1.0)
+    assert funded_years(0, steady, 120) == list(range(1, 11))  # steps at 3, 6, ..., 117
+    yearly = Platform(budget=1.0, step_months=12)
+    assert funded_years(0, yearly, 120) == list(range(1, 10))  # no step in year 10
+    unsteady = Platform(budget=1.0, funding_reliability=0.5)
+    years = funded_years(2026, unsteady, 120)
+    assert years == [y for y in range(1, 11) if funded(2026, unsteady, 12 * y)]
+    assert 0 < len(years) < 10

@@ -169,6 +169,13 @@ def funded(seed: int, platform: Platform, month: int) -> float:
     return float(rng.random() < platform.funding_reliability)
 
 
+def funded_years(seed: int, platform: Platform, horizon: int) -> list[int]:
+    """The years (1, 2, ...) in which the platform had a funded step: its steps come after months
+    ``step_months``, ``2 step_months``, ... before the horizon (the last period ends the run)."""
+    months = range(platform.step_months, horizon, platform.step_months)
+    return sorted({(m - 1) // 12 + 1 for m in months if funded(seed, platform, m) > 0})
+
+
 def platform_step(
     ps: PlatformState,
     sm: Summary,

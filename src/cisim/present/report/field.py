@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from cisim._version import __version__
 from cisim.field.analysis import SPLITS, THIRDS, Inputs, analyse, lookup, versus
 from cisim.field.config import BASELINE
-from cisim.field.coupling import ABSENCE, DECAY, funded
+from cisim.field.coupling import ABSENCE, DECAY, funded_years
 from cisim.field.platform import Platform
 from cisim.present.report.page import CSS, PAGE, Document, esc, inline
 from cisim.present.report.source import ReportSource
@@ -776,9 +776,7 @@ def _funded_years(view: View, name: str) -> str:
     come after months ``step_months``, ``2 step_months``, ... before the horizon)."""
     seed = int(view.manifest["seeds"]["seed"])
     platform = Platform(**view.levers_of(name))
-    horizon = int(view.manifest["field"]["horizon_months"])
-    months = range(platform.step_months, horizon, platform.step_months)
-    years = sorted({(m - 1) // 12 + 1 for m in months if funded(seed, platform, m) > 0})
+    years = funded_years(seed, platform, int(view.manifest["field"]["horizon_months"]))
     return ", ".join(map(str, years)) or "none"
 
 
