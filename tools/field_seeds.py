@@ -25,9 +25,11 @@ from cisim.field import compare
 from cisim.field.config import load
 from cisim.field.coupling import funded_years
 from cisim.io import refresh_text
+from cisim.present.report.field import points
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 START, END = "<!-- field-seeds:start -->", "<!-- field-seeds:end -->"
+DIFFERENCE = ("difference", "difference_low", "difference_high")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,16 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     for seed in args.seeds:
         fld = dataclasses.replace(spec.field, seed=seed)
         table = compare(fld, platforms, shards=args.workers, workers=args.workers)
-        if "platform" in table.columns:
-            table = table.set_index("platform")
         if not order:
             order = list(table.sort_values("difference", ascending=False).index)
         for name in order:
-            r = table.loc[name]
-            cells.setdefault(name, []).append(
-                f"{100 * r['difference']:+.1f} [{100 * r['difference_low']:+.1f}, "
-                f"{100 * r['difference_high']:+.1f}]".replace("-", "−")
-            )
+            d, low, high = map(float, table.loc[name, list(DIFFERENCE)].to_numpy(dtype=float))
+            cells.setdefault(name, []).append(f"{points(d)} [{points(low)}, {points(high)}]")
         for name, p in platforms.items():
             if p.funding_reliability < 1.0:
                 years = ", ".join(map(str, funded_years(seed, p, horizon))) or "none"
